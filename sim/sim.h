@@ -1,0 +1,269 @@
+/* sim/sim.h — the simulated world's core: virtual clock, the decision stream,
+ * the event queue, the trace and reproducer files.
+ *
+ * This layer knows nothing of libuv. Everything that a real machine leaves
+ * open (which pool job finishes first, how a stream is split, how late a timer
+ * fires) is asked of sim_choose(); nothing here reads the wall clock, the real
+ * PRNG, addresses or thread timing. A run is a pure function of its source
+ * (seed, byte tape, or decision list).
+ *
+ * Sections: core · rng · decisions · event queue · trace · reproducer.
+ */
+#ifndef UVSIM_SIM_H
+#define UVSIM_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define SIM_VERSION "0.1.0"
+#define SIM_REPRO_FORMAT 1
+
+/* ------------------------------------------------------------------ rng */
+
+/* xoshiro256** seeded through splitmix64 (Vigna). The only PRNG uvsim uses. */
+typedef struct sim_rng {
+  uint64_t s[4];
+} sim_rng;
+
+void sim_rng_seed(sim_rng* rng, uint64_t seed);
+uint64_t sim_rng_next(sim_rng* rng);
+/* Uniform in [0, n); n > 0. Unbiased (rejection). */
+uint32_t sim_rng_below(sim_rng* rng, uint32_t n);
+uint64_t sim_splitmix64(uint64_t* state);
+
+/* ------------------------------------------------------------ decisions */
+
+/* What a decision is about. Choice 0 is always the natural order: what real
+ * libuv does on an idle machine. New kinds go at the end (names are written
+ * into reproducer files, numbers are not). */
+typedef enum sim_kind {
+  SIM_POOL_FINISH,       /* which running pool job completes next          */
+  SIM_POOL_DURATION,     /* virtual duration bucket of a pool job          */
+  SIM_IO_ORDER,          /* which ready I/O event is reported next         */
+  SIM_READ_SPLIT,        /* where a stream chunk is cut for one read       */
+  SIM_TIMER_LAG,         /* extra loop lag before due timers run           */
+  SIM_CB_COST,           /* virtual time a callback consumes               */
+  SIM_NET_LATENCY,       /* delivery latency bucket on the simulated net   */
+  SIM_TIMEOUT_VS_IMMEDIATE, /* node: setTimeout(0) vs setImmediate at start */
+  SIM_FAULT,             /* inject a fault into an operation               */
+  SIM_USER,              /* a scenario's own explicit choice point         */
+  SIM_EARLY_TIMER,       /* aggressive only: a timer fires early           */
+  SIM_KIND_COUNT
+} sim_kind;
+
+const char* sim_kind_name(sim_kind kind);
+/* Returns -1 when the name is unknown. */
+int sim_kind_from_name(const char* name);
+
+/* Where answers come from. */
+typedef enum sim_source_type {
+  SIM_SRC_SEED,   /* xoshiro256** from a 64-bit seed                     */
+  SIM_SRC_TAPE,   /* fuzzer bytes; an exhausted tape answers 0          */
+  SIM_SRC_LIST,   /* explicit choices (replay, dfs, minimise); past end 0 */
+  SIM_SRC_CUSTOM  /* a strategy callback (fuzz/ strategies)              */
+} sim_source_type;
+
+typedef struct sim sim;
+
+/* A custom strategy: returns a choice in [0, n). */
+typedef uint32_t (*sim_chooser)(void* ctx, sim* s, sim_kind kind, uint32_t n,
+                                const char* label);
+
+/* One recorded decision. `label` points to a string owned by the caller that
+ * must stay valid for the run (string literals, or sim_intern()). */
+typedef struct sim_decision {
+  uint16_t kind;
+  uint32_t n;
+  uint32_t choice;
+  const char* label;
+} sim_decision;
+
+/* Limits on everything: a run that exceeds one is a finding, not a hang. */
+#define SIM_DECISIONS_MAX_DEFAULT 1000000u
+#define SIM_LABEL_MAX 120
+
+/* ----------------------------------------------------------------- core */
+
+typedef struct sim_event sim_event;
+
+typedef struct sim_config {
+  sim_source_type source;
+  uint64_t seed;                /* SIM_SRC_SEED                         */
+  const uint8_t* tape;          /* SIM_SRC_TAPE (not copied)            */
+  size_t tape_len;
+  const uint32_t* list;         /* SIM_SRC_LIST (not copied)            */
+  size_t list_len;
+  sim_chooser chooser;          /* SIM_SRC_CUSTOM                       */
+  void* chooser_ctx;
+  int keep_trace;               /* keep records for dump (else hash only) */
+  int aggressive;               /* allow unsound choices (labelled)     */
+  uint32_t decisions_max;       /* 0 = SIM_DECISIONS_MAX_DEFAULT        */
+} sim_config;
+
+struct sim {
+  sim_config cfg;
+  uint64_t now_ns;              /* virtual clock; only moves forward    */
+  sim_rng rng;
+  size_t tape_pos;
+  size_t list_pos;
+
+  /* decision log (always kept: it is the reproducer) */
+  sim_decision* log;
+  size_t log_len, log_cap;
+  uint32_t nonzero;             /* decisions that left the natural order */
+  int budget_exceeded;
+
+  /* event queue: binary min-heap of pointers, by (time, seq) */
+  sim_event** heap;
+  size_t heap_len, heap_cap;
+  uint64_t next_seq;
+
+  /* trace */
+  uint64_t trace_hash;
+  uint64_t trace_len;
+  struct sim_trace_rec* recs;
+  size_t recs_len, recs_cap;
+
+  /* interned labels: one arena, reset per run */
+  char* arena;
+  size_t arena_len, arena_cap;
+  struct sim_arena_block* arena_old;
+};
+
+/* Initialise / reset a world. sim_reset keeps allocations (fast path for
+ * campaigns running many schedules in one process). */
+void sim_init(sim* s, const sim_config* cfg);
+void sim_reset(sim* s, const sim_config* cfg);
+void sim_free(sim* s);
+
+/* The process-wide current world. The loop layer asks it for every decision.
+ * sim_current() never returns NULL: a default world (seed 0, every choice 0
+ * unless UVSIM_SEED is set) is created on first use. */
+sim* sim_current(void);
+void sim_set_current(sim* s);
+
+/* The one source of nondeterminism. Returns 0..n-1; n == 1 returns 0 without
+ * recording anything (there is nothing to decide). n must be > 0. */
+uint32_t sim_choose(sim* s, sim_kind kind, uint32_t n, const char* label);
+
+/* Copy a label into the run's arena (valid until the next reset). */
+const char* sim_intern(sim* s, const char* label);
+const char* sim_internf(sim* s, const char* fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Virtual clock. */
+static inline uint64_t sim_now(const sim* s) { return s->now_ns; }
+void sim_advance_to(sim* s, uint64_t t_ns);  /* asserts t >= now */
+
+/* ---------------------------------------------------------- event queue */
+
+/* Intrusive: embed sim_event in the owner. Ordered by (time, seq); seq is the
+ * insertion order, so equal times fire in the order they were scheduled. */
+typedef void (*sim_event_fn)(sim* s, sim_event* ev);
+
+struct sim_event {
+  uint64_t time_ns;
+  uint64_t seq;
+  sim_event_fn fire;
+  const char* label;
+  size_t heap_index;   /* SIZE_MAX when not queued */
+};
+
+void sim_event_init(sim_event* ev, sim_event_fn fire, const char* label);
+void sim_event_schedule(sim* s, sim_event* ev, uint64_t time_ns);
+void sim_event_cancel(sim* s, sim_event* ev);
+static inline int sim_event_queued(const sim_event* ev) {
+  return ev->heap_index != (size_t)-1;
+}
+sim_event* sim_event_peek(const sim* s);
+/* Pops the earliest event without firing it (NULL when empty). */
+sim_event* sim_event_pop(sim* s);
+/* Pops the earliest event due at or before `now`, advances nothing, fires it.
+ * Returns 1 if one fired. */
+int sim_event_fire_due(sim* s);
+
+/* ---------------------------------------------------------------- trace */
+
+typedef enum sim_trace_type {
+  SIM_TR_DECISION,
+  SIM_TR_CALLBACK,   /* a callback was delivered                 */
+  SIM_TR_NOTE        /* free text from a layer (oracle, fault…)  */
+} sim_trace_type;
+
+typedef struct sim_trace_rec {
+  uint8_t type;
+  uint16_t kind;     /* decision kind                              */
+  uint32_t n, choice;
+  uint64_t time_ns;
+  const char* label;
+} sim_trace_rec;
+
+/* Every decision is traced by sim_choose; layers add delivered callbacks. */
+void sim_trace_callback(sim* s, const char* label);
+void sim_trace_note(sim* s, const char* label);
+/* The hash is independent of addresses and of keep_trace. */
+static inline uint64_t sim_trace_hash(const sim* s) { return s->trace_hash; }
+/* One line per record: "t=<ns> D <kind> <choice>/<n> <label>" or
+ * "t=<ns> C <label>". */
+void sim_trace_dump(const sim* s, FILE* out);
+
+/* ------------------------------------------------------------ reproducer */
+
+/* A reproducer (*.uvsim): line-based, versioned text.
+ *
+ *   uvsim-reproducer 1
+ *   version 0.1.0
+ *   scenario lost_update/buggy
+ *   strategy random
+ *   seed 42
+ *   mode sound
+ *   signature invariant: balance lost an update     (optional)
+ *   hash 0123456789abcdef                           (optional)
+ *   fault <spec>                                    (optional, repeated)
+ *   decisions 2
+ *   pool_finish 1/2 fs.stat b
+ *   read_split 5/12 tcp#1 read
+ *   end
+ *
+ * '#' starts a comment line; blank lines are ignored. */
+#define SIM_REPRO_FAULTS_MAX 64
+#define SIM_REPRO_LINE_MAX 1024
+
+typedef struct sim_repro {
+  char scenario[128];
+  char version[32];
+  char strategy[32];
+  char signature[256];
+  uint64_t seed;
+  int aggressive;
+  int has_hash;
+  uint64_t hash;
+  size_t nfaults;
+  char faults[SIM_REPRO_FAULTS_MAX][128];
+  size_t ndecisions;
+  sim_decision* decisions;   /* labels owned by the repro (strdup) */
+} sim_repro;
+
+void sim_repro_init(sim_repro* r);
+void sim_repro_free(sim_repro* r);
+/* Copies the decisions of a run (labels duplicated). */
+int sim_repro_take_log(sim_repro* r, const sim* s);
+/* Flattens decisions to a choice list for SIM_SRC_LIST (caller frees). */
+uint32_t* sim_repro_choices(const sim_repro* r);
+
+/* Writes atomically: PATH.tmp.<pid> then rename. Returns 0 or -errno; on
+ * error `err` (may be NULL) gets a one-line message. */
+int sim_repro_write(const sim_repro* r, const char* path, char* err,
+                    size_t errlen);
+int sim_repro_fprint(const sim_repro* r, FILE* out);
+/* Strict reader. On error returns -1 and `err` gets "file:line: what". */
+int sim_repro_read(sim_repro* r, const char* path, char* err, size_t errlen);
+int sim_repro_parse(sim_repro* r, const char* name, const char* text,
+                    char* err, size_t errlen);
+
+/* Write a file atomically (temp + rename). Shared by every artifact writer. */
+int sim_write_atomic(const char* path, const void* data, size_t len,
+                     char* err, size_t errlen);
+
+#endif /* UVSIM_SIM_H */

@@ -1,0 +1,215 @@
+/* sim/world.c — a simulated world: its clock, its decision stream and the
+ * label arena. One world is "current" per process; the loop layer asks it
+ * for every open choice. Campaigns reset the same world thousands of times a
+ * second, so reset keeps every allocation. */
+#include "sim.h"
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char* const kind_names[SIM_KIND_COUNT] = {
+  [SIM_POOL_FINISH] = "pool_finish",
+  [SIM_POOL_DURATION] = "pool_duration",
+  [SIM_IO_ORDER] = "io_order",
+  [SIM_READ_SPLIT] = "read_split",
+  [SIM_TIMER_LAG] = "timer_lag",
+  [SIM_CB_COST] = "cb_cost",
+  [SIM_NET_LATENCY] = "net_latency",
+  [SIM_TIMEOUT_VS_IMMEDIATE] = "timeout_vs_immediate",
+  [SIM_FAULT] = "fault",
+  [SIM_USER] = "user",
+  [SIM_EARLY_TIMER] = "early_timer",
+};
+
+const char* sim_kind_name(sim_kind kind) {
+  if ((unsigned)kind >= SIM_KIND_COUNT) return "?";
+  return kind_names[kind];
+}
+
+int sim_kind_from_name(const char* name) {
+  for (int k = 0; k < SIM_KIND_COUNT; k++)
+    if (strcmp(kind_names[k], name) == 0) return k;
+  return -1;
+}
+
+static void* xrealloc(void* p, size_t n) {
+  void* q = realloc(p, n);
+  if (q == NULL && n != 0) {
+    fprintf(stderr, "uvsim: out of memory (%zu bytes)\n", n);
+    abort();
+  }
+  return q;
+}
+
+/* ---- label arena: a chain of blocks so that interned pointers stay valid. */
+
+struct sim_arena_block {
+  struct sim_arena_block* next;
+  char* mem;
+};
+
+static void arena_reset(sim* s) {
+  while (s->arena_old) {
+    struct sim_arena_block* b = s->arena_old;
+    s->arena_old = b->next;
+    free(b->mem);
+    free(b);
+  }
+  s->arena_len = 0;
+}
+
+const char* sim_intern(sim* s, const char* label) {
+  size_t n = strlen(label) + 1;
+  if (s->arena_len + n > s->arena_cap) {
+    if (s->arena) {
+      struct sim_arena_block* b = xrealloc(NULL, sizeof *b);
+      b->mem = s->arena;
+      b->next = s->arena_old;
+      s->arena_old = b;
+    }
+    s->arena_cap = s->arena_cap * 2 > n + 4096 ? s->arena_cap * 2 : n + 4096;
+    s->arena = xrealloc(NULL, s->arena_cap);
+    s->arena_len = 0;
+  }
+  char* dst = s->arena + s->arena_len;
+  memcpy(dst, label, n);
+  s->arena_len += n;
+  return dst;
+}
+
+const char* sim_internf(sim* s, const char* fmt, ...) {
+  char buf[SIM_LABEL_MAX + 1];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  return sim_intern(s, buf);
+}
+
+/* ---- lifecycle */
+
+void sim_init(sim* s, const sim_config* cfg) {
+  memset(s, 0, sizeof *s);
+  sim_reset(s, cfg);
+}
+
+void sim_reset(sim* s, const sim_config* cfg) {
+  static const sim_config zero_cfg;
+  s->cfg = cfg ? *cfg : zero_cfg;
+  if (s->cfg.decisions_max == 0) s->cfg.decisions_max = SIM_DECISIONS_MAX_DEFAULT;
+  assert(s->cfg.source != SIM_SRC_CUSTOM || s->cfg.chooser != NULL);
+  s->now_ns = 0;
+  sim_rng_seed(&s->rng, s->cfg.seed);
+  s->tape_pos = 0;
+  s->list_pos = 0;
+  s->log_len = 0;
+  s->nonzero = 0;
+  s->budget_exceeded = 0;
+  for (size_t i = 0; i < s->heap_len; i++) s->heap[i]->heap_index = (size_t)-1;
+  s->heap_len = 0;
+  s->next_seq = 0;
+  s->trace_hash = 0xcbf29ce484222325ull;
+  s->trace_len = 0;
+  s->recs_len = 0;
+  arena_reset(s);
+}
+
+void sim_free(sim* s) {
+  arena_reset(s);
+  free(s->arena);
+  free(s->log);
+  free(s->heap);
+  free(s->recs);
+  memset(s, 0, sizeof *s);
+}
+
+static sim default_world;
+static int default_world_ready;
+static sim* current_world;
+
+sim* sim_current(void) {
+  if (current_world) return current_world;
+  if (!default_world_ready) {
+    /* Natural order unless UVSIM_SEED asks for a seeded run. Reading the
+     * environment once at start-up is configuration, not nondeterminism. */
+    sim_config cfg = {0};
+    const char* env = getenv("UVSIM_SEED");
+    if (env && *env) {
+      cfg.source = SIM_SRC_SEED;
+      cfg.seed = strtoull(env, NULL, 0);
+    } else {
+      cfg.source = SIM_SRC_LIST;
+    }
+    sim_init(&default_world, &cfg);
+    default_world_ready = 1;
+  }
+  current_world = &default_world;
+  return current_world;
+}
+
+void sim_set_current(sim* s) { current_world = s; }
+
+void sim_advance_to(sim* s, uint64_t t_ns) {
+  assert(t_ns >= s->now_ns && "virtual time never goes backwards");
+  s->now_ns = t_ns;
+}
+
+/* ---- the decision stream */
+
+static uint32_t answer(sim* s, sim_kind kind, uint32_t n, const char* label) {
+  switch (s->cfg.source) {
+  case SIM_SRC_SEED:
+    return sim_rng_below(&s->rng, n);
+  case SIM_SRC_TAPE: {
+    if (s->tape_pos >= s->cfg.tape_len) return 0;
+    uint32_t v = s->cfg.tape[s->tape_pos++];
+    /* Wide decisions take up to 3 more bytes, little-endian. */
+    for (int i = 1; n > 256 && i < 4 && s->tape_pos < s->cfg.tape_len; i++)
+      v |= (uint32_t)s->cfg.tape[s->tape_pos++] << (8 * i);
+    return v % n;
+  }
+  case SIM_SRC_LIST: {
+    if (s->list_pos >= s->cfg.list_len) return 0;
+    uint32_t v = s->cfg.list[s->list_pos++];
+    /* A replayed list from an edited program may ask for a choice that no
+     * longer exists; clamp rather than crash, the trace hash will tell. */
+    return v < n ? v : n - 1;
+  }
+  case SIM_SRC_CUSTOM: {
+    uint32_t v = s->cfg.chooser(s->cfg.chooser_ctx, s, kind, n, label);
+    assert(v < n && "strategy answered out of range");
+    return v;
+  }
+  }
+  return 0;
+}
+
+static void log_push(sim* s, sim_kind kind, uint32_t n, uint32_t choice,
+                     const char* label) {
+  if (s->log_len == s->log_cap) {
+    s->log_cap = s->log_cap ? s->log_cap * 2 : 256;
+    s->log = xrealloc(s->log, s->log_cap * sizeof *s->log);
+  }
+  s->log[s->log_len++] = (sim_decision){ (uint16_t)kind, n, choice, label };
+}
+
+void uvs__sim_trace_decision(sim* s, sim_kind kind, uint32_t n, uint32_t choice,
+                             const char* label);
+
+uint32_t sim_choose(sim* s, sim_kind kind, uint32_t n, const char* label) {
+  assert(n > 0 && "a decision needs at least one option");
+  assert((unsigned)kind < SIM_KIND_COUNT);
+  if (n == 1) return 0;
+  if (kind == SIM_EARLY_TIMER && !s->cfg.aggressive) return 0;
+  if (s->log_len >= s->cfg.decisions_max) {
+    s->budget_exceeded = 1;
+    return 0;
+  }
+  uint32_t c = answer(s, kind, n, label);
+  log_push(s, kind, n, c, label);
+  if (c != 0) s->nonzero++;
+  uvs__sim_trace_decision(s, kind, n, c, label);
+  return c;
+}
