@@ -83,6 +83,35 @@ typedef struct sim_decision {
 #define SIM_DECISIONS_MAX_DEFAULT 1000000u
 #define SIM_LABEL_MAX 120
 
+/* -------------------------------------------------------------- oracles */
+
+/* What counts as a bug. Layers report; fuzz/ decides what to do with it.
+ * The first report of a run wins (later ones are usually consequences). */
+typedef enum sim_oracle {
+  SIM_BUG_NONE,
+  SIM_BUG_CRASH,                /* signal in the child (fork mode)          */
+  SIM_BUG_ASSERT,               /* assertion failure / abort                 */
+  SIM_BUG_SANITIZER,            /* ASan/UBSan report                         */
+  SIM_BUG_INVARIANT,            /* a scenario's own invariant                */
+  SIM_BUG_UNHANDLED_REJECTION,  /* engine: rejection with no handler         */
+  SIM_BUG_UNCAUGHT,             /* engine: uncaught exception in a callback  */
+  SIM_BUG_HANG,                 /* loop alive, nothing can ever happen       */
+  SIM_BUG_STEP_BUDGET,          /* too many loop iterations / decisions      */
+  SIM_BUG_STARVATION,           /* nextTick/microtask chain never ends, or
+                                   I/O callback starved past its deadline    */
+  SIM_BUG_LEAK,                 /* handles left keeping the loop alive       */
+  SIM_BUG_ORACLE_COUNT
+} sim_oracle;
+
+const char* sim_oracle_name(sim_oracle o);
+
+typedef struct sim_failure {
+  sim_oracle oracle;
+  uint64_t time_ns;
+  char where[96];               /* callback / handle label                   */
+  char message[256];
+} sim_failure;
+
 /* ----------------------------------------------------------------- core */
 
 typedef struct sim_event sim_event;
@@ -99,7 +128,10 @@ typedef struct sim_config {
   int keep_trace;               /* keep records for dump (else hash only) */
   int aggressive;               /* allow unsound choices (labelled)     */
   uint32_t decisions_max;       /* 0 = SIM_DECISIONS_MAX_DEFAULT        */
+  uint64_t steps_max;           /* loop iterations; 0 = SIM_STEPS_MAX_DEFAULT */
 } sim_config;
+
+#define SIM_STEPS_MAX_DEFAULT 10000000ull
 
 struct sim {
   sim_config cfg;
@@ -113,6 +145,10 @@ struct sim {
   size_t log_len, log_cap;
   uint32_t nonzero;             /* decisions that left the natural order */
   int budget_exceeded;
+  uint64_t steps;               /* loop iterations so far (loop/ counts)  */
+
+  /* the first failure of the run (oracle SIM_BUG_NONE when none) */
+  sim_failure failure;
 
   /* event queue: binary min-heap of pointers, by (time, seq) */
   sim_event** heap;
@@ -151,6 +187,15 @@ uint32_t sim_choose(sim* s, sim_kind kind, uint32_t n, const char* label);
 const char* sim_intern(sim* s, const char* label);
 const char* sim_internf(sim* s, const char* fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* Report a bug. Only the first report of a run is kept; it is also traced
+ * (so the hash covers it). Layers that drive callbacks stop the run promptly
+ * once sim_failed() is true. */
+void sim_fail(sim* s, sim_oracle oracle, const char* where, const char* fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static inline int sim_failed(const sim* s) {
+  return s->failure.oracle != SIM_BUG_NONE;
+}
 
 /* Virtual clock. */
 static inline uint64_t sim_now(const sim* s) { return s->now_ns; }

@@ -23,6 +23,38 @@ static const char* const kind_names[SIM_KIND_COUNT] = {
   [SIM_EARLY_TIMER] = "early_timer",
 };
 
+static const char* const oracle_names[SIM_BUG_ORACLE_COUNT] = {
+  [SIM_BUG_NONE] = "none",
+  [SIM_BUG_CRASH] = "crash",
+  [SIM_BUG_ASSERT] = "assert",
+  [SIM_BUG_SANITIZER] = "sanitizer",
+  [SIM_BUG_INVARIANT] = "invariant",
+  [SIM_BUG_UNHANDLED_REJECTION] = "unhandled-rejection",
+  [SIM_BUG_UNCAUGHT] = "uncaught-exception",
+  [SIM_BUG_HANG] = "hang",
+  [SIM_BUG_STEP_BUDGET] = "step-budget",
+  [SIM_BUG_STARVATION] = "starvation",
+  [SIM_BUG_LEAK] = "leak",
+};
+
+const char* sim_oracle_name(sim_oracle o) {
+  if ((unsigned)o >= SIM_BUG_ORACLE_COUNT) return "?";
+  return oracle_names[o];
+}
+
+void sim_fail(sim* s, sim_oracle oracle, const char* where, const char* fmt, ...) {
+  assert(oracle != SIM_BUG_NONE);
+  if (sim_failed(s)) return;
+  s->failure.oracle = oracle;
+  s->failure.time_ns = s->now_ns;
+  snprintf(s->failure.where, sizeof s->failure.where, "%s", where ? where : "");
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(s->failure.message, sizeof s->failure.message, fmt, ap);
+  va_end(ap);
+  sim_trace_note(s, oracle_names[oracle]);
+}
+
 const char* sim_kind_name(sim_kind kind) {
   if ((unsigned)kind >= SIM_KIND_COUNT) return "?";
   return kind_names[kind];
@@ -99,6 +131,9 @@ void sim_reset(sim* s, const sim_config* cfg) {
   static const sim_config zero_cfg;
   s->cfg = cfg ? *cfg : zero_cfg;
   if (s->cfg.decisions_max == 0) s->cfg.decisions_max = SIM_DECISIONS_MAX_DEFAULT;
+  if (s->cfg.steps_max == 0) s->cfg.steps_max = SIM_STEPS_MAX_DEFAULT;
+  s->steps = 0;
+  memset(&s->failure, 0, sizeof s->failure);
   assert(s->cfg.source != SIM_SRC_CUSTOM || s->cfg.chooser != NULL);
   s->now_ns = 0;
   sim_rng_seed(&s->rng, s->cfg.seed);

@@ -181,6 +181,24 @@ static void hash_ignores_keep_trace_and_label_addresses(void** state) {
   sim_free(&b);
 }
 
+static void first_failure_wins_and_is_hashed(void** state) {
+  (void)state;
+  sim s;
+  sim_init(&s, NULL);
+  uint64_t before = sim_trace_hash(&s);
+  assert_false(sim_failed(&s));
+  sim_fail(&s, SIM_BUG_INVARIANT, "withdraw b", "balance is %d, expected %d", 50, 0);
+  sim_fail(&s, SIM_BUG_HANG, "loop", "later");
+  assert_true(sim_failed(&s));
+  assert_int_equal(s.failure.oracle, SIM_BUG_INVARIANT);
+  assert_string_equal(s.failure.message, "balance is 50, expected 0");
+  assert_string_equal(sim_oracle_name(s.failure.oracle), "invariant");
+  assert_true(sim_trace_hash(&s) != before);
+  sim_reset(&s, NULL);
+  assert_false(sim_failed(&s));
+  sim_free(&s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(same_seed_same_hash_10000_seeds),
@@ -192,6 +210,7 @@ int main(void) {
     cmocka_unit_test(early_timer_needs_aggressive_mode),
     cmocka_unit_test(rng_is_uniform_enough),
     cmocka_unit_test(hash_ignores_keep_trace_and_label_addresses),
+    cmocka_unit_test(first_failure_wins_and_is_hashed),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,38 @@
+/* uvsim/world.h — what a program under test may ask of the simulated world.
+ * Implemented in loop/world.c (the library a program links). */
+#ifndef UVSIM_WORLD_H
+#define UVSIM_WORLD_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A scenario's own invariant. On failure the run is a finding ("invariant"
+ * oracle) with the message; the loop stops at the next callback boundary. */
+void uvsim_invariant_failed(const char* where, const char* fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+#define UVSIM_CHECK(cond, ...)                                         \
+  do {                                                                 \
+    if (!(cond)) uvsim_invariant_failed(__func__, __VA_ARGS__);        \
+  } while (0)
+
+/* An explicit choice point of the program itself (kind "user"): 0..n-1,
+ * 0 being what the program does when nothing is explored. */
+uint32_t uvsim_choose(uint32_t n, const char* label);
+
+/* Record a line in the trace (shown in reports and `uvsim replay --trace`). */
+void uvsim_note(const char* label);
+
+/* Virtual nanoseconds since the run began. */
+uint64_t uvsim_now_ns(void);
+
+/* The current run's trace hash and whether it has failed. */
+uint64_t uvsim_trace_hash(void);
+int uvsim_failed(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
