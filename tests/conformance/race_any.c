@@ -1,0 +1,30 @@
+#include "ticker.h"
+typedef struct { uvsim_promise* p; const char* v; int fail; } after_t;
+static void fire(void* d) {
+  after_t* a = d;
+  if (a->fail) uvsim_promise_reject(a->p, uvsim_error_new(NULL, NULL, a->v));
+  else uvsim_promise_resolve(a->p, uvsim_str(a->v));
+}
+static uvsim_value after(double ms, const char* v, int fail) {
+  after_t* a = uvsim_alloc(sizeof(*a));
+  a->p = uvsim_promise_new(); a->v = v; a->fail = fail;
+  uvsim_set_timeout(fire, a, ms);
+  return uvsim_promise_value(a->p);
+}
+static uvsim_value any_err(uvsim_value e, void* d) {
+  (void)d; LOG("any err %s %s", show(e), show(uvsim_array_new(e.u.err->errors->items, e.u.err->errors->len)));
+  return uvsim_undefined();
+}
+void program(void) {
+  uvsim_value r1[2] = {after(20, "slow", 0), after(5, "fast", 0)};
+  uvsim_then(uvsim_promise_race(r1, 2), log_value, NULL, "race");
+  uvsim_value r2[2] = {uvsim_int(3), uvsim_promise_value(uvsim_promise_from(uvsim_int(4)))};
+  uvsim_then(uvsim_promise_race(r2, 2), log_value, NULL, "race sync");
+  uvsim_value r3[2] = {after(5, "fails first", 1), after(20, "ok", 0)};
+  uvsim_catch(uvsim_promise_race(r3, 2), log_value, "race err");
+  uvsim_value a1[3] = {after(5, "a", 1), after(10, "b", 0), after(15, "c", 0)};
+  uvsim_then(uvsim_promise_any(a1, 3), log_value, NULL, "any");
+  uvsim_value a2[2] = {uvsim_promise_value(uvsim_promise_rejected(uvsim_error_new(NULL, NULL, "x"))), after(3, "y", 1)};
+  uvsim_catch(uvsim_promise_any(a2, 2), any_err, NULL);
+  ticker_start();
+}

@@ -1,0 +1,10 @@
+const { log, show } = require('./lib');
+let n = 0;
+const tick = () => { log('tick', ++n); if (n < 6) Promise.resolve().then(tick); };
+const after = (ms, v, fail) => new Promise((res, rej) => setTimeout(() => (fail ? rej(new Error(v)) : res(v)), ms));
+Promise.race([after(20, 'slow'), after(5, 'fast')]).then((v) => log('race', v));
+Promise.race([3, Promise.resolve(4)]).then((v) => log('race sync', v));
+Promise.race([after(5, 'fails first', true), after(20, 'ok')]).catch((e) => log('race err', show(e)));
+Promise.any([after(5, 'a', true), after(10, 'b'), after(15, 'c')]).then((v) => log('any', v));
+Promise.any([Promise.reject(new Error('x')), after(3, 'y', true)]).catch((e) => log('any err', show(e), show(e.errors)));
+Promise.resolve().then(tick);
