@@ -249,8 +249,8 @@ static inline int uvs__job_threw(uvsim_value* out) {
   return 1;
 }
 /* Runs a user callback as a job outside promise machinery: a throw is an
- * uncaught exception. */
-void uvs__call_callback(uvsim_cb fn, void* data, const char* label);
+ * uncaught exception. Returns 1 when it threw. */
+int uvs__call_callback(uvsim_cb fn, void* data, const char* label);
 
 /* Node's runNextTicks(): microtasks only when no tick/rejection pending,
  * else processTicksAndRejections. */
