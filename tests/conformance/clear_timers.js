@@ -1,0 +1,10 @@
+const { log } = require('./lib');
+const a = setTimeout(() => log('a never'), 5);
+clearTimeout(a);
+clearTimeout(a);
+let c;
+setTimeout(() => { log('b clears c'); Promise.resolve().then(() => { log('microtask clears c'); clearTimeout(c); }); }, 10);
+c = setTimeout(() => log('c never'), 10);
+const d = setTimeout(() => { log('d'); clearTimeout(d); }, 15);
+setTimeout(() => log('e'), 15);
+clearTimeout(undefined);

@@ -1,0 +1,9 @@
+const { log } = require('./lib');
+setTimeout(() => log('30'), 30);
+setTimeout(() => log('10 a'), 10);
+setTimeout(() => log('20'), 20);
+setTimeout(() => log('10 b'), 10);
+setTimeout(() => log('0 -> 1'), 0);
+setTimeout(() => log('-5 -> 1'), -5);
+setTimeout(() => log('huge -> 1'), 2 ** 31);
+setTimeout(() => log('1.9 -> 1'), 1.9);
