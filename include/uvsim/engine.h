@@ -190,6 +190,9 @@ void uvsim_checkpoint(void);
 /* A chain of nextTicks/microtasks longer than this within one checkpoint is
  * starvation: SIM_BUG_STARVATION, labelled with the last job that ran. */
 #define UVSIM_CHECKPOINT_JOBS_MAX 1000000u
+/* Changes that budget for this run (0 = UVSIM_CHECKPOINT_JOBS_MAX), e.g.
+ * for benchmarks that legitimately run long chains. Reset restores it. */
+void uvsim_set_checkpoint_jobs_max(uint64_t max);
 
 /* ---------------------------------------------------- timers, immediates */
 
@@ -337,6 +340,9 @@ struct uvsim_async {
   uvsim_value value;       /* what the last await resumed with             */
   uvsim_async_fn fn;
   uvsim_promise* promise;  /* the async function's result promise          */
+  /* The engine's reaction record for the pending await (an await needs no
+   * allocation for plain values and native promises). */
+  uint64_t uvs__reaction_space[8];
 };
 
 /* Calls the async function: runs the body synchronously up to its first

@@ -5,6 +5,8 @@
  * resume functions, so the body resumes in the reaction job one tick after
  * the awaited promise settles. The body's result goes through the async
  * function's promise resolving functions (returning a promise adopts it). */
+#include <string.h>
+
 #include "engine_int.h"
 
 static void resume(uvsim_async* f, uvsim_value v, int rejected) {
@@ -24,9 +26,25 @@ static uvsim_value await_err(uvsim_value v, void* data) {
   return uvsim_undefined();
 }
 
+_Static_assert(sizeof(((uvsim_async*)0)->uvs__reaction_space) >=
+                   sizeof(uvs__reaction),
+               "uvsim_async must hold a reaction record");
+
+/* The frame's own reaction record: a frame awaits one thing at a time and
+ * its record's job has run before the body can await again. */
 void uvsim__await(uvsim_async* f, uvsim_value v) {
   v.thrown = 0;
-  uvs__promise_then_internal(uvsim_promise_from(v), await_ok, await_err, f);
+  uvs__reaction* r = (uvs__reaction*)(void*)f->uvs__reaction_space;
+  memset(r, 0, sizeof(*r));
+  r->on_ok = await_ok;
+  r->on_err = await_err;
+  r->data = f;
+  if (v.type == UVSIM_T_PROMISE)
+    uvs__promise_then_record(v.u.p, r);
+  else if (v.type == UVSIM_T_THENABLE)
+    uvs__promise_then_record(uvsim_promise_from(v), r);
+  else
+    uvs__reaction_fulfilled(r, v); /* a fresh fulfilled promise, unobservable */
 }
 
 void uvsim__async_settle(uvsim_async* f, uvsim_value v, int rejected) {

@@ -128,6 +128,11 @@ void uvs__plist_push(uvs__plist* l, uvsim_promise* p);
  * marks p handled, as PerformPromiseThen does. */
 void uvs__promise_then_internal(uvsim_promise* p, uvsim_reaction_fn on_ok,
                                 uvsim_reaction_fn on_err, void* data);
+/* The same with a caller-owned reaction record (not queued anywhere). */
+void uvs__promise_then_record(uvsim_promise* p, uvs__reaction* r);
+/* Queues r's job as if r were registered on a promise already fulfilled
+ * with v (PromiseResolve(v) + PerformPromiseThen for a non-thenable v). */
+void uvs__reaction_fulfilled(uvs__reaction* r, uvsim_value v);
 /* Runs one reaction / thenable job (called by the microtask runner). */
 void uvs__run_reaction(uvs__reaction* r);
 void uvs__run_thenable_job(void* rec);
@@ -190,6 +195,7 @@ typedef struct uvs__engine {
   int thrown;
   uvsim_value thrown_value;
 
+  uint64_t jobs_max;        /* starvation budget; 0 = default           */
   int failed;               /* the engine stopped (uncaught, unhandled, starvation) */
 
   /* promises */

@@ -23,13 +23,17 @@ uvs__engine uvs__eng;
 static uint64_t checkpoint_jobs;
 
 static int budget_exceeded(const char* label) {
-  if (++checkpoint_jobs <= UVSIM_CHECKPOINT_JOBS_MAX) return 0;
+  uint64_t max = uvs__eng.jobs_max ? uvs__eng.jobs_max
+                                   : UVSIM_CHECKPOINT_JOBS_MAX;
+  if (++checkpoint_jobs <= max) return 0;
   uvs__engine_fail(SIM_BUG_STARVATION, label ? label : "job",
-                   "more than %u nextTick/microtask jobs in one checkpoint: "
+                   "more than %llu nextTick/microtask jobs in one checkpoint: "
                    "the loop never reaches its next phase",
-                   UVSIM_CHECKPOINT_JOBS_MAX);
+                   (unsigned long long)max);
   return 1;
 }
+
+void uvsim_set_checkpoint_jobs_max(uint64_t max) { uvs__eng.jobs_max = max; }
 
 void uvs__engine_fail(int oracle, const char* where, const char* fmt, ...) {
   char msg[256];

@@ -218,6 +218,14 @@ static void perform_then(uvsim_promise* p, uvs__reaction* r) {
   p->handled = 1;
 }
 
+void uvs__promise_then_record(uvsim_promise* p, uvs__reaction* r) {
+  perform_then(p, r);
+}
+
+void uvs__reaction_fulfilled(uvs__reaction* r, uvsim_value v) {
+  enqueue_reaction(r, v, 0);
+}
+
 void uvs__promise_then_internal(uvsim_promise* p, uvsim_reaction_fn on_ok,
                                 uvsim_reaction_fn on_err, void* data) {
   uvs__reaction* r = uvsim_alloc(sizeof(*r));
@@ -227,16 +235,23 @@ void uvs__promise_then_internal(uvsim_promise* p, uvsim_reaction_fn on_ok,
   perform_then(p, r);
 }
 
+/* The derived promise and its reaction share one allocation. */
+typedef struct then_pair {
+  uvsim_promise derived;
+  uvs__reaction r;
+} then_pair;
+
 uvsim_promise* uvsim_then(uvsim_promise* p, uvsim_reaction_fn on_ok,
                           uvsim_reaction_fn on_err, void* data) {
   assert(p != NULL);
-  uvs__reaction* r = uvsim_alloc(sizeof(*r));
-  r->on_ok = on_ok;
-  r->on_err = on_err;
-  r->data = data;
-  r->derived = promise_alloc();
-  perform_then(p, r);
-  return r->derived;
+  then_pair* tp = uvsim_alloc(sizeof(*tp));
+  tp->derived.id = ++uvs__eng.next_promise_id;
+  tp->r.on_ok = on_ok;
+  tp->r.on_err = on_err;
+  tp->r.data = data;
+  tp->r.derived = &tp->derived;
+  perform_then(p, &tp->r);
+  return &tp->derived;
 }
 
 uvsim_promise* uvsim_catch(uvsim_promise* p, uvsim_reaction_fn on_err,
