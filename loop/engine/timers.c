@@ -218,8 +218,20 @@ void uvsim_timer_refresh(uvsim_timer* t) {
 
 /* --------------------------------------------------------- processTimers */
 
+/* Engine-level callbacks join the world's trace (and hash) on the virtual
+ * loop; jobs (ticks, microtasks) do not, they are too many and their order
+ * follows from the callbacks'. */
+static void trace_callback(const char* label) {
+#ifndef UVSIM_ENGINE_REAL_LIBUV
+  sim_trace_callback(sim_current(), label);
+#else
+  (void)label;
+#endif
+}
+
 static void run_timer(uvsim_timer* t) {
   double start = t->repeat ? uvs__loop_now() : 0;
+  trace_callback(t->label);
   uvs__call_callback(t->cb, t->data, t->label);
   if (t->repeat && !t->destroyed && t->list == NULL) {
     insert(t, t->repeat, start);
@@ -370,6 +382,7 @@ static void process_immediates(void) {
       E.imm_count--;
       if (im->refed) E.imm_refs--;
       im->refed = 0;
+      trace_callback(im->label);
       uvs__call_callback(cb, im->data, im->label);
     }
     im = next;
