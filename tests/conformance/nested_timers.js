@@ -1,8 +1,8 @@
 const { log } = require('./lib');
 setTimeout(() => {
   log('outer');
-  setTimeout(() => log('inner 0 (runs next round)'), 0);
-  setImmediate(() => log('immediate from timer'));
+  setTimeout(() => log('inner 0 (a later timers phase)'), 0);
+  setImmediate(() => log('immediate from timer (check phase first)'));
   process.nextTick(() => log('tick from timer'));
+  Promise.resolve().then(() => log('then from timer'));
 }, 2);
-setTimeout(() => log('sibling 2'), 2);

@@ -160,6 +160,35 @@ static void test_loop_timers_and_close(void** s) {
   assert_int_equal(uv_loop_close(&loop), 0);
 }
 
+/* Node 20, measured: with an 'uncaughtException' listener, a timer that
+ * throws unwinds listOnTimeout; node re-enters it and the next timer of the
+ * same list runs before the thrower's ticks (no checkpoint between them).
+ * Node prints: t1 unc t2 t1-tick t3 (a JS twin would race on ms
+ * boundaries between its setTimeout calls, so this lives here). */
+static void on_unc(uvsim_value e, void* d) { (void)e; (void)d; rec("unc"); }
+static void throwing_timer(void* d) {
+  (void)d;
+  rec("t1");
+  uvsim_next_tick(rec_cb, "t1-tick");
+  uvsim_throw(uvsim_str("x"));
+}
+
+static void test_timer_throw_with_listener(void** s) {
+  (void)s;
+  uv_loop_t loop;
+  assert_int_equal(uv_loop_init(&loop), 0);
+  assert_int_equal(uvsim_engine_init(&loop), 0);
+  uvsim_on_uncaught_exception(on_unc, NULL);
+  uvsim_set_timeout(throwing_timer, NULL, 1);
+  uvsim_set_timeout(rec_cb, "t2", 1);
+  uvsim_set_timeout(rec_cb, "t3", 1);
+  assert_int_equal(uvsim_engine_run(&loop), 0);
+  assert_string_equal(rec_buf, "t1 unc t2 t1-tick t3 ");
+  assert_int_equal(failure_oracle(), SIM_BUG_NONE);
+  uvsim_engine_close(&loop);
+  assert_int_equal(uv_loop_close(&loop), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     T(test_order_and_reentrancy),
@@ -172,6 +201,7 @@ int main(void) {
     T(test_modes),
     T(test_throw_mode_listener_handles),
     T(test_loop_timers_and_close),
+    T(test_timer_throw_with_listener),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
