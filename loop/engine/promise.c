@@ -51,8 +51,10 @@ static void track_handler_added(uvsim_promise* p) {
       return;
     }
   }
-  if (uvs__eng.maybe_unhandled == 0 && uvs__eng.async_handled.len == 0)
-    uvs__eng.has_rejection_to_warn = 0;
+  /* Node 20 writes `if (maybeUnhandledPromises.size === 0 && ...)
+   * setHasRejectionToWarn(false)`, but that map is a WeakMap (no size), so
+   * the flag is never cleared here; only processTicksAndRejections clears
+   * it. Mirrored: nothing to do. */
 }
 
 /* ------------------------------------------------------------- settling */
