@@ -39,6 +39,7 @@ static inline int setup(void** state) {
   (void)state;
   sim_config cfg;
   memset(&cfg, 0, sizeof cfg);
+  cfg.source = SIM_SRC_LIST; /* empty list: every decision answers 0 */
   uvs__engine_reset();
   sim_reset(sim_current(), &cfg);
   rec_buf[0] = '\0';
