@@ -1,8 +1,8 @@
 const { log } = require('./lib');
-setTimeout(() => log('30'), 30);
-setTimeout(() => log('10 a'), 10);
-setTimeout(() => log('20'), 20);
-setTimeout(() => log('10 b'), 10);
+setTimeout(() => log('300'), 300);
+setTimeout(() => log('100 a'), 100);
+setTimeout(() => log('200'), 200);
+setTimeout(() => log('100 b'), 100);
 setTimeout(() => log('0 -> 1'), 0);
 setTimeout(() => log('-5 -> 1'), -5);
 setTimeout(() => log('huge -> 1'), 2 ** 31);

@@ -114,6 +114,7 @@ static void test_failure_stops_loop(void** s) {
   assert_string_equal(sim_current()->failure.where, "bad timer");
   assert_string_equal(rec_buf, "");
   uvsim_engine_close(&loop);
+  assert_int_equal(uv_loop_close(&loop), 0);
 }
 
 int main(void) {
