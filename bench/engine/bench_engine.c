@@ -4,6 +4,9 @@
  *   then       a chain of N .then reactions on one promise, then resolved
  *   tick       process.nextTick re-queueing itself N times
  *   await      an async function awaiting a plain value N times
+ *   runs       N whole in-process runs of a small program (loop init, 20
+ *              promises, a tick, an immediate, run, close, reset) — the
+ *              campaign workload; node has no equivalent (prints runs/s)
  * Usage: bench_engine KIND N   → prints "KIND N jobs/s". The wall clock is
  * fine here: benchmarks are not simulated. */
 #include <stdio.h>
@@ -66,10 +69,32 @@ static int run(const char* kind, long n) {
   return 0;
 }
 
+static void noop(void* d) { (void)d; }
+
+static int campaign(long n) {
+  double t0 = now_s();
+  for (long r = 0; r < n; r++) {
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    uvsim_engine_init(&loop);
+    uvsim_promise* p = uvsim_promise_from(uvsim_int(0));
+    for (int i = 0; i < 20; i++) p = uvsim_then(p, inc, NULL, NULL);
+    uvsim_next_tick(noop, NULL);
+    uvsim_set_immediate(noop, NULL);
+    if (uvsim_engine_run(&loop) != 0) return 1;
+    uvsim_engine_close(&loop);
+    uv_loop_close(&loop);
+    uvs__engine_reset();
+  }
+  printf("runs %ld %.0f\n", n, n / (now_s() - t0));
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc != 3) {
-    fprintf(stderr, "usage: %s microtask|then|tick|await N\n", argv[0]);
+    fprintf(stderr, "usage: %s microtask|then|tick|await|runs N\n", argv[0]);
     return 2;
   }
+  if (strcmp(argv[1], "runs") == 0) return campaign(atol(argv[2]));
   return run(argv[1], atol(argv[2]));
 }

@@ -16,3 +16,5 @@ for spec in microtask:5000000 tick:5000000 then:1000000 await:1000000; do
   printf '%-10s %10s %14s %14s %7.2f\n' "$kind" "$n" "$c" "$j" \
     "$(awk -v a="$c" -v b="$j" 'BEGIN{print a/b}')"
 done
+printf '\nin-process runs of a small program (campaign workload): %s runs/s\n' \
+  "$("$bin" runs 20000 | awk '{print $3}')"

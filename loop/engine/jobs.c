@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "engine_int.h"
-#include "sim.h"
+#include "sim/sim.h"
 
 uvs__engine uvs__eng;
 

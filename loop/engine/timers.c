@@ -16,7 +16,7 @@
 #include <stdlib.h>
 
 #include "engine_int.h"
-#include "sim.h"
+#include "sim/sim.h"
 
 #define TIMEOUT_MAX 2147483647.0
 #define NOT_QUEUED ((size_t)-1)

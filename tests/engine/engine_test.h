@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "sim.h"
+#include "sim/sim.h"
 #include "uvsim/engine.h"
 
 static char rec_buf[4096];
