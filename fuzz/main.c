@@ -1,13 +1,496 @@
-/* fuzz/main.c — the uvsim command line (bootstrap stage: selfcheck only). */
+/* fuzz/main.c — the uvsim command line: list, run (campaigns), replay,
+ * minimize, selfcheck. Every bad input is one line on stderr naming the
+ * problem, and exit status 2. docs/cli.md documents each command. */
+#include <errno.h>
 #include <inttypes.h>
-#include <stdio.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "sim.h"
+#include "fuzz.h"
+#include "reports/report.h"
+
+#define EXIT_BUG 1
+#define EXIT_USAGE 2
+
+static const char* usage_main =
+  "usage: uvsim COMMAND [ARGS]\n"
+  "\n"
+  "Deterministic simulation and schedule fuzzing for libuv programs.\n"
+  "\n"
+  "commands:\n"
+  "  list                 the scenarios built into this binary\n"
+  "  run SCENARIO...      explore schedules of scenarios, report bugs\n"
+  "  replay FILE.uvsim    re-run a reproducer bit for bit\n"
+  "  minimize FILE.uvsim  shrink a reproducer, explain its decisive decisions\n"
+  "  selfcheck            check that runs are deterministic\n"
+  "  help [COMMAND]       this text, or a command's\n"
+  "\n"
+  "exit status: 0 ok, 1 a bug was found (or did not reproduce), 2 bad usage.\n";
+
+static const char* usage_run =
+  "usage: uvsim run (SCENARIO... | --all) [options]\n"
+  "\n"
+  "Runs a campaign per scenario: many schedules under one strategy. Each\n"
+  "distinct bug (oracle + place + message, numbers normalised) is written to\n"
+  "CORPUS/<name>/<variant>-<hash>.uvsim, minimised and explained; a report\n"
+  "goes to OUT/<report>/report.json and report.html.\n"
+  "\n"
+  "SCENARIO is NAME (every variant) or NAME/VARIANT; see `uvsim list`.\n"
+  "\n"
+  "options:\n"
+  "  --all               every scenario\n"
+  "  --runs N            schedules per scenario (default 1000)\n"
+  "  --time S            stop after S seconds per scenario instead (or as well)\n"
+  "  --seed S            campaign seed (default 1); run i uses splitmix64(S, i)\n"
+  "  --strategy NAME     random (default) | pct | nodefz | dfs\n"
+  "  --jobs J            worker processes over disjoint runs (default 1)\n"
+  "  --no-fork           run schedules in this process (fastest; a crash\n"
+  "                      ends the campaign)\n"
+  "  --no-minimize       report bugs as found, without minimising them\n"
+  "  --expect            exit 0 iff every buggy variant had a bug and every\n"
+  "                      fixed one none (the campaign self-test)\n"
+  "  --corpus DIR        where reproducers go (default corpus)\n"
+  "  --out DIR           where reports go (default reports/out)\n"
+  "  --report NAME       report folder name (default: the scenario, or all)\n"
+  "  --no-report         write no report\n"
+  "  --quiet             no progress line, no bug details (summary only)\n"
+  "strategy parameters:\n"
+  "  --bias-max B        random: per-run bias bound (default 4; 0 = uniform)\n"
+  "  --pct-depth D       pct: bug depth d (default 3)\n"
+  "  --pct-k K           pct: decisions per run (default: learned)\n"
+  "  --nodefz-pool DOF,PCT  nodefz: pool window and deferral % (default 4,50)\n"
+  "  --nodefz-io DOF,PCT    nodefz: I/O window and deferral % (default 8,30)\n"
+  "  --nodefz-timer PCT     nodefz: timer lag % (default 20)\n"
+  "  --nodefz-other PCT     nodefz: other decisions % (default 10)\n"
+  "  --dfs-depth N       dfs: decisions explored per schedule (default 64)\n"
+  "  --dfs-branch N      dfs: options tried per decision (default 4)\n"
+  "  --dfs-nonzero N     dfs: non-zero decisions per schedule (default no bound)\n"
+  "\n"
+  "exit status: 0 no bug (with --expect: as expected), 1 bugs, 2 bad usage.\n";
+
+static const char* usage_replay =
+  "usage: uvsim replay FILE.uvsim [--trace]\n"
+  "\n"
+  "Re-runs the schedule recorded in FILE (its decision list; decisions past\n"
+  "the list are 0) and prints the failure and the trace hash.\n"
+  "\n"
+  "  --trace   print every decision and callback of the run\n"
+  "\n"
+  "exit status: 0 when the recorded bug reproduces with the identical trace\n"
+  "hash, 1 when it does not, 2 bad usage or a malformed reproducer.\n";
+
+static const char* usage_minimize =
+  "usage: uvsim minimize FILE.uvsim [-o OUT]\n"
+  "\n"
+  "Shrinks the schedule in FILE while keeping its bug signature: fewest\n"
+  "non-zero decisions (delta debugging), shortest prefix, smallest choices.\n"
+  "Prints the decisive decisions: those that, set back to 0 alone, make the\n"
+  "bug disappear, with the callbacks they reordered.\n"
+  "\n"
+  "  -o OUT    write the minimised reproducer to OUT (atomically);\n"
+  "            without it the reproducer is printed on stdout\n"
+  "\n"
+  "exit status: 0 minimised, 1 FILE does not reproduce its bug, 2 bad usage.\n";
+
+static const char* usage_list =
+  "usage: uvsim list\n"
+  "\n"
+  "Lists the scenarios built into this binary: NAME/VARIANT, what the\n"
+  "campaign self-test expects (bug or clean), and a description.\n";
+
+static const char* usage_selfcheck =
+  "usage: uvsim selfcheck\n"
+  "\n"
+  "Runs a synthetic decision workload under 10000 seeds twice and requires\n"
+  "identical trace hashes.\n";
+
+static __attribute__((format(printf, 1, 2))) int usage_error(const char* fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("uvsim: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputs(" (see uvsim help)\n", stderr);
+  va_end(ap);
+  return EXIT_USAGE;
+}
+
+static int is_help(const char* a) {
+  return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
+}
+
+/* Strict unsigned parsing: the whole string, base 10 (or 0x hex). */
+static int parse_u64(const char* flag, const char* v, uint64_t* out) {
+  if (!v) return usage_error("%s needs a value", flag), -1;
+  char* end = NULL;
+  errno = 0;
+  if (!*v || *v == '-' || *v == '+') return usage_error("%s: '%s' is not a number", flag, v), -1;
+  unsigned long long x = strtoull(v, &end, 0);
+  if (errno || *end) return usage_error("%s: '%s' is not a number", flag, v), -1;
+  *out = x;
+  return 0;
+}
+
+static int parse_u32(const char* flag, const char* v, uint32_t* out) {
+  uint64_t x;
+  if (parse_u64(flag, v, &x)) return -1;
+  if (x > UINT32_MAX) return usage_error("%s: '%s' is too large", flag, v), -1;
+  *out = (uint32_t)x;
+  return 0;
+}
+
+static int parse_pair(const char* flag, const char* v, uint32_t* a, uint32_t* b) {
+  if (!v) return usage_error("%s needs a value", flag), -1;
+  char buf[64];
+  snprintf(buf, sizeof buf, "%s", v);
+  char* comma = strchr(buf, ',');
+  if (!comma) return usage_error("%s: '%s' is not DOF,PCT", flag, v), -1;
+  *comma = 0;
+  if (parse_u32(flag, buf, a) || parse_u32(flag, comma + 1, b)) return -1;
+  if (*b > 100) return usage_error("%s: percentage %u is above 100", flag, *b), -1;
+  return 0;
+}
+
+static int parse_seconds(const char* flag, const char* v, double* out) {
+  if (!v) return usage_error("%s needs a value", flag), -1;
+  char* end = NULL;
+  errno = 0;
+  double x = strtod(v, &end);
+  if (errno || !*v || *end || !(x > 0) || x > 1e7)
+    return usage_error("%s: '%s' is not a positive number of seconds", flag, v), -1;
+  *out = x;
+  return 0;
+}
+
+/* ---------------------------------------------------------------- list */
+
+static int cmd_list(int argc, char** argv) {
+  for (int i = 2; i < argc; i++) {
+    if (is_help(argv[i])) return fputs(usage_list, stdout), 0;
+    return usage_error("list: unexpected argument '%s'", argv[i]);
+  }
+  for (size_t i = 0; i < uvsim_scenario_count(); i++) {
+    const uvsim_scenario* s = uvsim_scenario_at(i);
+    char nv[160];
+    snprintf(nv, sizeof nv, "%s/%s", s->name, s->variant);
+    printf("%-32s %-6s %s\n", nv, s->expect == UVSIM_EXPECT_BUG ? "bug" : "clean",
+           s->description ? s->description : "");
+  }
+  return 0;
+}
+
+/* ----------------------------------------------------------------- run */
+
+#define SELECT_MAX 1024
+
+static int select_scenarios(const char* arg, const uvsim_scenario** sel, size_t* n) {
+  if (strchr(arg, '/')) {
+    const uvsim_scenario* s = uvsim_scenario_find(arg);
+    if (!s) return usage_error("unknown scenario '%s' (see uvsim list)", arg), -1;
+    if (*n < SELECT_MAX) sel[(*n)++] = s;
+    return 0;
+  }
+  size_t before = *n;
+  for (size_t i = 0; i < uvsim_scenario_count(); i++) {
+    const uvsim_scenario* s = uvsim_scenario_at(i);
+    if (strcmp(s->name, arg) == 0 && *n < SELECT_MAX) sel[(*n)++] = s;
+  }
+  if (*n == before) return usage_error("unknown scenario '%s' (see uvsim list)", arg), -1;
+  return 0;
+}
+
+static void print_bug(const uvs_bug* b) {
+  printf("  bug: %s\n", b->signature);
+  printf("    first hit at run %" PRIu64 ", %" PRIu64 " failing run%s\n",
+         b->first_run + 1, b->hits, b->hits == 1 ? "" : "s");
+  printf("    %s\n", b->outcome.message);
+  if (b->path[0]) printf("    reproducer: %s\n    replay: uvsim replay %s\n", b->path, b->path);
+  if (b->analysed) uvs_analysis_print(&b->an, stdout);
+}
+
+static int same_name(const uvsim_scenario** sel, size_t n) {
+  for (size_t i = 1; i < n; i++)
+    if (strcmp(sel[i]->name, sel[0]->name) != 0) return 0;
+  return 1;
+}
+
+static int cmd_run(int argc, char** argv) {
+  static const uvsim_scenario* sel[SELECT_MAX];
+  size_t nsel = 0;
+  int all = 0, expect = 0, quiet = 0, report = 1;
+  uvs_campaign_opts o;
+  memset(&o, 0, sizeof o);
+  uvs_strategy_defaults(&o.params);
+  o.seed = 1;
+  o.jobs = 1;
+  o.isolate = 1;
+  o.analyse = 1;
+  o.corpus_dir = "corpus";
+  const char* out_dir = "reports/out";
+  const char* report_name = NULL;
+  int runs_given = 0;
+  for (int i = 2; i < argc; i++) {
+    const char* a = argv[i];
+    const char* v = i + 1 < argc ? argv[i + 1] : NULL;
+#define TAKE() (i++, v)
+    if (is_help(a)) return fputs(usage_run, stdout), 0;
+    else if (!strcmp(a, "--all")) all = 1;
+    else if (!strcmp(a, "--runs")) { if (parse_u64(a, TAKE(), &o.runs)) return 2;
+      runs_given = 1;
+      if (o.runs == 0) return usage_error("--runs: must be at least 1"); }
+    else if (!strcmp(a, "--time")) { if (parse_seconds(a, TAKE(), &o.time_s)) return 2; }
+    else if (!strcmp(a, "--seed")) { if (parse_u64(a, TAKE(), &o.seed)) return 2; }
+    else if (!strcmp(a, "--jobs")) { uint32_t j; if (parse_u32(a, TAKE(), &j)) return 2;
+      if (j < 1 || j > 64) return usage_error("--jobs: %u is not in 1..64", j);
+      o.jobs = j; }
+    else if (!strcmp(a, "--strategy")) {
+      const char* s = TAKE();
+      if (!s) return usage_error("--strategy needs a value");
+      int k = uvs_strategy_from_name(s);
+      if (k < 0) return usage_error("--strategy: unknown strategy '%s' (random, pct, nodefz, dfs)", s);
+      o.strategy = (uvs_strategy_kind)k;
+    }
+    else if (!strcmp(a, "--no-fork")) o.isolate = 0;
+    else if (!strcmp(a, "--no-minimize")) o.analyse = 0;
+    else if (!strcmp(a, "--expect")) expect = 1;
+    else if (!strcmp(a, "--quiet")) quiet = 1;
+    else if (!strcmp(a, "--no-report")) report = 0;
+    else if (!strcmp(a, "--corpus")) { if (!(o.corpus_dir = TAKE())) return usage_error("--corpus needs a value"); }
+    else if (!strcmp(a, "--out")) { if (!(out_dir = TAKE())) return usage_error("--out needs a value"); }
+    else if (!strcmp(a, "--report")) {
+      if (!(report_name = TAKE())) return usage_error("--report needs a value");
+      if (!*report_name || strchr(report_name, '/') || report_name[0] == '.')
+        return usage_error("--report: '%s' is not a plain folder name", report_name);
+    }
+    else if (!strcmp(a, "--bias-max")) { if (parse_u32(a, TAKE(), &o.params.random_bias_max)) return 2; }
+    else if (!strcmp(a, "--pct-depth")) { if (parse_u32(a, TAKE(), &o.params.pct_depth)) return 2;
+      if (o.params.pct_depth < 1 || o.params.pct_depth > UVS_PCT_DEPTH_MAX)
+        return usage_error("--pct-depth: %u is not in 1..%u", o.params.pct_depth, UVS_PCT_DEPTH_MAX); }
+    else if (!strcmp(a, "--pct-k")) { if (parse_u32(a, TAKE(), &o.params.pct_k)) return 2; }
+    else if (!strcmp(a, "--nodefz-pool")) { if (parse_pair(a, TAKE(), &o.params.nodefz_pool_dof, &o.params.nodefz_pool_pct)) return 2; }
+    else if (!strcmp(a, "--nodefz-io")) { if (parse_pair(a, TAKE(), &o.params.nodefz_io_dof, &o.params.nodefz_io_pct)) return 2; }
+    else if (!strcmp(a, "--nodefz-timer")) { if (parse_u32(a, TAKE(), &o.params.nodefz_timer_pct)) return 2; }
+    else if (!strcmp(a, "--nodefz-other")) { if (parse_u32(a, TAKE(), &o.params.nodefz_other_pct)) return 2; }
+    else if (!strcmp(a, "--dfs-depth")) { if (parse_u32(a, TAKE(), &o.params.dfs_depth)) return 2;
+      if (o.params.dfs_depth < 1 || o.params.dfs_depth > UVS_DFS_DEPTH_MAX)
+        return usage_error("--dfs-depth: %u is not in 1..%u", o.params.dfs_depth, UVS_DFS_DEPTH_MAX); }
+    else if (!strcmp(a, "--dfs-branch")) { if (parse_u32(a, TAKE(), &o.params.dfs_branch)) return 2;
+      if (o.params.dfs_branch < 2) return usage_error("--dfs-branch: must be at least 2"); }
+    else if (!strcmp(a, "--dfs-nonzero")) { if (parse_u32(a, TAKE(), &o.params.dfs_nonzero)) return 2; }
+    else if (a[0] == '-') return usage_error("run: unknown option '%s'", a);
+    else if (select_scenarios(a, sel, &nsel)) return 2;
+#undef TAKE
+  }
+  if (o.params.nodefz_timer_pct > 100 || o.params.nodefz_other_pct > 100)
+    return usage_error("--nodefz-timer/--nodefz-other: a percentage is above 100");
+  if (all) {
+    nsel = 0;
+    for (size_t i = 0; i < uvsim_scenario_count() && nsel < SELECT_MAX; i++)
+      sel[nsel++] = uvsim_scenario_at(i);
+  }
+  if (nsel == 0) return usage_error("run: name a scenario or --all (see uvsim list)");
+  o.progress = !quiet && isatty(2);
+  uvs_campaign* cs = calloc(nsel, sizeof *cs);
+  if (!cs) abort();
+  int bugs = 0, unexpected = 0;
+  for (size_t i = 0; i < nsel; i++) {
+    o.sc = sel[i];
+    uint64_t runs = o.runs;
+    if (!runs_given) runs = sel[i]->runs && o.time_s <= 0 ? sel[i]->runs : (o.time_s > 0 ? 0 : 1000);
+    uvs_campaign_opts oi = o;
+    oi.runs = runs;
+    if (uvs_campaign_run(&oi, &cs[i]) != 0) {
+      fprintf(stderr, "uvsim: %s/%s: campaign failed: %s\n", sel[i]->name,
+              sel[i]->variant, strerror(errno));
+      return EXIT_BUG;
+    }
+    const uvs_campaign* c = &cs[i];
+    printf("%s/%s: %s, %" PRIu64 " runs in %.2f s (%.0f/s), %" PRIu64
+           " distinct traces, %zu bug%s",
+           c->sc->name, c->sc->variant, uvs_strategy_name(c->strategy), c->runs,
+           c->elapsed_s, c->elapsed_s > 0 ? (double)c->runs / c->elapsed_s : 0.0,
+           c->distinct, c->nbugs, c->nbugs == 1 ? "" : "s");
+    if (c->nbugs) printf(" (first at run %" PRIu64 ")", c->first_bug_run);
+    if (c->strategy == UVS_STRAT_DFS)
+      printf(c->dfs_exhausted ? "; dfs: all %" PRIu64 " schedules within the bounds covered"
+                              : "; dfs: %" PRIu64 " schedules covered, bounds not exhausted",
+             c->runs);
+    if (expect) printf(" [%s]", uvs_campaign_as_expected(c) ? "as expected" : "UNEXPECTED");
+    printf("\n");
+    if (!quiet)
+      for (size_t b = 0; b < c->nbugs; b++) print_bug(&c->bugs[b]);
+    fflush(stdout);
+    bugs += c->nbugs > 0;
+    unexpected += !uvs_campaign_as_expected(c);
+  }
+  if (report) {
+    char name[160];
+    if (report_name) snprintf(name, sizeof name, "%s", report_name);
+    else if (all || !same_name(sel, nsel)) snprintf(name, sizeof name, "all");
+    else snprintf(name, sizeof name, "%s", sel[0]->name);
+    char err[512], path[600];
+    if (uvs_report_write(out_dir, name, cs, nsel, path, sizeof path, err, sizeof err) != 0)
+      fprintf(stderr, "uvsim: report: %s\n", err);
+    else if (!quiet)
+      printf("report: %s\n", path);
+  }
+  for (size_t i = 0; i < nsel; i++) uvs_campaign_free(&cs[i]);
+  free(cs);
+  if (expect) return unexpected ? EXIT_BUG : 0;
+  return bugs ? EXIT_BUG : 0;
+}
+
+/* ------------------------------------------------------ replay/minimize */
+
+static int load_repro(const char* path, sim_repro* r, const uvsim_scenario** sc) {
+  char err[512];
+  sim_repro_init(r);
+  if (sim_repro_read(r, path, err, sizeof err) != 0) {
+    fprintf(stderr, "uvsim: %s\n", err);
+    return EXIT_USAGE;
+  }
+  *sc = uvsim_scenario_find(r->scenario);
+  if (!*sc) {
+    fprintf(stderr, "uvsim: %s: unknown scenario '%s' (see uvsim list)\n", path, r->scenario);
+    sim_repro_free(r);
+    return EXIT_USAGE;
+  }
+  if (strcmp(r->version, SIM_VERSION) != 0)
+    fprintf(stderr, "uvsim: note: %s was written by uvsim %s (this is %s); "
+            "the trace hash tells whether it still replays\n", path, r->version, SIM_VERSION);
+  return 0;
+}
+
+static void print_outcome(const uvs_outcome* out) {
+  if (out->oracle == SIM_BUG_NONE) {
+    printf("result: no failure\n");
+    return;
+  }
+  char sig[256];
+  uvs_signature(out, sig, sizeof sig);
+  printf("failure: %s: %s%s%s\n", sim_oracle_name(out->oracle), out->where,
+         out->where[0] ? ": " : "", out->message);
+  printf("signature: %s\n", sig);
+  if (!uvs_oracle_needs_fork(out->oracle))
+    printf("at virtual time %.3f ms\n", (double)out->time_ns / 1e6);
+}
+
+static int cmd_replay(int argc, char** argv) {
+  const char* file = NULL;
+  int trace = 0;
+  for (int i = 2; i < argc; i++) {
+    if (is_help(argv[i])) return fputs(usage_replay, stdout), 0;
+    if (!strcmp(argv[i], "--trace")) trace = 1;
+    else if (argv[i][0] == '-') return usage_error("replay: unknown option '%s'", argv[i]);
+    else if (file) return usage_error("replay: one reproducer at a time ('%s')", argv[i]);
+    else file = argv[i];
+  }
+  if (!file) return usage_error("replay: name a reproducer file");
+  sim_repro r;
+  const uvsim_scenario* sc;
+  int rc = load_repro(file, &r, &sc);
+  if (rc) return rc;
+  uvs_outcome out;
+  uvs_trace t = {0};
+  if (uvs_replay(sc, &r, &out, trace ? &t : NULL) != 0) {
+    fprintf(stderr, "uvsim: replay: cannot run the schedule: %s\n", strerror(errno));
+    sim_repro_free(&r);
+    return EXIT_BUG;
+  }
+  if (trace) uvs_trace_fprint(&t, stdout);
+  size_t nz = 0;
+  for (size_t i = 0; i < r.ndecisions; i++) nz += r.decisions[i].choice != 0;
+  printf("scenario: %s (%zu decisions, %zu non-zero)\n", r.scenario, r.ndecisions, nz);
+  print_outcome(&out);
+  int ok = 1;
+  char sig[256] = "";
+  if (out.oracle != SIM_BUG_NONE) uvs_signature(&out, sig, sizeof sig);
+  if (r.signature[0] && strcmp(sig, r.signature) != 0) {
+    printf("signature differs from the recorded one: %s\n", r.signature);
+    ok = 0;
+  }
+  if (r.has_hash) {
+    int same = out.hash == r.hash;
+    printf("hash %016" PRIx64 " (recorded %016" PRIx64 "): %s\n", out.hash, r.hash,
+           same ? "identical" : "DIFFERENT");
+    ok = ok && same;
+  } else {
+    printf("hash %016" PRIx64 " (none recorded)\n", out.hash);
+  }
+  printf("%s\n", ok ? "reproduced" : "NOT reproduced");
+  uvs_trace_free(&t);
+  sim_repro_free(&r);
+  return ok ? 0 : EXIT_BUG;
+}
+
+static int cmd_minimize(int argc, char** argv) {
+  const char* file = NULL;
+  const char* out_path = NULL;
+  for (int i = 2; i < argc; i++) {
+    if (is_help(argv[i])) return fputs(usage_minimize, stdout), 0;
+    if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
+      if (i + 1 >= argc) return usage_error("%s needs a value", argv[i]);
+      out_path = argv[++i];
+    } else if (argv[i][0] == '-') {
+      return usage_error("minimize: unknown option '%s'", argv[i]);
+    } else if (file) {
+      return usage_error("minimize: one reproducer at a time ('%s')", argv[i]);
+    } else {
+      file = argv[i];
+    }
+  }
+  if (!file) return usage_error("minimize: name a reproducer file");
+  sim_repro r;
+  const uvsim_scenario* sc;
+  int rc = load_repro(file, &r, &sc);
+  if (rc) return rc;
+  if (!r.signature[0]) {
+    /* No recorded bug: minimise whatever this schedule fails with. */
+    uvs_outcome out;
+    uvs_replay(sc, &r, &out, NULL);
+    if (out.oracle == SIM_BUG_NONE) {
+      fprintf(stderr, "uvsim: %s: the schedule does not fail; nothing to minimise\n", file);
+      sim_repro_free(&r);
+      return EXIT_BUG;
+    }
+    uvs_signature(&out, r.signature, sizeof r.signature);
+  }
+  uvs_analysis a;
+  uvs_analysis_init(&a);
+  char err[512];
+  if (uvs_analyse_isolated(sc, &r, &a, err, sizeof err) != 0) {
+    fprintf(stderr, "uvsim: %s: %s\n", file, err);
+    sim_repro_free(&r);
+    return EXIT_BUG;
+  }
+  FILE* info = out_path ? stdout : stderr;
+  fprintf(info, "bug: %s\n", r.signature);
+  uvs_analysis_print(&a, info);
+  if (out_path) {
+    if (sim_repro_write(&a.min, out_path, err, sizeof err) != 0) {
+      fprintf(stderr, "uvsim: %s\n", err);
+      rc = EXIT_BUG;
+    } else {
+      printf("wrote %s\nreplay: uvsim replay %s\n", out_path, out_path);
+    }
+  } else {
+    sim_repro_fprint(&a.min, stdout);
+  }
+  uvs_analysis_free(&a);
+  sim_repro_free(&r);
+  return rc;
+}
+
+/* ----------------------------------------------------------- selfcheck */
 
 /* Run a synthetic decision workload under many seeds, twice, and require
  * identical trace hashes: the determinism the product rests on. */
-static int selfcheck(void) {
+static int selfcheck(int argc, char** argv) {
+  for (int i = 2; i < argc; i++) {
+    if (is_help(argv[i])) return fputs(usage_selfcheck, stdout), 0;
+    return usage_error("selfcheck: unexpected argument '%s'", argv[i]);
+  }
   sim a, b;
   sim_init(&a, NULL);
   sim_init(&b, NULL);
@@ -39,7 +522,25 @@ static int selfcheck(void) {
 }
 
 int main(int argc, char** argv) {
-  if (argc >= 2 && strcmp(argv[1], "selfcheck") == 0) return selfcheck();
-  fprintf(stderr, "uvsim: usage: uvsim selfcheck\n");
-  return 2;
+  if (argc < 2) {
+    fputs(usage_main, stderr);
+    return EXIT_USAGE;
+  }
+  const char* cmd = argv[1];
+  if (!strcmp(cmd, "list")) return cmd_list(argc, argv);
+  if (!strcmp(cmd, "run")) return cmd_run(argc, argv);
+  if (!strcmp(cmd, "replay")) return cmd_replay(argc, argv);
+  if (!strcmp(cmd, "minimize") || !strcmp(cmd, "minimise")) return cmd_minimize(argc, argv);
+  if (!strcmp(cmd, "selfcheck")) return selfcheck(argc, argv);
+  if (!strcmp(cmd, "help") || is_help(cmd)) {
+    const char* t = argc > 2 ? argv[2] : NULL;
+    if (!t) return fputs(usage_main, stdout), 0;
+    if (!strcmp(t, "run")) return fputs(usage_run, stdout), 0;
+    if (!strcmp(t, "replay")) return fputs(usage_replay, stdout), 0;
+    if (!strcmp(t, "minimize")) return fputs(usage_minimize, stdout), 0;
+    if (!strcmp(t, "list")) return fputs(usage_list, stdout), 0;
+    if (!strcmp(t, "selfcheck")) return fputs(usage_selfcheck, stdout), 0;
+    return usage_error("help: unknown command '%s'", t);
+  }
+  return usage_error("unknown command '%s'", cmd);
 }

@@ -1,0 +1,626 @@
+/* fuzz/campaign.c — a campaign: many schedules of one scenario under one
+ * strategy, bugs grouped by signature.
+ *
+ * Shape: a supervisor and J forked workers over disjoint run indices
+ * (worker j runs i = j, j+J, ...; run i's seed is uvs_run_seed(seed, i), so
+ * a campaign's result does not depend on J). A worker runs its schedules in
+ * process (a reset, no fork: the fast path) and reports each new signature
+ * with its decision log through a pipe. When a schedule crashes the worker,
+ * its crash handler leaves the decisions in shared memory; the supervisor
+ * re-runs that schedule alone in a fork (stderr captured) to classify it,
+ * and starts a new worker at the next index. Run 0 is always the natural
+ * schedule (every decision 0), so a bug that needs no reordering at all is
+ * reported as such. Without isolation (--no-fork) the worker body runs in
+ * the supervisor itself.
+ */
+#include "fuzz.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+void uvs__crash_capture_install(void* shared, int trace_fd);
+void* uvs__shm_new(void);
+void uvs__shm_clear(void* p);
+void uvs__shm_free(void* p);
+size_t uvs__shm_choices(const void* p, uint32_t* out, size_t max);
+
+double uvs_wall_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* ---------------------------------------------------------- a hash set */
+
+typedef struct hset {
+  uint64_t* slot;
+  size_t cap, len;
+} hset;
+
+static void hset_add(hset* h, uint64_t v) {
+  if (v == 0) v = 1;   /* 0 marks an empty slot */
+  if (h->len * 2 >= h->cap) {
+    size_t ncap = h->cap ? h->cap * 2 : 1024;
+    uint64_t* ns = calloc(ncap, sizeof *ns);
+    if (!ns) abort();
+    for (size_t i = 0; i < h->cap; i++) {
+      if (!h->slot[i]) continue;
+      size_t j = h->slot[i] & (ncap - 1);
+      while (ns[j]) j = (j + 1) & (ncap - 1);
+      ns[j] = h->slot[i];
+    }
+    free(h->slot);
+    h->slot = ns;
+    h->cap = ncap;
+  }
+  size_t j = v & (h->cap - 1);
+  while (h->slot[j]) {
+    if (h->slot[j] == v) return;
+    j = (j + 1) & (h->cap - 1);
+  }
+  h->slot[j] = v;
+  h->len++;
+}
+
+static void hset_free(hset* h) {
+  free(h->slot);
+  memset(h, 0, sizeof *h);
+}
+
+/* ------------------------------------------------------------- messages */
+
+enum { MSG_BUG = 1, MSG_HASHES, MSG_COUNT, MSG_DONE };
+
+typedef struct msg_hdr {
+  uint32_t type, len;
+} msg_hdr;
+
+typedef struct bug_wire {
+  uint64_t run;
+  uvs_outcome out;
+} bug_wire;
+
+typedef struct count_wire {
+  uint64_t sig_hash, hits;
+} count_wire;
+
+typedef struct done_wire {
+  int dfs_exhausted;
+  uint64_t dfs_schedules;
+} done_wire;
+
+/* Per-worker counters the supervisor reads for progress and crashes. */
+typedef struct worker_stats {
+  volatile uint64_t runs_done;
+  volatile uint64_t cur_run;
+  volatile uint64_t distinct;
+  volatile uint64_t failing;
+} worker_stats;
+
+typedef void (*emit_fn)(void* ctx, uint32_t type, const void* a, size_t alen,
+                        const void* b, size_t blen);
+
+typedef struct worker {
+  const uvs_campaign_opts* o;
+  uint64_t first, stride, end;
+  double deadline;
+  worker_stats* stats;
+  emit_fn emit;
+  void* ectx;
+} worker;
+
+static void emit_pipe(void* ctx, uint32_t type, const void* a, size_t alen,
+                      const void* b, size_t blen) {
+  int fd = *(int*)ctx;
+  msg_hdr h = { type, (uint32_t)(alen + blen) };
+  const void* parts[3] = { &h, a, b };
+  size_t lens[3] = { sizeof h, alen, blen };
+  for (int i = 0; i < 3; i++) {
+    const char* p = parts[i];
+    size_t left = lens[i];
+    while (left) {
+      ssize_t w = write(fd, p, left);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) _exit(3);   /* supervisor gone */
+      p += w;
+      left -= (size_t)w;
+    }
+  }
+}
+
+#define LOCAL_SIGS_MAX 256
+
+static void emit_bug(worker* w, uint64_t run, const uvs_outcome* out,
+                     const sim_decision* log, size_t len, uint64_t seed) {
+  sim_repro r;
+  sim_repro_init(&r);
+  snprintf(r.scenario, sizeof r.scenario, "%s/%s", w->o->sc->name, w->o->sc->variant);
+  snprintf(r.strategy, sizeof r.strategy, "%s", uvs_strategy_name(w->o->strategy));
+  r.seed = seed;
+  r.has_hash = 1;
+  r.hash = out->hash;
+  uvs_signature(out, r.signature, sizeof r.signature);
+  r.decisions = (sim_decision*)log;   /* borrowed for printing only */
+  r.ndecisions = len;
+  r.aggressive = (w->o->sc->flags & UVSIM_SCN_AGGRESSIVE) != 0;
+  char* text = NULL;
+  size_t tlen = 0;
+  FILE* f = open_memstream(&text, &tlen);
+  if (!f) abort();
+  sim_repro_fprint(&r, f);
+  fclose(f);
+  bug_wire bw = { run, *out };
+  w->emit(w->ectx, MSG_BUG, &bw, sizeof bw, text, tlen);
+  free(text);
+}
+
+/* The worker body: runs its share of the schedules. */
+static void worker_main(worker* w) {
+  const uvs_campaign_opts* o = w->o;
+  const uvsim_scenario* sc = o->sc;
+  uvs_strategy st;
+  uvs_strategy_init(&st, o->strategy, &o->params);
+  hset traces = {0};
+  count_wire sigs[LOCAL_SIGS_MAX];
+  size_t nsigs = 0;
+  int exhausted = 0;
+  sim_repro flog;
+  sim_repro_init(&flog);
+  uint64_t k = 0;
+  for (uint64_t i = w->first; i < w->end; i += w->stride, k++) {
+    if (w->deadline > 0 && (k & 15) == 0 && uvs_wall_s() >= w->deadline) break;
+    w->stats->cur_run = i;
+    uint64_t seed = uvs_run_seed(o->seed, i);
+    sim_config cfg;
+    if (uvs_strategy_begin(&st, seed, i == 0, &cfg)) {
+      exhausted = 1;
+      break;
+    }
+    if (sc->flags & UVSIM_SCN_AGGRESSIVE) cfg.aggressive = 1;
+    uvs_outcome out;
+    const sim_decision* log;
+    size_t len;
+    if (sc->flags & UVSIM_SCN_FORK_EACH) {
+      uvs_exec(sc, &cfg, UVS_EXEC_FORK, &out, &flog, NULL);
+      log = flog.decisions;
+      len = flog.ndecisions;
+    } else {
+      sim* s = uvs_world_begin(&cfg);
+      sc->run();
+      uvs_outcome_from_sim(&out, s);
+      log = s->log;
+      len = s->log_len;
+    }
+    uvs_strategy_end(&st, log, len);
+    hset_add(&traces, out.hash);
+    w->stats->distinct = traces.len;
+    if (out.oracle != SIM_BUG_NONE) {
+      w->stats->failing++;
+      char sig[256];
+      uvs_signature(&out, sig, sizeof sig);
+      uint64_t h = uvs_sig_hash(sig);
+      size_t j = 0;
+      while (j < nsigs && sigs[j].sig_hash != h) j++;
+      if (j < nsigs) {
+        sigs[j].hits++;
+      } else if (nsigs < LOCAL_SIGS_MAX) {
+        sigs[nsigs++] = (count_wire){ h, 1 };
+        emit_bug(w, i, &out, log, len, seed);
+      }
+    }
+    if (!(sc->flags & UVSIM_SCN_FORK_EACH)) uvs_world_end();
+    w->stats->runs_done++;
+  }
+  sim_repro_free(&flog);
+  /* The traces seen, in chunks the pipe takes comfortably. */
+  uint64_t chunk[512];
+  size_t n = 0;
+  for (size_t i = 0; i < traces.cap; i++) {
+    if (!traces.slot[i]) continue;
+    chunk[n++] = traces.slot[i];
+    if (n == 512) {
+      w->emit(w->ectx, MSG_HASHES, chunk, sizeof chunk, NULL, 0);
+      n = 0;
+    }
+  }
+  if (n) w->emit(w->ectx, MSG_HASHES, chunk, n * sizeof chunk[0], NULL, 0);
+  if (nsigs) w->emit(w->ectx, MSG_COUNT, sigs, nsigs * sizeof sigs[0], NULL, 0);
+  done_wire d = { exhausted, st.dfs_schedules };
+  w->emit(w->ectx, MSG_DONE, &d, sizeof d, NULL, 0);
+  hset_free(&traces);
+  uvs_strategy_free(&st);
+}
+
+/* ---------------------------------------------------------- supervisor */
+
+typedef struct sup {
+  uvs_campaign* c;
+  const uvs_campaign_opts* o;
+  hset traces;
+  int dfs_exhausted;
+} sup;
+
+static uvs_bug* find_bug(uvs_campaign* c, uint64_t h) {
+  for (size_t i = 0; i < c->nbugs; i++)
+    if (c->bugs[i].sig_hash == h) return &c->bugs[i];
+  return NULL;
+}
+
+static uvs_bug* add_bug(sup* S, uint64_t run, const uvs_outcome* out,
+                        sim_repro* repro_owned) {
+  uvs_campaign* c = S->c;
+  char sig[256];
+  uvs_signature(out, sig, sizeof sig);
+  uint64_t h = uvs_sig_hash(sig);
+  uvs_bug* b = find_bug(c, h);
+  if (b) {
+    if (run < b->first_run) b->first_run = run;
+    sim_repro_free(repro_owned);
+    return b;
+  }
+  if (c->nbugs == c->bugs_cap) {
+    c->bugs_cap = c->bugs_cap ? c->bugs_cap * 2 : 8;
+    c->bugs = realloc(c->bugs, c->bugs_cap * sizeof *c->bugs);
+    if (!c->bugs) abort();
+  }
+  b = &c->bugs[c->nbugs++];
+  memset(b, 0, sizeof *b);
+  snprintf(b->signature, sizeof b->signature, "%s", sig);
+  b->sig_hash = h;
+  b->outcome = *out;
+  b->first_run = run;
+  b->hits = 0;
+  b->repro = *repro_owned;
+  uvs_analysis_init(&b->an);
+  return b;
+}
+
+static void on_msg(void* ctx, uint32_t type, const void* a, size_t alen,
+                   const void* bb, size_t blen) {
+  sup* S = ctx;
+  /* In process the payload comes in two parts; from a pipe in one. */
+  char* joined = NULL;
+  const char* p = a;
+  size_t len = alen;
+  if (bb && blen) {
+    joined = malloc(alen + blen + 1);
+    if (!joined) abort();
+    memcpy(joined, a, alen);
+    memcpy(joined + alen, bb, blen);
+    joined[alen + blen] = 0;
+    p = joined;
+    len = alen + blen;
+  }
+  switch (type) {
+  case MSG_BUG: {
+    bug_wire bw;
+    assert(len >= sizeof bw);
+    memcpy(&bw, p, sizeof bw);
+    size_t tlen = len - sizeof bw;
+    char* text = malloc(tlen + 1);
+    if (!text) abort();
+    memcpy(text, p + sizeof bw, tlen);
+    text[tlen] = 0;
+    sim_repro r;
+    sim_repro_init(&r);
+    char err[256];
+    if (sim_repro_parse(&r, "<worker>", text, err, sizeof err) != 0) {
+      fprintf(stderr, "uvsim: internal error: worker reproducer: %s\n", err);
+      abort();
+    }
+    free(text);
+    add_bug(S, bw.run, &bw.out, &r);
+    break;
+  }
+  case MSG_HASHES:
+    for (size_t i = 0; i + sizeof(uint64_t) <= len; i += sizeof(uint64_t)) {
+      uint64_t v;
+      memcpy(&v, p + i, sizeof v);
+      hset_add(&S->traces, v);
+    }
+    break;
+  case MSG_COUNT:
+    for (size_t i = 0; i + sizeof(count_wire) <= len; i += sizeof(count_wire)) {
+      count_wire cw;
+      memcpy(&cw, p + i, sizeof cw);
+      uvs_bug* b = find_bug(S->c, cw.sig_hash);
+      if (b) b->hits += cw.hits;
+    }
+    break;
+  case MSG_DONE: {
+    done_wire d;
+    memcpy(&d, p, sizeof d);
+    if (d.dfs_exhausted) S->dfs_exhausted = 1;
+    break;
+  }
+  }
+  free(joined);
+}
+
+static int read_full(int fd, void* buf, size_t len) {
+  char* p = buf;
+  while (len) {
+    ssize_t r = read(fd, p, len);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return -1;
+    p += r;
+    len -= (size_t)r;
+  }
+  return 0;
+}
+
+typedef struct slot {
+  pid_t pid;
+  int fd;
+  int done;          /* MSG_DONE received                       */
+  int finished;      /* no more work for this index             */
+  void* crash_shm;
+} slot;
+
+static int spawn(sup* S, slot* sl, worker* w) {
+  int p[2];
+  if (pipe(p) != 0) return -1;
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(p[0]);
+    close(p[1]);
+    return -1;
+  }
+  if (pid == 0) {
+    close(p[0]);
+    /* A crash's message is captured when the supervisor re-runs the
+     * schedule alone; the worker's own stderr would repeat it per hit. */
+    int devnull = open("/dev/null", O_WRONLY);
+    if (devnull >= 0) {
+      dup2(devnull, 2);
+      close(devnull);
+    }
+    uvs__shm_clear(sl->crash_shm);
+    uvs__crash_capture_install(sl->crash_shm, -1);
+    w->emit = emit_pipe;
+    w->ectx = &p[1];
+    worker_main(w);
+    _exit(0);
+  }
+  (void)S;
+  close(p[1]);
+  sl->pid = pid;
+  sl->fd = p[0];
+  sl->done = 0;
+  return 0;
+}
+
+/* A worker died inside schedule `run`: classify it by re-running it alone. */
+static void on_worker_crash(sup* S, slot* sl, uint64_t run) {
+  const uvs_campaign_opts* o = S->o;
+  size_t max = 65536;
+  uint32_t* choices = malloc(max * sizeof *choices);
+  if (!choices) abort();
+  size_t n = uvs__shm_choices(sl->crash_shm, choices, max);
+  sim_config cfg = { .source = SIM_SRC_LIST, .list = choices, .list_len = n };
+  uvs_outcome out;
+  sim_repro r;
+  sim_repro_init(&r);
+  if (uvs_exec(o->sc, &cfg, UVS_EXEC_FORK, &out, &r, NULL) != 0 ||
+      out.oracle == SIM_BUG_NONE) {
+    memset(&out, 0, sizeof out);
+    out.oracle = SIM_BUG_CRASH;
+    snprintf(out.message, sizeof out.message,
+             "worker died in run %" PRIu64 " and the re-run did not reproduce it", run);
+  }
+  snprintf(r.scenario, sizeof r.scenario, "%s/%s", o->sc->name, o->sc->variant);
+  snprintf(r.strategy, sizeof r.strategy, "%s", uvs_strategy_name(o->strategy));
+  r.seed = uvs_run_seed(o->seed, run);
+  r.has_hash = 1;
+  r.hash = out.hash;
+  uvs_signature(&out, r.signature, sizeof r.signature);
+  uvs_bug* b = add_bug(S, run, &out, &r);
+  b->hits++;
+  S->c->failing_runs++;
+  S->c->worker_crashes++;
+  free(choices);
+}
+
+static void progress(sup* S, worker_stats* st, unsigned J, double t0, int final) {
+  uint64_t runs = 0, distinct = 0;
+  for (unsigned j = 0; j < J; j++) {
+    runs += st[j].runs_done;
+    distinct += st[j].distinct;
+  }
+  double dt = uvs_wall_s() - t0;
+  fprintf(stderr, "\r\033[K%s/%s %s: %" PRIu64 " runs, %.0f/s, ~%" PRIu64
+          " traces, %zu bug%s%s",
+          S->o->sc->name, S->o->sc->variant, uvs_strategy_name(S->o->strategy),
+          runs, dt > 0 ? (double)runs / dt : 0.0, distinct, S->c->nbugs,
+          S->c->nbugs == 1 ? "" : "s", final ? "\n" : "");
+}
+
+static void supervise(sup* S, worker* proto, unsigned J, worker_stats* stats,
+                      double t0) {
+  slot* slots = calloc(J, sizeof *slots);
+  worker* ws = calloc(J, sizeof *ws);
+  if (!slots || !ws) abort();
+  for (unsigned j = 0; j < J; j++) {
+    ws[j] = *proto;
+    ws[j].first = j;
+    ws[j].stride = J;
+    ws[j].stats = &stats[j];
+    slots[j].crash_shm = uvs__shm_new();
+    if (!slots[j].crash_shm || spawn(S, &slots[j], &ws[j]) != 0) {
+      fprintf(stderr, "uvsim: cannot start worker %u: %s\n", j, strerror(errno));
+      exit(1);
+    }
+  }
+  int tty = S->o->progress;
+  double last = uvs_wall_s();
+  for (;;) {
+    struct pollfd pfd[64];
+    unsigned map[64], np = 0;
+    for (unsigned j = 0; j < J && np < 64; j++)
+      if (!slots[j].finished) {
+        pfd[np] = (struct pollfd){ .fd = slots[j].fd, .events = POLLIN };
+        map[np++] = j;
+      }
+    if (np == 0) break;
+    int r = poll(pfd, np, 200);
+    if (r < 0 && errno != EINTR) break;
+    for (unsigned q = 0; q < np && r > 0; q++) {
+      if (!(pfd[q].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      slot* sl = &slots[map[q]];
+      msg_hdr h;
+      if (read_full(sl->fd, &h, sizeof h) == 0) {
+        char* buf = malloc(h.len + 1);
+        if (!buf) abort();
+        if (read_full(sl->fd, buf, h.len) == 0) {
+          if (h.type == MSG_DONE) sl->done = 1;
+          on_msg(S, h.type, buf, h.len, NULL, 0);
+          free(buf);
+          continue;
+        }
+        free(buf);
+      }
+      /* EOF: the worker ended. */
+      close(sl->fd);
+      int status = 0;
+      while (waitpid(sl->pid, &status, 0) < 0 && errno == EINTR) {}
+      if (sl->done && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        sl->finished = 1;
+        continue;
+      }
+      worker* w = &ws[map[q]];
+      uint64_t run = w->stats->cur_run;
+      on_worker_crash(S, sl, run);
+      w->stats->runs_done++;
+      w->first = run + w->stride;
+      if (w->first >= w->end || (w->deadline > 0 && uvs_wall_s() >= w->deadline) ||
+          spawn(S, sl, w) != 0)
+        sl->finished = 1;
+    }
+    if (tty && uvs_wall_s() - last >= 0.25) {
+      progress(S, stats, J, t0, 0);
+      last = uvs_wall_s();
+    }
+  }
+  if (tty) progress(S, stats, J, t0, 1);
+  for (unsigned j = 0; j < J; j++) uvs__shm_free(slots[j].crash_shm);
+  free(slots);
+  free(ws);
+}
+
+/* ------------------------------------------------------------ artifacts */
+
+static int mkdir_p(const char* path) {
+  char tmp[512];
+  snprintf(tmp, sizeof tmp, "%s", path);
+  for (char* p = tmp + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = 0;
+    if (mkdir(tmp, 0777) != 0 && errno != EEXIST) return -1;
+    *p = '/';
+  }
+  return mkdir(tmp, 0777) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+static void write_bug(const uvs_campaign_opts* o, uvs_bug* b, const sim_repro* r) {
+  if (!o->corpus_dir) return;
+  char dir[400];
+  snprintf(dir, sizeof dir, "%s/%s", o->corpus_dir, o->sc->name);
+  if (mkdir_p(dir) != 0) {
+    fprintf(stderr, "uvsim: cannot create %s: %s\n", dir, strerror(errno));
+    return;
+  }
+  snprintf(b->path, sizeof b->path, "%s/%s-%012" PRIx64 ".uvsim", dir, o->sc->variant,
+           (uint64_t)(b->sig_hash & 0xffffffffffffull));
+  char err[256];
+  if (sim_repro_write(r, b->path, err, sizeof err) != 0) {
+    fprintf(stderr, "uvsim: %s\n", err);
+    b->path[0] = 0;
+  }
+}
+
+/* ------------------------------------------------------------- campaign */
+
+int uvs_campaign_run(const uvs_campaign_opts* o, uvs_campaign* c) {
+  memset(c, 0, sizeof *c);
+  c->sc = o->sc;
+  c->strategy = o->strategy;
+  c->seed = o->seed;
+  sup S = { .c = c, .o = o };
+  double t0 = uvs_wall_s();
+  worker proto = {
+    .o = o,
+    .first = 0,
+    .stride = 1,
+    .end = o->runs ? o->runs : UINT64_MAX,
+    .deadline = o->time_s > 0 ? t0 + o->time_s : 0,
+  };
+  if (o->runs == 0 && o->time_s <= 0) proto.end = 1000;
+  unsigned J = o->jobs ? o->jobs : 1;
+  if (o->strategy == UVS_STRAT_DFS) J = 1;   /* one tree, one walker */
+  if (J > 64) J = 64;
+  worker_stats* stats = mmap(NULL, J * sizeof *stats, PROT_READ | PROT_WRITE,
+                             MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (stats == MAP_FAILED) return -1;
+  memset(stats, 0, J * sizeof *stats);
+  if (!o->isolate) {
+    proto.stats = &stats[0];
+    proto.emit = on_msg;
+    proto.ectx = &S;
+    worker_main(&proto);
+    J = 1;
+  } else {
+    supervise(&S, &proto, J, stats, t0);
+  }
+  for (unsigned j = 0; j < J; j++) {
+    c->runs += stats[j].runs_done;
+    c->failing_runs += stats[j].failing;
+  }
+  munmap(stats, J * sizeof *stats);
+  c->distinct = S.traces.len;
+  c->dfs_exhausted = S.dfs_exhausted;
+  hset_free(&S.traces);
+  c->elapsed_s = uvs_wall_s() - t0;
+  for (size_t i = 0; i < c->nbugs; i++) {
+    uvs_bug* b = &c->bugs[i];
+    if (b->hits == 0) b->hits = 1;
+    if (c->first_bug_run == 0 || b->first_run + 1 < c->first_bug_run)
+      c->first_bug_run = b->first_run + 1;
+    write_bug(o, b, &b->repro);
+    if (!o->analyse) continue;
+    char err[256];
+    if (uvs_analyse_isolated(o->sc, &b->repro, &b->an, err, sizeof err) == 0) {
+      b->analysed = 1;
+      write_bug(o, b, &b->an.min);
+    } else {
+      fprintf(stderr, "uvsim: %s/%s: cannot minimise \"%s\": %s\n", o->sc->name,
+              o->sc->variant, b->signature, err);
+    }
+  }
+  return 0;
+}
+
+void uvs_campaign_free(uvs_campaign* c) {
+  for (size_t i = 0; i < c->nbugs; i++) {
+    sim_repro_free(&c->bugs[i].repro);
+    uvs_analysis_free(&c->bugs[i].an);
+  }
+  free(c->bugs);
+  memset(c, 0, sizeof *c);
+}
+
+int uvs_campaign_as_expected(const uvs_campaign* c) {
+  int found = c->nbugs > 0;
+  return c->sc->expect == UVSIM_EXPECT_BUG ? found : !found;
+}
