@@ -289,6 +289,18 @@ uvsim_promise* uvsim_promise_all_settled(const uvsim_value* items, size_t n);
 uvsim_promise* uvsim_promise_race(const uvsim_value* items, size_t n);
 uvsim_promise* uvsim_promise_any(const uvsim_value* items, size_t n);
 
+/* Promise helpers for scenarios.
+ * uvsim_delay: new Promise(r => setTimeout(() => r(value), ms)).
+ * uvsim_work_promise: a thread-pool job as a promise, like fs.promises:
+ *   work(data) runs on the pool (uv_queue_work; it must not touch the
+ *   engine), the promise fulfils with uvsim_ptr(data) from the after-work
+ *   callback in the poll phase, then the checkpoint runs; a cancelled job
+ *   rejects with an Error of code "ECANCELED". The label names the job in
+ *   reports (NULL = "work"). */
+uvsim_promise* uvsim_delay(double ms, uvsim_value value);
+uvsim_promise* uvsim_work_promise(uv_loop_t* loop, void (*work)(void* data),
+                                  void* data, const char* label);
+
 /* ------------------------------------------------------------- thenables */
 
 /* The resolving functions handed to a thenable's `then` (and created for

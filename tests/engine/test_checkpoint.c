@@ -189,6 +189,27 @@ static void test_timer_throw_with_listener(void** s) {
   assert_int_equal(uv_loop_close(&loop), 0);
 }
 
+static void pool_job(void* d) { *(int*)d = 42; } /* on a pool thread */
+
+static void test_delay_and_work_promise(void** s) {
+  (void)s;
+  uv_loop_t loop;
+  assert_int_equal(uv_loop_init(&loop), 0);
+  assert_int_equal(uvsim_engine_init(&loop), 0);
+  static int cell;
+  cell = 0;
+  uvsim_then(uvsim_delay(100, uvsim_str("slept")), rec_value, NULL, "delay");
+  uvsim_promise* w = uvsim_work_promise(&loop, pool_job, &cell, "job");
+  uvsim_then(w, rec_value, NULL, "work");
+  assert_int_equal(uvsim_engine_run(&loop), 0);
+  assert_int_equal(cell, 42);
+  assert_int_equal(uvsim_promise_state_of(w), UVSIM_FULFILLED);
+  assert_ptr_equal(uvsim_promise_result(w).u.ptr, &cell);
+  assert_string_equal(rec_buf, "work={} delay=slept ");
+  uvsim_engine_close(&loop);
+  assert_int_equal(uv_loop_close(&loop), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     T(test_order_and_reentrancy),
@@ -202,6 +223,7 @@ int main(void) {
     T(test_throw_mode_listener_handles),
     T(test_loop_timers_and_close),
     T(test_timer_throw_with_listener),
+    T(test_delay_and_work_promise),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
