@@ -81,7 +81,7 @@ static void put(out* o, const char* s) {
 }
 
 /* JS Number::toString for doubles: the shortest representation that round
- * trips, in fixed notation between 1e-7 and 1e21 like JS. */
+ * trips, in fixed notation for 1e-6 <= |d| < 1e21 like JS. */
 static void put_double(out* o, double d) {
   char tmp[64];
   if (isnan(d)) { put(o, "null"); return; }  /* JSON.stringify(NaN) */
@@ -93,7 +93,7 @@ static void put_double(out* o, double d) {
     if (strtod(tmp, NULL) == d) break;
   }
   double ad = fabs(d);
-  if (ad >= 1e-7 && ad < 1e21) {
+  if (ad >= 1e-6 && ad < 1e21) {
     /* digits and exponent from the %e form, then fixed layout */
     char digits[32];
     int nd = 0, exp10;
