@@ -433,7 +433,8 @@ void uvsim_on_uncaught_exception(uvsim_uncaught_fn fn, void* data);
 
 /* -------------------------------------------------------------- lifetime */
 
-/* Binds the engine to a loop: creates its uv_timer_t / uv_check_t /
+/* Binds the engine to a loop (if an earlier run was never reset, its state
+ * is forgotten first): creates its uv_timer_t / uv_check_t /
  * uv_idle_t (unreferenced until used) and registers the checkpoint with the
  * virtual loop (uvsim_set_after_callback). Returns 0 or a libuv error. */
 int uvsim_engine_init(uv_loop_t* loop);
