@@ -421,9 +421,10 @@ int uvs__timers_init(uv_loop_t* loop) {
 
 /* The main script's timers vs immediates: on real node a timer of 1 ms set
  * by the main script is due at the first timers phase only if a
- * millisecond passed since it was set (measured here: 17 of 20 runs of
- * `setTimeout(f, 0); setImmediate(g)` print g first). Choice 0 = no time
- * passed (immediate first); choice 1 = the earliest timer list is due. */
+ * millisecond passed since it was set (measured here: node 20 prints the
+ * immediate first in most runs, node 18 the timeout first in all; see
+ * docs/engine.md). Choice 0 = no time passed (immediate first); choice 1 =
+ * the earliest timer list is due (the clock jumps to its expiry). */
 void uvs__timers_before_loop(void) {
 #ifndef UVSIM_ENGINE_REAL_LIBUV
   if (E.heap_len == 0 || E.imm_count == 0) return;
