@@ -105,6 +105,9 @@ typedef struct worker_stats {
   volatile uint64_t cur_run;
   volatile uint64_t distinct;
   volatile uint64_t failing;
+  /* New trace hashes not yet sent: kept here so that a crash loses none. */
+  volatile uint32_t npending;
+  uint64_t pending[256];
 } worker_stats;
 
 typedef void (*emit_fn)(void* ctx, uint32_t type, const void* a, size_t alen,
@@ -202,7 +205,17 @@ static void worker_main(worker* w) {
       len = s->log_len;
     }
     uvs_strategy_end(&st, log, len);
+    size_t before = traces.len;
     hset_add(&traces, out.hash);
+    if (traces.len != before) {
+      worker_stats* ws = w->stats;
+      ws->pending[ws->npending] = out.hash;
+      ws->npending = ws->npending + 1;
+      if (ws->npending == 256) {
+        w->emit(w->ectx, MSG_HASHES, ws->pending, sizeof ws->pending, NULL, 0);
+        ws->npending = 0;
+      }
+    }
     w->stats->distinct = traces.len;
     if (out.oracle != SIM_BUG_NONE) {
       w->stats->failing++;
@@ -222,18 +235,10 @@ static void worker_main(worker* w) {
     w->stats->runs_done++;
   }
   sim_repro_free(&flog);
-  /* The traces seen, in chunks the pipe takes comfortably. */
-  uint64_t chunk[512];
-  size_t n = 0;
-  for (size_t i = 0; i < traces.cap; i++) {
-    if (!traces.slot[i]) continue;
-    chunk[n++] = traces.slot[i];
-    if (n == 512) {
-      w->emit(w->ectx, MSG_HASHES, chunk, sizeof chunk, NULL, 0);
-      n = 0;
-    }
-  }
-  if (n) w->emit(w->ectx, MSG_HASHES, chunk, n * sizeof chunk[0], NULL, 0);
+  if (w->stats->npending)
+    w->emit(w->ectx, MSG_HASHES, w->stats->pending,
+            w->stats->npending * sizeof w->stats->pending[0], NULL, 0);
+  w->stats->npending = 0;
   if (nsigs) w->emit(w->ectx, MSG_COUNT, sigs, nsigs * sizeof sigs[0], NULL, 0);
   done_wire d = { exhausted, st.dfs_schedules };
   w->emit(w->ectx, MSG_DONE, &d, sizeof d, NULL, 0);
@@ -426,6 +431,7 @@ static void on_worker_crash(sup* S, slot* sl, uint64_t run) {
   r.has_hash = 1;
   r.hash = out.hash;
   uvs_signature(&out, r.signature, sizeof r.signature);
+  hset_add(&S->traces, out.hash);
   uvs_bug* b = add_bug(S, run, &out, &r);
   b->hits++;
   S->c->failing_runs++;
@@ -501,6 +507,9 @@ static void supervise(sup* S, worker* proto, unsigned J, worker_stats* stats,
       }
       worker* w = &ws[map[q]];
       uint64_t run = w->stats->cur_run;
+      for (uint32_t k = 0; k < w->stats->npending && k < 256; k++)
+        hset_add(&S->traces, w->stats->pending[k]);
+      w->stats->npending = 0;
       on_worker_crash(S, sl, run);
       w->stats->runs_done++;
       w->first = run + w->stride;
