@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include <stdint.h>
+#include <unistd.h>   /* read(), used by the __AFL_FUZZ_TESTCASE_LEN macro */
 
 int LLVMFuzzerInitialize(int* argc, char*** argv);
 int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
