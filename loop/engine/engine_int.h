@@ -152,7 +152,8 @@ struct uvsim_timer {
   double repeat;         /* 0 for setTimeout                             */
   double start;          /* _idleStart (loop ms)                         */
   uint8_t refed;
-  uint8_t destroyed;
+  uint8_t destroyed;     /* fired (timeout) or cleared                   */
+  uint8_t cleared;       /* clearTimeout: _idleTimeout = -1, refresh no-op */
 };
 
 struct uvs__tlist {

@@ -183,7 +183,9 @@ uvsim_timer* uvsim_set_interval(uvsim_cb cb, void* data, double ms) {
 /* clearTimeout → unenroll: out of its list; an emptied list leaves the
  * heap (the uv timer stays armed and finds nothing, as in Node). */
 void uvsim_clear_timeout(uvsim_timer* t) {
-  if (t == NULL || t->destroyed) return;
+  if (t == NULL) return;
+  t->cleared = 1;
+  if (t->destroyed) return;
   t->destroyed = 1;
   if (t->refed) dec_ref();
   t->refed = 0;
@@ -207,7 +209,10 @@ void uvsim_timer_ref(uvsim_timer* t) {
 
 int uvsim_timer_has_ref(const uvsim_timer* t) { return t->refed; }
 
+/* Re-arms from now, even a timeout that already fired; a cleared one stays
+ * cleared (Node: its _idleTimeout is -1). */
 void uvsim_timer_refresh(uvsim_timer* t) {
+  if (t->cleared) return;
   if (t->list != NULL) list_unlink(t);
   if (t->destroyed) {
     t->destroyed = 0;
