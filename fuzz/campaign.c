@@ -233,6 +233,7 @@ static void worker_main(worker* w) {
     }
     if (!(sc->flags & UVSIM_SCN_FORK_EACH)) uvs_world_end();
     w->stats->runs_done++;
+    if (o->stop_on_bug && out.oracle != SIM_BUG_NONE) break;
   }
   sim_repro_free(&flog);
   if (w->stats->npending)
@@ -453,6 +454,8 @@ static void progress(sup* S, worker_stats* st, unsigned J, double t0, int final)
           S->c->nbugs == 1 ? "" : "s", final ? "\n" : "");
 }
 
+static int o_stop(const sup* S) { return S->o->stop_on_bug && S->c->nbugs > 0; }
+
 static void supervise(sup* S, worker* proto, unsigned J, worker_stats* stats,
                       double t0) {
   slot* slots = calloc(J, sizeof *slots);
@@ -513,7 +516,7 @@ static void supervise(sup* S, worker* proto, unsigned J, worker_stats* stats,
       on_worker_crash(S, sl, run);
       w->stats->runs_done++;
       w->first = run + w->stride;
-      if (w->first >= w->end || (w->deadline > 0 && uvs_wall_s() >= w->deadline) ||
+      if (w->first >= w->end || o_stop(S) || (w->deadline > 0 && uvs_wall_s() >= w->deadline) ||
           spawn(S, sl, w) != 0)
         sl->finished = 1;
     }

@@ -207,6 +207,7 @@ typedef struct uvs_campaign_opts {
   int progress;               /* progress line on stderr                 */
   int analyse;                /* minimise + explain each bug             */
   const char* corpus_dir;     /* NULL = do not write reproducers         */
+  int stop_on_bug;            /* end at the first failing run (benches)  */
 } uvs_campaign_opts;
 
 typedef struct uvs_bug {
