@@ -88,7 +88,7 @@ static char* xstrdup(const char* s) {
 }
 
 static uint64_t now(const sim_fs* fs) {
-  return sim_now(fs->world ? fs->world : sim_current());
+  return SIM_FS_EPOCH_NS + sim_now(fs->world ? fs->world : sim_current());
 }
 
 static int is_dir(const inode* n) { return S_ISDIR(n->mode); }

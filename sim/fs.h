@@ -9,7 +9,8 @@
  * Paths are absolute, or relative to a virtual cwd ("/" after a reset).
  * File descriptors start at SIM_FS_FD_BASE so they never collide with the
  * process's real descriptors. Times are virtual nanoseconds taken from the
- * world the fs is attached to (sim_fs_attach), never from the wall clock.
+ * world the fs is attached to (sim_fs_attach) plus SIM_FS_EPOCH_NS, never
+ * from the wall clock.
  *
  * Workload: scenarios with tens of files, reset thousands of times a second;
  * reset frees the tree but keeps the tables. Every run starts from an empty
@@ -35,6 +36,9 @@
 #define SIM_FS_PATH_MAX 4096         /* with the NUL, like Linux's PATH_MAX  */
 #define SIM_FS_NAME_MAX 255
 #define SIM_FS_SYMLOOP_MAX 40        /* symlinks followed in one lookup      */
+/* Virtual time 0 is this date on the files' clocks (2023-11-14T22:13:20Z),
+ * so that timestamps look like a real machine's. */
+#define SIM_FS_EPOCH_NS 1700000000000000000ull
 
 typedef struct sim_fs sim_fs;
 
