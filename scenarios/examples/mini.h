@@ -59,6 +59,7 @@ static inline void mini_run(void) {
            next->time_ns == first->time_ns)
       same[n++] = sim_event_pop(s);
     /* Jobs done at the same instant complete in any order. */
+    sim_advance_to(s, first->time_ns);
     uint32_t c = sim_choose(s, SIM_POOL_FINISH, n, first->label);
     for (uint32_t i = 0; i < n; i++)
       if (i != c) sim_event_schedule(s, same[i], same[i]->time_ns);
