@@ -69,6 +69,16 @@ static void sync_then(void* self, uvsim_resolvers* r) {
   uvsim_resolvers_resolve(r, uvsim_undefined());
 }
 
+static void return_promise(uvsim_async* a) {
+  UVSIM_ASYNC_BEGIN(a);
+  UVSIM_ASYNC_RETURN(a, uvsim_promise_value(uvsim_promise_from(uvsim_undefined())));
+  UVSIM_ASYNC_END(a);
+}
+static uvsim_value ret_promise(uvsim_value v, void* d) {
+  (void)v; (void)d;
+  return uvsim_promise_value(uvsim_promise_from(uvsim_undefined()));
+}
+
 static void schedule(node* n) {
   uvsim_value u = uvsim_undefined();
   switch (n->kind) {
@@ -98,6 +108,30 @@ static void schedule(node* n) {
       break;
     }
     case 'I': uvsim_set_immediate(run, n); break;
+    case 'Z': {
+      uvsim_async* a = uvsim_alloc(sizeof(*a));
+      uvsim_then(uvsim_async_call(a, return_promise), run_r, NULL, n);
+      break;
+    }
+    case 'X':
+      uvsim_then(uvsim_then(uvsim_promise_from(u), ret_promise, NULL, NULL), run_r, NULL, n);
+      break;
+    case 'S': {
+      uvsim_value items[2] = {uvsim_promise_value(uvsim_promise_rejected(uvsim_int(1))), uvsim_int(2)};
+      uvsim_then(uvsim_promise_all_settled(items, 2), run_r, NULL, n);
+      break;
+    }
+    case 'N': {
+      uvsim_value items[2] = {uvsim_promise_value(uvsim_promise_from(uvsim_int(1))), uvsim_int(2)};
+      uvsim_then(uvsim_promise_race(items, 2), run_r, NULL, n);
+      break;
+    }
+    case 'K': {
+      uvsim_value items[2] = {uvsim_promise_value(uvsim_promise_rejected(uvsim_int(1))),
+                              uvsim_promise_value(uvsim_promise_from(uvsim_int(2)))};
+      uvsim_then(uvsim_promise_any(items, 2), run_r, NULL, n);
+      break;
+    }
     default: abort();
   }
 }

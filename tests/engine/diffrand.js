@@ -17,7 +17,7 @@ function rnd(n) { // splitmix64
   z = z ^ (z >> 31n);
   return Number(z % BigInt(n));
 }
-const KINDS = 'TMPADYRFWI';
+const KINDS = 'TMPADYRFWIZXSNK';
 let nextId = 0;
 function gen(depth) {
   const node = { k: KINDS[rnd(KINDS.length)], id: nextId++, c: [] };
@@ -44,6 +44,11 @@ function schedule(n) {
     case 'F': Promise.resolve().finally(() => run(n)); break;
     case 'W': Promise.all([Promise.resolve(1), 2]).then(() => run(n)); break;
     case 'I': setImmediate(() => run(n)); break;
+    case 'Z': (async () => Promise.resolve())().then(() => run(n)); break;
+    case 'X': Promise.resolve().then(() => Promise.resolve()).then(() => run(n)); break;
+    case 'S': Promise.allSettled([Promise.reject(1), 2]).then(() => run(n)); break;
+    case 'N': Promise.race([Promise.resolve(1), 2]).then(() => run(n)); break;
+    case 'K': Promise.any([Promise.reject(1), Promise.resolve(2)]).then(() => run(n)); break;
   }
 }
 for (const n of forest) schedule(n);
