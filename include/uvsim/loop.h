@@ -1,0 +1,41 @@
+/* uvsim/loop.h — what the virtual loop offers beyond libuv's API: the hook
+ * the engine uses for Node's checkpoint, the pool's knobs, and the reset
+ * between in-process runs used by campaigns. */
+#ifndef UVSIM_LOOP_H
+#define UVSIM_LOOP_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Called after EVERY callback the loop delivers to user code (timers,
+ * idle/prepare/check, async, pool done, close, I/O). The engine registers
+ * its checkpoint here (drain nextTicks, then microtasks). NULL removes it. */
+typedef void (*uvsim_after_callback_fn)(void);
+void uvsim_set_after_callback(uvsim_after_callback_fn fn);
+
+/* Pool. Work callbacks run on real worker threads while the loop waits for
+ * them (see docs/loop.md); inline mode runs them on the loop thread: faster
+ * and fully deterministic, but a work callback that blocks on the loop
+ * deadlocks. Also settable with UVSIM_POOL_INLINE=1. */
+void uvsim_pool_set_inline(int on);
+/* The number of virtual workers (UV_THREADPOOL_SIZE, default 4, 1..1024). */
+unsigned uvsim_pool_size(void);
+/* Inside a work callback: this job takes `ns` more virtual time (e.g. a
+ * hash that takes 30 ms on a real machine). */
+void uvsim_pool_cost_ns(uint64_t ns);
+
+/* In-process runs (campaigns): begin resets the current world with `cfg`
+ * (a sim_config from sim/sim.h; NULL = natural order), forgets the default
+ * loop, the pool's state, handle numbering and the engine's state, so run N
+ * behaves exactly like run 1. end finishes the run (nothing to free). */
+struct sim_config;
+void uvsim_world_begin(const struct sim_config* cfg);
+void uvsim_world_end(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,440 @@
+/* loop/core.c — uv_run and the loop's lifecycle on the virtual clock.
+ *
+ * The phase order is libuv 1.44's (src/unix/core.c): update time, timers,
+ * pending, idle, prepare, poll, check, closing handles, and UV_RUN_ONCE's
+ * extra timer pass. What differs is the poll phase: instead of epoll_wait it
+ * asks the simulated world what happens next. When nothing is ready, virtual
+ * time jumps to the next timer deadline or world event, so an hour of timers
+ * takes microseconds. The only blocking real wait is for real threads
+ * (uv_async_send from a user thread, a pool job blocked on a semaphore). */
+#include "internal.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uv_loop_t default_loop_struct;
+static uv_loop_t* default_loop_ptr;
+static uint64_t id_counter;
+
+_Noreturn void uvs__fatal(const char* func, const char* msg) {
+  fprintf(stderr, "uvsim: %s: %s\n", func, msg);
+  fflush(stderr);
+  abort();
+}
+
+uint64_t uvs__next_id(void) { return ++id_counter; }
+
+void uvs__update_time(uv_loop_t* loop) {
+  loop->time = sim_now(uvs__sim()) / 1000000u;
+}
+
+int uv_loop_init(uv_loop_t* loop) {
+  void* saved_data = loop->data;
+  memset(loop, 0, sizeof *loop);
+  loop->data = saved_data;
+  uvs__loop* L = calloc(1, sizeof *L);
+  if (L == NULL) return UV_ENOMEM;
+  L->loop = loop;
+  L->id = uvs__next_id();
+  uvs__q_init(&L->work_done);
+  uvs__q_init(&L->io_ready);
+  uvs__q_init(&L->pending);
+  loop->internal_fields = L;
+  uvs__q_init(&loop->handle_queue);
+  uvs__q_init(&loop->idle_handles);
+  uvs__q_init(&loop->prepare_handles);
+  uvs__q_init(&loop->check_handles);
+  uvs__q_init(&loop->async_handles);
+  uvs__q_init(&loop->pending_queue);
+  loop->backend_fd = -1;
+  loop->closing_handles = NULL;
+  uvs__update_time(loop);
+  return 0;
+}
+
+uv_loop_t* uv_default_loop(void) {
+  if (default_loop_ptr != NULL) return default_loop_ptr;
+  if (uv_loop_init(&default_loop_struct)) return NULL;
+  default_loop_ptr = &default_loop_struct;
+  return default_loop_ptr;
+}
+
+uv_loop_t* uv_loop_new(void) {
+  uv_loop_t* loop = malloc(sizeof *loop);
+  if (loop == NULL) return NULL;
+  if (uv_loop_init(loop)) {
+    free(loop);
+    return NULL;
+  }
+  return loop;
+}
+
+int uv_loop_close(uv_loop_t* loop) {
+  if (loop->active_reqs.count > 0) return UV_EBUSY;
+  void* (*q)[2];
+  UVS_QFOREACH(q, &loop->handle_queue) {
+    uv_handle_t* h = UVS_QDATA(q, uv_handle_t, handle_queue);
+    if (!(h->flags & UVS_H_INTERNAL)) return UV_EBUSY;
+  }
+  uvs__loop* L = uvs__L(loop);
+  if (L) {
+    free(L->timers);
+    free(L);
+  }
+  void* saved_data = loop->data;
+  memset(loop, -1, sizeof *loop);   /* use after close shows quickly */
+  loop->data = saved_data;
+  if (loop == default_loop_ptr) default_loop_ptr = NULL;
+  return 0;
+}
+
+void uv_loop_delete(uv_loop_t* loop) {
+  uv_loop_t* default_loop = default_loop_ptr;
+  int err = uv_loop_close(loop);
+  (void)err;
+  assert(err == 0);
+  if (loop != default_loop) free(loop);
+}
+
+int uv_loop_configure(uv_loop_t* loop, uv_loop_option option, ...) {
+  (void)loop;
+  /* Blocking SIGPROF and idle-time metrics change nothing on a virtual
+   * loop; accept them as libuv does. */
+  if (option == UV_LOOP_BLOCK_SIGNAL || option == UV_METRICS_IDLE_TIME) return 0;
+  return UV_ENOSYS;
+}
+
+uint64_t uv_metrics_idle_time(uv_loop_t* loop) {
+  (void)loop;
+  return 0;
+}
+
+int uv_loop_fork(uv_loop_t* loop) {
+  (void)loop;
+  return 0;
+}
+
+size_t uv_loop_size(void) { return sizeof(uv_loop_t); }
+void* uv_loop_get_data(const uv_loop_t* loop) { return loop->data; }
+void uv_loop_set_data(uv_loop_t* loop, void* data) { loop->data = data; }
+
+static int has_active_handles(const uv_loop_t* loop) {
+  return loop->active_handles > 0;
+}
+
+static int loop_alive(const uv_loop_t* loop) {
+  return has_active_handles(loop) || loop->active_reqs.count > 0 ||
+         !uvs__q_empty(&uvs__L(loop)->pending) ||
+         loop->closing_handles != NULL;
+}
+
+int uv_loop_alive(const uv_loop_t* loop) { return loop_alive(loop); }
+
+static int backend_timeout(const uv_loop_t* loop) {
+  if (loop->stop_flag != 0) return 0;
+  if (!has_active_handles(loop) && loop->active_reqs.count == 0) return 0;
+  if (!uvs__q_empty((void* (*)[2])&loop->idle_handles)) return 0;
+  if (!uvs__q_empty(&uvs__L(loop)->pending)) return 0;
+  if (loop->closing_handles) return 0;
+  return uvs__next_timeout(loop);
+}
+
+int uv_backend_timeout(const uv_loop_t* loop) { return backend_timeout(loop); }
+int uv_backend_fd(const uv_loop_t* loop) { return loop->backend_fd; }
+
+uint64_t uv_now(const uv_loop_t* loop) { return loop->time; }
+void uv_update_time(uv_loop_t* loop) { uvs__update_time(loop); }
+uint64_t uv_hrtime(void) { return sim_now(uvs__sim()); }
+
+void uv_stop(uv_loop_t* loop) { loop->stop_flag = 1; }
+
+/* ---- closing */
+
+void uv_close(uv_handle_t* handle, uv_close_cb close_cb) {
+  UVS_ASSERT(!uvs__is_closing(handle), "uv_close called twice on a handle");
+  handle->flags |= UVS_H_CLOSING;
+  handle->close_cb = close_cb;
+  switch (handle->type) {
+  case UV_TIMER: uvs__timer_close((uv_timer_t*)handle); break;
+  case UV_IDLE: uvs__idle_close((uv_idle_t*)handle); break;
+  case UV_PREPARE: uvs__prepare_close((uv_prepare_t*)handle); break;
+  case UV_CHECK: uvs__check_close((uv_check_t*)handle); break;
+  case UV_ASYNC: uvs__async_close((uv_async_t*)handle); break;
+  default:
+    /* Handle types of the simulated world close through their own hook. */
+    if (uvs__close_hook[handle->type] == NULL)
+      uvs__fatal("uv_close", "handle type is not simulated");
+    uvs__close_hook[handle->type](handle);
+    break;
+  }
+  /* libuv's closing list is LIFO: the last handle closed is the first
+   * whose close callback runs (close_order depends on it). */
+  handle->next_closing = handle->loop->closing_handles;
+  handle->loop->closing_handles = handle;
+}
+
+void (*uvs__close_hook[UV_HANDLE_TYPE_MAX])(uv_handle_t*);
+void (*uvs__finish_close_hook[UV_HANDLE_TYPE_MAX])(uv_handle_t*);
+
+static void finish_close(uv_handle_t* h) {
+  assert(h->flags & UVS_H_CLOSING);
+  assert(!(h->flags & UVS_H_CLOSED));
+  h->flags |= UVS_H_CLOSED;
+  if ((unsigned)h->type < UV_HANDLE_TYPE_MAX && uvs__finish_close_hook[h->type])
+    uvs__finish_close_hook[h->type](h);
+  /* unref, then unlink: a closed handle no longer keeps the loop alive */
+  if (h->flags & UVS_H_REF) {
+    h->flags &= ~UVS_H_REF;
+  }
+  uvs__q_remove(&h->handle_queue);
+  if (h->close_cb) {
+    h->close_cb(h);
+    uvs__after_callback();
+  }
+}
+
+static void run_closing_handles(uv_loop_t* loop) {
+  uv_handle_t* p = loop->closing_handles;
+  loop->closing_handles = NULL;
+  while (p) {
+    uv_handle_t* q = p->next_closing;
+    if (p->close_cb) uvs__trace_cb(uvs__label(p));
+    finish_close(p);
+    p = q;
+  }
+}
+
+/* ---- the poll phase on the virtual clock */
+
+static uint64_t timer_lag_ns(uv_timer_t* t) {
+  /* Loop lag: a busy machine runs timers late, never early. Choice 0 is an
+   * idle machine. The buckets are coarse on purpose: few options make
+   * exploration effective. */
+  static const uint64_t lag_ms[] = { 0, 1, 5, 25 };
+  uint32_t c = sim_choose(uvs__sim(), SIM_TIMER_LAG, 4, uvs__label((uv_handle_t*)t));
+  return lag_ms[c] * 1000000u;
+}
+
+static int deliver_ready(uv_loop_t* loop) {
+  int n = 0;
+  sim* s = uvs__sim();
+  while (sim_event_fire_due(s)) {}
+  uvs__pool_collect();
+  n += uvs__run_work_done(loop);
+  n += uvs__run_async(loop);
+  n += uvs__run_io_ready(loop);
+  return n;
+}
+
+static int has_ready(uv_loop_t* loop) {
+  uvs__loop* L = uvs__L(loop);
+  const sim_event* ev = sim_event_peek(uvs__sim());
+  return L->nwork_done > 0 || L->nio_ready > 0 || L->async_pending ||
+         (ev && ev->time_ns <= sim_now(uvs__sim()));
+}
+
+/* Wait for real threads when only they can make progress. */
+void uvs__real_wait(uint64_t max_ns);
+int uvs__async_pending_any(uv_loop_t* loop);
+
+static void io_poll(uv_loop_t* loop, int timeout) {
+  sim* s = uvs__sim();
+  uvs__pool_collect();
+  (void)uvs__async_pending_any(loop);
+  if (timeout != 0 && !has_ready(loop)) {
+    const sim_event* ev = sim_event_peek(s);
+    uint64_t now = sim_now(s);
+    uint64_t target = UINT64_MAX;
+    int to_timer = 0;
+    if (timeout > 0) {
+      uv_timer_t* t = uvs__timer_min(loop);
+      /* The deadline is the timer's own (ms) rather than now + timeout, so
+       * that sub-millisecond virtual time does not make it early. */
+      target = t ? t->timeout * 1000000u : now + (uint64_t)timeout * 1000000u;
+      if (target < now) target = now;
+      to_timer = t != NULL;
+    }
+    if (ev && ev->time_ns < target) {
+      target = ev->time_ns;
+      to_timer = 0;
+    }
+    int real = uvs__pool_blocked() || uvs__user_threads_live();
+    if (real) {
+      /* Only real threads can act before the target: give them a moment
+       * (an async send from a user thread, a blocked job finishing). */
+      uvs__real_wait(target == UINT64_MAX ? UINT64_MAX : 2000000u);
+      uvs__pool_collect();
+      if (uvs__async_pending_any(loop) || uvs__L(loop)->nwork_done) target = now;
+    }
+    if (target == UINT64_MAX) {
+      if (!real) {
+        sim_fail(s, SIM_BUG_HANG, "loop",
+                 "loop alive (%u active handles, %u requests) but nothing can "
+                 "ever happen", loop->active_handles, loop->active_reqs.count);
+      }
+      return;
+    }
+    if (to_timer) target += timer_lag_ns(uvs__timer_min(loop));
+    if (target > now) sim_advance_to(s, target);
+  }
+  deliver_ready(loop);
+  uvs__update_time(loop);
+}
+
+/* ---- pending phase */
+
+static int run_pending(uv_loop_t* loop) {
+  uvs__loop* L = uvs__L(loop);
+  if (uvs__q_empty(&L->pending)) return 0;
+  uvs__queue q;
+  uvs__q_move(&L->pending, &q);
+  while (!uvs__q_empty(&q)) {
+    void* (*e)[2] = uvs__q_head(&q);
+    uvs__q_remove(e);
+    uvs__io* io = UVS_QDATA(e, uvs__io, q);
+    io->queued = 0;
+    uvs__trace_cb(io->label);
+    io->cb(loop, io);
+    uvs__after_callback();
+  }
+  return 1;
+}
+
+static int step_budget_ok(sim* s) {
+  if (++s->steps <= s->cfg.steps_max) return 1;
+  sim_fail(s, SIM_BUG_STEP_BUDGET, "uv_run",
+           "more than %llu loop iterations", (unsigned long long)s->cfg.steps_max);
+  return 0;
+}
+
+int uv_run(uv_loop_t* loop, uv_run_mode mode) {
+  sim* s = uvs__sim();
+  int r = loop_alive(loop);
+  if (!r) uvs__update_time(loop);
+  while (r != 0 && loop->stop_flag == 0 && !sim_failed(s)) {
+    if (!step_budget_ok(s)) break;
+    uvs__update_time(loop);
+    uvs__run_timers(loop);
+    int can_sleep = uvs__q_empty(&uvs__L(loop)->pending) &&
+                    uvs__q_empty((void* (*)[2])&loop->idle_handles);
+    run_pending(loop);
+    uvs__run_idle(loop);
+    uvs__run_prepare(loop);
+    int timeout = 0;
+    if ((mode == UV_RUN_ONCE && can_sleep) || mode == UV_RUN_DEFAULT)
+      timeout = backend_timeout(loop);
+    io_poll(loop, timeout);
+    for (int i = 0; i < 8 && !uvs__q_empty(&uvs__L(loop)->pending); i++)
+      run_pending(loop);
+    uvs__run_check(loop);
+    run_closing_handles(loop);
+    if (mode == UV_RUN_ONCE) {
+      uvs__update_time(loop);
+      uvs__run_timers(loop);
+    }
+    r = loop_alive(loop);
+    if (mode == UV_RUN_ONCE || mode == UV_RUN_NOWAIT) break;
+  }
+  if (loop->stop_flag != 0) loop->stop_flag = 0;
+  return r;
+}
+
+/* ---- handles */
+
+void uvs__handle_init(uv_loop_t* loop, uv_handle_t* h, uv_handle_type type) {
+  h->loop = loop;
+  h->type = type;
+  h->flags = UVS_H_REF;
+  h->close_cb = NULL;
+  h->next_closing = NULL;
+  uvs__q_insert_tail(&loop->handle_queue, &h->handle_queue);
+  uvs__set_label(h, sim_internf(uvs__sim(), "%s#%llu", uv_handle_type_name(type),
+                                (unsigned long long)uvs__next_id()));
+}
+
+void uvs__handle_start(uv_handle_t* h) {
+  if (h->flags & UVS_H_ACTIVE) return;
+  h->flags |= UVS_H_ACTIVE;
+  if (h->flags & UVS_H_REF) h->loop->active_handles++;
+}
+
+void uvs__handle_stop(uv_handle_t* h) {
+  if (!(h->flags & UVS_H_ACTIVE)) return;
+  h->flags &= ~UVS_H_ACTIVE;
+  if (h->flags & UVS_H_REF) h->loop->active_handles--;
+}
+
+void uv_ref(uv_handle_t* h) {
+  if (h->flags & UVS_H_REF) return;
+  h->flags |= UVS_H_REF;
+  if (h->flags & UVS_H_CLOSING) return;
+  if (h->flags & UVS_H_ACTIVE) h->loop->active_handles++;
+}
+
+void uv_unref(uv_handle_t* h) {
+  if (!(h->flags & UVS_H_REF)) return;
+  h->flags &= ~UVS_H_REF;
+  if (h->flags & UVS_H_CLOSING) return;
+  if (h->flags & UVS_H_ACTIVE) h->loop->active_handles--;
+}
+
+int uv_has_ref(const uv_handle_t* h) { return (h->flags & UVS_H_REF) != 0; }
+
+int uv_is_active(const uv_handle_t* h) {
+  return (h->flags & UVS_H_ACTIVE) != 0;
+}
+
+int uv_is_closing(const uv_handle_t* h) { return uvs__is_closing(h); }
+
+void uv_walk(uv_loop_t* loop, uv_walk_cb walk_cb, void* arg) {
+  /* The callback may close handles: walk a private copy of the queue and
+   * put each handle back before calling it, as libuv does. */
+  uvs__queue q;
+  uvs__q_move(&loop->handle_queue, &q);
+  while (!uvs__q_empty(&q)) {
+    void* (*e)[2] = uvs__q_head(&q);
+    uv_handle_t* h = UVS_QDATA(e, uv_handle_t, handle_queue);
+    uvs__q_remove(e);
+    uvs__q_insert_tail(&loop->handle_queue, e);
+    if (h->flags & UVS_H_INTERNAL) continue;
+    walk_cb(h, arg);
+  }
+}
+
+static void print_handles(uv_loop_t* loop, FILE* stream, int only_active) {
+  if (loop == NULL) loop = uv_default_loop();
+  void* (*q)[2];
+  UVS_QFOREACH(q, &loop->handle_queue) {
+    uv_handle_t* h = UVS_QDATA(q, uv_handle_t, handle_queue);
+    if (only_active && !uv_is_active(h)) continue;
+    fprintf(stream, "[%c%c%c] %-8s %p\n", (h->flags & UVS_H_REF) ? 'R' : '-',
+            (h->flags & UVS_H_ACTIVE) ? 'A' : '-',
+            (h->flags & UVS_H_INTERNAL) ? 'I' : '-',
+            uv_handle_type_name(h->type), (void*)h);
+  }
+}
+
+void uv_print_all_handles(uv_loop_t* loop, FILE* stream) { print_handles(loop, stream, 0); }
+void uv_print_active_handles(uv_loop_t* loop, FILE* stream) { print_handles(loop, stream, 1); }
+
+uv_handle_type uv_handle_get_type(const uv_handle_t* h) { return h->type; }
+void* uv_handle_get_data(const uv_handle_t* h) { return h->data; }
+uv_loop_t* uv_handle_get_loop(const uv_handle_t* h) { return h->loop; }
+void uv_handle_set_data(uv_handle_t* h, void* data) { h->data = data; }
+uv_req_type uv_req_get_type(const uv_req_t* req) { return req->type; }
+void* uv_req_get_data(const uv_req_t* req) { return req->data; }
+void uv_req_set_data(uv_req_t* req, void* data) { req->data = data; }
+
+void uvs__loop_globals_reset(void) {
+  id_counter = 0;
+  if (default_loop_ptr) {
+    uvs__loop* L = uvs__L(default_loop_ptr);
+    free(L->timers);
+    free(L);
+  }
+  /* The default loop of the previous run is forgotten, not closed: its
+   * handles belonged to a run that has ended. */
+  default_loop_ptr = NULL;
+  uvs__pool_reset();
+}

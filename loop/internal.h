@@ -1,0 +1,215 @@
+/* loop/internal.h — what the files of loop/ share: the per-loop state that
+ * does not fit in uv_loop_t's fixed ABI, handle flags, the phase runners, the
+ * pool submission API and the I/O delivery API that the simulated world
+ * (fs, tcp, pipe, dns) plugs into.
+ *
+ * Sections: core · handles · timers · watchers · async · pool · io · world.
+ */
+#ifndef UVS_INTERNAL_H
+#define UVS_INTERNAL_H
+
+#include <assert.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <uv.h>
+
+#include "queue.h"
+#include "sim.h"
+
+/* ------------------------------------------------------------------ core */
+
+/* Handle flags (handle->flags). Private to uvsim; the values are ours. */
+enum {
+  UVS_H_CLOSING = 0x01,
+  UVS_H_CLOSED = 0x02,
+  UVS_H_ACTIVE = 0x04,
+  UVS_H_REF = 0x08,
+  UVS_H_INTERNAL = 0x10,   /* not reported by uv_walk, not counted by close */
+  /* streams (loop/stream.c may use 0x100 and up) */
+};
+
+typedef struct uvs__io uvs__io;
+typedef struct uvs__work uvs__work;
+
+/* State of one loop that does not fit in uv_loop_t (kept behind
+ * loop->internal_fields). */
+typedef struct uvs__loop {
+  uv_loop_t* loop;
+  uint64_t id;                 /* stable per-world number, for labels  */
+  /* timers: binary min-heap by (timeout, start_id) */
+  uv_timer_t** timers;
+  size_t ntimers, timers_cap;
+  /* pool jobs of this loop that finished (or were cancelled) and wait
+   * for their done callback in the poll phase; FIFO by finish time */
+  uvs__queue work_done;
+  size_t nwork_done;
+  /* I/O events made ready by the world, delivered in the poll phase */
+  uvs__queue io_ready;
+  size_t nio_ready;
+  /* callbacks deferred to the pending phase (write_cb, connect errors) */
+  uvs__queue pending;
+  /* async sends are flagged here; real threads take the mutex */
+  int async_pending;
+} uvs__loop;
+
+static inline uvs__loop* uvs__L(const uv_loop_t* loop) {
+  return (uvs__loop*)loop->internal_fields;
+}
+
+/* The world the loop asks for decisions. */
+static inline sim* uvs__sim(void) { return sim_current(); }
+
+/* Misuse that libuv asserts on: abort with a clear message. */
+#define UVS_ASSERT(cond, msg)                                          \
+  do {                                                                 \
+    if (!(cond)) uvs__fatal(__func__, msg);                            \
+  } while (0)
+_Noreturn void uvs__fatal(const char* func, const char* msg);
+
+/* Called after every callback delivered to user code: trace it, then run
+ * the engine's checkpoint (nextTicks, microtasks) if one is registered. */
+void uvs__after_callback(void);
+static inline void uvs__trace_cb(const char* label) {
+  sim_trace_callback(uvs__sim(), label);
+}
+
+/* Refresh loop->time from the virtual clock (milliseconds). */
+void uvs__update_time(uv_loop_t* loop);
+
+/* Per-world counters that name handles in labels ("timer#3"). Reset by
+ * uvsim_world_begin so labels are identical from run to run. */
+uint64_t uvs__next_id(void);
+
+/* ---------------------------------------------------------------- handles */
+
+/* Handle types implemented outside core (tcp, pipe, ...) register how they
+ * close: close_hook runs inside uv_close (stop I/O), finish_close_hook just
+ * before the close callback (free buffers). */
+extern void (*uvs__close_hook[UV_HANDLE_TYPE_MAX])(uv_handle_t*);
+extern void (*uvs__finish_close_hook[UV_HANDLE_TYPE_MAX])(uv_handle_t*);
+
+void uvs__handle_init(uv_loop_t* loop, uv_handle_t* h, uv_handle_type type);
+void uvs__handle_start(uv_handle_t* h);
+void uvs__handle_stop(uv_handle_t* h);
+static inline int uvs__is_active(const uv_handle_t* h) {
+  return (h->flags & UVS_H_ACTIVE) != 0;
+}
+static inline int uvs__is_closing(const uv_handle_t* h) {
+  return (h->flags & (UVS_H_CLOSING | UVS_H_CLOSED)) != 0;
+}
+/* Each handle's label lives in u.reserved[3] (u.fd and reserved[0..2]
+ * stay free for handle types that want them). */
+static inline const char* uvs__label(const uv_handle_t* h) {
+  return (const char*)h->u.reserved[3];
+}
+static inline void uvs__set_label(uv_handle_t* h, const char* label) {
+  h->u.reserved[3] = (void*)label;
+}
+/* Requests are counted on the loop while in flight. */
+static inline void uvs__req_register(uv_loop_t* loop) { loop->active_reqs.count++; }
+static inline void uvs__req_unregister(uv_loop_t* loop) {
+  assert(loop->active_reqs.count > 0);
+  loop->active_reqs.count--;
+}
+
+/* ----------------------------------------------------------------- timers */
+
+void uvs__run_timers(uv_loop_t* loop);
+/* Milliseconds until the next timer, -1 when none. */
+int uvs__next_timeout(const uv_loop_t* loop);
+/* Deadline (loop ms) of the earliest timer and its handle; 0 when none. */
+uv_timer_t* uvs__timer_min(const uv_loop_t* loop);
+void uvs__timer_close(uv_timer_t* t);
+
+/* --------------------------------------------------------------- watchers */
+
+void uvs__run_idle(uv_loop_t* loop);
+void uvs__run_prepare(uv_loop_t* loop);
+void uvs__run_check(uv_loop_t* loop);
+void uvs__idle_close(uv_idle_t* h);
+void uvs__prepare_close(uv_prepare_t* h);
+void uvs__check_close(uv_check_t* h);
+
+/* ------------------------------------------------------------------ async */
+
+/* Delivers pending async sends; returns how many callbacks ran. */
+int uvs__run_async(uv_loop_t* loop);
+void uvs__async_close(uv_async_t* h);
+/* Real-thread wake-up: a real thread (worker or user thread) did something
+ * the loop must see (async send, blocked pool job finished). */
+void uvs__wake(void);
+
+/* ------------------------------------------------------------------- pool */
+
+/* A pool job. uv_work_t uses it through uv_queue_work; the world (fs, dns)
+ * submits its own jobs with uvs__work_submit. `work` runs on a real worker
+ * thread (or inline, see uvsim_pool_set_inline); `done` runs on the loop
+ * thread in the poll phase, in an order chosen by the decision stream
+ * (SIM_POOL_FINISH, choice 0 = the job that finished first). `status` is 0
+ * or UV_ECANCELED. */
+struct uvs__work {
+  void (*work)(uvs__work* w);
+  void (*done)(uvs__work* w, int status);
+  uv_loop_t* loop;
+  const char* label;           /* "fs.stat b", "work#3" — stable        */
+  void* q[2];                  /* pool queue, then the loop's done list */
+  sim_event ev;                /* virtual completion                    */
+  uint64_t extra_ns;           /* cost declared by the work itself      */
+  int state;                   /* see threadpool.c                      */
+  int status;
+  int real_done;               /* the real thread returned from work()  */
+  int virt_done;               /* the virtual duration elapsed          */
+  int worker;                  /* virtual worker index                  */
+};
+
+void uvs__work_submit(uv_loop_t* loop, uvs__work* w, const char* label,
+                      void (*work)(uvs__work* w),
+                      void (*done)(uvs__work* w, int status));
+/* 0 when the job was still queued (its done gets UV_ECANCELED), else
+ * UV_EBUSY. */
+int uvs__work_cancel(uvs__work* w);
+/* uv_cancel for request types of the simulated world (fs, getaddrinfo). */
+extern int (*uvs__cancel_hook[UV_REQ_TYPE_MAX])(uv_req_t*);
+/* Delivers finished jobs' done callbacks; returns how many ran. */
+int uvs__run_work_done(uv_loop_t* loop);
+/* Jobs that have finished virtually but whose real thread is still inside
+ * work() (it blocks on something): the loop must wait for them really. */
+int uvs__pool_blocked(void);
+/* 1 inside a work callback (on whichever thread runs it). */
+int uvs__in_pool_work(void);
+/* Collect real completions of blocked jobs (loop thread). */
+void uvs__pool_collect(void);
+void uvs__pool_reset(void);
+
+/* --------------------------------------------------------------------- io */
+
+/* An I/O event made ready by the simulated world (a socket became
+ * readable, a connection was accepted, ...). Embed it in the owner. The
+ * world schedules a sim_event; its fire function calls uvs__io_ready();
+ * the poll phase then calls cb, choosing among several ready events with
+ * SIM_IO_ORDER (choice 0 = the one that became ready first). */
+struct uvs__io {
+  void (*cb)(uv_loop_t* loop, uvs__io* io);
+  const char* label;
+  void* q[2];
+  int queued;
+};
+
+void uvs__io_init(uvs__io* io, void (*cb)(uv_loop_t*, uvs__io*),
+                  const char* label);
+void uvs__io_ready(uv_loop_t* loop, uvs__io* io);
+void uvs__io_cancel(uv_loop_t* loop, uvs__io* io);
+/* Deferred to the next pending phase (libuv's uv__io_feed). */
+void uvs__pending_push(uv_loop_t* loop, uvs__io* io);
+int uvs__run_io_ready(uv_loop_t* loop);
+
+/* ------------------------------------------------------------------ world */
+
+/* Resets loop-layer globals (ids, the default loop, the pool) at the start
+ * of an in-process run. */
+void uvs__loop_globals_reset(void);
+/* Live user threads created with uv_thread_create: while any runs, an empty
+ * loop may still be woken by uv_async_send, so it is not a hang. */
+int uvs__user_threads_live(void);
+
+#endif /* UVS_INTERNAL_H */

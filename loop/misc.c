@@ -1,0 +1,43 @@
+/* loop/misc.c — pure helpers of libuv's API that touch nothing real. */
+#include "internal.h"
+
+#include <stdlib.h>
+
+uv_buf_t uv_buf_init(char* base, unsigned int len) {
+  uv_buf_t buf;
+  buf.base = base;
+  buf.len = len;
+  return buf;
+}
+
+static uv_malloc_func user_malloc = malloc;
+static uv_realloc_func user_realloc = realloc;
+static uv_calloc_func user_calloc = calloc;
+static uv_free_func user_free = free;
+
+int uv_replace_allocator(uv_malloc_func m, uv_realloc_func r, uv_calloc_func c,
+                         uv_free_func f) {
+  if (m == NULL || r == NULL || c == NULL || f == NULL) return UV_EINVAL;
+  user_malloc = m;
+  user_realloc = r;
+  user_calloc = c;
+  user_free = f;
+  return 0;
+}
+
+void uv_library_shutdown(void) {}
+
+/* uv_gettimeofday reads the virtual clock, offset to a fixed date
+ * (2020-01-01T00:00:00Z) so programs that print dates stay deterministic. */
+int uv_gettimeofday(uv_timeval64_t* tv) {
+  if (tv == NULL) return UV_EINVAL;
+  uint64_t ns = sim_now(uvs__sim());
+  tv->tv_sec = 1577836800 + (int64_t)(ns / 1000000000u);
+  tv->tv_usec = (int32_t)((ns % 1000000000u) / 1000u);
+  return 0;
+}
+
+char** uv_setup_args(int argc, char** argv) {
+  (void)argc;
+  return argv;
+}

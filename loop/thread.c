@@ -1,0 +1,175 @@
+/* loop/thread.c — thread primitives, forwarded to pthreads. They must
+ * really work: programs (and libuv's own tests) block real threads on them.
+ * uv_thread_create also counts live user threads, because while one runs an
+ * otherwise idle loop may still be woken by uv_async_send — not a hang. */
+#include "internal.h"
+#include "uvsim.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static atomic_int user_threads;
+
+int uvs__user_threads_live(void) { return atomic_load(&user_threads); }
+
+typedef struct thread_start {
+  void (*entry)(void* arg);
+  void* arg;
+} thread_start;
+
+static void* thread_trampoline(void* p) {
+  thread_start ts = *(thread_start*)p;
+  free(p);
+  ts.entry(ts.arg);
+  atomic_fetch_sub(&user_threads, 1);
+  uvs__wake();
+  return NULL;
+}
+
+int uv_thread_create_ex(uv_thread_t* tid, const uv_thread_options_t* params,
+                        uv_thread_cb entry, void* arg) {
+  thread_start* ts = malloc(sizeof *ts);
+  if (ts == NULL) return UV_ENOMEM;
+  ts->entry = entry;
+  ts->arg = arg;
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  if (params && (params->flags & UV_THREAD_HAS_STACK_SIZE) && params->stack_size) {
+    size_t sz = params->stack_size < (size_t)PTHREAD_STACK_MIN ? (size_t)PTHREAD_STACK_MIN : params->stack_size;
+    pthread_attr_setstacksize(&attr, sz);
+  }
+  atomic_fetch_add(&user_threads, 1);
+  int err = pthread_create(tid, &attr, thread_trampoline, ts);
+  pthread_attr_destroy(&attr);
+  if (err) {
+    atomic_fetch_sub(&user_threads, 1);
+    free(ts);
+    return -err;
+  }
+  return 0;
+}
+
+int uv_thread_create(uv_thread_t* tid, uv_thread_cb entry, void* arg) {
+  return uv_thread_create_ex(tid, NULL, entry, arg);
+}
+
+uv_thread_t uv_thread_self(void) { return pthread_self(); }
+int uv_thread_join(uv_thread_t* tid) { return -pthread_join(*tid, NULL); }
+int uv_thread_equal(const uv_thread_t* a, const uv_thread_t* b) {
+  return pthread_equal(*a, *b);
+}
+
+int uv_mutex_init(uv_mutex_t* m) { return -pthread_mutex_init(m, NULL); }
+int uv_mutex_init_recursive(uv_mutex_t* m) {
+  pthread_mutexattr_t a;
+  pthread_mutexattr_init(&a);
+  pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+  int err = pthread_mutex_init(m, &a);
+  pthread_mutexattr_destroy(&a);
+  return -err;
+}
+void uv_mutex_destroy(uv_mutex_t* m) {
+  if (pthread_mutex_destroy(m)) uvs__fatal("uv_mutex_destroy", "mutex busy");
+}
+void uv_mutex_lock(uv_mutex_t* m) {
+  if (pthread_mutex_lock(m)) uvs__fatal("uv_mutex_lock", "failed");
+}
+int uv_mutex_trylock(uv_mutex_t* m) {
+  int err = pthread_mutex_trylock(m);
+  if (err == EBUSY || err == EAGAIN) return UV_EBUSY;
+  if (err) uvs__fatal("uv_mutex_trylock", "failed");
+  return 0;
+}
+void uv_mutex_unlock(uv_mutex_t* m) {
+  if (pthread_mutex_unlock(m)) uvs__fatal("uv_mutex_unlock", "failed");
+}
+
+int uv_rwlock_init(uv_rwlock_t* l) { return -pthread_rwlock_init(l, NULL); }
+void uv_rwlock_destroy(uv_rwlock_t* l) { pthread_rwlock_destroy(l); }
+void uv_rwlock_rdlock(uv_rwlock_t* l) { pthread_rwlock_rdlock(l); }
+int uv_rwlock_tryrdlock(uv_rwlock_t* l) {
+  int err = pthread_rwlock_tryrdlock(l);
+  return err == EBUSY || err == EAGAIN ? UV_EBUSY : -err;
+}
+void uv_rwlock_rdunlock(uv_rwlock_t* l) { pthread_rwlock_unlock(l); }
+void uv_rwlock_wrlock(uv_rwlock_t* l) { pthread_rwlock_wrlock(l); }
+int uv_rwlock_trywrlock(uv_rwlock_t* l) {
+  int err = pthread_rwlock_trywrlock(l);
+  return err == EBUSY || err == EAGAIN ? UV_EBUSY : -err;
+}
+void uv_rwlock_wrunlock(uv_rwlock_t* l) { pthread_rwlock_unlock(l); }
+
+int uv_sem_init(uv_sem_t* s, unsigned int value) {
+  return sem_init(s, 0, value) ? -errno : 0;
+}
+void uv_sem_destroy(uv_sem_t* s) { sem_destroy(s); }
+void uv_sem_post(uv_sem_t* s) { sem_post(s); }
+void uv_sem_wait(uv_sem_t* s) {
+  while (sem_wait(s) != 0 && errno == EINTR) {}
+}
+int uv_sem_trywait(uv_sem_t* s) {
+  while (sem_trywait(s) != 0) {
+    if (errno == EINTR) continue;
+    return errno == EAGAIN ? UV_EAGAIN : -errno;
+  }
+  return 0;
+}
+
+int uv_cond_init(uv_cond_t* c) {
+  pthread_condattr_t a;
+  pthread_condattr_init(&a);
+  pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+  int err = pthread_cond_init(c, &a);
+  pthread_condattr_destroy(&a);
+  return -err;
+}
+void uv_cond_destroy(uv_cond_t* c) { pthread_cond_destroy(c); }
+void uv_cond_signal(uv_cond_t* c) { pthread_cond_signal(c); }
+void uv_cond_broadcast(uv_cond_t* c) { pthread_cond_broadcast(c); }
+void uv_cond_wait(uv_cond_t* c, uv_mutex_t* m) { pthread_cond_wait(c, m); }
+int uv_cond_timedwait(uv_cond_t* c, uv_mutex_t* m, uint64_t timeout) {
+  /* A real wait with a real timeout: this primitive synchronises real
+   * threads, it is not on the simulated path. */
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  uint64_t ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec + timeout;
+  ts.tv_sec = (time_t)(ns / 1000000000u);
+  ts.tv_nsec = (long)(ns % 1000000000u);
+  int err = pthread_cond_timedwait(c, m, &ts);
+  if (err == ETIMEDOUT) return UV_ETIMEDOUT;
+  return -err;
+}
+
+int uv_barrier_init(uv_barrier_t* b, unsigned int count) {
+  return -pthread_barrier_init(b, NULL, count);
+}
+void uv_barrier_destroy(uv_barrier_t* b) { pthread_barrier_destroy(b); }
+int uv_barrier_wait(uv_barrier_t* b) {
+  int r = pthread_barrier_wait(b);
+  return r == PTHREAD_BARRIER_SERIAL_THREAD;
+}
+
+void uv_once(uv_once_t* guard, void (*callback)(void)) {
+  pthread_once(guard, callback);
+}
+
+int uv_key_create(uv_key_t* key) { return -pthread_key_create(key, NULL); }
+void uv_key_delete(uv_key_t* key) { pthread_key_delete(*key); }
+void* uv_key_get(uv_key_t* key) { return pthread_getspecific(*key); }
+void uv_key_set(uv_key_t* key, void* value) { pthread_setspecific(*key, value); }
+
+/* uv_sleep on the loop thread is a callback that takes time: the virtual
+ * clock moves, so timers become late exactly as they would. */
+void uv_sleep(unsigned int msec) {
+  if (uvs__in_pool_work()) {   /* a slow work callback: the job takes longer */
+    uvsim_pool_cost_ns((uint64_t)msec * 1000000u);
+    return;
+  }
+  sim* s = uvs__sim();
+  sim_advance_to(s, sim_now(s) + (uint64_t)msec * 1000000u);
+}

@@ -1,0 +1,332 @@
+/* loop/threadpool.c — the simulated thread pool.
+ *
+ * Model: N virtual workers (UV_THREADPOOL_SIZE, default 4, clamped 1..1024,
+ * read once). Jobs start in FIFO order when a virtual worker is free. A
+ * started job's virtual duration is a decision (SIM_POOL_DURATION, choice 0 =
+ * instantaneous) plus whatever the work declared with uvsim_pool_cost_ns();
+ * when it elapses the worker is free and the job joins its loop's done list.
+ * The poll phase delivers done callbacks in an order chosen by the decision
+ * stream (SIM_POOL_FINISH, choice 0 = first finished first), so 4 jobs
+ * submitted together can complete in all 24 orders across seeds.
+ *
+ * Where work() runs: on a real worker thread, while the loop thread waits
+ * for it (up to a grace period, UVSIM_POOL_GRACE_MS, default 200). A normal
+ * work callback therefore runs to completion before the loop moves on, and
+ * the run stays a pure function of the decisions. A work callback that
+ * blocks on something only the loop thread will do later (a semaphore posted
+ * by a timer callback, as libuv's threadpool_cancel tests do) outlives the
+ * grace period; the loop then goes on without it and delivers it once it
+ * really returns — that one program is as deterministic as its threads.
+ * uvsim_pool_set_inline(1) runs work() on the loop thread instead: fastest,
+ * fully deterministic, but a blocking work callback deadlocks. */
+#include "internal.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "uvsim.h"
+
+enum { JOB_IDLE, JOB_QUEUED, JOB_RUNNING, JOB_DONE };
+
+#define POOL_SIZE_MAX 1024
+#define POOL_SIZE_DEFAULT 4
+
+typedef struct worker {
+  uvs__work* job;              /* the job this virtual worker runs          */
+  /* real thread (threaded mode only) */
+  pthread_t thread;
+  int thread_started;
+  pthread_cond_t cv;
+  uvs__work* real_job;         /* handed to the thread, NULL when idle      */
+  int real_finished;
+} worker;
+
+static worker* workers;
+static unsigned nworkers;
+static uvs__queue pool_queue;  /* FIFO of queued jobs                       */
+static int pool_ready;
+static int inline_mode = -1;   /* -1: read UVSIM_POOL_INLINE once           */
+static uint64_t grace_ns;
+static int nblocked;
+static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t done_cv = PTHREAD_COND_INITIALIZER;
+static _Thread_local uvs__work* current_job;
+
+static void pool_init(void) {
+  if (pool_ready) return;
+  const char* env = getenv("UV_THREADPOOL_SIZE");
+  unsigned n = env ? (unsigned)strtoul(env, NULL, 10) : POOL_SIZE_DEFAULT;
+  if (n == 0) n = 1;
+  if (n > POOL_SIZE_MAX) n = POOL_SIZE_MAX;
+  nworkers = n;
+  workers = calloc(n, sizeof *workers);
+  if (workers == NULL) uvs__fatal("uv_queue_work", "out of memory");
+  for (unsigned i = 0; i < n; i++) pthread_cond_init(&workers[i].cv, NULL);
+  uvs__q_init(&pool_queue);
+  if (inline_mode < 0) {
+    const char* in = getenv("UVSIM_POOL_INLINE");
+    inline_mode = in && *in && *in != '0';
+  }
+  const char* g = getenv("UVSIM_POOL_GRACE_MS");
+  grace_ns = (g ? strtoull(g, NULL, 10) : 200) * 1000000ull;
+  pool_ready = 1;
+}
+
+void uvsim_pool_set_inline(int on) { inline_mode = on ? 1 : 0; }
+
+unsigned uvsim_pool_size(void) {
+  pool_init();
+  return nworkers;
+}
+
+int uvs__in_pool_work(void) { return current_job != NULL; }
+
+void uvsim_pool_cost_ns(uint64_t ns) {
+  if (current_job) current_job->extra_ns += ns;
+}
+
+/* ---- real worker threads */
+
+static void* worker_main(void* arg) {
+  worker* wk = arg;
+  pthread_mutex_lock(&pool_mu);
+  for (;;) {
+    while (wk->real_job == NULL) pthread_cond_wait(&wk->cv, &pool_mu);
+    uvs__work* w = wk->real_job;
+    pthread_mutex_unlock(&pool_mu);
+    current_job = w;
+    w->work(w);
+    current_job = NULL;
+    pthread_mutex_lock(&pool_mu);
+    wk->real_job = NULL;
+    wk->real_finished = 1;
+    pthread_cond_broadcast(&done_cv);
+    pthread_mutex_unlock(&pool_mu);
+    uvs__wake();
+  }
+  return NULL;
+}
+
+/* Runs w->work on worker wk's real thread and waits up to the grace period.
+ * Returns 1 when it finished in time. */
+static int run_threaded(worker* wk, uvs__work* w) {
+  pthread_mutex_lock(&pool_mu);
+  if (!wk->thread_started) {
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 8u << 20);
+    if (pthread_create(&wk->thread, &attr, worker_main, wk) != 0)
+      uvs__fatal("uv_queue_work", "cannot start a pool thread");
+    pthread_attr_destroy(&attr);
+    wk->thread_started = 1;
+  }
+  wk->real_finished = 0;
+  wk->real_job = w;
+  pthread_cond_signal(&wk->cv);
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  uint64_t ns = (uint64_t)ts.tv_nsec + grace_ns;
+  ts.tv_sec += (time_t)(ns / 1000000000u);
+  ts.tv_nsec = (long)(ns % 1000000000u);
+  while (!wk->real_finished) {
+    if (pthread_cond_timedwait(&done_cv, &pool_mu, &ts) != 0) break;
+  }
+  int finished = wk->real_finished;
+  pthread_mutex_unlock(&pool_mu);
+  return finished;
+}
+
+/* ---- virtual scheduling */
+
+static void finish(uvs__work* w);
+static void start_queued(void);
+
+static void on_virtual_done(sim* s, sim_event* ev) {
+  (void)s;
+  uvs__work* w = UVS_QDATA(ev, uvs__work, ev);
+  w->virt_done = 1;
+  if (w->real_done) finish(w);
+}
+
+static void start(uvs__work* w, unsigned idx) {
+  static const uint64_t duration_us[] = { 0, 100, 1000, 10000 };
+  sim* s = uvs__sim();
+  workers[idx].job = w;
+  w->worker = (int)idx;
+  w->state = JOB_RUNNING;
+  w->extra_ns = 0;
+  w->virt_done = 0;
+  if (inline_mode) {
+    current_job = w;
+    w->work(w);
+    current_job = NULL;
+    w->real_done = 1;
+  } else {
+    w->real_done = run_threaded(&workers[idx], w);
+    if (!w->real_done) nblocked++;
+  }
+  uint32_t c = sim_choose(s, SIM_POOL_DURATION, 4, w->label);
+  sim_event_init(&w->ev, on_virtual_done, w->label);
+  sim_event_schedule(s, &w->ev, sim_now(s) + duration_us[c] * 1000u + w->extra_ns);
+}
+
+static void start_queued(void) {
+  for (unsigned i = 0; i < nworkers && !uvs__q_empty(&pool_queue); i++) {
+    if (workers[i].job != NULL) continue;
+    void* (*e)[2] = uvs__q_head(&pool_queue);
+    uvs__q_remove(e);
+    start(UVS_QDATA(e, uvs__work, q), i);
+  }
+}
+
+static void push_done(uvs__work* w) {
+  uvs__loop* L = uvs__L(w->loop);
+  w->state = JOB_DONE;
+  uvs__q_insert_tail(&L->work_done, &w->q);
+  L->nwork_done++;
+}
+
+static void finish(uvs__work* w) {
+  workers[w->worker].job = NULL;
+  w->status = 0;
+  push_done(w);
+  start_queued();   /* the freed worker picks the next job now */
+}
+
+void uvs__work_submit(uv_loop_t* loop, uvs__work* w, const char* label,
+                      void (*work)(uvs__work* w),
+                      void (*done)(uvs__work* w, int status)) {
+  pool_init();
+  assert(work != NULL && done != NULL);
+  w->work = work;
+  w->done = done;
+  w->loop = loop;
+  w->label = label;
+  w->state = JOB_QUEUED;
+  w->status = 0;
+  w->worker = -1;
+  uvs__q_insert_tail(&pool_queue, &w->q);
+  start_queued();
+}
+
+int uvs__work_cancel(uvs__work* w) {
+  if (w->state != JOB_QUEUED) return UV_EBUSY;
+  uvs__q_remove(&w->q);
+  push_done(w);
+  w->status = UV_ECANCELED;
+  return 0;
+}
+
+int uvs__run_work_done(uv_loop_t* loop) {
+  uvs__loop* L = uvs__L(loop);
+  sim* s = uvs__sim();
+  /* Jobs cancelled by these callbacks wait for the next poll, as in libuv
+   * where they are posted to the loop's queue after the current drain. */
+  size_t remaining = L->nwork_done;
+  int ran = 0;
+  while (remaining > 0 && !sim_failed(s)) {
+    void* (*e)[2] = uvs__q_head(&L->work_done);
+    uvs__work* first = UVS_QDATA(e, uvs__work, q);
+    uint32_t c = sim_choose(s, SIM_POOL_FINISH, (uint32_t)remaining, first->label);
+    remaining--;
+    for (uint32_t i = 0; i < c; i++) e = uvs__q_next(e);
+    uvs__work* w = UVS_QDATA(e, uvs__work, q);
+    uvs__q_remove(e);
+    L->nwork_done--;
+    w->state = JOB_IDLE;
+    uvs__trace_cb(w->label);
+    w->done(w, w->status);
+    uvs__after_callback();
+    ran++;
+  }
+  return ran;
+}
+
+int uvs__pool_blocked(void) { return nblocked; }
+
+void uvs__pool_collect(void) {
+  if (nblocked == 0) return;
+  pthread_mutex_lock(&pool_mu);
+  for (unsigned i = 0; i < nworkers; i++) {
+    uvs__work* w = workers[i].job;
+    if (w && !w->real_done && workers[i].real_finished) {
+      w->real_done = 1;
+      nblocked--;
+      if (w->virt_done) {
+        pthread_mutex_unlock(&pool_mu);
+        finish(w);
+        pthread_mutex_lock(&pool_mu);
+      }
+    }
+  }
+  pthread_mutex_unlock(&pool_mu);
+}
+
+void uvs__pool_reset(void) {
+  if (!pool_ready) return;
+  UVS_ASSERT(nblocked == 0, "a pool job is still blocked in its work callback");
+  for (unsigned i = 0; i < nworkers; i++) workers[i].job = NULL;
+  uvs__q_init(&pool_queue);
+}
+
+/* ---- uv_queue_work: a uvs__work per request, from a free list */
+
+typedef struct work_wrap {
+  uvs__work w;
+  uv_work_t* req;
+  struct work_wrap* next_free;
+} work_wrap;
+
+static work_wrap* free_wraps;
+
+static void work_run(uvs__work* w) {
+  uv_work_t* req = ((work_wrap*)w)->req;
+  req->work_cb(req);
+}
+
+static void work_done(uvs__work* w, int status) {
+  work_wrap* ww = (work_wrap*)w;
+  uv_work_t* req = ww->req;
+  uvs__req_unregister(req->loop);
+  ww->next_free = free_wraps;
+  free_wraps = ww;
+  req->work_req.done = NULL;
+  if (req->after_work_cb) req->after_work_cb(req, status);
+}
+
+int uv_queue_work(uv_loop_t* loop, uv_work_t* req, uv_work_cb work_cb,
+                  uv_after_work_cb after_work_cb) {
+  if (work_cb == NULL) return UV_EINVAL;
+  work_wrap* ww = free_wraps;
+  if (ww) free_wraps = ww->next_free;
+  else if ((ww = malloc(sizeof *ww)) == NULL) return UV_ENOMEM;
+  memset(ww, 0, sizeof *ww);
+  ww->req = req;
+  req->type = UV_WORK;
+  req->loop = loop;
+  req->work_cb = work_cb;
+  req->after_work_cb = after_work_cb;
+  req->work_req.loop = loop;
+  req->work_req.wq[0] = ww;      /* find the wrapper again in uv_cancel */
+  req->work_req.done = (void (*)(struct uv__work*, int))work_done;
+  uvs__req_register(loop);
+  uvs__work_submit(loop, &ww->w, sim_internf(uvs__sim(), "work#%llu",
+                   (unsigned long long)uvs__next_id()), work_run, work_done);
+  return 0;
+}
+
+/* Requests of the simulated world register their own canceller. */
+int (*uvs__cancel_hook[UV_REQ_TYPE_MAX])(uv_req_t*);
+
+int uv_cancel(uv_req_t* req) {
+  if (req->type == UV_WORK) {
+    uv_work_t* w = (uv_work_t*)req;
+    if (w->work_req.done == NULL) return UV_EBUSY;
+    return uvs__work_cancel(&((work_wrap*)w->work_req.wq[0])->w);
+  }
+  if ((unsigned)req->type < UV_REQ_TYPE_MAX && uvs__cancel_hook[req->type])
+    return uvs__cancel_hook[req->type](req);
+  return UV_EINVAL;
+}

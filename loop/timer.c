@@ -1,0 +1,150 @@
+/* loop/timer.c — timers: a binary min-heap per loop ordered by (timeout,
+ * start_id). start_id breaks ties so that timers with equal deadlines fire in
+ * the order they were started, whatever the seed: that is a guarantee real
+ * libuv gives, so exploring around it would be unsound. */
+#include "internal.h"
+
+#include <stdlib.h>
+
+/* The heap index lives in the handle's heap_node[0] (index + 1; 0 = not in
+ * the heap). */
+static size_t hidx(const uv_timer_t* t) { return (size_t)(uintptr_t)t->heap_node[0]; }
+static void set_hidx(uv_timer_t* t, size_t i) { t->heap_node[0] = (void*)(uintptr_t)i; }
+
+static int less(const uv_timer_t* a, const uv_timer_t* b) {
+  if (a->timeout != b->timeout) return a->timeout < b->timeout;
+  return a->start_id < b->start_id;
+}
+
+static void place(uvs__loop* L, size_t i, uv_timer_t* t) {
+  L->timers[i] = t;
+  set_hidx(t, i + 1);
+}
+
+static void sift_up(uvs__loop* L, size_t i) {
+  uv_timer_t* t = L->timers[i];
+  while (i > 0) {
+    size_t p = (i - 1) / 2;
+    if (!less(t, L->timers[p])) break;
+    place(L, i, L->timers[p]);
+    i = p;
+  }
+  place(L, i, t);
+}
+
+static void sift_down(uvs__loop* L, size_t i) {
+  uv_timer_t* t = L->timers[i];
+  for (;;) {
+    size_t l = 2 * i + 1, r = l + 1, b = i;
+    const uv_timer_t* bt = t;
+    if (l < L->ntimers && less(L->timers[l], bt)) { b = l; bt = L->timers[l]; }
+    if (r < L->ntimers && less(L->timers[r], bt)) b = r;
+    if (b == i) break;
+    place(L, i, L->timers[b]);
+    i = b;
+  }
+  place(L, i, t);
+}
+
+static void heap_insert(uvs__loop* L, uv_timer_t* t) {
+  if (L->ntimers == L->timers_cap) {
+    L->timers_cap = L->timers_cap ? L->timers_cap * 2 : 16;
+    L->timers = realloc(L->timers, L->timers_cap * sizeof *L->timers);
+    if (L->timers == NULL) uvs__fatal("uv_timer_start", "out of memory");
+  }
+  place(L, L->ntimers++, t);
+  sift_up(L, L->ntimers - 1);
+}
+
+static void heap_remove(uvs__loop* L, uv_timer_t* t) {
+  size_t i = hidx(t);
+  assert(i > 0 && L->timers[i - 1] == t);
+  i--;
+  set_hidx(t, 0);
+  L->ntimers--;
+  if (i == L->ntimers) return;
+  place(L, i, L->timers[L->ntimers]);
+  sift_down(L, i);
+  sift_up(L, hidx(L->timers[i]) - 1);
+}
+
+int uv_timer_init(uv_loop_t* loop, uv_timer_t* handle) {
+  uvs__handle_init(loop, (uv_handle_t*)handle, UV_TIMER);
+  handle->timer_cb = NULL;
+  handle->timeout = 0;
+  handle->repeat = 0;
+  handle->start_id = 0;
+  set_hidx(handle, 0);
+  return 0;
+}
+
+int uv_timer_stop(uv_timer_t* handle) {
+  if (!uvs__is_active((uv_handle_t*)handle)) return 0;
+  heap_remove(uvs__L(handle->loop), handle);
+  uvs__handle_stop((uv_handle_t*)handle);
+  return 0;
+}
+
+int uv_timer_start(uv_timer_t* handle, uv_timer_cb cb, uint64_t timeout,
+                   uint64_t repeat) {
+  if (uvs__is_closing((uv_handle_t*)handle) || cb == NULL) return UV_EINVAL;
+  if (uvs__is_active((uv_handle_t*)handle)) uv_timer_stop(handle);
+  uint64_t clamped = handle->loop->time + timeout;
+  if (clamped < timeout) clamped = UINT64_MAX;   /* overflow: never */
+  handle->timer_cb = cb;
+  handle->timeout = clamped;
+  handle->repeat = repeat;
+  handle->start_id = handle->loop->timer_counter++;
+  heap_insert(uvs__L(handle->loop), handle);
+  uvs__handle_start((uv_handle_t*)handle);
+  return 0;
+}
+
+int uv_timer_again(uv_timer_t* handle) {
+  if (handle->timer_cb == NULL) return UV_EINVAL;
+  if (handle->repeat) {
+    uv_timer_stop(handle);
+    uv_timer_start(handle, handle->timer_cb, handle->repeat, handle->repeat);
+  }
+  return 0;
+}
+
+void uv_timer_set_repeat(uv_timer_t* handle, uint64_t repeat) {
+  handle->repeat = repeat;
+}
+
+uint64_t uv_timer_get_repeat(const uv_timer_t* handle) { return handle->repeat; }
+
+uint64_t uv_timer_get_due_in(const uv_timer_t* handle) {
+  if (handle->loop->time >= handle->timeout) return 0;
+  return handle->timeout - handle->loop->time;
+}
+
+uv_timer_t* uvs__timer_min(const uv_loop_t* loop) {
+  const uvs__loop* L = uvs__L(loop);
+  return L->ntimers ? L->timers[0] : NULL;
+}
+
+int uvs__next_timeout(const uv_loop_t* loop) {
+  const uv_timer_t* t = uvs__timer_min(loop);
+  if (t == NULL) return -1;
+  if (t->timeout <= loop->time) return 0;
+  uint64_t diff = t->timeout - loop->time;
+  return diff > INT32_MAX ? INT32_MAX : (int)diff;
+}
+
+void uvs__run_timers(uv_loop_t* loop) {
+  uvs__loop* L = uvs__L(loop);
+  sim* s = uvs__sim();
+  while (L->ntimers > 0 && !sim_failed(s)) {
+    uv_timer_t* t = L->timers[0];
+    if (t->timeout > loop->time) break;
+    uv_timer_stop(t);
+    uv_timer_again(t);
+    uvs__trace_cb(uvs__label((uv_handle_t*)t));
+    t->timer_cb(t);
+    uvs__after_callback();
+  }
+}
+
+void uvs__timer_close(uv_timer_t* t) { uv_timer_stop(t); }

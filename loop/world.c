@@ -1,0 +1,76 @@
+/* loop/world.c — the public face of the simulated world (uvsim/world.h) and
+ * the in-process run boundary (uvsim_world_begin/end in uvsim/loop.h). */
+#include "internal.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "uvsim.h"
+
+static uvsim_after_callback_fn after_cb;
+
+void uvsim_set_after_callback(uvsim_after_callback_fn fn) { after_cb = fn; }
+
+void uvs__after_callback(void) {
+  if (after_cb) after_cb();
+}
+
+/* The engine is part of libuvsim, but the loop must build and work without
+ * it (a weak reference: NULL when the engine is not linked). */
+__attribute__((weak)) void uvs__engine_reset(void);
+
+static sim campaign_world;
+static int campaign_world_ready;
+
+void uvsim_world_begin(const struct sim_config* cfg) {
+  if (!campaign_world_ready) {
+    sim_init(&campaign_world, cfg);
+    campaign_world_ready = 1;
+  } else {
+    sim_reset(&campaign_world, cfg);
+  }
+  sim_set_current(&campaign_world);
+  if (uvs__engine_reset) uvs__engine_reset();
+  uvs__loop_globals_reset();
+  after_cb = NULL;
+}
+
+void uvsim_world_end(void) {
+  /* Nothing is freed: the next begin reuses every allocation. */
+}
+
+/* Outside a campaign (a program linked with libuvsim and run directly) a
+ * failed invariant is fatal, like an assert; in a campaign it is a finding
+ * and the loop stops at the next callback boundary. */
+static int in_campaign(void) {
+  return campaign_world_ready && sim_current() == &campaign_world;
+}
+
+void uvsim_invariant_failed(const char* where, const char* fmt, ...) {
+  char msg[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  sim* s = uvs__sim();
+  sim_fail(s, SIM_BUG_INVARIANT, where, "%s", msg);
+  if (!in_campaign()) {
+    fprintf(stderr, "uvsim: invariant failed in %s: %s\n", where, msg);
+    fflush(stderr);
+    abort();
+  }
+}
+
+uint32_t uvsim_choose(uint32_t n, const char* label) {
+  if (n == 0) uvs__fatal("uvsim_choose", "needs at least one option");
+  return sim_choose(uvs__sim(), SIM_USER, n, label);
+}
+
+void uvsim_note(const char* label) {
+  sim* s = uvs__sim();
+  sim_trace_note(s, sim_intern(s, label));
+}
+
+uint64_t uvsim_now_ns(void) { return sim_now(uvs__sim()); }
+uint64_t uvsim_trace_hash(void) { return sim_trace_hash(uvs__sim()); }
+int uvsim_failed(void) { return sim_failed(uvs__sim()); }
