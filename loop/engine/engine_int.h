@@ -233,6 +233,7 @@ typedef struct uvs__engine {
   size_t imm_refs;
   int idle_active;
   int main_done;            /* the main script's checkpoint has run      */
+  int own_callback;         /* an engine handle's callback just returned  */
 } uvs__engine;
 
 extern uvs__engine uvs__eng;

@@ -301,6 +301,7 @@ static double process_timers(double now) {
 /* Environment::RunTimers. */
 static void on_uv_timer(uv_timer_t* h) {
   assert(h == &E.timer_handle);
+  E.own_callback = 1;
   if (E.failed) return;
   E.in_timers = 1;
   double ret = process_timers(uvs__loop_now());
@@ -314,11 +315,15 @@ static void on_uv_timer(uv_timer_t* h) {
     uv_unref((uv_handle_t*)h);
   }
   uvsim_checkpoint();
+  E.own_callback = 1; /* set again: a callback may have run a raw loop */
 }
 
 /* ------------------------------------------------------------ immediates */
 
-static void noop_idle(uv_idle_t* h) { (void)h; }
+static void noop_idle(uv_idle_t* h) {
+  (void)h;
+  E.own_callback = 1;
+}
 
 static void toggle_immediate_ref(int on) {
   if (on && !E.idle_active) uv_idle_start(&E.idle_handle, noop_idle);
@@ -402,10 +407,12 @@ static void process_immediates(void) {
 static void on_check(uv_check_t* h) {
   (void)h;
   assert(h == &E.check_handle);
+  E.own_callback = 1;
   if (E.failed || E.imm_count == 0) return;
   process_immediates();
   uvsim_checkpoint();
   if (E.imm_refs == 0) toggle_immediate_ref(0);
+  E.own_callback = 1;
 }
 
 /* ---------------------------------------------------------------- setup */
