@@ -120,7 +120,13 @@ typedef struct worker {
   worker_stats* stats;
   emit_fn emit;
   void* ectx;
+  int watchdog;      /* forked worker: SIGALRM ends a run that never returns */
 } worker;
+
+/* A run is microseconds; one that has not returned after this long is in a
+ * real infinite loop. The alarm is re-armed every 256 runs, so it fires only
+ * when a single run (or 256 of them) takes longer. */
+#define UVS_WORKER_WALL_S 60u
 
 static void emit_pipe(void* ctx, uint32_t type, const void* a, size_t alen,
                       const void* b, size_t blen) {
@@ -182,6 +188,7 @@ static void worker_main(worker* w) {
   uint64_t k = 0;
   for (uint64_t i = w->first; i < w->end; i += w->stride, k++) {
     if (w->deadline > 0 && (k & 15) == 0 && uvs_wall_s() >= w->deadline) break;
+    if (w->watchdog && (k & 255) == 0) alarm(UVS_WORKER_WALL_S);
     w->stats->cur_run = i;
     uint64_t seed = uvs_run_seed(o->seed, i);
     sim_config cfg;
@@ -270,8 +277,16 @@ static uvs_bug* add_bug(sup* S, uint64_t run, const uvs_outcome* out,
   uint64_t h = uvs_sig_hash(sig);
   uvs_bug* b = find_bug(c, h);
   if (b) {
-    if (run < b->first_run) b->first_run = run;
-    sim_repro_free(repro_owned);
+    /* Keep the earliest run's schedule, whichever worker reported first,
+     * so that the result does not depend on --jobs. */
+    if (run < b->first_run) {
+      b->first_run = run;
+      b->outcome = *out;
+      sim_repro_free(&b->repro);
+      b->repro = *repro_owned;
+    } else {
+      sim_repro_free(repro_owned);
+    }
     return b;
   }
   if (c->nbugs == c->bugs_cap) {
@@ -397,6 +412,7 @@ static int spawn(sup* S, slot* sl, worker* w) {
     uvs__crash_capture_install(sl->crash_shm, -1);
     w->emit = emit_pipe;
     w->ectx = &p[1];
+    w->watchdog = 1;
     worker_main(w);
     _exit(0);
   }
