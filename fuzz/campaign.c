@@ -425,7 +425,7 @@ static int spawn(sup* S, slot* sl, worker* w) {
 }
 
 /* A worker died inside schedule `run`: classify it by re-running it alone. */
-static void on_worker_crash(sup* S, slot* sl, uint64_t run) {
+static void on_worker_crash(sup* S, slot* sl, uint64_t run, int status) {
   const uvs_campaign_opts* o = S->o;
   size_t max = 65536;
   uint32_t* choices = malloc(max * sizeof *choices);
@@ -439,8 +439,12 @@ static void on_worker_crash(sup* S, slot* sl, uint64_t run) {
       out.oracle == SIM_BUG_NONE) {
     memset(&out, 0, sizeof out);
     out.oracle = SIM_BUG_CRASH;
+    char how[64];
+    if (WIFSIGNALED(status)) snprintf(how, sizeof how, "signal %d", WTERMSIG(status));
+    else snprintf(how, sizeof how, "exit status %d", WEXITSTATUS(status));
     snprintf(out.message, sizeof out.message,
-             "worker died in run %" PRIu64 " and the re-run did not reproduce it", run);
+             "worker died (%s) in run %" PRIu64 " and the re-run did not reproduce it",
+             how, run);
   }
   snprintf(r.scenario, sizeof r.scenario, "%s/%s", o->sc->name, o->sc->variant);
   snprintf(r.strategy, sizeof r.strategy, "%s", uvs_strategy_name(o->strategy));
@@ -529,7 +533,7 @@ static void supervise(sup* S, worker* proto, unsigned J, worker_stats* stats,
       for (uint32_t k = 0; k < w->stats->npending && k < 256; k++)
         hset_add(&S->traces, w->stats->pending[k]);
       w->stats->npending = 0;
-      on_worker_crash(S, sl, run);
+      on_worker_crash(S, sl, run, status);
       w->stats->runs_done++;
       w->first = run + w->stride;
       if (w->first >= w->end || o_stop(S) || (w->deadline > 0 && uvs_wall_s() >= w->deadline) ||
