@@ -26,7 +26,9 @@ _Noreturn void uvs__fatal(const char* func, const char* msg) {
 uint64_t uvs__next_id(void) { return ++id_counter; }
 
 void uvs__update_time(uv_loop_t* loop) {
-  loop->time = sim_now(uvs__sim()) / 1000000u;
+  sim* s = uvs__sim();
+  sim_advance_to(s, sim_now(s) + UVS_CLOCK_READ_COST_NS);
+  loop->time = (UVS_EPOCH_NS + sim_now(s)) / 1000000u;
 }
 
 int uv_loop_init(uv_loop_t* loop) {
@@ -145,7 +147,7 @@ int uv_backend_fd(const uv_loop_t* loop) { return loop->backend_fd; }
 
 uint64_t uv_now(const uv_loop_t* loop) { return loop->time; }
 void uv_update_time(uv_loop_t* loop) { uvs__update_time(loop); }
-uint64_t uv_hrtime(void) { return sim_now(uvs__sim()); }
+uint64_t uv_hrtime(void) { return UVS_EPOCH_NS + sim_now(uvs__sim()); }
 
 void uv_stop(uv_loop_t* loop) { loop->stop_flag = 1; }
 
@@ -251,7 +253,7 @@ static void io_poll(uv_loop_t* loop, int timeout) {
       uv_timer_t* t = uvs__timer_min(loop);
       /* The deadline is the timer's own (ms) rather than now + timeout, so
        * that sub-millisecond virtual time does not make it early. */
-      target = t ? t->timeout * 1000000u : now + (uint64_t)timeout * 1000000u;
+      target = t ? uvs__deadline_ns(t->timeout) : now + (uint64_t)timeout * 1000000u;
       if (target < now) target = now;
       to_timer = t != NULL;
     }

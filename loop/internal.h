@@ -73,8 +73,24 @@ static inline void uvs__trace_cb(const char* label) {
   sim_trace_callback(uvs__sim(), label);
 }
 
+/* The virtual clock as libuv shows it. Real monotonic clocks are never 0
+ * (upstream tests assert `0 < uv_now()`), so uv_hrtime/uv_now count from a
+ * fixed epoch of 1000 s. */
+#define UVS_EPOCH_NS 1000000000000ull
+#define UVS_EPOCH_MS (UVS_EPOCH_NS / 1000000u)
+/* Real time always moves: reading the clock costs 1 us of virtual time, so a
+ * busy loop (idle handles, NOWAIT polling) reaches its timers, as on a real
+ * machine, instead of spinning at one instant. Deterministic, not a
+ * decision. */
+#define UVS_CLOCK_READ_COST_NS 1000u
+
 /* Refresh loop->time from the virtual clock (milliseconds). */
 void uvs__update_time(uv_loop_t* loop);
+/* A loop-time deadline (ms) as a virtual clock instant (ns). */
+static inline uint64_t uvs__deadline_ns(uint64_t loop_ms) {
+  if (loop_ms >= UINT64_MAX / 1000000u) return UINT64_MAX;
+  return loop_ms * 1000000u - UVS_EPOCH_NS;
+}
 
 /* Per-world counters that name handles in labels ("timer#3"). Reset by
  * uvsim_world_begin so labels are identical from run to run. */
