@@ -18,6 +18,8 @@ void uvs__after_callback(void) {
 /* The engine is part of libuvsim, but the loop must build and work without
  * it (a weak reference: NULL when the engine is not linked). */
 __attribute__((weak)) void uvs__engine_reset(void);
+/* The simulated files, sockets, names and faults (loop/fault.c). */
+__attribute__((weak)) void uvs__world_io_reset(void);
 
 static sim campaign_world;
 static int campaign_world_ready;
@@ -32,6 +34,7 @@ void uvsim_world_begin(const struct sim_config* cfg) {
   sim_set_current(&campaign_world);
   if (uvs__engine_reset) uvs__engine_reset();
   uvs__loop_globals_reset();
+  if (uvs__world_io_reset) uvs__world_io_reset();
   after_cb = NULL;
 }
 

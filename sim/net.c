@@ -688,6 +688,11 @@ int sim_net_connect_result(sim_net* net, int id) {
   return 0;
 }
 
+int sim_net_connecting(sim_net* net, int id) {
+  sock* c = get(net, id);
+  return c != NULL && c->state == S_CONNECTING;
+}
+
 /* --------------------------------------------------------- read / write */
 
 static size_t space_toward(const sim_net* net, const sock* s) {

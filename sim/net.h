@@ -107,6 +107,8 @@ int sim_net_connect(sim_net* net, int id, const sim_addr* a);
 /* SO_ERROR after a connect: -EINPROGRESS while pending, 0 connected, else
  * -errno (reported once). */
 int sim_net_connect_result(sim_net* net, int id);
+/* 1 while a connect is in progress (does not consume the result). */
+int sim_net_connecting(sim_net* net, int id);
 ssize_t sim_net_read(sim_net* net, int id, void* buf, size_t len);
 ssize_t sim_net_write(sim_net* net, int id, const void* buf, size_t len);
 int sim_net_shutdown(sim_net* net, int id);

@@ -3,6 +3,7 @@
 #ifndef UVSIM_WORLD_H
 #define UVSIM_WORLD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -27,6 +28,16 @@ void uvsim_note(const char* label);
 
 /* Virtual nanoseconds since the run began. */
 uint64_t uvsim_now_ns(void);
+
+/* The simulated world's I/O (implemented in loop/fault.c; docs/world.md).
+ * A fault rule for this run, e.g. "write path=/data/?* nth=3 err=ENOSPC";
+ * returns -1 (and prints why) for a malformed or, outside aggressive mode,
+ * aggressive spec. */
+int uvsim_fault(const char* spec);
+/* Pre-populate the simulated filesystem (parents are created) and the
+ * resolver (name -> numeric address, appended). 0 or -errno. */
+int uvsim_fs_put(const char* path, const void* data, size_t len);
+int uvsim_dns_add(const char* name, const char* addr);
 
 /* The current run's trace hash and whether it has failed. */
 uint64_t uvsim_trace_hash(void);

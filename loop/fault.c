@@ -1,0 +1,49 @@
+/* loop/fault.c — the simulated world's I/O parts at the run boundary, and
+ * the public fault API.
+ *
+ * uvs__world_io_reset() is called by uvsim_world_begin (loop/world.c): the
+ * filesystem, the network and the resolver start every run empty, and the
+ * fault rules of the previous run are forgotten (a scenario adds its own
+ * with uvsim_fault each run; a replay adds the reproducer's `fault` lines
+ * after begin). */
+#include "internal.h"
+
+#include <stdio.h>
+
+#include "dns.h"
+#include "fault.h"
+#include "fs.h"
+#include "net.h"
+#include "uvsim/world.h"
+
+void uvs__world_io_reset(void) {
+  sim* s = uvs__sim();
+  sim_fs_reset(sim_fs_current());
+  sim_net_reset(sim_net_current());
+  sim_dns_reset(sim_dns_current());
+  sim_faults_clear(sim_faults_current());
+  /* Every component asks the current world; none holds on to an old one. */
+  sim_fs_attach(sim_fs_current(), NULL);
+  sim_net_attach(sim_net_current(), NULL);
+  sim_faults_attach(sim_faults_current(), NULL);
+  (void)s;
+}
+
+int uvsim_fault(const char* spec) {
+  char err[256];
+  sim* s = uvs__sim();
+  if (sim_fault_add(sim_faults_current(), spec, s->cfg.aggressive, err,
+                    sizeof err) < 0) {
+    fprintf(stderr, "uvsim: %s\n", err);
+    return -1;
+  }
+  return 0;
+}
+
+int uvsim_fs_put(const char* path, const void* data, size_t len) {
+  return sim_fs_put_file(sim_fs_current(), path, data, len, 0);
+}
+
+int uvsim_dns_add(const char* name, const char* addr) {
+  return sim_dns_add(sim_dns_current(), name, addr);
+}

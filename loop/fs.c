@@ -1,0 +1,807 @@
+/* loop/fs.c — uv_fs_* on the simulated filesystem (sim/fs.h).
+ *
+ * Same shape as libuv: each call fills the request, then either runs the
+ * operation at once (cb == NULL: synchronous, the result is returned) or
+ * hands it to the simulated thread pool, which decides when each job
+ * finishes; the operation takes effect when its job runs, and the callback
+ * comes in the loop's poll phase. Faults (sim/fault.h) are checked when an
+ * operation runs. Descriptors 0-2 pass through to the real stdio so that
+ * programs can print with uv_fs_write; every other descriptor is simulated.
+ */
+#include "internal.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fault.h"
+#include "fs.h"
+
+/* --------------------------------------------------------------- helpers */
+
+static sim_fs* FS(void) { return sim_fs_current(); }
+
+static int is_stdio(uv_file fd) { return fd >= 0 && fd <= 2; }
+
+/* A fault rule for this operation? Fills *short_max when it limits a
+ * transfer; returns -errno when it fails the operation. */
+static int fault(uv_fs_t* req, sim_fault_op op, const char* target, int fd,
+                 size_t* short_max) {
+  sim_fault_hit hit;
+  if (!sim_fault_check(sim_faults_current(), op, target, fd, &hit)) return 0;
+  (void)req;
+  if (short_max && hit.short_max) *short_max = hit.short_max;
+  return hit.err ? -hit.err : 0;
+}
+
+static void to_uv_stat(const sim_stat* s, uv_stat_t* u) {
+  memset(u, 0, sizeof *u);
+  u->st_dev = s->dev;
+  u->st_mode = s->mode;
+  u->st_nlink = s->nlink;
+  u->st_uid = s->uid;
+  u->st_gid = s->gid;
+  u->st_ino = s->ino;
+  u->st_size = s->size;
+  u->st_blksize = s->blksize;
+  u->st_blocks = s->blocks;
+#define TS(field, ns)                                   \
+  u->field.tv_sec = (long)((ns) / 1000000000ull);       \
+  u->field.tv_nsec = (long)((ns) % 1000000000ull)
+  TS(st_atim, s->atime_ns);
+  TS(st_mtim, s->mtime_ns);
+  TS(st_ctim, s->ctime_ns);
+  TS(st_birthtim, s->birthtime_ns);
+#undef TS
+}
+
+/* libuv hands seconds as doubles; keep the nanoseconds it would keep. */
+static int64_t to_ns(double t) {
+  double sec = (double)(int64_t)t;
+  int64_t ns = (int64_t)((t - sec) * 1e9);
+  if (ns < 0) { ns += 1000000000; sec -= 1; }
+  return (int64_t)sec * 1000000000 + ns;
+}
+
+/* ------------------------------------------------------------ the work */
+
+static ssize_t do_read(uv_fs_t* req) {
+  size_t limit = 0;
+  int f = fault(req, SIM_FOP_READ, sim_fs_fd_path(FS(), req->file), req->file, &limit);
+  if (f < 0) return f;
+  if (is_stdio(req->file)) {
+    ssize_t n = read(req->file, req->bufs[0].base, req->bufs[0].len);
+    return n < 0 ? -errno : n;
+  }
+  ssize_t total = 0;
+  for (unsigned i = 0; i < req->nbufs; i++) {
+    size_t want = req->bufs[i].len;
+    if (limit && (size_t)total + want > limit) want = limit - (size_t)total;
+    if (want == 0 && req->bufs[i].len) break;
+    int64_t off = req->off < 0 ? -1 : req->off + total;
+    ssize_t n = sim_fs_read(FS(), req->file, req->bufs[i].base, want, off);
+    if (n < 0) return total ? total : n;
+    total += n;
+    if ((size_t)n < req->bufs[i].len) break;
+  }
+  return total;
+}
+
+static ssize_t do_write(uv_fs_t* req) {
+  size_t limit = 0;
+  int f = fault(req, SIM_FOP_WRITE, sim_fs_fd_path(FS(), req->file), req->file, &limit);
+  if (f < 0) return f;
+  ssize_t total = 0;
+  for (unsigned i = 0; i < req->nbufs; i++) {
+    size_t want = req->bufs[i].len;
+    if (limit && (size_t)total + want > limit) want = limit - (size_t)total;
+    if (want == 0 && req->bufs[i].len) break;
+    ssize_t n;
+    if (is_stdio(req->file)) {
+      n = write(req->file, req->bufs[i].base, want);
+      if (n < 0) n = -errno;
+    } else {
+      int64_t off = req->off < 0 ? -1 : req->off + total;
+      n = sim_fs_write(FS(), req->file, req->bufs[i].base, want, off);
+    }
+    if (n < 0) return total ? total : n;
+    total += n;
+    if ((size_t)n < req->bufs[i].len) break;
+  }
+  return total;
+}
+
+static ssize_t do_stat(uv_fs_t* req, int kind) {
+  sim_stat st;
+  int r = fault(req, SIM_FOP_STAT, req->path ? req->path : sim_fs_fd_path(FS(), req->file),
+                req->file, NULL);
+  if (r < 0) return r;
+  if (kind == UV_FS_FSTAT) {
+    if (is_stdio(req->file)) {
+      memset(&st, 0, sizeof st);
+      st.mode = S_IFCHR | 0620;
+      st.nlink = 1;
+      r = 0;
+    } else {
+      r = sim_fs_fstat(FS(), req->file, &st);
+    }
+  } else if (kind == UV_FS_STAT) {
+    r = sim_fs_stat(FS(), req->path, &st);
+  } else {
+    r = sim_fs_lstat(FS(), req->path, &st);
+  }
+  if (r == 0) {
+    to_uv_stat(&st, &req->statbuf);
+    req->ptr = &req->statbuf;
+  }
+  return r;
+}
+
+static ssize_t do_scandir(uv_fs_t* req) {
+  int r = fault(req, SIM_FOP_SCANDIR, req->path, -1, NULL);
+  if (r < 0) return r;
+  sim_fs_dirent* ents = NULL;
+  r = sim_fs_scandir(FS(), req->path, &ents);
+  if (r < 0) return r;
+  req->ptr = ents;
+  req->nbufs = 0;               /* the scandir_next cursor, as in libuv */
+  return r;
+}
+
+/* The private DIR* of uv_dir_t carries the sim stream handle + 1. */
+static int dir_handle(const uv_dir_t* dir) { return (int)(intptr_t)dir->dir - 1; }
+
+static ssize_t do_opendir(uv_fs_t* req) {
+  int r = fault(req, SIM_FOP_SCANDIR, req->path, -1, NULL);
+  if (r < 0) return r;
+  int h = sim_fs_opendir(FS(), req->path);
+  if (h < 0) return h;
+  uv_dir_t* dir = calloc(1, sizeof *dir);
+  if (dir == NULL) {
+    sim_fs_closedir(FS(), h);
+    return UV_ENOMEM;
+  }
+  dir->dir = (DIR*)(intptr_t)(h + 1);
+  req->ptr = dir;
+  return 0;
+}
+
+static ssize_t do_readdir(uv_fs_t* req) {
+  uv_dir_t* dir = req->ptr;
+  int r = fault(req, SIM_FOP_READDIR, NULL, -1, NULL);
+  if (r < 0) return r;
+  if (dir->dirents == NULL || dir->nentries == 0) return 0;
+  sim_fs_dirent ents[64];
+  size_t want = dir->nentries < 64 ? dir->nentries : 64;
+  int n = sim_fs_readdir(FS(), dir_handle(dir), ents, want);
+  if (n < 0) return n;
+  for (int i = 0; i < n; i++) {
+    dir->dirents[i].name = strdup(ents[i].name);
+    dir->dirents[i].type = (uv_dirent_type_t)ents[i].type;
+  }
+  return n;
+}
+
+static ssize_t do_closedir(uv_fs_t* req) {
+  uv_dir_t* dir = req->ptr;
+  sim_fs_closedir(FS(), dir_handle(dir));
+  free(dir);
+  req->ptr = NULL;
+  return 0;
+}
+
+static ssize_t do_readlink_or_realpath(uv_fs_t* req, int realpath) {
+  int r = fault(req, SIM_FOP_READLINK, req->path, -1, NULL);
+  if (r < 0) return r;
+  char* buf = malloc(SIM_FS_PATH_MAX);
+  if (buf == NULL) return UV_ENOMEM;
+  if (realpath) {
+    r = sim_fs_realpath(FS(), req->path, buf, SIM_FS_PATH_MAX);
+  } else {
+    ssize_t n = sim_fs_readlink(FS(), req->path, buf, SIM_FS_PATH_MAX - 1);
+    r = n < 0 ? (int)n : 0;
+    if (n >= 0) buf[n] = '\0';
+  }
+  if (r < 0) {
+    free(buf);
+    return r;
+  }
+  req->ptr = buf;
+  return 0;
+}
+
+static ssize_t do_copyfile(uv_fs_t* req) {
+  int r = fault(req, SIM_FOP_COPYFILE, req->path, -1, NULL);
+  if (r < 0) return r;
+  if (req->flags & UV_FS_COPYFILE_FICLONE_FORCE) return UV_ENOTSUP;
+  return sim_fs_copyfile(FS(), req->path, req->new_path,
+                         req->flags & UV_FS_COPYFILE_EXCL);
+}
+
+static ssize_t do_sendfile(uv_fs_t* req) {
+  /* in fd = req->flags, out fd = req->file, as libuv stores them. */
+  char buf[8192];
+  size_t want = req->bufsml[0].len;
+  size_t done = 0;
+  while (done < want) {
+    size_t chunk = want - done < sizeof buf ? want - done : sizeof buf;
+    ssize_t n = sim_fs_read(FS(), req->flags, buf, chunk, req->off + (int64_t)done);
+    if (n < 0) return done ? (ssize_t)done : n;
+    if (n == 0) break;
+    ssize_t w = sim_fs_write(FS(), req->file, buf, (size_t)n, -1);
+    if (w < 0) return done ? (ssize_t)done : w;
+    done += (size_t)w;
+  }
+  return (ssize_t)done;
+}
+
+/* Runs the operation against the simulated world. Called at once for a
+ * synchronous request, when its pool job runs for an asynchronous one. */
+static void fs_work(uv_fs_t* req) {
+  sim_fs* fs = FS();
+  ssize_t r;
+  switch (req->fs_type) {
+#define F(op, target, fd) do {                                        \
+    int e_ = fault(req, op, target, fd, NULL);                         \
+    if (e_ < 0) { r = e_; goto out; }                                 \
+  } while (0)
+  case UV_FS_OPEN:
+    F(SIM_FOP_OPEN, req->path, -1);
+    r = sim_fs_open(fs, req->path, req->flags, (unsigned)req->mode);
+    break;
+  case UV_FS_CLOSE:
+    F(SIM_FOP_CLOSE, sim_fs_fd_path(fs, req->file), req->file);
+    r = is_stdio(req->file) ? 0 : sim_fs_close(fs, req->file);
+    break;
+  case UV_FS_READ: r = do_read(req); break;
+  case UV_FS_WRITE: r = do_write(req); break;
+  case UV_FS_SENDFILE: r = do_sendfile(req); break;
+  case UV_FS_STAT:
+  case UV_FS_LSTAT:
+  case UV_FS_FSTAT: r = do_stat(req, req->fs_type); break;
+  case UV_FS_FTRUNCATE:
+    F(SIM_FOP_FTRUNCATE, sim_fs_fd_path(fs, req->file), req->file);
+    r = sim_fs_ftruncate(fs, req->file, req->off);
+    break;
+  case UV_FS_UTIME:
+    F(SIM_FOP_UTIME, req->path, -1);
+    r = sim_fs_utime(fs, req->path, to_ns(req->atime), to_ns(req->mtime));
+    break;
+  case UV_FS_LUTIME:
+    F(SIM_FOP_UTIME, req->path, -1);
+    r = sim_fs_lutime(fs, req->path, to_ns(req->atime), to_ns(req->mtime));
+    break;
+  case UV_FS_FUTIME:
+    F(SIM_FOP_UTIME, sim_fs_fd_path(fs, req->file), req->file);
+    r = sim_fs_futime(fs, req->file, to_ns(req->atime), to_ns(req->mtime));
+    break;
+  case UV_FS_ACCESS:
+    F(SIM_FOP_ACCESS, req->path, -1);
+    r = sim_fs_access(fs, req->path, req->flags);
+    break;
+  case UV_FS_CHMOD:
+    F(SIM_FOP_CHMOD, req->path, -1);
+    r = sim_fs_chmod(fs, req->path, (unsigned)req->mode);
+    break;
+  case UV_FS_FCHMOD:
+    F(SIM_FOP_CHMOD, sim_fs_fd_path(fs, req->file), req->file);
+    r = sim_fs_fchmod(fs, req->file, (unsigned)req->mode);
+    break;
+  case UV_FS_FSYNC:
+  case UV_FS_FDATASYNC:
+    F(SIM_FOP_FSYNC, sim_fs_fd_path(fs, req->file), req->file);
+    r = is_stdio(req->file) ? UV_EINVAL : sim_fs_fsync(fs, req->file);
+    break;
+  case UV_FS_UNLINK:
+    F(SIM_FOP_UNLINK, req->path, -1);
+    r = sim_fs_unlink(fs, req->path);
+    break;
+  case UV_FS_RMDIR:
+    F(SIM_FOP_RMDIR, req->path, -1);
+    r = sim_fs_rmdir(fs, req->path);
+    break;
+  case UV_FS_MKDIR:
+    F(SIM_FOP_MKDIR, req->path, -1);
+    r = sim_fs_mkdir(fs, req->path, (unsigned)req->mode);
+    break;
+  case UV_FS_MKDTEMP:
+    F(SIM_FOP_MKDIR, req->path, -1);
+    r = sim_fs_mkdtemp(fs, (char*)req->path);
+    break;
+  case UV_FS_MKSTEMP:
+    F(SIM_FOP_OPEN, req->path, -1);
+    r = sim_fs_mkstemp(fs, (char*)req->path);
+    break;
+  case UV_FS_RENAME:
+    F(SIM_FOP_RENAME, req->path, -1);
+    r = sim_fs_rename(fs, req->path, req->new_path);
+    break;
+  case UV_FS_SCANDIR: r = do_scandir(req); break;
+  case UV_FS_LINK:
+    F(SIM_FOP_LINK, req->path, -1);
+    r = sim_fs_link(fs, req->path, req->new_path);
+    break;
+  case UV_FS_SYMLINK:
+    F(SIM_FOP_SYMLINK, req->new_path, -1);
+    r = sim_fs_symlink(fs, req->path, req->new_path);
+    break;
+  case UV_FS_READLINK: r = do_readlink_or_realpath(req, 0); break;
+  case UV_FS_REALPATH: r = do_readlink_or_realpath(req, 1); break;
+  case UV_FS_CHOWN:
+  case UV_FS_LCHOWN:
+    r = 0;                      /* ownership is not simulated */
+    {
+      sim_stat st;
+      r = req->fs_type == UV_FS_CHOWN ? sim_fs_stat(fs, req->path, &st)
+                                       : sim_fs_lstat(fs, req->path, &st);
+    }
+    break;
+  case UV_FS_FCHOWN: {
+    sim_stat st;
+    r = sim_fs_fstat(fs, req->file, &st);
+    break;
+  }
+  case UV_FS_COPYFILE: r = do_copyfile(req); break;
+  case UV_FS_OPENDIR: r = do_opendir(req); break;
+  case UV_FS_READDIR: r = do_readdir(req); break;
+  case UV_FS_CLOSEDIR: r = do_closedir(req); break;
+  case UV_FS_STATFS: r = UV_ENOSYS; break;
+  default: r = UV_ENOSYS; break;
+#undef F
+  }
+out:
+  req->result = r;
+}
+
+/* ---------------------------------------------------------- submission */
+
+/* The pool's job record; uv_fs_t's own work_req is too small for it, so
+ * it is allocated and found again through work_req.wq[0] (uv_cancel). */
+typedef struct fs_job {
+  uvs__work w;                  /* first: the pool hands it back          */
+  uv_fs_t* req;
+} fs_job;
+
+static const char* const op_names[] = {
+  [UV_FS_OPEN] = "open", [UV_FS_CLOSE] = "close", [UV_FS_READ] = "read",
+  [UV_FS_WRITE] = "write", [UV_FS_SENDFILE] = "sendfile", [UV_FS_STAT] = "stat",
+  [UV_FS_LSTAT] = "lstat", [UV_FS_FSTAT] = "fstat", [UV_FS_FTRUNCATE] = "ftruncate",
+  [UV_FS_UTIME] = "utime", [UV_FS_FUTIME] = "futime", [UV_FS_ACCESS] = "access",
+  [UV_FS_CHMOD] = "chmod", [UV_FS_FCHMOD] = "fchmod", [UV_FS_FSYNC] = "fsync",
+  [UV_FS_FDATASYNC] = "fdatasync", [UV_FS_UNLINK] = "unlink", [UV_FS_RMDIR] = "rmdir",
+  [UV_FS_MKDIR] = "mkdir", [UV_FS_MKDTEMP] = "mkdtemp", [UV_FS_RENAME] = "rename",
+  [UV_FS_SCANDIR] = "scandir", [UV_FS_LINK] = "link", [UV_FS_SYMLINK] = "symlink",
+  [UV_FS_READLINK] = "readlink", [UV_FS_CHOWN] = "chown", [UV_FS_FCHOWN] = "fchown",
+  [UV_FS_REALPATH] = "realpath", [UV_FS_COPYFILE] = "copyfile",
+  [UV_FS_LCHOWN] = "lchown", [UV_FS_OPENDIR] = "opendir", [UV_FS_READDIR] = "readdir",
+  [UV_FS_CLOSEDIR] = "closedir", [UV_FS_STATFS] = "statfs", [UV_FS_MKSTEMP] = "mkstemp",
+  [UV_FS_LUTIME] = "lutime",
+};
+
+/* "fs.stat b": the operation and the last path component (or the fd). */
+static const char* job_label(const uv_fs_t* req) {
+  const char* op = (unsigned)req->fs_type < sizeof op_names / sizeof *op_names &&
+                   op_names[req->fs_type] ? op_names[req->fs_type] : "op";
+  sim* s = uvs__sim();
+  if (req->path) {
+    const char* base = strrchr(req->path, '/');
+    base = base && base[1] ? base + 1 : req->path;
+    return sim_internf(s, "fs.%s %s", op, base);
+  }
+  return sim_internf(s, "fs.%s fd%d", op, (int)req->file);
+}
+
+static void job_work(uvs__work* w) { fs_work(((fs_job*)w)->req); }
+
+static void job_done(uvs__work* w, int status) {
+  fs_job* job = (fs_job*)w;
+  uv_fs_t* req = job->req;
+  req->work_req.wq[0] = NULL;
+  free(job);
+  uvs__req_unregister(req->loop);
+  if (status == UV_ECANCELED) {
+    assert(req->result == 0);
+    req->result = UV_ECANCELED;
+  }
+  req->cb(req);
+}
+
+static int fs_cancel(uv_req_t* r) {
+  uv_fs_t* req = (uv_fs_t*)r;
+  fs_job* job = req->work_req.wq[0];
+  if (job == NULL) return UV_EBUSY;
+  return uvs__work_cancel(&job->w);
+}
+
+/* Synchronous: run now and return the result. Asynchronous: a pool job
+ * whose work is fs_work and whose completion calls the callback. */
+static int post(uv_loop_t* loop, uv_fs_t* req) {
+  if (req->cb == NULL) {
+    fs_work(req);
+    return (int)req->result;
+  }
+  uvs__cancel_hook[UV_FS] = fs_cancel;
+  fs_job* job = calloc(1, sizeof *job);
+  if (job == NULL) uvs__fatal("uv_fs", "out of memory");
+  job->req = req;
+  req->work_req.wq[0] = job;
+  uvs__req_register(loop);
+  uvs__work_submit(loop, &job->w, job_label(req), job_work, job_done);
+  return 0;
+}
+
+static int init(uv_loop_t* loop, uv_fs_t* req, uv_fs_type type, uv_fs_cb cb) {
+  if (req == NULL) return UV_EINVAL;
+  memset(req, 0, sizeof *req);
+  req->type = UV_FS;
+  req->fs_type = type;
+  req->loop = loop;
+  req->cb = cb;
+  req->file = -1;
+  return 0;
+}
+
+/* Async requests own copies of their paths (freed by uv_fs_req_cleanup);
+ * sync ones borrow the caller's, as in libuv. */
+static int set_paths(uv_fs_t* req, const char* path, const char* new_path) {
+  if (path == NULL) return UV_EINVAL;
+  if (req->cb == NULL) {
+    req->path = path;
+    req->new_path = new_path;
+    return 0;
+  }
+  size_t pl = strlen(path) + 1, nl = new_path ? strlen(new_path) + 1 : 0;
+  char* p = malloc(pl + nl);
+  if (p == NULL) return UV_ENOMEM;
+  memcpy(p, path, pl);
+  req->path = p;
+  if (new_path) {
+    memcpy(p + pl, new_path, nl);
+    req->new_path = p + pl;
+  }
+  return 0;
+}
+
+static int set_bufs(uv_fs_t* req, const uv_buf_t bufs[], unsigned nbufs) {
+  if (bufs == NULL || nbufs == 0) return UV_EINVAL;
+  req->nbufs = nbufs;
+  req->bufs = req->bufsml;
+  if (nbufs > sizeof req->bufsml / sizeof *req->bufsml) {
+    req->bufs = malloc(nbufs * sizeof *bufs);
+    if (req->bufs == NULL) return UV_ENOMEM;
+  }
+  memcpy(req->bufs, bufs, nbufs * sizeof *bufs);
+  return 0;
+}
+
+#define INIT(type) do { int r_ = init(loop, req, UV_FS_##type, cb); if (r_) return r_; } while (0)
+#define PATH(p) do { int r_ = set_paths(req, (p), NULL); if (r_) return r_; } while (0)
+#define PATH2(p, q) do { int r_ = set_paths(req, (p), (q)); if (r_) return r_; } while (0)
+
+/* ---------------------------------------------------------- the API */
+
+int uv_fs_open(uv_loop_t* loop, uv_fs_t* req, const char* path, int flags,
+               int mode, uv_fs_cb cb) {
+  INIT(OPEN);
+  PATH(path);
+  req->flags = flags;
+  req->mode = (mode_t)mode;
+  return post(loop, req);
+}
+
+int uv_fs_close(uv_loop_t* loop, uv_fs_t* req, uv_file file, uv_fs_cb cb) {
+  INIT(CLOSE);
+  req->file = file;
+  return post(loop, req);
+}
+
+int uv_fs_read(uv_loop_t* loop, uv_fs_t* req, uv_file file, const uv_buf_t bufs[],
+               unsigned int nbufs, int64_t off, uv_fs_cb cb) {
+  INIT(READ);
+  int r = set_bufs(req, bufs, nbufs);
+  if (r) return r;
+  req->file = file;
+  req->off = (off_t)off;
+  return post(loop, req);
+}
+
+int uv_fs_write(uv_loop_t* loop, uv_fs_t* req, uv_file file, const uv_buf_t bufs[],
+                unsigned int nbufs, int64_t off, uv_fs_cb cb) {
+  INIT(WRITE);
+  int r = set_bufs(req, bufs, nbufs);
+  if (r) return r;
+  req->file = file;
+  req->off = (off_t)off;
+  return post(loop, req);
+}
+
+int uv_fs_sendfile(uv_loop_t* loop, uv_fs_t* req, uv_file out_fd, uv_file in_fd,
+                   int64_t in_offset, size_t length, uv_fs_cb cb) {
+  INIT(SENDFILE);
+  req->flags = in_fd;
+  req->file = out_fd;
+  req->off = (off_t)in_offset;
+  req->bufsml[0].len = length;
+  return post(loop, req);
+}
+
+int uv_fs_unlink(uv_loop_t* loop, uv_fs_t* req, const char* path, uv_fs_cb cb) {
+  INIT(UNLINK);
+  PATH(path);
+  return post(loop, req);
+}
+
+int uv_fs_mkdir(uv_loop_t* loop, uv_fs_t* req, const char* path, int mode,
+                uv_fs_cb cb) {
+  INIT(MKDIR);
+  PATH(path);
+  req->mode = (mode_t)mode;
+  return post(loop, req);
+}
+
+/* mkdtemp/mkstemp always own a copy: the name is written into it. */
+static int temp_path(uv_fs_t* req, const char* tpl) {
+  if (tpl == NULL) return UV_EINVAL;
+  req->path = strdup(tpl);
+  return req->path ? 0 : UV_ENOMEM;
+}
+
+int uv_fs_mkdtemp(uv_loop_t* loop, uv_fs_t* req, const char* tpl, uv_fs_cb cb) {
+  INIT(MKDTEMP);
+  int r = temp_path(req, tpl);
+  if (r) return r;
+  return post(loop, req);
+}
+
+int uv_fs_mkstemp(uv_loop_t* loop, uv_fs_t* req, const char* tpl, uv_fs_cb cb) {
+  INIT(MKSTEMP);
+  int r = temp_path(req, tpl);
+  if (r) return r;
+  return post(loop, req);
+}
+
+int uv_fs_rmdir(uv_loop_t* loop, uv_fs_t* req, const char* path, uv_fs_cb cb) {
+  INIT(RMDIR);
+  PATH(path);
+  return post(loop, req);
+}
+
+int uv_fs_scandir(uv_loop_t* loop, uv_fs_t* req, const char* path, int flags,
+                  uv_fs_cb cb) {
+  INIT(SCANDIR);
+  PATH(path);
+  req->flags = flags;
+  return post(loop, req);
+}
+
+int uv_fs_scandir_next(uv_fs_t* req, uv_dirent_t* ent) {
+  if (req->result < 0) return (int)req->result;
+  if (req->ptr == NULL) return UV_EOF;
+  sim_fs_dirent* ents = req->ptr;
+  if (req->nbufs >= (unsigned)req->result) return UV_EOF;
+  sim_fs_dirent* e = &ents[req->nbufs++];
+  ent->name = e->name;
+  ent->type = (uv_dirent_type_t)e->type;
+  return 0;
+}
+
+int uv_fs_opendir(uv_loop_t* loop, uv_fs_t* req, const char* path, uv_fs_cb cb) {
+  INIT(OPENDIR);
+  PATH(path);
+  return post(loop, req);
+}
+
+int uv_fs_readdir(uv_loop_t* loop, uv_fs_t* req, uv_dir_t* dir, uv_fs_cb cb) {
+  INIT(READDIR);
+  if (dir == NULL || dir->dir == NULL || dir->dirents == NULL) return UV_EINVAL;
+  req->ptr = dir;
+  return post(loop, req);
+}
+
+int uv_fs_closedir(uv_loop_t* loop, uv_fs_t* req, uv_dir_t* dir, uv_fs_cb cb) {
+  INIT(CLOSEDIR);
+  if (dir == NULL) return UV_EINVAL;
+  req->ptr = dir;
+  return post(loop, req);
+}
+
+int uv_fs_stat(uv_loop_t* loop, uv_fs_t* req, const char* path, uv_fs_cb cb) {
+  INIT(STAT);
+  PATH(path);
+  return post(loop, req);
+}
+
+int uv_fs_lstat(uv_loop_t* loop, uv_fs_t* req, const char* path, uv_fs_cb cb) {
+  INIT(LSTAT);
+  PATH(path);
+  return post(loop, req);
+}
+
+int uv_fs_fstat(uv_loop_t* loop, uv_fs_t* req, uv_file file, uv_fs_cb cb) {
+  INIT(FSTAT);
+  req->file = file;
+  return post(loop, req);
+}
+
+int uv_fs_statfs(uv_loop_t* loop, uv_fs_t* req, const char* path, uv_fs_cb cb) {
+  INIT(STATFS);
+  PATH(path);
+  return post(loop, req);
+}
+
+int uv_fs_rename(uv_loop_t* loop, uv_fs_t* req, const char* path,
+                 const char* new_path, uv_fs_cb cb) {
+  INIT(RENAME);
+  PATH2(path, new_path);
+  return post(loop, req);
+}
+
+int uv_fs_fsync(uv_loop_t* loop, uv_fs_t* req, uv_file file, uv_fs_cb cb) {
+  INIT(FSYNC);
+  req->file = file;
+  return post(loop, req);
+}
+
+int uv_fs_fdatasync(uv_loop_t* loop, uv_fs_t* req, uv_file file, uv_fs_cb cb) {
+  INIT(FDATASYNC);
+  req->file = file;
+  return post(loop, req);
+}
+
+int uv_fs_ftruncate(uv_loop_t* loop, uv_fs_t* req, uv_file file, int64_t off,
+                    uv_fs_cb cb) {
+  INIT(FTRUNCATE);
+  req->file = file;
+  req->off = (off_t)off;
+  return post(loop, req);
+}
+
+int uv_fs_copyfile(uv_loop_t* loop, uv_fs_t* req, const char* path,
+                   const char* new_path, int flags, uv_fs_cb cb) {
+  INIT(COPYFILE);
+  if (flags & ~(UV_FS_COPYFILE_EXCL | UV_FS_COPYFILE_FICLONE |
+                UV_FS_COPYFILE_FICLONE_FORCE))
+    return UV_EINVAL;
+  PATH2(path, new_path);
+  req->flags = flags;
+  return post(loop, req);
+}
+
+int uv_fs_access(uv_loop_t* loop, uv_fs_t* req, const char* path, int mode,
+                 uv_fs_cb cb) {
+  INIT(ACCESS);
+  PATH(path);
+  req->flags = mode;
+  return post(loop, req);
+}
+
+int uv_fs_chmod(uv_loop_t* loop, uv_fs_t* req, const char* path, int mode,
+                uv_fs_cb cb) {
+  INIT(CHMOD);
+  PATH(path);
+  req->mode = (mode_t)mode;
+  return post(loop, req);
+}
+
+int uv_fs_fchmod(uv_loop_t* loop, uv_fs_t* req, uv_file file, int mode,
+                 uv_fs_cb cb) {
+  INIT(FCHMOD);
+  req->file = file;
+  req->mode = (mode_t)mode;
+  return post(loop, req);
+}
+
+int uv_fs_utime(uv_loop_t* loop, uv_fs_t* req, const char* path, double atime,
+                double mtime, uv_fs_cb cb) {
+  INIT(UTIME);
+  PATH(path);
+  req->atime = atime;
+  req->mtime = mtime;
+  return post(loop, req);
+}
+
+int uv_fs_futime(uv_loop_t* loop, uv_fs_t* req, uv_file file, double atime,
+                 double mtime, uv_fs_cb cb) {
+  INIT(FUTIME);
+  req->file = file;
+  req->atime = atime;
+  req->mtime = mtime;
+  return post(loop, req);
+}
+
+int uv_fs_lutime(uv_loop_t* loop, uv_fs_t* req, const char* path, double atime,
+                 double mtime, uv_fs_cb cb) {
+  INIT(LUTIME);
+  PATH(path);
+  req->atime = atime;
+  req->mtime = mtime;
+  return post(loop, req);
+}
+
+int uv_fs_link(uv_loop_t* loop, uv_fs_t* req, const char* path,
+               const char* new_path, uv_fs_cb cb) {
+  INIT(LINK);
+  PATH2(path, new_path);
+  return post(loop, req);
+}
+
+int uv_fs_symlink(uv_loop_t* loop, uv_fs_t* req, const char* path,
+                  const char* new_path, int flags, uv_fs_cb cb) {
+  INIT(SYMLINK);
+  PATH2(path, new_path);
+  req->flags = flags;
+  return post(loop, req);
+}
+
+int uv_fs_readlink(uv_loop_t* loop, uv_fs_t* req, const char* path, uv_fs_cb cb) {
+  INIT(READLINK);
+  PATH(path);
+  return post(loop, req);
+}
+
+int uv_fs_realpath(uv_loop_t* loop, uv_fs_t* req, const char* path, uv_fs_cb cb) {
+  INIT(REALPATH);
+  PATH(path);
+  return post(loop, req);
+}
+
+int uv_fs_chown(uv_loop_t* loop, uv_fs_t* req, const char* path, uv_uid_t uid,
+                uv_gid_t gid, uv_fs_cb cb) {
+  INIT(CHOWN);
+  PATH(path);
+  req->uid = uid;
+  req->gid = gid;
+  return post(loop, req);
+}
+
+int uv_fs_fchown(uv_loop_t* loop, uv_fs_t* req, uv_file file, uv_uid_t uid,
+                 uv_gid_t gid, uv_fs_cb cb) {
+  INIT(FCHOWN);
+  req->file = file;
+  req->uid = uid;
+  req->gid = gid;
+  return post(loop, req);
+}
+
+int uv_fs_lchown(uv_loop_t* loop, uv_fs_t* req, const char* path, uv_uid_t uid,
+                 uv_gid_t gid, uv_fs_cb cb) {
+  INIT(LCHOWN);
+  PATH(path);
+  req->uid = uid;
+  req->gid = gid;
+  return post(loop, req);
+}
+
+void uv_fs_req_cleanup(uv_fs_t* req) {
+  if (req == NULL) return;
+  /* Async requests and the temp-name ones own their path block. */
+  if (req->path != NULL &&
+      (req->cb != NULL || req->fs_type == UV_FS_MKDTEMP ||
+       req->fs_type == UV_FS_MKSTEMP))
+    free((void*)req->path);
+  req->path = NULL;
+  req->new_path = NULL;
+  if (req->fs_type == UV_FS_READDIR && req->ptr != NULL) {
+    uv_dir_t* dir = req->ptr;
+    for (ssize_t i = 0; dir->dirents && i < req->result; i++) {
+      free((char*)dir->dirents[i].name);
+      dir->dirents[i].name = NULL;
+    }
+    req->ptr = NULL;
+  }
+  if (req->bufs != req->bufsml) free(req->bufs);
+  req->bufs = NULL;
+  if (req->fs_type != UV_FS_OPENDIR && req->ptr != &req->statbuf) free(req->ptr);
+  req->ptr = NULL;
+}
+
+uv_fs_type uv_fs_get_type(const uv_fs_t* req) { return req->fs_type; }
+ssize_t uv_fs_get_result(const uv_fs_t* req) { return req->result; }
+void* uv_fs_get_ptr(const uv_fs_t* req) { return req->ptr; }
+const char* uv_fs_get_path(const uv_fs_t* req) { return req->path; }
+uv_stat_t* uv_fs_get_statbuf(uv_fs_t* req) { return &req->statbuf; }
+int uv_fs_get_system_error(const uv_fs_t* req) { return -(int)req->result; }

@@ -1,0 +1,139 @@
+/* loop/pipe.c — uv_pipe_* (named pipes: AF_UNIX stream sockets) on the
+ * simulated network. Paths live in the network's own namespace: binding
+ * creates no file in sim/fs, but the directory holding the path must exist
+ * there (else EACCES, as libuv turns ENOENT into). No IPC handle passing. */
+#include "stream.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fs.h"
+
+int uv_pipe_init(uv_loop_t* loop, uv_pipe_t* pipe, int ipc) {
+  uvs__stream_init(loop, (uv_stream_t*)pipe, UV_NAMED_PIPE);
+  pipe->shutdown_req = NULL;
+  pipe->connect_req = NULL;
+  pipe->pipe_fname = NULL;
+  pipe->ipc = ipc;
+  return 0;
+}
+
+/* The directory part of `path` must exist in the simulated filesystem. */
+static int parent_exists(const char* path) {
+  char dir[SIM_NET_PATH_MAX];
+  snprintf(dir, sizeof dir, "%s", path);
+  char* slash = strrchr(dir, '/');
+  if (slash == NULL) return 1;
+  if (slash == dir) return 1;
+  *slash = '\0';
+  sim_stat st;
+  return sim_fs_stat(sim_fs_current(), dir, &st) == 0 && (st.mode & 0170000) == 0040000;
+}
+
+int uv_pipe_bind(uv_pipe_t* pipe, const char* name) {
+  uvs__stream* st = uvs__st((uv_stream_t*)pipe);
+  if (st->sock >= 0) return UV_EINVAL;
+  if (uvs__is_closing((uv_handle_t*)pipe)) return UV_EINVAL;
+  if (name == NULL) return UV_EINVAL;
+  sim_addr a;
+  if (sim_addr_path(&a, name) < 0) return UV_ENAMETOOLONG;
+  if (!parent_exists(name)) return UV_EACCES;
+  int sock = sim_net_socket(uvs__net(), AF_UNIX);
+  if (sock < 0) return sock;
+  int r = sim_net_bind(uvs__net(), sock, &a);
+  if (r < 0) {
+    sim_net_close(uvs__net(), sock, 0);
+    return r;
+  }
+  pipe->pipe_fname = strdup(name);
+  uvs__stream_attach((uv_stream_t*)pipe, sock, UVS_S_BOUND);
+  return 0;
+}
+
+int uvs__pipe_listen(uv_pipe_t* pipe, int backlog, uv_connection_cb cb) {
+  if (uvs__st((uv_stream_t*)pipe)->sock < 0) return UV_EINVAL;
+  if (pipe->ipc) return UV_EINVAL;
+  return uvs__stream_listen((uv_stream_t*)pipe, backlog, cb);
+}
+
+void uv_pipe_connect(uv_connect_t* req, uv_pipe_t* pipe, const char* name,
+                     uv_connect_cb cb) {
+  sim_addr a;
+  sim_addr_path(&a, name);      /* truncated like sun_path, as libuv does */
+  if (a.path[0] == '\0' && name[0] != '\0') {
+    size_t n = strlen(name);
+    if (n >= sizeof a.path) n = sizeof a.path - 1;
+    memcpy(a.path, name, n);
+    a.path[n] = '\0';
+    a.family = AF_UNIX;
+  }
+  int r = uvs__stream_connect(req, (uv_stream_t*)pipe, &a, cb);
+  (void)r;
+}
+
+static int pipe_name(const uv_pipe_t* pipe, char* buffer, size_t* size, int peer) {
+  const uvs__stream* st = uvs__st((const uv_stream_t*)pipe);
+  if (st->sock < 0) {
+    *size = 0;
+    return UV_EBADF;
+  }
+  sim_addr a;
+  int r = peer ? sim_net_getpeername(uvs__net(), st->sock, &a)
+               : sim_net_getsockname(uvs__net(), st->sock, &a);
+  if (r < 0) {
+    *size = 0;
+    return r;
+  }
+  size_t n = strlen(a.path);
+  if (n >= *size) {
+    *size = n + 1;
+    return UV_ENOBUFS;
+  }
+  memcpy(buffer, a.path, n + 1);
+  *size = n;
+  return 0;
+}
+
+int uv_pipe_getsockname(const uv_pipe_t* pipe, char* buffer, size_t* size) {
+  return pipe_name(pipe, buffer, size, 0);
+}
+
+int uv_pipe_getpeername(const uv_pipe_t* pipe, char* buffer, size_t* size) {
+  return pipe_name(pipe, buffer, size, 1);
+}
+
+void uv_pipe_pending_instances(uv_pipe_t* pipe, int count) {
+  (void)pipe;
+  (void)count;
+}
+
+int uv_pipe_pending_count(uv_pipe_t* pipe) {
+  (void)pipe;
+  return 0;
+}
+
+uv_handle_type uv_pipe_pending_type(uv_pipe_t* pipe) {
+  (void)pipe;
+  return UV_UNKNOWN_HANDLE;
+}
+
+int uv_pipe_chmod(uv_pipe_t* pipe, int flags) {
+  if (uvs__st((uv_stream_t*)pipe)->sock < 0 || pipe->pipe_fname == NULL) return UV_EBADF;
+  if (flags != UV_READABLE && flags != UV_WRITABLE &&
+      flags != (UV_READABLE | UV_WRITABLE))
+    return UV_EINVAL;
+  return 0;
+}
+
+int uv_pipe_open(uv_pipe_t* pipe, uv_file file) {
+  (void)pipe;
+  (void)file;
+  fprintf(stderr, "uvsim: uv_pipe_open: real descriptors are not simulated\n");
+  return UV_ENOSYS;
+}
+
+void uvs__pipe_close(uv_pipe_t* pipe) {
+  free((void*)pipe->pipe_fname);
+  pipe->pipe_fname = NULL;
+}

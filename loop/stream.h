@@ -1,0 +1,58 @@
+/* loop/stream.h — what loop/stream.c shares with tcp.c and pipe.c: the
+ * per-stream state that does not fit in uv_stream_t's private fields (kept
+ * behind stream->queued_fds) and the stream operations the two transports
+ * build on. The transport is a socket of the simulated network (sim/net.h). */
+#ifndef UVS_STREAM_H
+#define UVS_STREAM_H
+
+#include "internal.h"
+#include "net.h"
+
+/* Stream state flags (uvs__stream.flags). */
+enum {
+  UVS_S_READABLE = 0x001,
+  UVS_S_WRITABLE = 0x002,
+  UVS_S_READING = 0x004,
+  UVS_S_SHUTTING = 0x008,
+  UVS_S_SHUT = 0x010,
+  UVS_S_READ_EOF = 0x020,
+  UVS_S_LISTENING = 0x040,
+  UVS_S_BOUND = 0x080,
+  UVS_S_IPV6 = 0x100,
+  UVS_S_RESET = 0x200,          /* close with RST (uv_tcp_close_reset)     */
+  UVS_S_NODELAY = 0x400,
+  UVS_S_KEEPALIVE = 0x800
+};
+
+typedef struct uvs__stream {
+  uv_stream_t* h;
+  int sock;                     /* sim_net id, -1 before the socket exists */
+  unsigned flags;
+  unsigned events;              /* readiness reported by the world         */
+  uvs__io rd;                   /* poll phase: the world made it ready     */
+  uvs__io pend;                 /* pending phase: finished writes, errors  */
+  int accepted;                 /* accepted socket waiting for uv_accept   */
+} uvs__stream;
+
+static inline uvs__stream* uvs__st(const uv_stream_t* s) {
+  return (uvs__stream*)s->queued_fds;
+}
+static inline sim_net* uvs__net(void) { return sim_net_current(); }
+
+void uvs__stream_init(uv_loop_t* loop, uv_stream_t* s, uv_handle_type type);
+/* Creates the socket on first need; `flags` are UVS_S_* to add. */
+int uvs__stream_socket(uv_stream_t* s, int family, unsigned flags);
+/* Attaches an existing socket (accept, socketpair). */
+void uvs__stream_attach(uv_stream_t* s, int sock, unsigned flags);
+int uvs__stream_connect(uv_connect_t* req, uv_stream_t* s, const sim_addr* to,
+                        uv_connect_cb cb);
+/* Re-reports readiness the way level-triggered epoll would. */
+void uvs__stream_rearm(uvs__stream* st);
+/* listen(2) on the stream's socket and start accepting. */
+int uvs__stream_listen(uv_stream_t* s, int backlog, uv_connection_cb cb);
+/* Transport hooks (tcp.c, pipe.c). */
+int uvs__tcp_listen(uv_tcp_t* t, int backlog, uv_connection_cb cb);
+int uvs__pipe_listen(uv_pipe_t* p, int backlog, uv_connection_cb cb);
+void uvs__pipe_close(uv_pipe_t* p);
+
+#endif

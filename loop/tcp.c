@@ -1,0 +1,200 @@
+/* loop/tcp.c — uv_tcp_* on the simulated network, and libuv's pure address
+ * helpers (uv_ip4_addr, uv_inet_ntop...). The stream machinery is in
+ * stream.c; this file creates, binds and connects TCP sockets the way
+ * libuv 1.44's src/unix/tcp.c does, including its quirks: a bind that finds
+ * the address in use succeeds and the error surfaces at listen or connect
+ * (delayed_error), and the socket exists from the first bind or connect. */
+#include "stream.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+
+int uv_tcp_init_ex(uv_loop_t* loop, uv_tcp_t* tcp, unsigned int flags) {
+  int domain = flags & 0xFF;
+  if (domain != AF_INET && domain != AF_INET6 && domain != AF_UNSPEC) return UV_EINVAL;
+  if (flags & ~0xFFu) return UV_EINVAL;
+  uvs__stream_init(loop, (uv_stream_t*)tcp, UV_TCP);
+  if (domain != AF_UNSPEC) {
+    int r = uvs__stream_socket((uv_stream_t*)tcp, domain, 0);
+    if (r < 0) {
+      uvs__q_remove(&tcp->handle_queue);
+      return r;
+    }
+  }
+  return 0;
+}
+
+int uv_tcp_init(uv_loop_t* loop, uv_tcp_t* tcp) {
+  return uv_tcp_init_ex(loop, tcp, AF_UNSPEC);
+}
+
+static int addr_len_ok(const struct sockaddr* addr) {
+  return addr->sa_family == AF_INET || addr->sa_family == AF_INET6;
+}
+
+int uv_tcp_bind(uv_tcp_t* tcp, const struct sockaddr* addr, unsigned int flags) {
+  if (tcp->type != UV_TCP || uvs__is_closing((uv_handle_t*)tcp)) return UV_EINVAL;
+  if (addr == NULL || !addr_len_ok(addr)) return UV_EINVAL;
+  if ((flags & UV_TCP_IPV6ONLY) && addr->sa_family != AF_INET6) return UV_EINVAL;
+  uvs__stream* st = uvs__st((uv_stream_t*)tcp);
+  int r = uvs__stream_socket((uv_stream_t*)tcp, addr->sa_family, 0);
+  if (r < 0) return r;
+  if (addr->sa_family == AF_INET6)
+    sim_net_set_v6only(uvs__net(), st->sock, (flags & UV_TCP_IPV6ONLY) != 0);
+  sim_addr a;
+  sim_addr_from_sockaddr(&a, addr);
+  r = sim_net_bind(uvs__net(), st->sock, &a);
+  if (r < 0 && r != -EADDRINUSE) return r == -EAFNOSUPPORT ? UV_EINVAL : r;
+  tcp->delayed_error = r == -EADDRINUSE ? UV_EADDRINUSE : 0;
+  st->flags |= UVS_S_BOUND;
+  if (addr->sa_family == AF_INET6) st->flags |= UVS_S_IPV6;
+  return 0;
+}
+
+int uvs__tcp_listen(uv_tcp_t* tcp, int backlog, uv_connection_cb cb) {
+  if (tcp->delayed_error) return tcp->delayed_error;
+  int r = uvs__stream_socket((uv_stream_t*)tcp, AF_INET, 0);
+  if (r < 0) return r;
+  return uvs__stream_listen((uv_stream_t*)tcp, backlog, cb);
+}
+
+int uv_tcp_connect(uv_connect_t* req, uv_tcp_t* tcp, const struct sockaddr* addr,
+                   uv_connect_cb cb) {
+  if (tcp->type != UV_TCP) return UV_EINVAL;
+  if (addr == NULL || !addr_len_ok(addr)) return UV_EINVAL;
+  if (uvs__is_closing((uv_handle_t*)tcp)) return UV_EINVAL;
+  sim_addr a;
+  sim_addr_from_sockaddr(&a, addr);
+  return uvs__stream_connect(req, (uv_stream_t*)tcp, &a, cb);
+}
+
+int uv_tcp_open(uv_tcp_t* tcp, uv_os_sock_t sock) {
+  (void)tcp;
+  (void)sock;
+  fprintf(stderr, "uvsim: uv_tcp_open: real sockets are not simulated\n");
+  return UV_ENOSYS;
+}
+
+int uv_tcp_nodelay(uv_tcp_t* tcp, int enable) {
+  uvs__stream* st = uvs__st((uv_stream_t*)tcp);
+  if (enable) st->flags |= UVS_S_NODELAY;
+  else st->flags &= ~UVS_S_NODELAY;
+  return 0;
+}
+
+int uv_tcp_keepalive(uv_tcp_t* tcp, int enable, unsigned int delay) {
+  uvs__stream* st = uvs__st((uv_stream_t*)tcp);
+  if (enable && delay == 0) return UV_EINVAL;
+  if (enable) st->flags |= UVS_S_KEEPALIVE;
+  else st->flags &= ~UVS_S_KEEPALIVE;
+  return 0;
+}
+
+int uv_tcp_simultaneous_accepts(uv_tcp_t* tcp, int enable) {
+  (void)tcp;
+  (void)enable;
+  return 0;
+}
+
+static int sock_name(const uv_tcp_t* tcp, struct sockaddr* name, int* namelen,
+                     int peer) {
+  if (tcp->delayed_error) return tcp->delayed_error;
+  const uvs__stream* st = uvs__st((const uv_stream_t*)tcp);
+  if (st->sock < 0) return UV_EBADF;
+  sim_addr a;
+  int r = peer ? sim_net_getpeername(uvs__net(), st->sock, &a)
+               : sim_net_getsockname(uvs__net(), st->sock, &a);
+  if (r < 0) return r;
+  struct sockaddr_storage ss;
+  int len = sim_addr_to_sockaddr(&a, &ss);
+  if (len < 0) return UV_EINVAL;
+  if (*namelen < len) len = *namelen;
+  memcpy(name, &ss, (size_t)len);
+  *namelen = sim_addr_to_sockaddr(&a, &ss);
+  return 0;
+}
+
+int uv_tcp_getsockname(const uv_tcp_t* tcp, struct sockaddr* name, int* namelen) {
+  return sock_name(tcp, name, namelen, 0);
+}
+
+int uv_tcp_getpeername(const uv_tcp_t* tcp, struct sockaddr* name, int* namelen) {
+  return sock_name(tcp, name, namelen, 1);
+}
+
+int uv_tcp_close_reset(uv_tcp_t* tcp, uv_close_cb close_cb) {
+  uvs__stream* st = uvs__st((uv_stream_t*)tcp);
+  if (st->flags & UVS_S_SHUTTING) return UV_EINVAL;
+  st->flags |= UVS_S_RESET;
+  uv_close((uv_handle_t*)tcp, close_cb);
+  return 0;
+}
+
+/* ------------------------------------------------------ address helpers */
+
+int uv_inet_pton(int af, const char* src, void* dst) {
+  if (src == NULL || dst == NULL) return UV_EINVAL;
+  if (af != AF_INET && af != AF_INET6) return UV_EAFNOSUPPORT;
+  char tmp[64];
+  if (af == AF_INET6) {
+    /* libuv accepts and ignores a zone suffix ("fe80::1%eth0"). */
+    const char* pct = strchr(src, '%');
+    if (pct) {
+      size_t n = (size_t)(pct - src);
+      if (n >= sizeof tmp) return UV_EINVAL;
+      memcpy(tmp, src, n);
+      tmp[n] = '\0';
+      src = tmp;
+    }
+  }
+  return inet_pton(af, src, dst) == 1 ? 0 : UV_EINVAL;
+}
+
+int uv_inet_ntop(int af, const void* src, char* dst, size_t size) {
+  if (af != AF_INET && af != AF_INET6) return UV_EAFNOSUPPORT;
+  char tmp[INET6_ADDRSTRLEN];
+  if (inet_ntop(af, src, tmp, sizeof tmp) == NULL) return UV_EINVAL;
+  size_t n = strlen(tmp);
+  if (n >= size) return UV_ENOSPC;
+  memcpy(dst, tmp, n + 1);
+  return 0;
+}
+
+int uv_ip4_addr(const char* ip, int port, struct sockaddr_in* addr) {
+  memset(addr, 0, sizeof *addr);
+  addr->sin_family = AF_INET;
+  addr->sin_port = htons((uint16_t)port);
+  return uv_inet_pton(AF_INET, ip, &addr->sin_addr);
+}
+
+int uv_ip6_addr(const char* ip, int port, struct sockaddr_in6* addr) {
+  memset(addr, 0, sizeof *addr);
+  addr->sin6_family = AF_INET6;
+  addr->sin6_port = htons((uint16_t)port);
+  const char* pct = strchr(ip, '%');
+  if (pct != NULL) {
+    char* end;
+    unsigned long id = strtoul(pct + 1, &end, 10);
+    addr->sin6_scope_id = *end == '\0' ? (uint32_t)id : if_nametoindex(pct + 1);
+  }
+  return uv_inet_pton(AF_INET6, ip, &addr->sin6_addr);
+}
+
+int uv_ip4_name(const struct sockaddr_in* src, char* dst, size_t size) {
+  return uv_inet_ntop(AF_INET, &src->sin_addr, dst, size);
+}
+
+int uv_ip6_name(const struct sockaddr_in6* src, char* dst, size_t size) {
+  return uv_inet_ntop(AF_INET6, &src->sin6_addr, dst, size);
+}
+
+int uv_ip_name(const struct sockaddr* src, char* dst, size_t size) {
+  switch (src->sa_family) {
+  case AF_INET: return uv_ip4_name((const struct sockaddr_in*)src, dst, size);
+  case AF_INET6: return uv_ip6_name((const struct sockaddr_in6*)src, dst, size);
+  default: return UV_EAFNOSUPPORT;
+  }
+}
