@@ -21,14 +21,25 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
 FLAGS="$CFLAGS -std=c11 -D_GNU_SOURCE -I$SRC/include -I$SRC -I$SRC/sim -I$SRC/fuzz"
+srcs=("$SRC"/sim/*.c
+      "$SRC"/fuzz/{strategy,runner,signature,registry,minimize,campaign,explore,world_fallback}.c
+      "$SRC"/scenarios/examples/*.c)
+# With the loop (libuv on the virtual loop) the libuv scenarios join too.
+LOOP=0
+if [ -f "$SRC/loop/world.c" ] && grep -q uvsim_world_begin "$SRC/include/uvsim/loop.h" 2>/dev/null; then
+  LOOP=1
+  FLAGS="$FLAGS -I$SRC/loop -DUVSIM_HAVE_LOOP=1"
+  srcs+=("$SRC"/loop/*.c "$SRC"/loop/engine/*.c "$SRC"/scenarios/examples/uv/*.c)
+  while IFS= read -r f; do srcs+=("$f"); done < <(find "$SRC/scenarios" -name '*.c' -not -path '*/examples/*' | sort)
+fi
 objs=()
-for f in "$SRC"/sim/*.c \
-         "$SRC"/fuzz/{strategy,runner,signature,registry,minimize,campaign,explore,world_fallback}.c \
-         "$SRC"/scenarios/examples/*.c; do
-  o="$WORK/$(basename "$(dirname "$f")")_$(basename "$f" .c).o"
+for f in "${srcs[@]}"; do
+  [ -f "$f" ] || continue
+  o="$WORK/$(echo "${f#$SRC/}" | tr '/' '_' | sed 's/\.c$/.o/')"
   $CC $FLAGS -c "$f" -o "$o"
   objs+=("$o")
 done
+[ "$LOOP" = 1 ] && LIBS="-lpthread -ldl -lm" || LIBS=
 
 if [ "$LIB_FUZZING_ENGINE" = afl ]; then
   driver="$SRC/fuzz/afl.c"; engine=""
@@ -40,11 +51,13 @@ link() {  # link NAME [-DUVSIM_FUZZ_SCENARIO=...]
   local name=$1; shift
   $CC $FLAGS "$@" -c "$SRC/fuzz/libfuzzer.c" -o "$WORK/lf_$name.o"
   if [ -n "$driver" ]; then $CC $FLAGS -c "$driver" -o "$WORK/drv_$name.o"; fi
-  $CC $FLAGS "$WORK/lf_$name.o" ${driver:+"$WORK/drv_$name.o"} "${objs[@]}" $engine -o "$OUT/$name"
+  $CC $FLAGS "$WORK/lf_$name.o" ${driver:+"$WORK/drv_$name.o"} "${objs[@]}" $engine $LIBS -o "$OUT/$name"
 }
 
 link uvsim_libfuzzer
-for f in "$SRC"/scenarios/examples/*.c; do
+for f in "$SRC"/scenarios/examples/*.c "$SRC"/scenarios/examples/uv/*.c; do
+  [ -f "$f" ] || continue
+  case "$f" in */uv/*) [ "$LOOP" = 1 ] || continue ;; esac
   n=$(basename "$f" .c)
   grep -q "UVSIM_SCENARIO($n, buggy" "$f" || continue
   link "uvsim_fuzz_${n}_buggy" "-DUVSIM_FUZZ_SCENARIO=\"$n/buggy\""

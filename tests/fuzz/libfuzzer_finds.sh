@@ -23,4 +23,11 @@ UVSIM_SCENARIO=quorum_read/fixed "$OUT/uvsim_libfuzzer" -runs=20000 -seed=1 >"$t
 "$OUT/uvsim_fuzz_lost_update_buggy" -runs=500000 -seed=2 >"$tmp/log3" 2>&1 &&
   { echo "FAIL: uvsim_fuzz_lost_update_buggy found nothing"; exit 1; }
 grep -q "^uvsim-finding: invariant: lost_update" "$tmp/log3" || { echo "FAIL: wrong finding"; exit 1; }
+# With the loop built in, the libuv example too; its finding replays in uvsim.
+if [ -x "$OUT/uvsim_fuzz_uv_lost_update_buggy" ]; then
+  mkdir "$tmp/uv"
+  UVSIM_FINDING_DIR=$tmp/uv "$OUT/uvsim_fuzz_uv_lost_update_buggy" -runs=500000 -seed=3 \
+    >"$tmp/log4" 2>&1 && { echo "FAIL: uv_lost_update: libFuzzer found nothing"; exit 1; }
+  "$UVSIM" replay "$tmp"/uv/finding-*.uvsim || { echo "FAIL: uv finding does not replay"; exit 1; }
+fi
 echo "ok: libFuzzer finds and replays"
