@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -218,6 +219,10 @@ extern void __sanitizer_set_death_callback(void (*cb)(void)) __attribute__((weak
 void uvs__crash_capture_install(void* shared, int trace_fd);
 void uvs__crash_capture_install(void* shared, int trace_fd) {
   if (shared) shm = shared;
+  /* A crash is an expected outcome here, and a core dump per crash costs
+   * milliseconds (or a crash reporter's attention): none. */
+  struct rlimit no_core = { 0, 0 };
+  setrlimit(RLIMIT_CORE, &no_core);
   crash_trace_fd = trace_fd;
   static const int sigs[] = { SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGALRM };
   for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) signal(sigs[i], crash_handler);
