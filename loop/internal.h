@@ -69,7 +69,9 @@ _Noreturn void uvs__fatal(const char* func, const char* msg);
 /* Called after every callback delivered to user code: trace it, then run
  * the engine's checkpoint (nextTicks, microtasks) if one is registered. */
 void uvs__after_callback(void);
+extern const char* uvs__cb_label;   /* the callback being delivered */
 static inline void uvs__trace_cb(const char* label) {
+  uvs__cb_label = label;
   sim_trace_callback(uvs__sim(), label);
 }
 

@@ -11,8 +11,31 @@ static uvsim_after_callback_fn after_cb;
 
 void uvsim_set_after_callback(uvsim_after_callback_fn fn) { after_cb = fn; }
 
+const char* uvs__cb_label;
+static int cb_cost = -1;   /* -1: read UVSIM_CB_COST once */
+
+void uvsim_set_cb_cost(int enabled) { cb_cost = enabled ? 1 : 0; }
+
+/* The cost model: a callback consumes virtual time, so a slow callback makes
+ * timers late as it does on a real machine. Coarse buckets on purpose (few
+ * options keep exploration effective); choice 0 costs nothing. Off unless
+ * asked for, because it adds one decision per delivered callback. */
+static void charge_cost(void) {
+  static const uint64_t cost_ns[] = { 0, 100000u, 1000000u, 10000000u };
+  if (cb_cost < 0) {
+    const char* env = getenv("UVSIM_CB_COST");
+    cb_cost = env && *env && *env != '0';
+  }
+  if (!cb_cost) return;
+  sim* s = uvs__sim();
+  uint32_t c = sim_choose(s, SIM_CB_COST, 4,
+                          uvs__cb_label ? uvs__cb_label : "callback");
+  if (c) sim_advance_to(s, sim_now(s) + cost_ns[c]);
+}
+
 void uvs__after_callback(void) {
   if (after_cb) after_cb();
+  charge_cost();
 }
 
 /* The engine is part of libuvsim, but the loop must build and work without

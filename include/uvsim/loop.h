@@ -27,8 +27,14 @@ unsigned uvsim_pool_size(void);
  * hash that takes 30 ms on a real machine). */
 void uvsim_pool_cost_ns(uint64_t ns);
 
+/* The callback cost model: when on, every delivered callback consumes a
+ * virtual duration chosen by a SIM_CB_COST decision (choice 0 = 0 ns, then
+ * 100 us, 1 ms, 10 ms), so slow callbacks make timers late. Off by default
+ * (it adds one decision per callback); also UVSIM_CB_COST=1. */
+void uvsim_set_cb_cost(int enabled);
+
 /* In-process runs (campaigns): begin resets the current world with `cfg`
- * (a sim_config from sim/sim.h; NULL = natural order), forgets the default
+ * (a sim_config from sim/sim.h; NULL = a zeroed config, i.e. seed 0), forgets the default
  * loop, the pool's state, handle numbering and the engine's state, so run N
  * behaves exactly like run 1. end finishes the run (nothing to free). */
 struct sim_config;
