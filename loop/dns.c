@@ -12,6 +12,15 @@
 #include "dns.h"
 #include "fault.h"
 
+/* Clears a request but keeps req->data: it belongs to the caller, who may
+ * have set it before the call (libuv never touches it). */
+#define CLEAR_REQ(req)                 \
+  do {                                 \
+    void* data_ = (req)->data;         \
+    memset((req), 0, sizeof *(req));   \
+    (req)->data = data_;               \
+  } while (0)
+
 typedef struct dns_job {
   uvs__work w;                  /* first: the pool hands it back          */
   uv_req_t* req;
@@ -99,7 +108,7 @@ int uv_getaddrinfo(uv_loop_t* loop, uv_getaddrinfo_t* req, uv_getaddrinfo_cb cb,
   if (hl > 256) return UV_EINVAL;
   char* buf = malloc(hl + sl + nl + 1);
   if (buf == NULL) return UV_ENOMEM;
-  memset(req, 0, sizeof *req);
+  CLEAR_REQ(req);
   req->type = UV_GETADDRINFO;
   req->loop = loop;
   req->cb = cb;
@@ -162,7 +171,7 @@ int uv_getnameinfo(uv_loop_t* loop, uv_getnameinfo_t* req, uv_getnameinfo_cb cb,
   if (addr->sa_family == AF_INET) len = sizeof(struct sockaddr_in);
   else if (addr->sa_family == AF_INET6) len = sizeof(struct sockaddr_in6);
   else return UV_EINVAL;
-  memset(req, 0, sizeof *req);
+  CLEAR_REQ(req);
   memcpy(&req->storage, addr, len);
   req->type = UV_GETNAMEINFO;
   req->loop = loop;

@@ -21,7 +21,18 @@
 #include "fault.h"
 #include "fs.h"
 
+/* Clears a request but keeps req->data: it belongs to the caller, who may
+ * have set it before the call (libuv never touches it). */
+#define CLEAR_REQ(req)                 \
+  do {                                 \
+    void* data_ = (req)->data;         \
+    memset((req), 0, sizeof *(req));   \
+    (req)->data = data_;               \
+  } while (0)
+
 /* --------------------------------------------------------------- helpers */
+
+#define FS_IOV_MAX 1024         /* Linux's IOV_MAX */
 
 static sim_fs* FS(void) { return sim_fs_current(); }
 
@@ -38,6 +49,17 @@ static int fault(uv_fs_t* req, sim_fault_op op, const char* target, int fd,
   return hit.err ? -hit.err : 0;
 }
 
+/* Nanoseconds since the epoch (negative before it) as a timespec whose
+ * tv_nsec is in [0, 1e9), like the kernel's. */
+static uv_timespec_t to_ts(uint64_t raw) {
+  int64_t ns = (int64_t)raw;
+  int64_t sec = ns / 1000000000;
+  int64_t rem = ns % 1000000000;
+  if (rem < 0) { rem += 1000000000; sec -= 1; }
+  uv_timespec_t t = { (long)sec, (long)rem };
+  return t;
+}
+
 static void to_uv_stat(const sim_stat* s, uv_stat_t* u) {
   memset(u, 0, sizeof *u);
   u->st_dev = s->dev;
@@ -49,22 +71,23 @@ static void to_uv_stat(const sim_stat* s, uv_stat_t* u) {
   u->st_size = s->size;
   u->st_blksize = s->blksize;
   u->st_blocks = s->blocks;
-#define TS(field, ns)                                   \
-  u->field.tv_sec = (long)((ns) / 1000000000ull);       \
-  u->field.tv_nsec = (long)((ns) % 1000000000ull)
-  TS(st_atim, s->atime_ns);
-  TS(st_mtim, s->mtime_ns);
-  TS(st_ctim, s->ctime_ns);
-  TS(st_birthtim, s->birthtime_ns);
-#undef TS
+  u->st_atim = to_ts(s->atime_ns);
+  u->st_mtim = to_ts(s->mtime_ns);
+  u->st_ctim = to_ts(s->ctime_ns);
+  u->st_birthtim = to_ts(s->birthtime_ns);
 }
 
-/* libuv hands seconds as doubles; keep the nanoseconds it would keep. */
+/* libuv hands seconds as doubles and keeps microseconds (it drops the
+ * rest of the nanoseconds for consistency across platforms). */
 static int64_t to_ns(double t) {
-  double sec = (double)(int64_t)t;
-  int64_t ns = (int64_t)((t - sec) * 1e9);
-  if (ns < 0) { ns += 1000000000; sec -= 1; }
-  return (int64_t)sec * 1000000000 + ns;
+  int64_t sec = (int64_t)t;
+  int64_t ns = (int64_t)((t - (double)sec) * 1e9);
+  ns -= ns % 1000;
+  if (ns < 0) {
+    ns += 1000000000;
+    sec -= 1;
+  }
+  return sec * 1000000000 + ns;
 }
 
 /* ------------------------------------------------------------ the work */
@@ -78,7 +101,9 @@ static ssize_t do_read(uv_fs_t* req) {
     return n < 0 ? -errno : n;
   }
   ssize_t total = 0;
-  for (unsigned i = 0; i < req->nbufs; i++) {
+  /* One preadv(2): at most IOV_MAX buffers, as libuv passes them. */
+  unsigned nbufs = req->nbufs < FS_IOV_MAX ? req->nbufs : FS_IOV_MAX;
+  for (unsigned i = 0; i < nbufs; i++) {
     size_t want = req->bufs[i].len;
     if (limit && (size_t)total + want > limit) want = limit - (size_t)total;
     if (want == 0 && req->bufs[i].len) break;
@@ -147,6 +172,10 @@ static ssize_t do_scandir(uv_fs_t* req) {
   sim_fs_dirent* ents = NULL;
   r = sim_fs_scandir(FS(), req->path, &ents);
   if (r < 0) return r;
+  if (r == 0) {                 /* libuv leaves no list for an empty dir */
+    free(ents);
+    ents = NULL;
+  }
   req->ptr = ents;
   req->nbufs = 0;               /* the scandir_next cursor, as in libuv */
   return r;
@@ -239,6 +268,24 @@ static ssize_t do_sendfile(uv_fs_t* req) {
   return (ssize_t)done;
 }
 
+/* A tmpfs-like volume of 1 GiB; the numbers are fixed, not measured. */
+static ssize_t do_statfs(uv_fs_t* req) {
+  sim_stat st;
+  int r = sim_fs_stat(FS(), req->path, &st);
+  if (r < 0) return r;
+  uv_statfs_t* sf = calloc(1, sizeof *sf);
+  if (sf == NULL) return UV_ENOMEM;
+  sf->f_type = 0x01021994;      /* TMPFS_MAGIC */
+  sf->f_bsize = 4096;
+  sf->f_blocks = 262144;
+  sf->f_bfree = 262144 - sim_fs_inode_count(FS());
+  sf->f_bavail = sf->f_bfree;
+  sf->f_files = 65536;
+  sf->f_ffree = 65536 - sim_fs_inode_count(FS());
+  req->ptr = sf;
+  return 0;
+}
+
 /* Runs the operation against the simulated world. Called at once for a
  * synchronous request, when its pool job runs for an asynchronous one. */
 static void fs_work(uv_fs_t* req) {
@@ -315,6 +362,7 @@ static void fs_work(uv_fs_t* req) {
   case UV_FS_MKSTEMP:
     F(SIM_FOP_OPEN, req->path, -1);
     r = sim_fs_mkstemp(fs, (char*)req->path);
+    if (r < 0) ((char*)req->path)[0] = '\0';   /* as libuv leaves it */
     break;
   case UV_FS_RENAME:
     F(SIM_FOP_RENAME, req->path, -1);
@@ -349,7 +397,7 @@ static void fs_work(uv_fs_t* req) {
   case UV_FS_OPENDIR: r = do_opendir(req); break;
   case UV_FS_READDIR: r = do_readdir(req); break;
   case UV_FS_CLOSEDIR: r = do_closedir(req); break;
-  case UV_FS_STATFS: r = UV_ENOSYS; break;
+  case UV_FS_STATFS: r = do_statfs(req); break;
   default: r = UV_ENOSYS; break;
 #undef F
   }
@@ -436,7 +484,7 @@ static int post(uv_loop_t* loop, uv_fs_t* req) {
 
 static int init(uv_loop_t* loop, uv_fs_t* req, uv_fs_type type, uv_fs_cb cb) {
   if (req == NULL) return UV_EINVAL;
-  memset(req, 0, sizeof *req);
+  CLEAR_REQ(req);
   req->type = UV_FS;
   req->fs_type = type;
   req->loop = loop;

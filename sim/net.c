@@ -445,12 +445,8 @@ int sim_net_is_listening(sim_net* net, int id) {
 
 static void xfer_fire(sim* w, sim_event* ev);
 
-/* Schedules a transfer from `src`. The latency is a decision unless `delay`
- * (ns) is fixed (>= 0); arrival never precedes the previous transfer of the
- * same stream. */
-static xfer* xfer_sched(sim_net* net, sock* src, enum xkind kind, int dst,
-                        const void* data, size_t len, int64_t delay) {
-  sim* w = world(net);
+static xfer* xfer_make(sim_net* net, sock* src, enum xkind kind, int dst,
+                       const void* data, size_t len) {
   xfer* x = xmalloc(sizeof *x + len);
   memset(x, 0, sizeof *x);
   sim_event_init(&x->ev, xfer_fire,
@@ -465,7 +461,18 @@ static xfer* xfer_sched(sim_net* net, sock* src, enum xkind kind, int dst,
   if (net->xfers) net->xfers->prev = x;
   net->xfers = x;
   net->nxfers++;
-  uint64_t at = sim_now(w);
+  return x;
+}
+
+/* Sends a transfer made by xfer_make. The latency is a decision unless
+ * `delay` (ns) is fixed (>= 0); arrival never precedes the previous transfer
+ * of the same stream. */
+static void xfer_post(sim_net* net, sock* src, xfer* x, int64_t delay) {
+  sim* w = world(net);
+  enum xkind kind = x->kind;
+  size_t len = x->len;
+  uint64_t now = sim_now(w);
+  uint64_t at = now;
   if (delay >= 0) {
     at += (uint64_t)delay;
   } else {
@@ -476,19 +483,27 @@ static xfer* xfer_sched(sim_net* net, sock* src, enum xkind kind, int dst,
   if (at < src->last_arrival) at = src->last_arrival;
   src->last_arrival = at;
   if (kind == X_DATA) src->inflight += len;
+  if (at == now) {
+    /* No latency and nothing of this stream still in flight: delivered
+     * within the call, as the loopback device does inside write(2) and
+     * connect(2) (the peer's queue holds the data, or the reset is known,
+     * before the syscall returns). */
+    xfer_fire(w, &x->ev);
+    return;
+  }
   sim_event_schedule(w, &x->ev, at);
-  return x;
 }
 
-static xfer* xfer_send(sim_net* net, sock* src, enum xkind kind, int dst,
-                       const void* data, size_t len) {
-  return xfer_sched(net, src, kind, dst, data, len, -1);
+static void xfer_send(sim_net* net, sock* src, enum xkind kind, int dst,
+                      const void* data, size_t len) {
+  xfer_post(net, src, xfer_make(net, src, kind, dst, data, len), -1);
 }
 
 static void syn_sched(sim_net* net, sock* c, const sim_addr* to,
                       int64_t delay) {
-  xfer* x = xfer_sched(net, c, X_SYN, 0, NULL, 0, delay);
+  xfer* x = xfer_make(net, c, X_SYN, 0, NULL, 0);
   x->to = *to;
+  xfer_post(net, c, x, delay);
 }
 
 /* A reply that is not part of a stream (RST to a closed socket's sender). */
@@ -673,6 +688,12 @@ int sim_net_connect(sim_net* net, int id, const sim_addr* a) {
     return 0;
   }
   syn_sched(net, c, &to, -1);
+  if (c->state == S_FAILED && c->connect_err) {
+    /* Refused within connect(2) (no latency): reported at once. */
+    int e = c->connect_err;
+    c->connect_err = 0;
+    return -e;
+  }
   return 0;
 }
 
