@@ -25,6 +25,13 @@
 #include "uvsim/scenario.h"
 #include "uvsim/world.h"
 
+/* Pulls loop/fault.c into every binary that links a scenario: the world's
+ * I/O reset between runs (uvs__world_io_reset: filesystem, network,
+ * resolver, faults) lives there and loop/world.c refers to it only weakly,
+ * so without a strong reference to that object a campaign would carry one
+ * run's files and sockets into the next (reported to the loop's owner). */
+__attribute__((used)) static int (*const scn_link_world_io)(const char*) = uvsim_fault;
+
 static uv_loop_t scn_loop_storage;
 static uv_loop_t* scn_loop;
 
@@ -83,5 +90,91 @@ static inline const char* scn_code(uvsim_value v) {
 #define SCN_ASYNC(T, fn, frame_out)                                       \
   ((frame_out) = (T*)uvsim_alloc(sizeof(T)),                              \
    uvsim_async_call(&(frame_out)->a, (fn)))
+
+/* ---- fs.promises-style helpers over uv_fs_* (the simulated filesystem).
+ * Each fulfils with: stat/lstat → st_mode; scandir → an array of names
+ * (strings in the arena); anything else → the request's result. Failures
+ * reject with an Error whose code is the libuv error name ("ENOENT"). */
+
+typedef struct scn_fs_req {
+  uv_fs_t req;   /* first: the uv_fs_t* is the record */
+  uvsim_promise* p;
+} scn_fs_req;
+
+#define SCN_FS_NAMES_MAX 16
+
+static void scn_fs_cb(uv_fs_t* req) {
+  scn_fs_req* r = (scn_fs_req*)req;
+  if (req->result < 0) {
+    int e = (int)req->result;
+    uvsim_promise_reject(r->p, scn_err(uv_err_name(e), uv_strerror(e)));
+  } else if (req->fs_type == UV_FS_STAT || req->fs_type == UV_FS_LSTAT) {
+    uvsim_promise_resolve(r->p, uvsim_int((int64_t)req->statbuf.st_mode));
+  } else if (req->fs_type == UV_FS_SCANDIR) {
+    uvsim_value names[SCN_FS_NAMES_MAX];
+    size_t n = 0;
+    uv_dirent_t ent;
+    while (n < SCN_FS_NAMES_MAX && uv_fs_scandir_next(req, &ent) == 0)
+      names[n++] = uvsim_strf("%s", ent.name);
+    uvsim_promise_resolve(r->p, uvsim_array_new(names, n));
+  } else {
+    uvsim_promise_resolve(r->p, uvsim_int((int64_t)req->result));
+  }
+  uv_fs_req_cleanup(req);
+}
+
+static inline scn_fs_req* scn_fs_new(void) {
+  scn_fs_req* r = uvsim_alloc(sizeof *r);
+  r->p = uvsim_promise_new();
+  return r;
+}
+
+/* Submits; a call refused at once rejects the promise. */
+static inline uvsim_promise* scn_fs_submitted(scn_fs_req* r, int rc) {
+  if (rc < 0) uvsim_promise_reject(r->p, scn_err(uv_err_name(rc), uv_strerror(rc)));
+  return r->p;
+}
+
+static inline uvsim_promise* scn_fs_stat(const char* path) {
+  scn_fs_req* r = scn_fs_new();
+  return scn_fs_submitted(r, uv_fs_stat(scn_loop, &r->req, path, scn_fs_cb));
+}
+static inline uvsim_promise* scn_fs_lstat(const char* path) {
+  scn_fs_req* r = scn_fs_new();
+  return scn_fs_submitted(r, uv_fs_lstat(scn_loop, &r->req, path, scn_fs_cb));
+}
+static inline uvsim_promise* scn_fs_mkdir(const char* path) {
+  scn_fs_req* r = scn_fs_new();
+  return scn_fs_submitted(r, uv_fs_mkdir(scn_loop, &r->req, path, 0755, scn_fs_cb));
+}
+static inline uvsim_promise* scn_fs_rmdir(const char* path) {
+  scn_fs_req* r = scn_fs_new();
+  return scn_fs_submitted(r, uv_fs_rmdir(scn_loop, &r->req, path, scn_fs_cb));
+}
+static inline uvsim_promise* scn_fs_unlink(const char* path) {
+  scn_fs_req* r = scn_fs_new();
+  return scn_fs_submitted(r, uv_fs_unlink(scn_loop, &r->req, path, scn_fs_cb));
+}
+static inline uvsim_promise* scn_fs_scandir(const char* path) {
+  scn_fs_req* r = scn_fs_new();
+  return scn_fs_submitted(r, uv_fs_scandir(scn_loop, &r->req, path, 0, scn_fs_cb));
+}
+
+/* Synchronous set-up (cb == NULL, as libuv allows): 0 or a libuv error. */
+static inline int scn_fs_sync_mkdir(const char* path) {
+  uv_fs_t req;
+  int rc = uv_fs_mkdir(scn_loop, &req, path, 0755, NULL);
+  uv_fs_req_cleanup(&req);
+  return rc;
+}
+static inline int scn_fs_sync_touch(const char* path) {
+  uv_fs_t req;
+  int fd = uv_fs_open(scn_loop, &req, path, UV_FS_O_CREAT | UV_FS_O_WRONLY, 0644, NULL);
+  uv_fs_req_cleanup(&req);
+  if (fd < 0) return fd;
+  int rc = uv_fs_close(scn_loop, &req, fd, NULL);
+  uv_fs_req_cleanup(&req);
+  return rc;
+}
 
 #endif
