@@ -462,8 +462,12 @@ int uvs__stream_connect(uv_connect_t* req, uv_stream_t* s, const sim_addr* to,
       s->delayed_error = -hit.err;
     } else {
       r = sim_net_connect(uvs__net(), st->sock, to);
-      if (r == -ECONNREFUSED) s->delayed_error = r;
-      else if (r < 0) return r;
+      /* libuv reports a refused TCP connect, and any failed pipe connect,
+       * through the callback in the next pending phase. */
+      if (r == -ECONNREFUSED || (r < 0 && s->type == UV_NAMED_PIPE))
+        s->delayed_error = r;
+      else if (r < 0)
+        return r;
     }
   }
   CLEAR_REQ(req);
