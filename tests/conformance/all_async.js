@@ -7,5 +7,6 @@ async function job(name, ms) {
   if (name === 'bad') throw new Error('job ' + name + ' failed');
   return name;
 }
-Promise.all([job('a', 120), job('b', 40), job('c', 80)]).then((v) => log('all', show(v)));
+// timers are created in order of expiry (a stall cannot reorder them)
 Promise.allSettled([job('bad', 20), job('ok', 60)]).then((v) => log('settled', show(v)));
+Promise.all([job('a', 70), job('b', 90), job('c', 110)]).then((v) => log('all', show(v)));

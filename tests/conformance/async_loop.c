@@ -29,6 +29,6 @@ static uvsim_value join(uvsim_value v, void* d) {
   return uvsim_undefined();
 }
 void program(void) {
-  uvsim_value items[2] = {start("a", 5), start("b", 60)};
+  uvsim_value items[2] = {start("a", 5), start("b", 200)};
   uvsim_then(uvsim_promise_all(items, 2), join, NULL, NULL);
 }

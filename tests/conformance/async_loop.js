@@ -4,4 +4,4 @@ async function worker(name, ms) {
   for (let i = 0; i < 3; i++) { const v = await sleep(ms, i); log(name, v); }
   return name + ' done';
 }
-Promise.all([worker('a', 5), worker('b', 60)]).then((v) => log('all', v.join('+')));
+Promise.all([worker('a', 5), worker('b', 200)]).then((v) => log('all', v.join('+')));

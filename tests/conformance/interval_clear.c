@@ -9,6 +9,6 @@ static void tickf(void* d) {
   if (n == 4) uvsim_clear_interval(iv);
 }
 void program(void) {
-  iv = uvsim_set_interval(tickf, NULL, 5);
-  uvsim_set_timeout(log_cb, "timeout 50 after all intervals", 50);
+  iv = uvsim_set_interval(tickf, NULL, 10);
+  uvsim_set_timeout(log_cb, "timeout 300 after all intervals", 300);
 }

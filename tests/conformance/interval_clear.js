@@ -5,5 +5,5 @@ const iv = setInterval(() => {
   log('interval', n);
   process.nextTick(() => log('tick after interval', n));
   if (n === 4) clearInterval(iv);
-}, 5);
-setTimeout(() => log('timeout 50 after all intervals'), 50);
+}, 10);
+setTimeout(() => log('timeout 300 after all intervals'), 300);

@@ -2,7 +2,7 @@
 static void nothing(void* d) { (void)d; }
 static void body(uvsim_async* a) {
   UVSIM_ASYNC_BEGIN(a);
-  uvsim_set_timeout(log_cb, "timeout 50", 50);
+  uvsim_set_timeout(log_cb, "timeout 300", 300);
   UVSIM_AWAIT(a, uvsim_promise_value(uvsim_work_promise(conf_loop(), nothing, NULL, "stat")));
   LOG("after await io");
   uvsim_next_tick(log_cb, "tick after io");

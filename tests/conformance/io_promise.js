@@ -1,7 +1,7 @@
 const { log } = require('./lib');
 const fsp = require('fs').promises;
 async function main() {
-  setTimeout(() => log('timeout 50'), 50);
+  setTimeout(() => log('timeout 300'), 300);
   await fsp.stat(__filename);
   log('after await io');
   process.nextTick(() => log('tick after io'));

@@ -23,4 +23,8 @@ const logAndPass = (label) => (v) => { log(label, show(v)); return v; };
 const logRethrow = (label) => (v) => { log(label, show(v)); throw v; };
 // "I/O": a real poll-phase callback, like the C twins' uv_queue_work.
 const io = (cb) => require('fs').stat(__filename, () => cb());
+// Pay node's lazy start-up costs (the stdout stream, the timers module) now,
+// before a program creates timers whose relative order it prints.
+void process.stdout;
+clearTimeout(setTimeout(() => {}, 1));
 module.exports = { show, log, logValue, logAndPass, logRethrow, io };

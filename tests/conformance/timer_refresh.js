@@ -1,5 +1,7 @@
 const { log } = require('./lib');
-const t = setTimeout(() => log('A refreshed: fires at 60'), 40);
-setTimeout(() => { log('refresh at 20'); t.refresh(); }, 20);
-setTimeout(() => log('B at 50'), 50);
-setTimeout(() => log('C at 90'), 90);
+// Created so that a stalled main script cannot reorder what is printed.
+setTimeout(() => log('C at 500'), 500);
+setTimeout(() => log('B at 250'), 250);
+let t;
+setTimeout(() => { log('refresh at 100'); t.refresh(); }, 100);
+t = setTimeout(() => log('A refreshed: fires at 300'), 200);
