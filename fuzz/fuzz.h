@@ -97,6 +97,14 @@ uint64_t uvs_run_seed(uint64_t seed, uint64_t i);
 sim* uvs_world_begin(const sim_config* cfg);
 void uvs_world_end(void);
 
+/* Fault rules (sim/fault.h spec lines) applied at the start of every run
+ * uvs_world_begin starts, until changed: a campaign's --fault options, a
+ * reproducer's `fault` lines. Copied. */
+void uvs_set_faults(const char (*specs)[128], size_t n);
+size_t uvs_get_faults(char (*out)[128], size_t max);
+/* Whether a spec parses (err names the problem). */
+int uvs_fault_valid(const char* spec, int aggressive, char* err, size_t errlen);
+
 typedef struct uvs_outcome {
   sim_oracle oracle;
   int signal;                 /* fork mode: the signal that ended it     */

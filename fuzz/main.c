@@ -46,6 +46,9 @@ static const char* usage_run =
   "  --seed S            campaign seed (default 1); run i uses splitmix64(S, i)\n"
   "  --strategy NAME     random (default) | pct | nodefz | dfs\n"
   "  --jobs J            worker processes over disjoint runs (default 1)\n"
+  "  --fault SPEC        a fault rule for every run (repeatable; docs/world.md),\n"
+  "                      e.g. --fault 'write path=/data/* nth=3 err=ENOSPC';\n"
+  "                      recorded in reproducers as `fault` lines\n"
   "  --no-fork           run schedules in this process (fastest; a crash\n"
   "                      ends the campaign)\n"
   "  --no-minimize       report bugs as found, without minimising them\n"
@@ -230,6 +233,8 @@ static int cmd_run(int argc, char** argv) {
   const char* out_dir = "reports/out";
   const char* report_name = NULL;
   int runs_given = 0;
+  static char faults[SIM_REPRO_FAULTS_MAX][128];
+  size_t nfaults = 0;
   for (int i = 2; i < argc; i++) {
     const char* a = argv[i];
     const char* v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -250,6 +255,16 @@ static int cmd_run(int argc, char** argv) {
       int k = uvs_strategy_from_name(s);
       if (k < 0) return usage_error("--strategy: unknown strategy '%s' (random, pct, nodefz, dfs)", s);
       o.strategy = (uvs_strategy_kind)k;
+    }
+    else if (!strcmp(a, "--fault")) {
+      const char* spec = TAKE();
+      if (!spec) return usage_error("--fault needs a value");
+      if (nfaults == SIM_REPRO_FAULTS_MAX) return usage_error("--fault: at most %d rules", SIM_REPRO_FAULTS_MAX);
+      char ferr[256];
+      if (strlen(spec) >= sizeof faults[0]) return usage_error("--fault: '%s' is too long", spec);
+      if (uvs_fault_valid(spec, 0, ferr, sizeof ferr) != 0)
+        return usage_error("--fault: '%s': %s", spec, ferr);
+      snprintf(faults[nfaults++], sizeof faults[0], "%s", spec);
     }
     else if (!strcmp(a, "--no-fork")) o.isolate = 0;
     else if (!strcmp(a, "--no-minimize")) o.analyse = 0;
@@ -291,6 +306,7 @@ static int cmd_run(int argc, char** argv) {
   }
   if (nsel == 0) return usage_error("run: name a scenario or --all (see uvsim list)");
   o.progress = !quiet && isatty(2);
+  uvs_set_faults((const char (*)[128])faults, nfaults);
   uvs_campaign* cs = calloc(nsel, sizeof *cs);
   if (!cs) abort();
   int bugs = 0, unexpected = 0;

@@ -163,6 +163,7 @@ static void explain(mctx* m, uvs_analysis* a, uint32_t* c, size_t len) {
 
 int uvs_analyse(const uvsim_scenario* sc, const sim_repro* in, uvs_analysis* a,
                 char* err, size_t errlen) {
+  uvs_set_faults((const char (*)[128])in->faults, in->nfaults);
   uvs_analysis_free(a);
   uvs_analysis_init(a);
   sim_oracle o = uvs_signature_oracle(in->signature);
@@ -327,6 +328,7 @@ void uvs_analysis_print(const uvs_analysis* a, FILE* out) {
 
 int uvs_replay(const uvsim_scenario* sc, const sim_repro* r, uvs_outcome* out,
                uvs_trace* trace) {
+  uvs_set_faults((const char (*)[128])r->faults, r->nfaults);
   uint32_t* c = sim_repro_choices(r);
   sim_config cfg = { .source = SIM_SRC_LIST, .list = c, .list_len = r->ndecisions,
                      .aggressive = r->aggressive };

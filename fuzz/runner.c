@@ -10,6 +10,7 @@
  * the finding.
  */
 #include "fuzz.h"
+#include "fault.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -24,19 +25,65 @@
 
 #ifdef UVSIM_HAVE_LOOP
 #include "uvsim/loop.h"
+#include "uvsim/world.h"
 #endif
 
 /* ------------------------------------------------------------- the world */
 
-#ifndef UVSIM_HAVE_LOOP
+#ifdef UVSIM_HAVE_LOOP
+/* loop/world.c resets the simulated fs, network, resolver and fault rules
+ * through a weak reference to uvs__world_io_reset (loop/fault.c); from a
+ * static archive that member is linked only if something else pulls it in,
+ * and without it every run would inherit the previous run's files, sockets
+ * and faults. Pull it in. */
+__attribute__((used)) static int (*const uvs__pull_world_io)(const char*) = uvsim_fault;
+#else
 static sim bare_world;
 static int bare_ready;
 #endif
 
+static char run_faults[SIM_REPRO_FAULTS_MAX][128];
+static size_t run_nfaults;
+
+void uvs_set_faults(const char (*specs)[128], size_t n) {
+  run_nfaults = n < SIM_REPRO_FAULTS_MAX ? n : SIM_REPRO_FAULTS_MAX;
+  for (size_t i = 0; i < run_nfaults; i++) {
+    memcpy(run_faults[i], specs[i], sizeof run_faults[i]);
+    run_faults[i][sizeof run_faults[i] - 1] = 0;
+  }
+}
+
+size_t uvs_get_faults(char (*out)[128], size_t max) {
+  size_t n = run_nfaults < max ? run_nfaults : max;
+  for (size_t i = 0; i < n; i++) memcpy(out[i], run_faults[i], sizeof out[i]);
+  return n;
+}
+
+int uvs_fault_valid(const char* spec, int aggressive, char* err, size_t errlen) {
+  sim_faults* f = sim_faults_new();
+  if (!f) abort();
+  int rc = sim_fault_add(f, spec, aggressive, err, errlen) < 0 ? -1 : 0;
+  sim_faults_free(f);
+  return rc;
+}
+
+/* The run's fault rules, after the world (and its old rules) was reset.
+ * They were validated when given, so a failure here is a bug. */
+static void apply_faults(sim* s) {
+  for (size_t i = 0; i < run_nfaults; i++) {
+    char err[256];
+    if (sim_fault_add(sim_faults_current(), run_faults[i], s->cfg.aggressive, err,
+                      sizeof err) < 0) {
+      fprintf(stderr, "uvsim: fault '%s': %s\n", run_faults[i], err);
+      abort();
+    }
+  }
+}
+
 sim* uvs_world_begin(const sim_config* cfg) {
 #ifdef UVSIM_HAVE_LOOP
   uvsim_world_begin(cfg);
-  return sim_current();
+  sim* s = sim_current();
 #else
   if (!bare_ready) {
     sim_init(&bare_world, cfg);
@@ -45,8 +92,11 @@ sim* uvs_world_begin(const sim_config* cfg) {
     sim_reset(&bare_world, cfg);
   }
   sim_set_current(&bare_world);
-  return &bare_world;
+  sim* s = &bare_world;
+  sim_faults_clear(sim_faults_current());
 #endif
+  if (run_nfaults) apply_faults(s);
+  return s;
 }
 
 void uvs_world_end(void) {

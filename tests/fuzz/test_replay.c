@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fault.h"
 #include "fuzz/fuzz.h"
 #include "uvsim/world.h"
 
@@ -95,9 +96,65 @@ static void campaign_repro_replays(void** state) {
   assert_int_equal(system(cmd), 0);
 }
 
+/* Writes 3 records; a write that fails is lost. The bug needs a fault. */
+static void faulty(void) {
+  sim* s = sim_current();
+  int written = 0;
+  for (int i = 0; i < 3; i++) {
+    sim_choose(s, SIM_IO_ORDER, 2, "w");
+    sim_fault_hit hit;
+    if (sim_fault_check(sim_faults_current(), SIM_FOP_WRITE, "/data/log", 7, &hit)) {
+      sim_trace_note(s, "write failed");
+      continue;
+    }
+    written++;
+  }
+  UVSIM_CHECK(written == 3, "%d of 3 writes landed", written);
+}
+UVSIM_SCENARIO(replaytest, faulty, faulty, .description = "d", .invariant = "i");
+
+static void fault_lines_replay(void** state) {
+  (void)state;
+  const uvsim_scenario* sc = uvsim_scenario_find("replaytest/faulty");
+  static const char specs[1][128] = { "write path=/data/* nth=2 err=EIO" };
+  char err[256];
+  assert_int_equal(uvs_fault_valid(specs[0], 0, err, sizeof err), 0);
+  assert_int_equal(uvs_fault_valid("write nth=x err=EIO", 0, err, sizeof err), -1);
+  uvs_set_faults(specs, 1);
+  uvs_campaign_opts o;
+  memset(&o, 0, sizeof o);
+  uvs_strategy_defaults(&o.params);
+  o.sc = sc;
+  o.runs = 20;
+  o.isolate = 1;
+  o.analyse = 1;
+  uvs_campaign c;
+  assert_int_equal(uvs_campaign_run(&o, &c), 0);
+  assert_int_equal(c.nbugs, 1);
+  assert_int_equal(c.bugs[0].first_run, 0);   /* the natural schedule fails */
+  assert_int_equal(c.bugs[0].repro.nfaults, 1);
+  assert_string_equal(c.bugs[0].repro.faults[0], specs[0]);
+  assert_int_equal(c.bugs[0].an.min.nfaults, 1);
+  sim_repro r = c.bugs[0].an.min;
+  /* Replay applies the reproducer's faults, whatever was set before. */
+  uvs_set_faults(NULL, 0);
+  uvs_outcome out;
+  assert_int_equal(uvs_replay(sc, &r, &out, NULL), 0);
+  assert_int_equal(out.oracle, SIM_BUG_INVARIANT);
+  assert_true(out.hash == r.hash);
+  /* Without the fault line it passes. */
+  r.nfaults = 0;
+  assert_int_equal(uvs_replay(sc, &r, &out, NULL), 0);
+  assert_int_equal(out.oracle, SIM_BUG_NONE);
+  c.bugs[0].an.min.nfaults = 1;
+  uvs_campaign_free(&c);
+  uvs_set_faults(NULL, 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(campaign_repro_replays),
+    cmocka_unit_test(fault_lines_replay),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
