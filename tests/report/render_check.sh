@@ -13,7 +13,7 @@ die() { echo "FAIL: $*"; exit 1; }
 CHROMIUM=$(command -v chromium || command -v chromium-browser) ||
   die "chromium is not installed (run scripts/bootstrap)"
 
-"$UVSIM" run --all --runs 1500 --quiet --corpus "$tmp/corpus" --out "$tmp/out" \
+"$UVSIM" run lost_update quorum_read close_race --runs 1500 --quiet --corpus "$tmp/corpus" --out "$tmp/out" \
   --report render >"$tmp/run.log" 2>&1
 [ -f "$tmp/out/render/report.html" ] || { cat "$tmp/run.log"; die "no report.html"; }
 /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); \
