@@ -336,6 +336,12 @@ static void strip_progname(char* msg) {
   char* a = strstr(msg, "Assertion");
   char* c = strstr(msg, ": ");
   if (a && c && c < a) memmove(msg, c + 2, strlen(c + 2) + 1);
+  /* "/abs/dir/file.c:12: ..." -> "file.c:12: ...": a signature must not
+   * depend on where the source tree was checked out. */
+  char* colon = strchr(msg, ':');
+  char* slash = colon ? memrchr(msg, '/', (size_t)(colon - msg)) : NULL;
+  if (slash && memchr(msg, ' ', (size_t)(slash - msg)) == NULL)
+    memmove(msg, slash + 1, strlen(slash + 1) + 1);
 }
 
 static void classify(uvs_outcome* out, int status, const char* err) {
