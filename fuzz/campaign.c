@@ -33,6 +33,7 @@ void* uvs__shm_new(void);
 void uvs__shm_clear(void* p);
 void uvs__shm_free(void* p);
 size_t uvs__shm_choices(const void* p, uint32_t* out, size_t max);
+int uvs__classify_dead(const void* shared, int status, const char* err, uvs_outcome* out);
 
 double uvs_wall_s(void) {
   struct timespec ts;
@@ -381,34 +382,62 @@ static int read_full(int fd, void* buf, size_t len) {
   return 0;
 }
 
+#define SLOT_ERR_KEEP 8192u
+
 typedef struct slot {
   pid_t pid;
   int fd;
+  int errfd;         /* the worker's stderr: names a crash without a re-run */
+  size_t errlen;
+  char err[SLOT_ERR_KEEP];
   int done;          /* MSG_DONE received                       */
   int finished;      /* no more work for this index             */
   void* crash_shm;
 } slot;
 
+/* Keeps the tail of what a worker wrote on stderr. */
+static void slot_err_read(slot* sl) {
+  char buf[4096];
+  for (;;) {
+    ssize_t r = read(sl->errfd, buf, sizeof buf);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return;
+    size_t n = (size_t)r;
+    _Static_assert(sizeof buf < SLOT_ERR_KEEP, "one read fits in the tail buffer");
+    if (sl->errlen + n >= SLOT_ERR_KEEP) {
+      size_t drop = sl->errlen + n - (SLOT_ERR_KEEP - 1);
+      memmove(sl->err, sl->err + drop, sl->errlen - drop);
+      sl->errlen -= drop;
+    }
+    memcpy(sl->err + sl->errlen, buf, n);
+    sl->errlen += n;
+    sl->err[sl->errlen] = 0;
+  }
+}
+
 static int spawn(sup* S, slot* sl, worker* w) {
-  int p[2];
+  int p[2], e[2];
   if (pipe(p) != 0) return -1;
+  if (pipe(e) != 0) {
+    close(p[0]);
+    close(p[1]);
+    return -1;
+  }
   fflush(stdout);
   fflush(stderr);
   pid_t pid = fork();
   if (pid < 0) {
     close(p[0]);
     close(p[1]);
+    close(e[0]);
+    close(e[1]);
     return -1;
   }
   if (pid == 0) {
     close(p[0]);
-    /* A crash's message is captured when the supervisor re-runs the
-     * schedule alone; the worker's own stderr would repeat it per hit. */
-    int devnull = open("/dev/null", O_WRONLY);
-    if (devnull >= 0) {
-      dup2(devnull, 2);
-      close(devnull);
-    }
+    close(e[0]);
+    dup2(e[1], 2);
+    close(e[1]);
     uvs__shm_clear(sl->crash_shm);
     uvs__crash_capture_install(sl->crash_shm, -1);
     w->emit = emit_pipe;
@@ -419,8 +448,13 @@ static int spawn(sup* S, slot* sl, worker* w) {
   }
   (void)S;
   close(p[1]);
+  close(e[1]);
+  fcntl(e[0], F_SETFL, fcntl(e[0], F_GETFL) | O_NONBLOCK);
   sl->pid = pid;
   sl->fd = p[0];
+  sl->errfd = e[0];
+  sl->errlen = 0;
+  sl->err[0] = 0;
   sl->done = 0;
   return 0;
 }
@@ -497,17 +531,24 @@ static void supervise(sup* S, worker* proto, unsigned J, worker_stats* stats,
   int tty = S->o->progress;
   double last = uvs_wall_s();
   for (;;) {
-    struct pollfd pfd[64];
-    unsigned map[64], np = 0;
-    for (unsigned j = 0; j < J && np < 64; j++)
+    struct pollfd pfd[128];
+    unsigned map[128], np = 0, nwork;
+    for (unsigned j = 0; j < J; j++)
       if (!slots[j].finished) {
         pfd[np] = (struct pollfd){ .fd = slots[j].fd, .events = POLLIN };
         map[np++] = j;
       }
-    if (np == 0) break;
+    nwork = np;
+    for (unsigned q = 0; q < nwork; q++) {
+      pfd[np] = (struct pollfd){ .fd = slots[map[q]].errfd, .events = POLLIN };
+      map[np++] = map[q];
+    }
+    if (nwork == 0) break;
     int r = poll(pfd, np, 200);
     if (r < 0 && errno != EINTR) break;
-    for (unsigned q = 0; q < np && r > 0; q++) {
+    for (unsigned q = nwork; q < np && r > 0; q++)
+      if (pfd[q].revents & POLLIN) slot_err_read(&slots[map[q]]);
+    for (unsigned q = 0; q < nwork && r > 0; q++) {
       if (!(pfd[q].revents & (POLLIN | POLLHUP | POLLERR))) continue;
       slot* sl = &slots[map[q]];
       msg_hdr h;
@@ -526,6 +567,10 @@ static void supervise(sup* S, worker* proto, unsigned J, worker_stats* stats,
       close(sl->fd);
       int status = 0;
       while (waitpid(sl->pid, &status, 0) < 0 && errno == EINTR) {}
+      int fl = fcntl(sl->errfd, F_GETFL);
+      fcntl(sl->errfd, F_SETFL, fl & ~O_NONBLOCK);
+      slot_err_read(sl);   /* to EOF: the worker is gone */
+      close(sl->errfd);
       if (sl->done && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
         sl->finished = 1;
         continue;
@@ -535,7 +580,25 @@ static void supervise(sup* S, worker* proto, unsigned J, worker_stats* stats,
       for (uint32_t k = 0; k < w->stats->npending && k < 256; k++)
         hset_add(&S->traces, w->stats->pending[k]);
       w->stats->npending = 0;
-      on_worker_crash(S, sl, run, status);
+      /* A crash already known by its signature counts as a hit; a new one
+       * is re-run alone to classify it and check that it reproduces. */
+      uvs_outcome quick;
+      char qsig[256];
+      uvs_bug* known = NULL;
+      if (uvs__classify_dead(sl->crash_shm, status, sl->err, &quick) &&
+          quick.oracle != SIM_BUG_NONE) {
+        uvs_signature(&quick, qsig, sizeof qsig);
+        known = find_bug(S->c, uvs_sig_hash(qsig));
+      }
+      if (known) {
+        known->hits++;
+        if (run < known->first_run) known->first_run = run;
+        S->c->failing_runs++;
+        S->c->worker_crashes++;
+        hset_add(&S->traces, quick.hash);
+      } else {
+        on_worker_crash(S, sl, run, status);
+      }
       w->stats->runs_done++;
       w->first = run + w->stride;
       if (w->first >= w->end || o_stop(S) || (w->deadline > 0 && uvs_wall_s() >= w->deadline) ||

@@ -377,6 +377,19 @@ static void classify(uvs_outcome* out, int status, const char* err) {
   }
 }
 
+/* For campaign supervisors: classify a dead worker from its status and
+ * stderr tail, with what its crash handler saved. Returns 0 when the
+ * handler saved nothing. */
+int uvs__classify_dead(const void* shared, int status, const char* err, uvs_outcome* out);
+int uvs__classify_dead(const void* shared, int status, const char* err, uvs_outcome* out) {
+  const uvs_shm* m = shared;
+  memset(out, 0, sizeof *out);
+  if (!m->filled) return 0;
+  *out = m->out;
+  classify(out, status, err);
+  return 1;
+}
+
 /* ------------------------------------------------------------- execution */
 
 #define UVS_CHILD_WALL_S 60u
