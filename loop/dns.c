@@ -11,6 +11,7 @@
 
 #include "dns.h"
 #include "fault.h"
+#include "worldio.h"
 
 /* Clears a request but keeps req->data: it belongs to the caller, who may
  * have set it before the call (libuv never touches it). */
@@ -84,7 +85,7 @@ static void gai_job_work(uvs__work* w) { gai_work((uv_getaddrinfo_t*)((dns_job*)
 static void gai_job_done(uvs__work* w, int status) {
   dns_job* job = (dns_job*)w;
   uv_getaddrinfo_t* req = (uv_getaddrinfo_t*)job->req;
-  free(job);
+  uvs__wfree(job);
   req->work_req.wq[0] = NULL;
   uvs__req_unregister(req->loop);
   gai_release(req);
@@ -123,8 +124,7 @@ int uv_getaddrinfo(uv_loop_t* loop, uv_getaddrinfo_t* req, uv_getaddrinfo_cb cb,
     gai_release(req);
     return req->retcode;
   }
-  dns_job* job = calloc(1, sizeof *job);
-  if (job == NULL) abort();
+  dns_job* job = uvs__wcalloc(sizeof *job);
   job->req = (uv_req_t*)req;
   req->work_req.wq[0] = job;
   uvs__cancel_hook[UV_GETADDRINFO] = dns_cancel;
@@ -155,7 +155,7 @@ static void gni_job_done(uvs__work* w, int status) {
   dns_job* job = (dns_job*)w;
   uv_getnameinfo_t* req = (uv_getnameinfo_t*)job->req;
   req->work_req.wq[0] = NULL;
-  free(job);
+  uvs__wfree(job);
   uvs__req_unregister(req->loop);
   if (status == UV_ECANCELED) req->retcode = UV_EAI_CANCELED;
   if (req->getnameinfo_cb) {
@@ -183,8 +183,7 @@ int uv_getnameinfo(uv_loop_t* loop, uv_getnameinfo_t* req, uv_getnameinfo_cb cb,
     uvs__req_unregister(loop);
     return req->retcode;
   }
-  dns_job* job = calloc(1, sizeof *job);
-  if (job == NULL) abort();
+  dns_job* job = uvs__wcalloc(sizeof *job);
   job->req = (uv_req_t*)req;
   req->work_req.wq[0] = job;
   uvs__cancel_hook[UV_GETNAMEINFO] = dns_cancel;

@@ -8,16 +8,47 @@
  * after begin). */
 #include "internal.h"
 
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "dns.h"
 #include "fault.h"
 #include "fs.h"
 #include "net.h"
 #include "uvsim/world.h"
+#include "worldio.h"
+
+/* A header in front of every run-owned block: a doubly linked list. */
+typedef struct wblock {
+  struct wblock* prev;
+  struct wblock* next;
+  max_align_t align[];
+} wblock;
+
+static wblock* blocks;
+
+void* uvs__wcalloc(size_t size) {
+  wblock* b = calloc(1, sizeof *b + size);
+  if (b == NULL) uvs__fatal("uvsim", "out of memory");
+  b->next = blocks;
+  if (blocks) blocks->prev = b;
+  blocks = b;
+  return b->align;
+}
+
+void uvs__wfree(void* p) {
+  if (p == NULL) return;
+  wblock* b = (wblock*)((char*)p - offsetof(wblock, align));
+  if (b->prev) b->prev->next = b->next;
+  else blocks = b->next;
+  if (b->next) b->next->prev = b->prev;
+  free(b);
+}
 
 void uvs__world_io_reset(void) {
   sim* s = uvs__sim();
+  while (blocks) uvs__wfree(blocks->align);
   sim_fs_reset(sim_fs_current());
   sim_net_reset(sim_net_current());
   sim_dns_reset(sim_dns_current());

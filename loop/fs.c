@@ -20,6 +20,7 @@
 
 #include "fault.h"
 #include "fs.h"
+#include "worldio.h"
 
 /* Clears a request but keeps req->data: it belongs to the caller, who may
  * have set it before the call (libuv never touches it). */
@@ -449,7 +450,7 @@ static void job_done(uvs__work* w, int status) {
   fs_job* job = (fs_job*)w;
   uv_fs_t* req = job->req;
   req->work_req.wq[0] = NULL;
-  free(job);
+  uvs__wfree(job);
   uvs__req_unregister(req->loop);
   if (status == UV_ECANCELED) {
     assert(req->result == 0);
@@ -473,8 +474,7 @@ static int post(uv_loop_t* loop, uv_fs_t* req) {
     return (int)req->result;
   }
   uvs__cancel_hook[UV_FS] = fs_cancel;
-  fs_job* job = calloc(1, sizeof *job);
-  if (job == NULL) uvs__fatal("uv_fs", "out of memory");
+  fs_job* job = uvs__wcalloc(sizeof *job);
   job->req = req;
   req->work_req.wq[0] = job;
   uvs__req_register(loop);

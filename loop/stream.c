@@ -100,8 +100,7 @@ void uvs__stream_init(uv_loop_t* loop, uv_stream_t* s, uv_handle_type type) {
   s->write_queue_size = 0;
   uvs__q_init(&s->write_queue);
   uvs__q_init(&s->write_completed_queue);
-  uvs__stream* st = calloc(1, sizeof *st);
-  if (st == NULL) uvs__fatal("uv_tcp_init", "out of memory");
+  uvs__stream* st = uvs__wcalloc(sizeof *st);
   st->h = s;
   st->sock = -1;
   st->accepted = -1;
@@ -657,5 +656,5 @@ static void stream_finish_close(uv_handle_t* hh) {
   uvs__io_cancel(h->loop, &st->pend);
   uvs__io_cancel(h->loop, &st->rd);
   h->queued_fds = NULL;
-  free(st);
+  uvs__wfree(st);
 }

@@ -7,6 +7,7 @@
 
 #include "internal.h"
 #include "net.h"
+#include "worldio.h"
 
 /* Stream state flags (uvs__stream.flags). */
 enum {

@@ -1,0 +1,21 @@
+/* loop/worldio.h — allocations of the simulated world's loop side (stream
+ * state, pool jobs of fs and dns requests) that belong to one run.
+ *
+ * A campaign run may stop in the middle (an invariant failed, the step
+ * budget ran out) and leave handles unclosed and requests in flight; their
+ * state must not leak from run to run. Everything allocated here is freed
+ * by uvs__world_io_reset() at the next uvsim_world_begin. */
+#ifndef UVS_WORLDIO_H
+#define UVS_WORLDIO_H
+
+#include <stddef.h>
+
+/* calloc'd, tracked until uvs__wfree or the end of the run. */
+void* uvs__wcalloc(size_t size);
+void uvs__wfree(void* p);
+
+/* Frees what the last run left and resets sim/fs, sim/net, sim/dns and the
+ * fault rules (loop/fault.c). */
+void uvs__world_io_reset(void);
+
+#endif
