@@ -43,6 +43,7 @@ int uv_loop_init(uv_loop_t* loop) {
   uvs__q_init(&L->io_ready);
   uvs__q_init(&L->pending);
   loop->internal_fields = L;
+  L->watchers_pending = 1;   /* libuv's own async watcher, until the first poll */
   uvs__q_init(&loop->handle_queue);
   uvs__q_init(&loop->idle_handles);
   uvs__q_init(&loop->prepare_handles);
@@ -142,7 +143,10 @@ static int backend_timeout(const uv_loop_t* loop) {
   return uvs__next_timeout(loop);
 }
 
-int uv_backend_timeout(const uv_loop_t* loop) { return backend_timeout(loop); }
+int uv_backend_timeout(const uv_loop_t* loop) {
+  if (uvs__L(loop)->watchers_pending) return 0;
+  return backend_timeout(loop);
+}
 int uv_backend_fd(const uv_loop_t* loop) { return loop->backend_fd; }
 
 uint64_t uv_now(const uv_loop_t* loop) { return loop->time; }
@@ -242,6 +246,8 @@ int uvs__async_pending_any(uv_loop_t* loop);
 
 static void io_poll(uv_loop_t* loop, int timeout) {
   sim* s = uvs__sim();
+  if (uvs__pool_kick_pending) uvs__pool_kick();
+  uvs__L(loop)->watchers_pending = 0;
   uvs__pool_collect();
   (void)uvs__async_pending_any(loop);
   if (timeout != 0 && !has_ready(loop)) {
@@ -312,6 +318,7 @@ static int step_budget_ok(sim* s) {
 
 int uv_run(uv_loop_t* loop, uv_run_mode mode) {
   sim* s = uvs__sim();
+  if (uvs__pool_kick_pending) uvs__pool_kick();   /* work queued before */
   int r = loop_alive(loop);
   if (!r) uvs__update_time(loop);
   while (r != 0 && loop->stop_flag == 0 && !sim_failed(s)) {

@@ -7,27 +7,47 @@
 #define UVS_ERR_NAME(name, _) case UV_##name: return #name;
 #define UVS_ERR_MSG(name, msg) case UV_##name: return msg;
 
-const char* uv_err_name(int err) {
+/* An unknown code gets "Unknown system error N", as libuv says it (libuv
+ * leaks a malloc'd string per call; a small per-thread ring serves here). */
+static const char* unknown_err(int err) {
+  static _Thread_local char ring[8][48];
+  static _Thread_local unsigned next;
+  char* b = ring[next++ % 8];
+  snprintf(b, sizeof ring[0], "Unknown system error %d", err);
+  return b;
+}
+
+static const char* known_name(int err) {
   switch (err) { UV_ERRNO_MAP(UVS_ERR_NAME) }
-  return "Unknown system error";
+  return NULL;
+}
+
+static const char* known_msg(int err) {
+  switch (err) { UV_ERRNO_MAP(UVS_ERR_MSG) }
+  return NULL;
+}
+
+const char* uv_err_name(int err) {
+  const char* n = known_name(err);
+  return n ? n : unknown_err(err);
 }
 
 const char* uv_strerror(int err) {
-  switch (err) { UV_ERRNO_MAP(UVS_ERR_MSG) }
-  return "Unknown system error";
+  const char* m = known_msg(err);
+  return m ? m : unknown_err(err);
 }
 
 char* uv_err_name_r(int err, char* buf, size_t buflen) {
-  const char* n = uv_err_name(err);
-  if (strcmp(n, "Unknown system error") == 0) snprintf(buf, buflen, "Unknown system error %d", err);
-  else snprintf(buf, buflen, "%s", n);
+  const char* n = known_name(err);
+  if (n) snprintf(buf, buflen, "%s", n);
+  else snprintf(buf, buflen, "Unknown system error %d", err);
   return buf;
 }
 
 char* uv_strerror_r(int err, char* buf, size_t buflen) {
-  const char* m = uv_strerror(err);
-  if (strcmp(m, "Unknown system error") == 0) snprintf(buf, buflen, "Unknown system error %d", err);
-  else snprintf(buf, buflen, "%s", m);
+  const char* m = known_msg(err);
+  if (m) snprintf(buf, buflen, "%s", m);
+  else snprintf(buf, buflen, "Unknown system error %d", err);
   return buf;
 }
 

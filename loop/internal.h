@@ -50,6 +50,11 @@ typedef struct uvs__loop {
   uvs__queue pending;
   /* async sends are flagged here; real threads take the mutex */
   int async_pending;
+  /* libuv's uv_backend_timeout answers 0 while I/O watchers wait to be
+   * registered with epoll, which is the case from uv_loop_init until the
+   * first poll: set by init (and by world code starting a watcher), cleared
+   * by the poll phase. */
+  int watchers_pending;
 } uvs__loop;
 
 static inline uvs__loop* uvs__L(const uv_loop_t* loop) {
@@ -198,6 +203,10 @@ int uvs__in_pool_work(void);
 /* Collect real completions of blocked jobs (loop thread). */
 void uvs__pool_collect(void);
 void uvs__pool_reset(void);
+/* Submitted jobs start at the next scheduling point (see threadpool.c):
+ * callers check the flag, then kick. */
+extern int uvs__pool_kick_pending;
+void uvs__pool_kick(void);
 
 /* --------------------------------------------------------------------- io */
 

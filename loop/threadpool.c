@@ -208,10 +208,29 @@ void uvs__work_submit(uv_loop_t* loop, uvs__work* w, const char* label,
   w->status = 0;
   w->worker = -1;
   uvs__q_insert_tail(&pool_queue, &w->q);
-  start_queued();
+  /* Not started here: a real worker needs a wake-up before it takes the
+   * job, so the submitting code runs on first (an immediate uv_cancel
+   * succeeds, as it does on real libuv). Jobs start at the next scheduling
+   * point: the end of the current callback, uv_run's entry, the poll. */
+  uvs__pool_kick_pending = 1;
+}
+
+int uvs__pool_kick_pending;
+
+void uvs__pool_kick(void) {
+  uvs__pool_kick_pending = 0;
+  if (pool_ready) start_queued();
 }
 
 int uvs__work_cancel(uvs__work* w) {
+  if (w->state == JOB_DONE && w->status == UV_ECANCELED) {
+    /* Cancelled, done callback not run yet: libuv takes it off the loop's
+     * queue and posts it again (answering 0 again). */
+    uvs__loop* L = uvs__L(w->loop);
+    uvs__q_remove(&w->q);
+    uvs__q_insert_tail(&L->work_done, &w->q);
+    return 0;
+  }
   if (w->state != JOB_QUEUED) return UV_EBUSY;
   uvs__q_remove(&w->q);
   push_done(w);
@@ -269,6 +288,7 @@ void uvs__pool_reset(void) {
   UVS_ASSERT(nblocked == 0, "a pool job is still blocked in its work callback");
   for (unsigned i = 0; i < nworkers; i++) workers[i].job = NULL;
   uvs__q_init(&pool_queue);
+  uvs__pool_kick_pending = 0;
 }
 
 /* ---- uv_queue_work: a uvs__work per request, from a free list */

@@ -36,6 +36,7 @@ static void charge_cost(void) {
 void uvs__after_callback(void) {
   if (after_cb) after_cb();
   charge_cost();
+  if (uvs__pool_kick_pending) uvs__pool_kick();
 }
 
 /* The engine is part of libuvsim, but the loop must build and work without
