@@ -22,9 +22,13 @@ typedef struct thread_start {
   void* arg;
 } thread_start;
 
+/* Set on threads created with uv_thread_create: they live in real time. */
+static _Thread_local int on_user_thread;
+
 static void* thread_trampoline(void* p) {
   thread_start ts = *(thread_start*)p;
   free(p);
+  on_user_thread = 1;
   ts.entry(ts.arg);
   atomic_fetch_sub(&user_threads, 1);
   uvs__wake();
@@ -168,6 +172,12 @@ void uv_key_set(uv_key_t* key, void* value) { pthread_setspecific(*key, value); 
 void uv_sleep(unsigned int msec) {
   if (uvs__in_pool_work()) {   /* a slow work callback: the job takes longer */
     uvsim_pool_cost_ns((uint64_t)msec * 1000000u);
+    return;
+  }
+  if (on_user_thread) {   /* a real thread sleeps really (and must not
+                             touch the loop's clock from its thread) */
+    struct timespec ts = { (time_t)(msec / 1000), (long)(msec % 1000) * 1000000L };
+    while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {}
     return;
   }
   sim* s = uvs__sim();
