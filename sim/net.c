@@ -41,6 +41,8 @@ typedef struct sock {
   int wr_shut;
   size_t inflight;              /* bytes sent, not yet arrived              */
   uint64_t last_arrival;        /* FIFO: no transfer overtakes another      */
+  int last_scheduled;           /* the last transfer went through the event
+                                 * queue (may still be in flight)           */
   int want_out;                 /* a write hit the buffer limit             */
   /* connect */
   int connect_err;              /* > 0 until reported                       */
@@ -480,10 +482,14 @@ static void xfer_post(sim_net* net, sock* src, xfer* x, int64_t delay) {
                             kind == X_SYN ? src->lbl_connect : src->lbl_write);
     at += latency_ns[b];
   }
+  /* An earlier transfer of this stream scheduled for this very instant may
+   * not have fired yet: this one must queue behind it, not overtake it. */
+  int behind = src->last_scheduled && src->last_arrival >= now;
   if (at < src->last_arrival) at = src->last_arrival;
   src->last_arrival = at;
   if (kind == X_DATA) src->inflight += len;
-  if (at == now) {
+  src->last_scheduled = !(at == now && !behind);
+  if (at == now && !behind) {
     /* No latency and nothing of this stream still in flight: delivered
      * within the call, as the loopback device does inside write(2) and
      * connect(2) (the peer's queue holds the data, or the reset is known,
