@@ -34,12 +34,13 @@ void uvs__wake(void) {
 }
 
 /* Blocks the loop thread until a real thread wakes it or max_ns of real
- * time passed (UINT64_MAX: no limit). Only used when real threads are the
- * only possible source of progress. */
-void uvs__real_wait(uint64_t max_ns) {
+ * time passed (UINT64_MAX: no limit); returns 1 when woken. Only used when
+ * real threads are the only possible source of progress. */
+int uvs__real_wait(uint64_t max_ns) {
   pthread_once(&wake_once, wake_init);
   pthread_mutex_lock(&wake_mu);
-  if (wake_seq == wake_seen) {
+  int woken = wake_seq != wake_seen;
+  if (!woken) {
     if (max_ns == UINT64_MAX) {
       while (wake_seq == wake_seen) pthread_cond_wait(&wake_cv, &wake_mu);
     } else {
@@ -48,11 +49,14 @@ void uvs__real_wait(uint64_t max_ns) {
       uint64_t ns = (uint64_t)ts.tv_nsec + max_ns;
       ts.tv_sec += (time_t)(ns / 1000000000u);
       ts.tv_nsec = (long)(ns % 1000000000u);
-      pthread_cond_timedwait(&wake_cv, &wake_mu, &ts);
+      while (wake_seq == wake_seen &&
+             pthread_cond_timedwait(&wake_cv, &wake_mu, &ts) == 0) {}
     }
+    woken = wake_seq != wake_seen;
   }
   wake_seen = wake_seq;
   pthread_mutex_unlock(&wake_mu);
+  return woken;
 }
 
 int uv_async_init(uv_loop_t* loop, uv_async_t* handle, uv_async_cb async_cb) {

@@ -241,7 +241,10 @@ static int has_ready(uv_loop_t* loop) {
 }
 
 /* Wait for real threads when only they can make progress. */
-void uvs__real_wait(uint64_t max_ns);
+int uvs__real_wait(uint64_t max_ns);
+/* How long (real time) a loop waits for a pool job blocked in its work
+ * callback when nothing else can happen, before calling it a hang. */
+#define UVS_BLOCKED_HANG_NS 1000000000ull
 int uvs__async_pending_any(uv_loop_t* loop);
 
 static void io_poll(uv_loop_t* loop, int timeout) {
@@ -267,16 +270,23 @@ static void io_poll(uv_loop_t* loop, int timeout) {
       target = ev->time_ns;
       to_timer = 0;
     }
-    int real = uvs__pool_blocked() || uvs__user_threads_live();
+    int threads = uvs__user_threads_live();
+    int real = uvs__pool_blocked() || threads;
+    int stuck = 0;
     if (real) {
       /* Only real threads can act before the target: give them a moment
-       * (an async send from a user thread, a blocked job finishing). */
-      uvs__real_wait(target == UINT64_MAX ? UINT64_MAX : 2000000u);
+       * (an async send from a user thread, a blocked job finishing). A job
+       * blocked in its work callback with no user thread left to release
+       * it gets a bounded wait: a deadlocked work callback is a hang. */
+      uint64_t max_ns = target != UINT64_MAX ? 2000000u
+                        : threads ? UINT64_MAX : UVS_BLOCKED_HANG_NS;
+      int woken = uvs__real_wait(max_ns);
       uvs__pool_collect();
       if (uvs__async_pending_any(loop) || uvs__L(loop)->nwork_done) target = now;
+      else if (!woken && !threads && target == UINT64_MAX) stuck = 1;
     }
     if (target == UINT64_MAX) {
-      if (!real) {
+      if (!real || stuck) {
         sim_fail(s, SIM_BUG_HANG, "loop",
                  "loop alive (%u active handles, %u requests) but nothing can "
                  "ever happen", loop->active_handles, loop->active_reqs.count);

@@ -285,7 +285,18 @@ void uvs__pool_collect(void) {
 
 void uvs__pool_reset(void) {
   if (!pool_ready) return;
-  UVS_ASSERT(nblocked == 0, "a pool job is still blocked in its work callback");
+  if (nblocked > 0) {
+    /* A previous run ended (a hang) with work callbacks still blocked on
+     * real threads that cannot be stopped: abandon those workers (their
+     * structs are leaked on purpose, the threads still point at them) and
+     * start the next run with fresh ones. */
+    fprintf(stderr, "uvsim: %d pool thread(s) left blocked by the previous run\n",
+            nblocked);
+    workers = calloc(nworkers, sizeof *workers);
+    if (workers == NULL) uvs__fatal("uvsim_world_begin", "out of memory");
+    for (unsigned i = 0; i < nworkers; i++) pthread_cond_init(&workers[i].cv, NULL);
+    nblocked = 0;
+  }
   for (unsigned i = 0; i < nworkers; i++) workers[i].job = NULL;
   uvs__q_init(&pool_queue);
   uvs__pool_kick_pending = 0;

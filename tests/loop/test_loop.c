@@ -262,6 +262,43 @@ static void test_hang_oracle(void** state) {
   uvsim_world_end();
 }
 
+/* A work callback blocked forever (nothing will post its semaphore) and
+ * nothing else to do: a hang after a bounded real wait, not a stuck test. */
+static uv_sem_t never_posted;
+static void blocked_work(uv_work_t* req) {
+  (void)req;
+  uv_sem_wait(&never_posted);
+}
+static void blocked_done(uv_work_t* req, int status) { (void)req; (void)status; }
+
+static void test_hang_oracle_blocked_work(void** state) {
+  (void)state;
+  assert_int_equal(uv_sem_init(&never_posted, 0), 0);
+  begin_natural();
+  uv_loop_t* loop = uv_default_loop();
+  uv_work_t req;
+  assert_int_equal(uv_queue_work(loop, &req, blocked_work, blocked_done), 0);
+  uv_run(loop, UV_RUN_DEFAULT);
+  assert_true(uvsim_failed());
+  assert_int_equal(sim_current()->failure.oracle, SIM_BUG_HANG);
+  uvsim_world_end();
+  /* the next run gets fresh workers and works normally */
+  begin_natural();
+  loop = uv_default_loop();
+  uv_work_t reqs[4];
+  norder = 0;
+  for (int i = 0; i < 4; i++) {
+    reqs[i].data = (void*)(intptr_t)i;
+    assert_int_equal(uv_queue_work(loop, &reqs[i], noop_work, record_done), 0);
+  }
+  assert_int_equal(uv_run(loop, UV_RUN_DEFAULT), 0);
+  assert_int_equal(norder, 4);
+  assert_false(uvsim_failed());
+  finish_loop(loop);
+  uvsim_world_end();
+  uv_sem_post(&never_posted);   /* let the abandoned thread go */
+}
+
 static int spins;
 static void spin_cb(uv_idle_t* h) { (void)h; spins++; }
 
@@ -321,6 +358,7 @@ int main(void) {
     cmocka_unit_test(test_timers_never_early),
     cmocka_unit_test(test_same_seed_same_hash),
     cmocka_unit_test(test_hang_oracle),
+    cmocka_unit_test(test_hang_oracle_blocked_work),
     cmocka_unit_test(test_step_budget_oracle),
     cmocka_unit_test(test_world_begin_resets),
   };
