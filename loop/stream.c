@@ -412,6 +412,19 @@ int uv_try_write(uv_stream_t* s, const uv_buf_t bufs[], unsigned int nbufs) {
   return uv_try_write2(s, bufs, nbufs, NULL);
 }
 
+/* SO_SNDBUF / SO_RCVBUF of a TCP or pipe socket (*value 0 reads it). */
+static int sockbuf(uv_handle_t* h, int* value, int rcv) {
+  if (h == NULL || value == NULL) return UV_EINVAL;
+  if (h->type != UV_TCP && h->type != UV_NAMED_PIPE) return UV_ENOTSUP;
+  const uvs__stream* st = uvs__st((uv_stream_t*)h);
+  if (st == NULL || st->sock < 0) return UV_EBADF;
+  return rcv ? sim_net_rcvbuf(uvs__net(), st->sock, value)
+             : sim_net_sndbuf(uvs__net(), st->sock, value);
+}
+
+int uv_send_buffer_size(uv_handle_t* h, int* value) { return sockbuf(h, value, 0); }
+int uv_recv_buffer_size(uv_handle_t* h, int* value) { return sockbuf(h, value, 1); }
+
 size_t uv_stream_get_write_queue_size(const uv_stream_t* s) {
   return s->write_queue_size;
 }

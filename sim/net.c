@@ -44,6 +44,7 @@ typedef struct sock {
   int last_scheduled;           /* the last transfer went through the event
                                  * queue (may still be in flight)           */
   int want_out;                 /* a write hit the buffer limit             */
+  size_t sndbuf, rcvbuf;        /* SO_SNDBUF, SO_RCVBUF                     */
   /* connect */
   int connect_err;              /* > 0 until reported                       */
   int syn_tries;
@@ -296,6 +297,7 @@ static sock* sock_new(sim_net* net, int family) {
   s->id = SIM_NET_ID_BASE + (int)net->nsocks;
   s->family = family;
   s->local.family = family;
+  s->sndbuf = s->rcvbuf = SIM_NET_SOCKBUF_DEFAULT;
   net->socks[net->nsocks++] = s;
   net->nopen++;
   set_labels(net, s, sim_internf(world(net), "%s#%d",
@@ -725,8 +727,27 @@ int sim_net_connecting(sim_net* net, int id) {
 static size_t space_toward(const sim_net* net, const sock* s) {
   const sock* p = get(net, s->peer_id);
   size_t used = s->inflight + (p ? p->rx_len : 0);
-  return used >= SIM_NET_BUF_MAX ? 0 : SIM_NET_BUF_MAX - used;
+  size_t cap = s->sndbuf + (p ? p->rcvbuf : SIM_NET_SOCKBUF_DEFAULT);
+  return used >= cap ? 0 : cap - used;
 }
+
+static int bufsize(sim_net* net, int id, int* value, int rcv) {
+  sock* s = get(net, id);
+  if (s == NULL) return -EBADF;
+  if (value == NULL || *value < 0) return -EINVAL;
+  size_t* field = rcv ? &s->rcvbuf : &s->sndbuf;
+  if (*value == 0) {
+    *value = (int)*field;
+    return 0;
+  }
+  size_t v = (size_t)*value * 2;     /* Linux doubles what it is given */
+  if (v < 4608) v = 4608;
+  *field = v;
+  return 0;
+}
+
+int sim_net_sndbuf(sim_net* net, int id, int* value) { return bufsize(net, id, value, 0); }
+int sim_net_rcvbuf(sim_net* net, int id, int* value) { return bufsize(net, id, value, 1); }
 
 ssize_t sim_net_read(sim_net* net, int id, void* buf, size_t len) {
   sock* s = get(net, id);

@@ -21,8 +21,9 @@
  * had arrived, then ECONNRESET once, then EOF; the writer gets ECONNRESET
  * once, then EPIPE. A full accept queue (more than `backlog` waiting) drops
  * the connection request and the client retries after 1 s, 2 s, 4 s...
- * Each direction buffers at most SIM_NET_BUF_MAX bytes (in flight + unread);
- * beyond that writes are partial or EAGAIN until the reader drains.
+ * Each direction buffers at most the sender's SO_SNDBUF plus the receiver's
+ * SO_RCVBUF (512 KiB each by default: SIM_NET_BUF_MAX in all) in flight and
+ * unread; beyond that writes are partial or EAGAIN until the reader drains.
  *
  * The pipe namespace (AF_UNIX paths) is separate from sim/fs: binding a pipe
  * creates no file. Readiness is pushed through a notify callback, which must
@@ -40,7 +41,8 @@
 #include "sim.h"
 
 #define SIM_NET_ID_BASE 5000
-#define SIM_NET_BUF_MAX (1u << 20)       /* per direction                    */
+#define SIM_NET_BUF_MAX (1u << 20)       /* per direction, by default        */
+#define SIM_NET_SOCKBUF_DEFAULT (1u << 19) /* SO_SNDBUF = SO_RCVBUF default  */
 #define SIM_NET_EPHEMERAL_FIRST 40000
 #define SIM_NET_EPHEMERAL_LAST 60999
 #define SIM_NET_PATH_MAX 108
@@ -118,6 +120,10 @@ unsigned sim_net_poll(sim_net* net, int id);
 int sim_net_getsockname(sim_net* net, int id, sim_addr* a);
 int sim_net_getpeername(sim_net* net, int id, sim_addr* a);
 size_t sim_net_unread(sim_net* net, int id);
+/* SO_SNDBUF / SO_RCVBUF: *value 0 reads the size, else sets it (doubled, as
+ * Linux does, at least 4608 bytes). 0 or -errno. */
+int sim_net_sndbuf(sim_net* net, int id, int* value);
+int sim_net_rcvbuf(sim_net* net, int id, int* value);
 int sim_net_is_listening(sim_net* net, int id);
 
 /* Counters for tests. */

@@ -293,6 +293,26 @@ static void buffer_limit_blocks_writer(void** state) {
   free(data);
 }
 
+static void socket_buffer_sizes(void** state) {
+  (void)state;
+  int c, s;
+  pair(8450, &c, &s);
+  int v = 0;
+  assert_int_equal(sim_net_sndbuf(net, c, &v), 0);
+  assert_int_equal(v, SIM_NET_SOCKBUF_DEFAULT);
+  v = 8192;
+  assert_int_equal(sim_net_sndbuf(net, c, &v), 0);
+  v = 8192;
+  assert_int_equal(sim_net_rcvbuf(net, s, &v), 0);
+  v = 0;
+  assert_int_equal(sim_net_sndbuf(net, c, &v), 0);
+  assert_int_equal(v, 16384);               /* doubled, as Linux does */
+  char data[65536] = {0};
+  assert_int_equal(sim_net_write(net, c, data, sizeof data), 32768);
+  assert_int_equal(sim_net_write(net, c, data, 1), -EAGAIN);
+  assert_int_equal(sim_net_sndbuf(net, 99999, &v), -EBADF);
+}
+
 static void pipes_by_path(void** state) {
   (void)state;
   int l = sim_net_socket(net, AF_UNIX);
@@ -409,6 +429,7 @@ int main(void) {
     cmocka_unit_test_setup_teardown(bind_errors_and_ports, setup, teardown),
     cmocka_unit_test_setup_teardown(backlog_full_retries, setup, teardown),
     cmocka_unit_test_setup_teardown(buffer_limit_blocks_writer, setup, teardown),
+    cmocka_unit_test_setup_teardown(socket_buffer_sizes, setup, teardown),
     cmocka_unit_test_setup_teardown(pipes_by_path, setup, teardown),
     cmocka_unit_test_setup_teardown(splitting_is_a_function_of_the_seed, setup, teardown),
     cmocka_unit_test_setup_teardown(reset_drops_everything, setup, teardown),
