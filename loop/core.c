@@ -16,6 +16,22 @@
 static uv_loop_t default_loop_struct;
 static uv_loop_t* default_loop_ptr;
 static uint64_t id_counter;
+static uvs__loop* live_loops;
+
+static void live_add(uvs__loop* L) {
+  L->live_prev = NULL;
+  L->live_next = live_loops;
+  if (live_loops) live_loops->live_prev = L;
+  live_loops = L;
+}
+
+static void live_free(uvs__loop* L) {
+  if (L->live_prev) L->live_prev->live_next = L->live_next;
+  else live_loops = L->live_next;
+  if (L->live_next) L->live_next->live_prev = L->live_prev;
+  free(L->timers);
+  free(L);
+}
 
 _Noreturn void uvs__fatal(const char* func, const char* msg) {
   fprintf(stderr, "uvsim: %s: %s\n", func, msg);
@@ -38,6 +54,7 @@ int uv_loop_init(uv_loop_t* loop) {
   uvs__loop* L = calloc(1, sizeof *L);
   if (L == NULL) return UV_ENOMEM;
   L->loop = loop;
+  live_add(L);
   L->id = uvs__next_id();
   uvs__q_init(&L->work_done);
   uvs__q_init(&L->io_ready);
@@ -81,10 +98,7 @@ int uv_loop_close(uv_loop_t* loop) {
     if (!(h->flags & UVS_H_INTERNAL)) return UV_EBUSY;
   }
   uvs__loop* L = uvs__L(loop);
-  if (L) {
-    free(L->timers);
-    free(L);
-  }
+  if (L) live_free(L);
   void* saved_data = loop->data;
   memset(loop, -1, sizeof *loop);   /* use after close shows quickly */
   loop->data = saved_data;
@@ -447,13 +461,10 @@ void uv_req_set_data(uv_req_t* req, void* data) { req->data = data; }
 
 void uvs__loop_globals_reset(void) {
   id_counter = 0;
-  if (default_loop_ptr) {
-    uvs__loop* L = uvs__L(default_loop_ptr);
-    free(L->timers);
-    free(L);
-  }
-  /* The default loop of the previous run is forgotten, not closed: its
-   * handles belonged to a run that has ended. */
+  /* Loops of the previous run that were never closed (the run stopped at a
+   * finding, or the program forgot) are forgotten, not closed: their handles
+   * belonged to a run that has ended. Loops must not outlive their run. */
+  while (live_loops) live_free(live_loops);
   default_loop_ptr = NULL;
   uvs__pool_reset();
 }

@@ -35,6 +35,10 @@ typedef struct uvs__work uvs__work;
  * loop->internal_fields). */
 typedef struct uvs__loop {
   uv_loop_t* loop;
+  /* every loop of the current run, so a run that stops mid-way (a bug was
+   * found, its loop never closed) is reclaimed at the next world begin */
+  struct uvs__loop* live_prev;
+  struct uvs__loop* live_next;
   uint64_t id;                 /* stable per-world number, for labels  */
   /* timers: binary min-heap by (timeout, start_id) */
   uv_timer_t** timers;
