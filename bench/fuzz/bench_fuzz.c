@@ -1,7 +1,8 @@
 /* bench/fuzz/bench_fuzz.c — exploration speed and strength.
  *
- *   bench_fuzz [OUT_DIR] [--quick]
+ *   bench_fuzz [--out OUT_DIR] [--quick] [SCENARIO...]
  *
+ * SCENARIO is NAME or NAME/VARIANT (default: every scenario).
  * 1. Schedules per second per scenario on the in-process fast path (one
  *    core, random strategy, reset + run + outcome + trace-hash set; no
  *    fork). Goal: >= 20,000/s/core for small scenarios.
@@ -132,18 +133,37 @@ static void time_to_bug(ttb* r, int campaigns) {
 int main(int argc, char** argv) {
   const char* out_dir = "reports/out";
   int quick = 0;
+  const uvsim_scenario** sel = calloc(uvsim_scenario_count() + 1, sizeof *sel);
+  size_t ns = 0;
+  if (!sel) abort();
   for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--quick")) quick = 1;
-    else out_dir = argv[i];
+    if (!strcmp(argv[i], "--quick")) {
+      quick = 1;
+    } else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
+      out_dir = argv[++i];
+    } else {
+      size_t before = ns;
+      for (size_t k = 0; k < uvsim_scenario_count(); k++) {
+        const uvsim_scenario* sc = uvsim_scenario_at(k);
+        char nv[160];
+        snprintf(nv, sizeof nv, "%s/%s", sc->name, sc->variant);
+        if (!strcmp(argv[i], sc->name) || !strcmp(argv[i], nv)) sel[ns++] = sc;
+      }
+      if (ns == before) {
+        fprintf(stderr, "bench_fuzz: unknown scenario '%s'\n", argv[i]);
+        return 2;
+      }
+    }
   }
-  size_t ns = uvsim_scenario_count();
+  if (ns == 0)
+    for (size_t k = 0; k < uvsim_scenario_count(); k++) sel[ns++] = uvsim_scenario_at(k);
   tput* tp = calloc(ns, sizeof *tp);
   ttb* tb = calloc(ns * UVS_STRAT_COUNT, sizeof *tb);
   size_t ntb = 0;
   if (!tp || !tb) abort();
   int campaigns = quick ? 5 : TTB_CAMPAIGNS;
   for (size_t i = 0; i < ns; i++) {
-    const uvsim_scenario* sc = uvsim_scenario_at(i);
+    const uvsim_scenario* sc = sel[i];
     tp[i].sc = sc;
     /* crash scenarios abort in process: their speed is the forked path's */
     tp[i].forked = sc->expect == UVSIM_EXPECT_BUG && aborts(sc);
@@ -228,5 +248,6 @@ int main(int argc, char** argv) {
   free(hb);
   free(tp);
   free(tb);
+  free(sel);
   return 0;
 }
