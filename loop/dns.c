@@ -11,6 +11,7 @@
 
 #include "dns.h"
 #include "fault.h"
+#include "uvsim/loop.h"
 #include "worldio.h"
 
 /* Clears a request but keeps req->data: it belongs to the caller, who may
@@ -59,10 +60,12 @@ static int translate(int eai) {
 
 static void gai_work(uv_getaddrinfo_t* req) {
   sim_fault_hit hit;
-  if (sim_fault_check(sim_faults_current(), SIM_FOP_DNS, req->hostname, -1, &hit) &&
-      hit.err) {
-    req->retcode = translate(hit.err);
-    return;
+  if (sim_fault_check(sim_faults_current(), SIM_FOP_DNS, req->hostname, -1, &hit)) {
+    if (hit.delay_ns) uvsim_pool_cost_ns(hit.delay_ns);   /* a slow resolver */
+    if (hit.err) {
+      req->retcode = translate(hit.err);
+      return;
+    }
   }
   int r = sim_dns_getaddrinfo(sim_dns_current(), req->hostname, req->service,
                               req->hints, &req->addrinfo);
@@ -139,9 +142,12 @@ void uv_freeaddrinfo(struct addrinfo* ai) { sim_dns_freeaddrinfo(ai); }
 
 static void gni_work(uv_getnameinfo_t* req) {
   sim_fault_hit hit;
-  if (sim_fault_check(sim_faults_current(), SIM_FOP_DNS, NULL, -1, &hit) && hit.err) {
-    req->retcode = translate(hit.err);
-    return;
+  if (sim_fault_check(sim_faults_current(), SIM_FOP_DNS, NULL, -1, &hit)) {
+    if (hit.delay_ns) uvsim_pool_cost_ns(hit.delay_ns);
+    if (hit.err) {
+      req->retcode = translate(hit.err);
+      return;
+    }
   }
   int r = sim_dns_getnameinfo(sim_dns_current(), (struct sockaddr*)&req->storage,
                               req->host, sizeof req->host, req->service,

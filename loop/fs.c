@@ -20,6 +20,7 @@
 
 #include "fault.h"
 #include "fs.h"
+#include "uvsim/loop.h"
 #include "worldio.h"
 
 /* Clears a request but keeps req->data: it belongs to the caller, who may
@@ -47,6 +48,9 @@ static int fault(uv_fs_t* req, sim_fault_op op, const char* target, int fd,
   if (!sim_fault_check(sim_faults_current(), op, target, fd, &hit)) return 0;
   (void)req;
   if (short_max && hit.short_max) *short_max = hit.short_max;
+  /* A latency spike: the pool job takes that much longer (nothing for a
+   * synchronous call, which takes no virtual time). */
+  if (hit.delay_ns) uvsim_pool_cost_ns(hit.delay_ns);
   return hit.err ? -hit.err : 0;
 }
 

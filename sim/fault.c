@@ -318,6 +318,10 @@ static int parse(const char* spec, rule* r, perr* e) {
       if (parse_duration(val, &r->hit.delay_ns) < 0)
         return fail(e, "delay '%s' must be a duration like 500us, 20ms, 2s",
                     val);
+      /* Socket latency is the net_latency decision's business. */
+      if (r->ops & OPS_NET)
+        return fail(e, "delay= applies to file and dns operations (sockets "
+                    "get latency from net_latency decisions)");
     } else {
       return fail(e, "unknown key '%s' (path fd nth after count prob err "
                   "short delay)", key);

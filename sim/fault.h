@@ -27,7 +27,9 @@
  *   err=    an errno name (ENOSPC, EIO, ECONNRESET...) or, for dns, an
  *           EAI name (EAI_AGAIN, EAI_FAIL, EAI_NONAME).
  *   short=  read/write/recv/send move at most BYTES (>= 1) this call.
- *   delay=  a latency spike: "500us", "20ms", "2s" (or "N" ns).
+ *   delay=  a latency spike: "500us", "20ms", "2s" (or "N" ns): the pool
+ *           job of a file or dns operation takes that much longer (not on
+ *           sockets, whose latency is a net_latency decision).
  *
  * At least one of err, short, delay. Examples:
  *   write path=/data/?* nth=3 err=ENOSPC    the 3rd write under /data fails

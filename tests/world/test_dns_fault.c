@@ -133,6 +133,7 @@ static void fault_specs_valid_and_invalid(void** state) {
   expect_parse_error("dns err=EIO", "EAI_ name");
   expect_parse_error("write err=EAI_AGAIN", "applies only to 'dns'");
   expect_parse_error("", "empty spec");
+  expect_parse_error("send delay=5ms", "delay= applies to file and dns");
   /* Aggressive rules need aggressive mode. */
   sim_faults* f = sim_faults_new();
   assert_int_equal(sim_fault_add(f, "read err=ENOSPC", 0, err, sizeof err), -1);

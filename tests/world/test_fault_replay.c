@@ -222,11 +222,47 @@ static void aggressive_rules_need_aggressive_mode(void** state) {
   uvsim_world_end();
 }
 
+/* delay=: a latency spike on a pool job makes a timer win the race. */
+static char order[8];
+static size_t norder;
+static uv_fs_t sreq;
+static uv_timer_t timer;
+static void on_stat(uv_fs_t* r) {
+  order[norder++] = 's';
+  uv_fs_req_cleanup(r);
+}
+static void on_timer(uv_timer_t* t) {
+  order[norder++] = 't';
+  uv_close((uv_handle_t*)t, NULL);
+}
+static const char* race(const char* spec) {
+  sim_config natural = { .source = SIM_SRC_LIST };
+  uvsim_world_begin(&natural);
+  if (spec) assert_int_equal(uvsim_fault(spec), 0);
+  norder = 0;
+  uv_loop_t* loop = uv_default_loop();
+  uv_fs_stat(loop, &sreq, "/tmp", on_stat);
+  uv_timer_init(loop, &timer);
+  uv_timer_start(&timer, on_timer, 10, 0);
+  uv_run(loop, UV_RUN_DEFAULT);
+  order[norder] = '\0';
+  uvsim_world_end();
+  return order;
+}
+
+static void delay_makes_a_job_late(void** state) {
+  (void)state;
+  assert_string_equal(race(NULL), "st");
+  assert_string_equal(race("stat path=/tmp delay=50ms"), "ts");
+  assert_string_equal(race("stat path=/other delay=50ms"), "st");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(faulty_run_replays_from_its_reproducer),
     cmocka_unit_test(scripted_fault_in_natural_order),
     cmocka_unit_test(aggressive_rules_need_aggressive_mode),
+    cmocka_unit_test(delay_makes_a_job_late),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
