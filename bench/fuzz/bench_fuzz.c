@@ -133,6 +133,7 @@ static void time_to_bug(ttb* r, int campaigns) {
 int main(int argc, char** argv) {
   const char* out_dir = "reports/out";
   int quick = 0;
+  setvbuf(stdout, NULL, _IOLBF, 0);   /* progress, also into a file */
   const uvsim_scenario** sel = calloc(uvsim_scenario_count() + 1, sizeof *sel);
   size_t ns = 0;
   if (!sel) abort();
