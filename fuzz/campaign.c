@@ -179,6 +179,7 @@ static void emit_bug(worker* w, uint64_t run, const uvs_outcome* out,
 static void worker_main(worker* w) {
   const uvs_campaign_opts* o = w->o;
   const uvsim_scenario* sc = o->sc;
+  uvs_scenario_prepare(sc);
   uvs_strategy st;
   uvs_strategy_init(&st, o->strategy, &o->params);
   hset traces = {0};

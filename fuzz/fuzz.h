@@ -97,6 +97,10 @@ uint64_t uvs_run_seed(uint64_t seed, uint64_t i);
 sim* uvs_world_begin(const sim_config* cfg);
 void uvs_world_end(void);
 
+/* Per-scenario process settings before its runs (the pool's inline mode,
+ * see UVSIM_SCN_REAL_THREADS; UVSIM_POOL_INLINE in the environment wins). */
+void uvs_scenario_prepare(const uvsim_scenario* sc);
+
 /* Fault rules (sim/fault.h spec lines) applied at the start of every run
  * uvs_world_begin starts, until changed: a campaign's --fault options, a
  * reproducer's `fault` lines. Copied. */

@@ -30,6 +30,7 @@ int LLVMFuzzerInitialize(int* argc, char*** argv) {
     fprintf(stderr, "uvsim: unknown scenario '%s' (UVSIM_SCENARIO)\n", name);
     exit(2);
   }
+  uvs_scenario_prepare(target);
   return 0;
 }
 

@@ -80,6 +80,16 @@ static void apply_faults(sim* s) {
   }
 }
 
+void uvs_scenario_prepare(const uvsim_scenario* sc) {
+#ifdef UVSIM_HAVE_LOOP
+  const char* env = getenv("UVSIM_POOL_INLINE");
+  if (env && *env) return;   /* the user decided */
+  uvsim_pool_set_inline(!(sc->flags & UVSIM_SCN_REAL_THREADS));
+#else
+  (void)sc;
+#endif
+}
+
 sim* uvs_world_begin(const sim_config* cfg) {
 #ifdef UVSIM_HAVE_LOOP
   uvsim_world_begin(cfg);
@@ -512,6 +522,7 @@ static int run_forked(const uvsim_scenario* sc, const sim_config* cfg,
 int uvs_exec(const uvsim_scenario* sc, const sim_config* cfg_in,
              uvs_exec_mode mode, uvs_outcome* out, sim_repro* log,
              uvs_trace* trace) {
+  uvs_scenario_prepare(sc);
   sim_config cfg = *cfg_in;
   if (trace) cfg.keep_trace = 1;
   if (sc->flags & UVSIM_SCN_AGGRESSIVE) cfg.aggressive = 1;

@@ -41,6 +41,7 @@ typedef struct ttb {
 static double throughput(const uvsim_scenario* sc, double seconds, uint64_t* runs_out) {
   uvs_strategy st;
   uvs_strategy_init(&st, UVS_STRAT_RANDOM, NULL);
+  uvs_scenario_prepare(sc);
   uint64_t runs = 0, sink = 0;
   double t0 = uvs_wall_s(), t;
   do {

@@ -41,6 +41,11 @@ typedef enum uvsim_expect {
 /* Flags. */
 #define UVSIM_SCN_FORK_EACH  0x1u  /* one fresh process per run (slow)     */
 #define UVSIM_SCN_AGGRESSIVE 0x2u  /* explores unsound choices (labelled)  */
+/* uv_queue_work callbacks on real worker threads. By default uvsim runs them
+ * inline on the loop thread (uvsim_pool_set_inline): the same schedules and
+ * traces, tens of times faster. A scenario whose work callback blocks until
+ * the loop does something (a semaphore the loop posts) needs real threads. */
+#define UVSIM_SCN_REAL_THREADS 0x4u
 
 typedef struct uvsim_scenario {
   const char* name;          /* "lost_update"                              */
