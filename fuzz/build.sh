@@ -33,12 +33,18 @@ if [ -f "$SRC/loop/world.c" ] && grep -q uvsim_world_begin "$SRC/include/uvsim/l
   while IFS= read -r f; do srcs+=("$f"); done < <(find "$SRC/scenarios" -name '*.c' -not -path '*/examples/*' | sort)
 fi
 objs=()
+JOBS=${JOBS:-2}
+running=0
 for f in "${srcs[@]}"; do
   [ -f "$f" ] || continue
   o="$WORK/$(echo "${f#$SRC/}" | tr '/' '_' | sed 's/\.c$/.o/')"
-  $CC $FLAGS -c "$f" -o "$o"
+  $CC $FLAGS -c "$f" -o "$o" &
   objs+=("$o")
+  running=$((running + 1))
+  if [ "$running" -ge "$JOBS" ]; then wait -n; running=$((running - 1)); fi
 done
+wait
+for o in "${objs[@]}"; do [ -f "$o" ] || { echo "build.sh: $o failed" >&2; exit 1; }; done
 [ "$LOOP" = 1 ] && LIBS="-lpthread -ldl -lm" || LIBS=
 
 if [ "$LIB_FUZZING_ENGINE" = afl ]; then
