@@ -281,6 +281,7 @@ static void html_timeline(FILE* f, const uvs_analysis* a) {
     fprintf(f, "</text>\n");
   }
   uint64_t last_t = UINT64_MAX;
+  int last_label_x = -1000;
   size_t dec = 0;
   for (size_t i = 0; i < shown; i++) {
     const sim_trace_rec* r = &t->recs[i];
@@ -288,9 +289,14 @@ static void html_timeline(FILE* f, const uvs_analysis* a) {
     int y = top + lane_of[i] * lane_h + lane_h / 2;
     if (r->time_ns != last_t) {
       fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#c9cfdb\" "
-              "stroke-dasharray=\"2,3\"/><text x=\"%d\" y=\"14\" font-size=\"10\" "
-              "fill=\"#5b6476\">%.3gms</text>\n", x - step / 2, 18, x - step / 2, height - 6,
-              x - step / 2 + 2, (double)r->time_ns / 1e6);
+              "stroke-dasharray=\"2,3\"/>", x - step / 2, 18, x - step / 2, height - 6);
+      /* a label only where it does not overlap the previous one */
+      if (x - last_label_x >= 52) {
+        fprintf(f, "<text x=\"%d\" y=\"14\" font-size=\"10\" fill=\"#5b6476\">%.3gms"
+                "</text>", x - step / 2 + 2, (double)r->time_ns / 1e6);
+        last_label_x = x;
+      }
+      fprintf(f, "\n");
       last_t = r->time_ns;
     }
     fprintf(f, "<g><title>t=%.3f ms %s ", (double)r->time_ns / 1e6, rec_type(r->type));
