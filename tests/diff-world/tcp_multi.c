@@ -1,5 +1,6 @@
-/* Three clients; the server collects one message from each and prints them
- * sorted (which client is accepted first is not the point here). */
+/* Three clients; the server collects one message from each (all the bytes
+ * a connection sends until EOF: TCP may split them) and prints them sorted
+ * (which client is accepted first is not the point here). */
 #include "net.h"
 
 #define N 3
@@ -12,28 +13,40 @@ static int ngot, accepted, closed;
 
 static int cmp(const void* a, const void* b) { return strcmp(a, b); }
 
+typedef struct peer {
+  uv_tcp_t h;                   /* first: the handle is the peer */
+  char msg[16];
+  size_t len;
+} peer;
+
 static void on_close(uv_handle_t* h) {
   if (h != (uv_handle_t*)&server && (h < (uv_handle_t*)&clients[0] || h > (uv_handle_t*)&clients[N - 1])) free(h);
   closed++;
 }
 
 static void server_read(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
+  peer* p = (peer*)s;
   if (n > 0) {
-    memcpy(got[ngot], buf->base, (size_t)n);
-    got[ngot++][n] = '\0';
+    size_t room = sizeof p->msg - 1 - p->len;
+    size_t k = (size_t)n < room ? (size_t)n : room;
+    memcpy(p->msg + p->len, buf->base, k);
+    p->len += k;
+  } else if (n < 0) {
+    p->msg[p->len] = '\0';
+    snprintf(got[ngot++], sizeof got[0], "%s", p->msg);
     if (ngot == N) {
       qsort(got, N, sizeof got[0], cmp);
       for (int i = 0; i < N; i++) printf("got %s\n", got[i]);
       uv_close((uv_handle_t*)&server, on_close);
     }
-  } else if (n < 0) {
     uv_close((uv_handle_t*)s, on_close);
   }
 }
 
 static void on_connection(uv_stream_t* s, int status) {
   if (status) { show("connection", status); return; }
-  uv_tcp_t* c = malloc(sizeof *c);
+  peer* p = calloc(1, sizeof *p);
+  uv_tcp_t* c = &p->h;
   uv_tcp_init(s->loop, c);
   if (uv_accept(s, (uv_stream_t*)c) == 0) accepted++;
   uv_read_start((uv_stream_t*)c, alloc_cb, server_read);
