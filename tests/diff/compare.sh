@@ -4,8 +4,8 @@
 # UVSIM_SEED and UVSIM_POOL_INLINE are cleared: uvsim runs the natural order.
 tmp=${TMPDIR:-/tmp}/diffl.$$
 trap 'rm -f "$tmp".real "$tmp".sim "$tmp".err' EXIT
-env -u UVSIM_SEED -u UVSIM_POOL_INLINE UV_THREADPOOL_SIZE=1 "$1" > "$tmp".real 2>"$tmp".err; rc1=$?
-env -u UVSIM_SEED -u UVSIM_POOL_INLINE UV_THREADPOOL_SIZE=1 "$2" > "$tmp".sim 2>>"$tmp".err; rc2=$?
+env -u UVSIM_SEED -u UVSIM_POOL_INLINE UV_THREADPOOL_SIZE=1 timeout 20 "$1" > "$tmp".real 2>"$tmp".err; rc1=$?
+env -u UVSIM_SEED -u UVSIM_POOL_INLINE UV_THREADPOOL_SIZE=1 timeout 20 "$2" > "$tmp".sim 2>>"$tmp".err; rc2=$?
 if ! cmp -s "$tmp".real "$tmp".sim || [ $rc1 -ne $rc2 ]; then
   echo "real (rc=$rc1) vs uvsim (rc=$rc2) differ:"
   diff -u "$tmp".real "$tmp".sim

@@ -18,6 +18,7 @@
   do {                                                                 \
     printf(__VA_ARGS__);                                               \
     putchar('\n');                                                     \
+    fflush(stdout);                                                    \
   } while (0)
 
 /* An error code as libuv names it ("0" for success, "+n" for counts). */
