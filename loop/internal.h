@@ -41,7 +41,8 @@ typedef struct uvs__loop {
   struct uvs__loop* live_next;
   uint64_t id;                 /* stable per-world number, for labels  */
   /* timers: binary min-heap by (timeout, start_id) */
-  uv_timer_t** timers;
+  struct uvs__tnode* timers;   /* keys kept in the array: no pointer
+                                  chasing when comparing (timer.c) */
   size_t ntimers, timers_cap;
   /* pool jobs of this loop that finished (or were cancelled) and wait
    * for their done callback in the poll phase; FIFO by finish time */

@@ -7,43 +7,53 @@
 #include <stdlib.h>
 
 /* The heap index lives in the handle's heap_node[0] (index + 1; 0 = not in
- * the heap). */
+ * the heap). Each array entry carries the keys, so sifting compares within
+ * the array instead of dereferencing timer handles (the hot path of a
+ * re-armed 0 ms timer is one remove and one insert). */
+struct uvs__tnode {
+  uint64_t timeout;
+  uint64_t start_id;
+  uv_timer_t* t;
+};
+typedef struct uvs__tnode tnode;
+
 static size_t hidx(const uv_timer_t* t) { return (size_t)(uintptr_t)t->heap_node[0]; }
 static void set_hidx(uv_timer_t* t, size_t i) { t->heap_node[0] = (void*)(uintptr_t)i; }
 
-static int less(const uv_timer_t* a, const uv_timer_t* b) {
+static int less(const tnode* a, const tnode* b) {
   if (a->timeout != b->timeout) return a->timeout < b->timeout;
   return a->start_id < b->start_id;
 }
 
-static void place(uvs__loop* L, size_t i, uv_timer_t* t) {
-  L->timers[i] = t;
-  set_hidx(t, i + 1);
+static void place(uvs__loop* L, size_t i, tnode n) {
+  L->timers[i] = n;
+  set_hidx(n.t, i + 1);
 }
 
 static void sift_up(uvs__loop* L, size_t i) {
-  uv_timer_t* t = L->timers[i];
+  tnode n = L->timers[i];
   while (i > 0) {
     size_t p = (i - 1) / 2;
-    if (!less(t, L->timers[p])) break;
+    if (!less(&n, &L->timers[p])) break;
     place(L, i, L->timers[p]);
     i = p;
   }
-  place(L, i, t);
+  place(L, i, n);
 }
 
 static void sift_down(uvs__loop* L, size_t i) {
-  uv_timer_t* t = L->timers[i];
+  tnode n = L->timers[i];
+  size_t len = L->ntimers;
   for (;;) {
     size_t l = 2 * i + 1, r = l + 1, b = i;
-    const uv_timer_t* bt = t;
-    if (l < L->ntimers && less(L->timers[l], bt)) { b = l; bt = L->timers[l]; }
-    if (r < L->ntimers && less(L->timers[r], bt)) b = r;
+    const tnode* bn = &n;
+    if (l < len && less(&L->timers[l], bn)) { b = l; bn = &L->timers[l]; }
+    if (r < len && less(&L->timers[r], bn)) b = r;
     if (b == i) break;
     place(L, i, L->timers[b]);
     i = b;
   }
-  place(L, i, t);
+  place(L, i, n);
 }
 
 static void heap_insert(uvs__loop* L, uv_timer_t* t) {
@@ -52,20 +62,22 @@ static void heap_insert(uvs__loop* L, uv_timer_t* t) {
     L->timers = realloc(L->timers, L->timers_cap * sizeof *L->timers);
     if (L->timers == NULL) uvs__fatal("uv_timer_start", "out of memory");
   }
-  place(L, L->ntimers++, t);
+  tnode n = { t->timeout, t->start_id, t };
+  place(L, L->ntimers++, n);
   sift_up(L, L->ntimers - 1);
 }
 
 static void heap_remove(uvs__loop* L, uv_timer_t* t) {
   size_t i = hidx(t);
-  assert(i > 0 && L->timers[i - 1] == t);
+  assert(i > 0 && L->timers[i - 1].t == t);
   i--;
   set_hidx(t, 0);
   L->ntimers--;
   if (i == L->ntimers) return;
+  uv_timer_t* moved = L->timers[L->ntimers].t;
   place(L, i, L->timers[L->ntimers]);
   sift_down(L, i);
-  sift_up(L, hidx(L->timers[i]) - 1);
+  sift_up(L, hidx(moved) - 1);
 }
 
 int uv_timer_init(uv_loop_t* loop, uv_timer_t* handle) {
@@ -122,7 +134,7 @@ uint64_t uv_timer_get_due_in(const uv_timer_t* handle) {
 
 uv_timer_t* uvs__timer_min(const uv_loop_t* loop) {
   const uvs__loop* L = uvs__L(loop);
-  return L->ntimers ? L->timers[0] : NULL;
+  return L->ntimers ? L->timers[0].t : NULL;
 }
 
 int uvs__next_timeout(const uv_loop_t* loop) {
@@ -137,8 +149,8 @@ void uvs__run_timers(uv_loop_t* loop) {
   uvs__loop* L = uvs__L(loop);
   sim* s = uvs__sim();
   while (L->ntimers > 0 && !sim_failed(s)) {
-    uv_timer_t* t = L->timers[0];
-    if (t->timeout > loop->time) break;
+    if (L->timers[0].timeout > loop->time) break;
+    uv_timer_t* t = L->timers[0].t;
     uv_timer_stop(t);
     uv_timer_again(t);
     uvs__trace_cb(uvs__label((uv_handle_t*)t));
