@@ -198,3 +198,33 @@ int uv_ip_name(const struct sockaddr* src, char* dst, size_t size) {
   default: return UV_EAFNOSUPPORT;
   }
 }
+
+/* ------------------------------------------------------------ interfaces */
+
+/* The simulated machine's interfaces: the loopback device with 127.0.0.1/8
+ * and ::1/128 (what the network treats as local), in that order. */
+int uv_interface_addresses(uv_interface_address_t** addresses, int* count) {
+  if (addresses == NULL || count == NULL) return UV_EINVAL;
+  uv_interface_address_t* a = calloc(2, sizeof *a);
+  if (a == NULL) return UV_ENOMEM;
+  for (int i = 0; i < 2; i++) {
+    a[i].name = strdup("lo");
+    a[i].is_internal = 1;
+  }
+  a[0].address.address4.sin_family = AF_INET;
+  inet_pton(AF_INET, "127.0.0.1", &a[0].address.address4.sin_addr);
+  a[0].netmask.netmask4.sin_family = AF_INET;
+  inet_pton(AF_INET, "255.0.0.0", &a[0].netmask.netmask4.sin_addr);
+  a[1].address.address6.sin6_family = AF_INET6;
+  inet_pton(AF_INET6, "::1", &a[1].address.address6.sin6_addr);
+  a[1].netmask.netmask6.sin6_family = AF_INET6;
+  memset(&a[1].netmask.netmask6.sin6_addr, 0xff, 16);
+  *addresses = a;
+  *count = 2;
+  return 0;
+}
+
+void uv_free_interface_addresses(uv_interface_address_t* addresses, int count) {
+  for (int i = 0; i < count; i++) free(addresses[i].name);
+  free(addresses);
+}
