@@ -3,7 +3,9 @@
  * (BENCH_IMPL names which); run.sh runs both and prints the ratios.
  *
  * Workloads: 64 timers re-armed at 0 ms from their own callbacks; one idle
- * handle; one async handle re-sent from its own callback. Wall time is read
+ * handle; one async handle re-sent from its own callback; one uv_queue_work
+ * request re-queued from its after_work callback (a round trip to the pool
+ * and back; on uvsim with real worker threads). Wall time is read
  * with clock_gettime directly: uv_hrtime is virtual under uvsim. */
 #include <stdint.h>
 #include <stdio.h>
@@ -41,6 +43,13 @@ static void async_cb(uv_async_t* a) {
     return;
   }
   uv_async_send(a);
+}
+
+static void work_cb(uv_work_t* req) { (void)req; }
+
+static void after_work_cb(uv_work_t* req, int status) {
+  (void)status;
+  if (++count < limit) uv_queue_work(req->loop, req, work_cb, after_work_cb);
 }
 
 static void close_cb(uv_handle_t* h, void* arg) {
@@ -93,6 +102,18 @@ static double run_async(uint64_t n) {
   return (double)count / dt;
 }
 
+static double run_work(uint64_t n) {
+  uv_loop_t* loop = uv_default_loop();
+  uv_work_t req;
+  count = 0;
+  limit = n;
+  uv_queue_work(loop, &req, work_cb, after_work_cb);
+  double t0 = wall_s();
+  uv_run(loop, UV_RUN_DEFAULT);
+  double dt = wall_s() - t0;
+  return (double)count / dt;
+}
+
 int main(int argc, char** argv) {
   /* scale: 1 = default sizes (about a second per workload on real libuv) */
   double scale = argc > 1 ? atof(argv[1]) : 1.0;
@@ -100,6 +121,8 @@ int main(int argc, char** argv) {
   double timers = run_timers((uint64_t)(8e6 * scale));
   double idle = run_idle((uint64_t)(5e5 * scale));
   double async = run_async((uint64_t)(5e5 * scale));
-  printf("%s timers %.0f idle %.0f async %.0f\n", BENCH_IMPL, timers, idle, async);
+  double work = run_work((uint64_t)(1e5 * scale));
+  printf("%s timers %.0f idle %.0f async %.0f work %.0f\n", BENCH_IMPL, timers, idle, async,
+         work);
   return uv_loop_close(uv_default_loop()) == 0 ? 0 : 1;
 }
