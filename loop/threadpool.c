@@ -283,8 +283,11 @@ void uvs__pool_collect(void) {
   pthread_mutex_unlock(&pool_mu);
 }
 
+static void wraps_reset(int abandon);
+
 void uvs__pool_reset(void) {
   if (!pool_ready) return;
+  wraps_reset(nblocked > 0);
   if (nblocked > 0) {
     /* A previous run ended (a hang) with work callbacks still blocked on
      * real threads that cannot be stopped: abandon those workers (their
@@ -308,9 +311,26 @@ typedef struct work_wrap {
   uvs__work w;
   uv_work_t* req;
   struct work_wrap* next_free;
+  struct work_wrap* next_all;   /* every wrapper ever made, for reset */
 } work_wrap;
 
 static work_wrap* free_wraps;
+static work_wrap* all_wraps;
+
+/* A run that stops at a finding leaves jobs queued, running or undelivered;
+ * their wrappers all become free at the next world begin. Wrappers that an
+ * abandoned (blocked) real thread may still touch are dropped instead. */
+static void wraps_reset(int abandon) {
+  free_wraps = NULL;
+  if (abandon) {
+    all_wraps = NULL;
+    return;
+  }
+  for (work_wrap* w = all_wraps; w; w = w->next_all) {
+    w->next_free = free_wraps;
+    free_wraps = w;
+  }
+}
 
 static void work_run(uvs__work* w) {
   uv_work_t* req = ((work_wrap*)w)->req;
@@ -331,9 +351,16 @@ int uv_queue_work(uv_loop_t* loop, uv_work_t* req, uv_work_cb work_cb,
                   uv_after_work_cb after_work_cb) {
   if (work_cb == NULL) return UV_EINVAL;
   work_wrap* ww = free_wraps;
-  if (ww) free_wraps = ww->next_free;
-  else if ((ww = malloc(sizeof *ww)) == NULL) return UV_ENOMEM;
+  if (ww) {
+    free_wraps = ww->next_free;
+  } else {
+    if ((ww = malloc(sizeof *ww)) == NULL) return UV_ENOMEM;
+    ww->next_all = all_wraps;
+    all_wraps = ww;
+  }
+  work_wrap* keep = ww->next_all;
   memset(ww, 0, sizeof *ww);
+  ww->next_all = keep;
   ww->req = req;
   req->type = UV_WORK;
   req->loop = loop;

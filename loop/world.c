@@ -39,11 +39,11 @@ void uvs__after_callback(void) {
   if (uvs__pool_kick_pending) uvs__pool_kick();
 }
 
-/* The engine is part of libuvsim, but the loop must build and work without
- * it (a weak reference: NULL when the engine is not linked). */
-__attribute__((weak)) void uvs__engine_reset(void);
-/* The simulated files, sockets, names and faults (loop/fault.c). */
-__attribute__((weak)) void uvs__world_io_reset(void);
+/* Strong references on purpose: a weak one does not pull an archive member
+ * out of libuvsim.a, and a campaign then silently carried the previous run's
+ * files and sockets into the next. */
+void uvs__engine_reset(void);       /* loop/engine/engine.c */
+void uvs__world_io_reset(void);     /* loop/fault.c: files, sockets, names, faults */
 
 static sim campaign_world;
 static int campaign_world_ready;
@@ -56,9 +56,9 @@ void uvsim_world_begin(const struct sim_config* cfg) {
     sim_reset(&campaign_world, cfg);
   }
   sim_set_current(&campaign_world);
-  if (uvs__engine_reset) uvs__engine_reset();
+  uvs__engine_reset();
   uvs__loop_globals_reset();
-  if (uvs__world_io_reset) uvs__world_io_reset();
+  uvs__world_io_reset();
   after_cb = NULL;
 }
 
