@@ -220,6 +220,7 @@ int uv_read_start(uv_stream_t* s, uv_alloc_cb alloc_cb, uv_read_cb read_cb) {
 
 int uv_read_stop(uv_stream_t* s) {
   uvs__stream* st = uvs__st(s);
+  if (st == NULL) return 0;   /* closed: its state is gone, nothing reads */
   if (!(st->flags & UVS_S_READING)) return 0;
   read_stop_internal(st);
   s->read_cb = NULL;
@@ -228,11 +229,13 @@ int uv_read_stop(uv_stream_t* s) {
 }
 
 int uv_is_readable(const uv_stream_t* s) {
-  return (uvs__st(s)->flags & UVS_S_READABLE) != 0;
+  const uvs__stream* st = uvs__st(s);
+  return st != NULL && (st->flags & UVS_S_READABLE) != 0;
 }
 
 int uv_is_writable(const uv_stream_t* s) {
-  return (uvs__st(s)->flags & UVS_S_WRITABLE) != 0;
+  const uvs__stream* st = uvs__st(s);
+  return st != NULL && (st->flags & UVS_S_WRITABLE) != 0;
 }
 
 /* -------------------------------------------------------------- writes */
@@ -363,7 +366,8 @@ int uv_write2(uv_write_t* req, uv_stream_t* s, const uv_buf_t bufs[],
               unsigned int nbufs, uv_stream_t* send_handle, uv_write_cb cb) {
   UVS_ASSERT(nbufs > 0, "uv_write with no buffers");
   uvs__stream* st = uvs__st(s);
-  if (st->sock < 0) return UV_EBADF;
+  /* A closed handle's state is gone; libuv sees fd -1 and says EBADF. */
+  if (st == NULL || st->sock < 0) return UV_EBADF;
   if (!(st->flags & UVS_S_WRITABLE)) return UV_EPIPE;
   if (send_handle != NULL) return UV_EINVAL;   /* no IPC in the simulation */
   int empty_queue = s->write_queue_size == 0;
@@ -401,7 +405,7 @@ int uv_try_write2(uv_stream_t* s, const uv_buf_t bufs[], unsigned int nbufs,
   uvs__stream* st = uvs__st(s);
   if (s->connect_req != NULL || s->write_queue_size != 0) return UV_EAGAIN;
   UVS_ASSERT(nbufs > 0, "uv_try_write with no buffers");
-  if (st->sock < 0) return UV_EBADF;
+  if (st == NULL || st->sock < 0) return UV_EBADF;
   if (!(st->flags & UVS_S_WRITABLE)) return UV_EPIPE;
   if (send_handle != NULL) return UV_EINVAL;
   ssize_t n = try_write(st, bufs, nbufs);
@@ -437,6 +441,7 @@ int uv_stream_set_blocking(uv_stream_t* s, int blocking) {
 
 int uv_shutdown(uv_shutdown_t* req, uv_stream_t* s, uv_shutdown_cb cb) {
   uvs__stream* st = uvs__st(s);
+  if (st == NULL) return UV_ENOTCONN;
   if (!(st->flags & UVS_S_WRITABLE) || (st->flags & (UVS_S_SHUT | UVS_S_SHUTTING)) ||
       closing(s))
     return UV_ENOTCONN;
@@ -563,7 +568,7 @@ int uv_listen(uv_stream_t* s, int backlog, uv_connection_cb cb) {
 int uv_accept(uv_stream_t* server, uv_stream_t* client) {
   assert(server->loop == client->loop);
   uvs__stream* st = uvs__st(server);
-  if (st->accepted < 0) return UV_EAGAIN;
+  if (st == NULL || st->accepted < 0) return UV_EAGAIN;
   if (client->type != UV_TCP && client->type != UV_NAMED_PIPE) return UV_EINVAL;
   int err = 0;
   if (uvs__st(client)->sock >= 0) {
