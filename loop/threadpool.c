@@ -316,17 +316,31 @@ typedef struct work_wrap {
 
 static work_wrap* free_wraps;
 static work_wrap* all_wraps;
+/* Wrappers of jobs whose real thread was abandoned while blocked in work():
+ * never reused (that thread may still touch them), but kept reachable. */
+static work_wrap* abandoned_wraps;
+
+static int wrap_blocked(const work_wrap* w) {
+  return w->w.state == JOB_RUNNING && !w->w.real_done;
+}
 
 /* A run that stops at a finding leaves jobs queued, running or undelivered;
- * their wrappers all become free at the next world begin. Wrappers that an
- * abandoned (blocked) real thread may still touch are dropped instead. */
+ * their wrappers all become free at the next world begin, except those of
+ * jobs still blocked on an abandoned real thread. */
 static void wraps_reset(int abandon) {
+  work_wrap* all = all_wraps;
   free_wraps = NULL;
-  if (abandon) {
-    all_wraps = NULL;
-    return;
-  }
-  for (work_wrap* w = all_wraps; w; w = w->next_all) {
+  all_wraps = NULL;
+  while (all) {
+    work_wrap* w = all;
+    all = w->next_all;
+    if (abandon && wrap_blocked(w)) {
+      w->next_all = abandoned_wraps;
+      abandoned_wraps = w;
+      continue;
+    }
+    w->next_all = all_wraps;
+    all_wraps = w;
     w->next_free = free_wraps;
     free_wraps = w;
   }
@@ -349,6 +363,13 @@ static void work_done(uvs__work* w, int status) {
 
 int uv_queue_work(uv_loop_t* loop, uv_work_t* req, uv_work_cb work_cb,
                   uv_after_work_cb after_work_cb) {
+  return uvsim_queue_work_l(loop, req, NULL, work_cb, after_work_cb);
+}
+
+/* Labels name the job in traces and reports ("db.get#7" rather than
+ * "work#7"); the number keeps concurrent jobs of one label apart. */
+int uvsim_queue_work_l(uv_loop_t* loop, uv_work_t* req, const char* label,
+                       uv_work_cb work_cb, uv_after_work_cb after_work_cb) {
   if (work_cb == NULL) return UV_EINVAL;
   work_wrap* ww = free_wraps;
   if (ww) {
@@ -370,8 +391,9 @@ int uv_queue_work(uv_loop_t* loop, uv_work_t* req, uv_work_cb work_cb,
   req->work_req.wq[0] = ww;      /* find the wrapper again in uv_cancel */
   req->work_req.done = (void (*)(struct uv__work*, int))work_done;
   uvs__req_register(loop);
-  uvs__work_submit(loop, &ww->w, sim_internf(uvs__sim(), "work#%llu",
-                   (unsigned long long)uvs__next_id()), work_run, work_done);
+  uvs__work_submit(loop, &ww->w, sim_internf(uvs__sim(), "%.80s#%llu",
+                   label ? label : "work", (unsigned long long)uvs__next_id()),
+                   work_run, work_done);
   return 0;
 }
 
