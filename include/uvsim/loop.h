@@ -33,6 +33,14 @@ void uvsim_pool_cost_ns(uint64_t ns);
  * (it adds one decision per callback); also UVSIM_CB_COST=1. */
 void uvsim_set_cb_cost(int enabled);
 
+/* uv_queue_work with a name for the job in traces, reports and decisive
+ * decisions ("pool_finish 1/2 db.get#7"); uv_queue_work names it "work". */
+struct uv_loop_s;
+struct uv_work_s;
+int uvsim_queue_work_l(struct uv_loop_s* loop, struct uv_work_s* req,
+                       const char* label, void (*work_cb)(struct uv_work_s*),
+                       void (*after_work_cb)(struct uv_work_s*, int status));
+
 /* In-process runs (campaigns): begin resets the current world with `cfg`
  * (a sim_config from sim/sim.h; NULL = a zeroed config, i.e. seed 0), forgets the default
  * loop, the pool's state, handle numbering and the engine's state, so run N

@@ -4,6 +4,7 @@
  * the after-work callback (poll phase), followed by the checkpoint, as
  * Node's callback scope does. */
 #include "engine_int.h"
+#include "uvsim/loop.h"
 
 typedef struct delay_rec {
   uvsim_promise* p;
@@ -56,7 +57,7 @@ uvsim_promise* uvsim_work_promise(uv_loop_t* loop, void (*work)(void* data),
   w->work = work;
   w->data = data;
   w->label = label ? label : "work";
-  int rc = uv_queue_work(loop, &w->req, work_run, work_done);
+  int rc = uvsim_queue_work_l(loop, &w->req, w->label, work_run, work_done);
   if (rc != 0)
     uvsim_promise_reject(w->p, uvsim_error_new(NULL, uv_err_name(rc),
                                                uv_strerror(rc)));
