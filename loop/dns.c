@@ -14,15 +14,6 @@
 #include "uvsim/loop.h"
 #include "worldio.h"
 
-/* Clears a request but keeps req->data: it belongs to the caller, who may
- * have set it before the call (libuv never touches it). */
-#define CLEAR_REQ(req)                 \
-  do {                                 \
-    void* data_ = (req)->data;         \
-    memset((req), 0, sizeof *(req));   \
-    (req)->data = data_;               \
-  } while (0)
-
 typedef struct dns_job {
   uvs__work w;                  /* first: the pool hands it back          */
   uv_req_t* req;
@@ -112,7 +103,7 @@ int uv_getaddrinfo(uv_loop_t* loop, uv_getaddrinfo_t* req, uv_getaddrinfo_cb cb,
   if (hl > 256) return UV_EINVAL;
   char* buf = malloc(hl + sl + nl + 1);
   if (buf == NULL) return UV_ENOMEM;
-  CLEAR_REQ(req);
+  UVS_CLEAR_REQ(req);
   req->type = UV_GETADDRINFO;
   req->loop = loop;
   req->cb = cb;
@@ -177,7 +168,7 @@ int uv_getnameinfo(uv_loop_t* loop, uv_getnameinfo_t* req, uv_getnameinfo_cb cb,
   if (addr->sa_family == AF_INET) len = sizeof(struct sockaddr_in);
   else if (addr->sa_family == AF_INET6) len = sizeof(struct sockaddr_in6);
   else return UV_EINVAL;
-  CLEAR_REQ(req);
+  UVS_CLEAR_REQ(req);
   memcpy(&req->storage, addr, len);
   req->type = UV_GETNAMEINFO;
   req->loop = loop;

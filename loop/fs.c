@@ -23,15 +23,6 @@
 #include "uvsim/loop.h"
 #include "worldio.h"
 
-/* Clears a request but keeps req->data: it belongs to the caller, who may
- * have set it before the call (libuv never touches it). */
-#define CLEAR_REQ(req)                 \
-  do {                                 \
-    void* data_ = (req)->data;         \
-    memset((req), 0, sizeof *(req));   \
-    (req)->data = data_;               \
-  } while (0)
-
 /* --------------------------------------------------------------- helpers */
 
 #define FS_IOV_MAX 1024         /* Linux's IOV_MAX */
@@ -488,7 +479,7 @@ static int post(uv_loop_t* loop, uv_fs_t* req) {
 
 static int init(uv_loop_t* loop, uv_fs_t* req, uv_fs_type type, uv_fs_cb cb) {
   if (req == NULL) return UV_EINVAL;
-  CLEAR_REQ(req);
+  UVS_CLEAR_REQ(req);
   req->type = UV_FS;
   req->fs_type = type;
   req->loop = loop;

@@ -19,15 +19,6 @@
 
 #include "fault.h"
 
-/* Clears a request but keeps req->data: it belongs to the caller, who may
- * have set it before the call (libuv never touches it). */
-#define CLEAR_REQ(req)                 \
-  do {                                 \
-    void* data_ = (req)->data;         \
-    memset((req), 0, sizeof *(req));   \
-    (req)->data = data_;               \
-  } while (0)
-
 static void stream_io(uv_loop_t* loop, uvs__io* io);
 static void stream_pending(uv_loop_t* loop, uvs__io* io);
 static void stream_close(uv_handle_t* h);
@@ -371,7 +362,7 @@ int uv_write2(uv_write_t* req, uv_stream_t* s, const uv_buf_t bufs[],
   if (!(st->flags & UVS_S_WRITABLE)) return UV_EPIPE;
   if (send_handle != NULL) return UV_EINVAL;   /* no IPC in the simulation */
   int empty_queue = s->write_queue_size == 0;
-  CLEAR_REQ(req);
+  UVS_CLEAR_REQ(req);
   req->type = UV_WRITE;
   req->cb = cb;
   req->handle = s;
@@ -445,7 +436,7 @@ int uv_shutdown(uv_shutdown_t* req, uv_stream_t* s, uv_shutdown_cb cb) {
   if (!(st->flags & UVS_S_WRITABLE) || (st->flags & (UVS_S_SHUT | UVS_S_SHUTTING)) ||
       closing(s))
     return UV_ENOTCONN;
-  CLEAR_REQ(req);
+  UVS_CLEAR_REQ(req);
   req->type = UV_SHUTDOWN;
   req->handle = s;
   req->cb = cb;
@@ -487,7 +478,7 @@ int uvs__stream_connect(uv_connect_t* req, uv_stream_t* s, const sim_addr* to,
         return r;
     }
   }
-  CLEAR_REQ(req);
+  UVS_CLEAR_REQ(req);
   req->type = UV_CONNECT;
   req->cb = cb;
   req->handle = s;

@@ -9,6 +9,17 @@
 #define UVS_WORLDIO_H
 
 #include <stddef.h>
+#include <string.h>
+
+/* Clears a request but keeps req->data: it belongs to the caller, who may
+ * have set it before the call (libuv never touches it). Shared by the fs,
+ * dns and stream requests. */
+#define UVS_CLEAR_REQ(req)             \
+  do {                                 \
+    void* data_ = (req)->data;         \
+    memset((req), 0, sizeof *(req));   \
+    (req)->data = data_;               \
+  } while (0)
 
 /* calloc'd, tracked until uvs__wfree or the end of the run. */
 void* uvs__wcalloc(size_t size);
