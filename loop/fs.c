@@ -848,3 +848,27 @@ void* uv_fs_get_ptr(const uv_fs_t* req) { return req->ptr; }
 const char* uv_fs_get_path(const uv_fs_t* req) { return req->path; }
 uv_stat_t* uv_fs_get_statbuf(uv_fs_t* req) { return &req->statbuf; }
 int uv_fs_get_system_error(const uv_fs_t* req) { return -(int)req->result; }
+
+/* ---- the working directory */
+
+/* The program's working directory is the simulated filesystem's: relative
+ * uv_fs_* paths resolve against it, and the real cwd is never read or
+ * changed. Same contract as libuv: on success *size is the length without
+ * the NUL; UV_ENOBUFS sets *size to what is needed, NUL included. */
+int uv_cwd(char* buffer, size_t* size) {
+  if (buffer == NULL || size == NULL || *size == 0) return UV_EINVAL;
+  const char* cwd = sim_fs_getcwd(FS());
+  size_t n = strlen(cwd);
+  if (n + 1 > *size) {
+    *size = n + 1;
+    return UV_ENOBUFS;
+  }
+  memcpy(buffer, cwd, n + 1);
+  *size = n;
+  return 0;
+}
+
+int uv_chdir(const char* dir) {
+  if (dir == NULL) return UV_EINVAL;
+  return sim_fs_chdir(FS(), dir);
+}
