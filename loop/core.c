@@ -296,7 +296,10 @@ static void io_poll(uv_loop_t* loop, int timeout) {
                         : threads ? UINT64_MAX : UVS_BLOCKED_HANG_NS;
       int woken = uvs__real_wait(max_ns);
       uvs__pool_collect();
-      if (uvs__async_pending_any(loop) || uvs__L(loop)->nwork_done) target = now;
+      if (uvs__async_pending_any(loop) || uvs__L(loop)->nwork_done) {
+        target = now;      /* woken by a real thread: no sleep, no lag */
+        to_timer = 0;
+      }
       else if (!woken && !threads && target == UINT64_MAX) stuck = 1;
     }
     if (target == UINT64_MAX) {
