@@ -72,14 +72,21 @@ static uvsim_value cap_reject(uvsim_value v, void* data) {
   return uvsim_undefined();
 }
 
-/* ------------------------------------------------------------------ all */
+/* ---------------------------------------------- all, allSettled, any */
+
+/* The element functions of all, allSettled and any share one step: the
+ * spec's [[AlreadyCalled]] makes a second call a no-op, the outcome is
+ * stored at the element's index, and the combinator finishes once every
+ * element has reported. `any` counts rejections instead of fulfilments. */
+static void element_record(element* e, uvsim_value v, int any) {
+  e->already_called = 1;
+  e->c->values[e->index] = v;
+  finish_one(e->c, any);
+}
 
 static uvsim_value all_element(uvsim_value v, void* data) {
   element* e = data;
-  if (e->already_called) return uvsim_undefined();
-  e->already_called = 1;
-  e->c->values[e->index] = v;
-  finish_one(e->c, 0);
+  if (!e->already_called) element_record(e, v, 0);
   return uvsim_undefined();
 }
 
@@ -89,46 +96,54 @@ static uvsim_value element_reject(uvsim_value v, void* data) {
   return uvsim_undefined();
 }
 
-uvsim_promise* uvsim_promise_all(const uvsim_value* items, size_t n) {
-  combo* c = combo_new(n);
-  for (size_t i = 0; i < n; i++) {
-    uvsim_promise* next = uvsim_promise_from(items[i]);
-    uvs__promise_then_internal(next, all_element, element_reject,
-                               element_new(c, i));
-  }
-  finish_one(c, 0);
-  return c->cap;
-}
-
-/* ----------------------------------------------------------- allSettled */
-
 static uvsim_value settled_ok(uvsim_value v, void* data) {
   element* e = data;
-  if (e->already_called) return uvsim_undefined();
-  e->already_called = 1;
-  e->c->values[e->index] = settled(0, v);
-  finish_one(e->c, 0);
+  if (!e->already_called) element_record(e, settled(0, v), 0);
   return uvsim_undefined();
 }
 
 static uvsim_value settled_err(uvsim_value v, void* data) {
   element* e = data;
-  if (e->already_called) return uvsim_undefined();
-  e->already_called = 1;
-  e->c->values[e->index] = settled(1, v);
-  finish_one(e->c, 0);
+  if (!e->already_called) element_record(e, settled(1, v), 0);
   return uvsim_undefined();
 }
 
-uvsim_promise* uvsim_promise_all_settled(const uvsim_value* items, size_t n) {
+static uvsim_value any_reject_element(uvsim_value v, void* data) {
+  element* e = data;
+  if (!e->already_called) element_record(e, v, 1);
+  return uvsim_undefined();
+}
+
+static uvsim_value any_resolve(uvsim_value v, void* data) {
+  uvsim_promise_resolve(((element*)data)->c->cap, v);
+  return uvsim_undefined();
+}
+
+/* PerformPromiseAll's loop, shared: Promise.resolve each item, attach the
+ * element reactions, then count the initial 1 down (an empty input settles
+ * right away). */
+static uvsim_promise* combine(const uvsim_value* items, size_t n,
+                              uvsim_reaction_fn on_ok, uvsim_reaction_fn on_err,
+                              int any) {
   combo* c = combo_new(n);
   for (size_t i = 0; i < n; i++) {
     uvsim_promise* next = uvsim_promise_from(items[i]);
-    uvs__promise_then_internal(next, settled_ok, settled_err,
-                               element_new(c, i));
+    uvs__promise_then_internal(next, on_ok, on_err, element_new(c, i));
   }
-  finish_one(c, 0);
+  finish_one(c, any);
   return c->cap;
+}
+
+uvsim_promise* uvsim_promise_all(const uvsim_value* items, size_t n) {
+  return combine(items, n, all_element, element_reject, 0);
+}
+
+uvsim_promise* uvsim_promise_all_settled(const uvsim_value* items, size_t n) {
+  return combine(items, n, settled_ok, settled_err, 0);
+}
+
+uvsim_promise* uvsim_promise_any(const uvsim_value* items, size_t n) {
+  return combine(items, n, any_resolve, any_reject_element, 1);
 }
 
 /* ----------------------------------------------------------------- race */
@@ -139,32 +154,5 @@ uvsim_promise* uvsim_promise_race(const uvsim_value* items, size_t n) {
     uvsim_promise* next = uvsim_promise_from(items[i]);
     uvs__promise_then_internal(next, cap_resolve, cap_reject, c);
   }
-  return c->cap;
-}
-
-/* ------------------------------------------------------------------ any */
-
-static uvsim_value any_reject_element(uvsim_value v, void* data) {
-  element* e = data;
-  if (e->already_called) return uvsim_undefined();
-  e->already_called = 1;
-  e->c->values[e->index] = v;
-  finish_one(e->c, 1);
-  return uvsim_undefined();
-}
-
-static uvsim_value any_resolve(uvsim_value v, void* data) {
-  uvsim_promise_resolve(((element*)data)->c->cap, v);
-  return uvsim_undefined();
-}
-
-uvsim_promise* uvsim_promise_any(const uvsim_value* items, size_t n) {
-  combo* c = combo_new(n);
-  for (size_t i = 0; i < n; i++) {
-    uvsim_promise* next = uvsim_promise_from(items[i]);
-    uvs__promise_then_internal(next, any_resolve, any_reject_element,
-                               element_new(c, i));
-  }
-  finish_one(c, 1);
   return c->cap;
 }
