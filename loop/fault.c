@@ -75,6 +75,21 @@ int uvsim_fs_put(const char* path, const void* data, size_t len) {
   return sim_fs_put_file(sim_fs_current(), path, data, len, 0);
 }
 
+int uvsim_fs_map(const char* sim_dir, const char* real_dir, unsigned flags) {
+  _Static_assert(UVSIM_FS_MAP_READONLY == SIM_FS_MAP_READONLY &&
+                 UVSIM_FS_MAP_SNAPSHOT == SIM_FS_MAP_SNAPSHOT,
+                 "public and sim/ mapping flags agree");
+  char err[SIM_FS_PATH_MAX + 256];
+  int r = sim_fs_map(sim_fs_current(), sim_dir, real_dir, flags, err,
+                     sizeof err);
+  if (r < 0) fprintf(stderr, "uvsim: %s\n", err);
+  return r;
+}
+
+int uvsim_fs_unmap(const char* sim_dir) {
+  return sim_fs_unmap(sim_fs_current(), sim_dir);
+}
+
 int uvsim_dns_add(const char* name, const char* addr) {
   return sim_dns_add(sim_dns_current(), name, addr);
 }

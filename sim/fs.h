@@ -12,6 +12,9 @@
  * world the fs is attached to (sim_fs_attach) plus SIM_FS_EPOCH_NS, never
  * from the wall clock.
  *
+ * Nothing here touches the host's filesystem unless a program maps a real
+ * directory (sim_fs_map below).
+ *
  * Workload: scenarios with tens of files, reset thousands of times a second;
  * reset frees the tree but keeps the tables. Every run starts from an empty
  * "/" containing "/tmp"; a scenario pre-populates with sim_fs_put_file and
@@ -143,6 +146,33 @@ int sim_fs_scandir(sim_fs* fs, const char* path, sim_fs_dirent** out);
 int sim_fs_opendir(sim_fs* fs, const char* path);
 int sim_fs_readdir(sim_fs* fs, int dir, sim_fs_dirent* out, size_t n);
 int sim_fs_closedir(sim_fs* fs, int dir);
+
+/* Mapping a real directory into the tree (opt-in; docs/world.md,
+ * "Mapping a real directory"). Without flags it is a passthrough: every
+ * operation on a path below sim_dir is done by the host's kernel on the
+ * same path below real_dir (descriptors are host descriptors behind
+ * simulated numbers), while the simulated pool still decides when each
+ * completes. Two names on different sides of a mapping's edge are on
+ * different devices (rename/link: EXDEV); the mapping's root cannot be
+ * removed or renamed (EBUSY).
+ *   SIM_FS_MAP_READONLY  changes fail with EROFS, as on a read-only mount.
+ *   SIM_FS_MAP_SNAPSHOT  real_dir is read once, now, into memory; every run
+ *                        starts from a private copy and the host directory
+ *                        is never touched again (deterministic; for
+ *                        campaigns).
+ * A mapping outlives resets until unmapped; mapping the same directory
+ * again the same way is a no-op, another way replaces it. Returns 0 or
+ * -errno with a one-line reason in err (EINVAL: a bad sim_dir such as "/"
+ * or one with ".."; EBUSY: overlaps another mapping; ENOSPC: more than
+ * SIM_FS_MAPS_MAX; E2BIG: a snapshot past its limits). */
+#define SIM_FS_MAP_READONLY 1u
+#define SIM_FS_MAP_SNAPSHOT 2u
+#define SIM_FS_MAPS_MAX 8
+int sim_fs_map(sim_fs* fs, const char* sim_dir, const char* real_dir,
+               unsigned flags, char* err, size_t errlen);
+int sim_fs_unmap(sim_fs* fs, const char* sim_dir);
+void sim_fs_unmap_all(sim_fs* fs);
+size_t sim_fs_map_count(const sim_fs* fs);
 
 /* Counters for tests: live inodes and open descriptors. */
 size_t sim_fs_inode_count(const sim_fs* fs);

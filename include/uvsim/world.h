@@ -39,6 +39,20 @@ int uvsim_fault(const char* spec);
 int uvsim_fs_put(const char* path, const void* data, size_t len);
 int uvsim_dns_add(const char* name, const char* addr);
 
+/* Map a real directory into the simulated filesystem at sim_dir (opt-in;
+ * docs/world.md, "Mapping a real directory"). With no flags, operations
+ * below sim_dir are done on real_dir by the real kernel (a passthrough: the
+ * program sees and changes real files, and runs are only as repeatable as
+ * that directory is). UVSIM_FS_MAP_READONLY refuses changes with EROFS;
+ * UVSIM_FS_MAP_SNAPSHOT reads real_dir once, now, and gives every run its
+ * own in-memory copy (deterministic: the one to fuzz with). A mapping
+ * lasts across runs until uvsim_fs_unmap. 0, or -errno after a one-line
+ * reason on stderr. */
+#define UVSIM_FS_MAP_READONLY 1u
+#define UVSIM_FS_MAP_SNAPSHOT 2u
+int uvsim_fs_map(const char* sim_dir, const char* real_dir, unsigned flags);
+int uvsim_fs_unmap(const char* sim_dir);
+
 /* The current run's trace hash and whether it has failed. */
 uint64_t uvsim_trace_hash(void);
 int uvsim_failed(void);
