@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dns.h"
 #include "fault.h"
@@ -46,9 +47,46 @@ void uvs__wfree(void* p) {
   free(b);
 }
 
+/* UVSIM_FS_MAP="SIM=REAL[,ro|,snapshot][;...]": mappings for a program
+ * that runs unchanged (docs/world.md). Read once, before the first run;
+ * a bad entry ends the program with its reason, as a bad flag would.
+ * Called at every run boundary and by loop/fs.c's first operation, for a
+ * program that never calls uvsim_world_begin. */
+void uvs__fs_env_maps(void) {
+  static int done;
+  if (done) return;
+  done = 1;
+  const char* env = getenv("UVSIM_FS_MAP");
+  if (env == NULL || *env == '\0') return;
+  char* all = strdup(env);
+  if (all == NULL) uvs__fatal("uvsim", "out of memory");
+  char* save = NULL;
+  for (char* e = strtok_r(all, ";", &save); e; e = strtok_r(NULL, ";", &save)) {
+    char* eq = strchr(e, '=');
+    char* comma = eq ? strrchr(eq, ',') : NULL;
+    unsigned flags = 0;
+    if (comma && strcmp(comma, ",ro") == 0) flags = SIM_FS_MAP_READONLY;
+    else if (comma && strcmp(comma, ",snapshot") == 0) flags = SIM_FS_MAP_SNAPSHOT;
+    else comma = NULL;
+    if (eq == NULL || eq == e || eq[1] == '\0' || (comma && comma == eq + 1)) {
+      fprintf(stderr, "uvsim: UVSIM_FS_MAP: '%s' is not SIM=REAL[,ro|,snapshot]\n", e);
+      exit(2);
+    }
+    *eq = '\0';
+    if (comma) *comma = '\0';
+    char err[SIM_FS_PATH_MAX + 256];
+    if (sim_fs_map(sim_fs_current(), e, eq + 1, flags, err, sizeof err) < 0) {
+      fprintf(stderr, "uvsim: UVSIM_FS_MAP: %s\n", err);
+      exit(2);
+    }
+  }
+  free(all);
+}
+
 void uvs__world_io_reset(void) {
   sim* s = uvs__sim();
   while (blocks) uvs__wfree(blocks->align);
+  uvs__fs_env_maps();
   sim_fs_reset(sim_fs_current());
   sim_net_reset(sim_net_current());
   sim_dns_reset(sim_dns_current());

@@ -27,7 +27,10 @@
 
 #define FS_IOV_MAX 1024         /* Linux's IOV_MAX */
 
-static sim_fs* FS(void) { return sim_fs_current(); }
+static sim_fs* FS(void) {
+  uvs__fs_env_maps();
+  return sim_fs_current();
+}
 
 static int is_stdio(uv_file fd) { return fd >= 0 && fd <= 2; }
 

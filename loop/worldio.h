@@ -22,6 +22,9 @@
   } while (0)
 
 /* calloc'd, tracked until uvs__wfree or the end of the run. */
+/* Applies UVSIM_FS_MAP once (loop/fault.c). */
+void uvs__fs_env_maps(void);
+
 void* uvs__wcalloc(size_t size);
 void uvs__wfree(void* p);
 
