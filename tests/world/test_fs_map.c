@@ -24,20 +24,11 @@
 #include <unistd.h>
 
 #include "fs.h"
+#include "hostdir.h"
 
 static sim world;
 static sim_fs* fs;
-static char host[PATH_MAX];     /* the host directory mapped at /data */
 static char err[8192];
-
-static void host_put(const char* rel, const char* text) {
-  char p[PATH_MAX * 2];
-  snprintf(p, sizeof p, "%s/%s", host, rel);
-  FILE* f = fopen(p, "w");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
-}
 
 /* The host file's contents, or "(missing)". */
 static const char* host_get(const char* rel) {
@@ -56,21 +47,6 @@ static void host_mkdir(const char* rel) {
   char p[PATH_MAX * 2];
   snprintf(p, sizeof p, "%s/%s", host, rel);
   assert_int_equal(mkdir(p, 0755), 0);
-}
-
-static int rm_one(const char* p, const struct stat* s, int flag,
-                  struct FTW* ftw) {
-  (void)s, (void)flag, (void)ftw;
-  return remove(p);
-}
-
-static int open_host_fds(void) {
-  int n = 0;
-  DIR* d = opendir("/proc/self/fd");
-  if (d == NULL) return -1;
-  while (readdir(d) != NULL) n++;
-  closedir(d);
-  return n;
 }
 
 /* The simulated file's contents through descriptors. */
@@ -93,8 +69,7 @@ static int setup(void** state) {
   sim_init(&world, NULL);
   fs = sim_fs_new();
   sim_fs_attach(fs, &world);
-  snprintf(host, sizeof host, "%s", "/tmp/uvsim-map-XXXXXX");
-  assert_non_null(mkdtemp(host));
+  host_make("/tmp/uvsim-map-XXXXXX");
   host_put("hello.txt", "hello from the host");
   host_mkdir("sub");
   host_put("sub/b", "bee");
@@ -106,7 +81,7 @@ static int teardown(void** state) {
   (void)state;
   sim_fs_free(fs);
   sim_free(&world);
-  nftw(host, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+  host_remove();
   return 0;
 }
 

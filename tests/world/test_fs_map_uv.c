@@ -25,39 +25,13 @@
 #include "sim.h"
 #include "uvsim/loop.h"
 #include "uvsim/world.h"
+#include "hostdir.h"
 
 #define FILES 4
 
-static char host[PATH_MAX];
-
-static void host_put(const char* rel, const char* text) {
-  char p[PATH_MAX * 2];
-  snprintf(p, sizeof p, "%s/%s", host, rel);
-  FILE* f = fopen(p, "w");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
-}
-
-static int rm_one(const char* p, const struct stat* s, int flag,
-                  struct FTW* ftw) {
-  (void)s, (void)flag, (void)ftw;
-  return remove(p);
-}
-
-static int open_host_fds(void) {
-  int n = 0;
-  DIR* d = opendir("/proc/self/fd");
-  if (d == NULL) return -1;
-  while (readdir(d) != NULL) n++;
-  closedir(d);
-  return n;
-}
-
 static int setup(void** state) {
   (void)state;
-  snprintf(host, sizeof host, "%s", "/tmp/uvsim-mapuv-XXXXXX");
-  assert_non_null(mkdtemp(host));
+  host_make("/tmp/uvsim-mapuv-XXXXXX");
   /* sizes 1..4 tell the files apart in the stat results */
   host_put("f0", "a");
   host_put("f1", "bb");
@@ -70,7 +44,7 @@ static int setup(void** state) {
 static int teardown(void** state) {
   (void)state;
   uvsim_fs_unmap("/data");
-  nftw(host, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+  host_remove();
   return 0;
 }
 
