@@ -164,6 +164,7 @@ static void emit_bug(worker* w, uint64_t run, const uvs_outcome* out,
   r.ndecisions = len;
   r.aggressive = (w->o->sc->flags & UVSIM_SCN_AGGRESSIVE) != 0;
   r.nfaults = uvs_get_faults(r.faults, SIM_REPRO_FAULTS_MAX);
+  uvs_get_maps(&r);
   char* text = NULL;
   size_t tlen = 0;
   FILE* f = open_memstream(&text, &tlen);
@@ -485,6 +486,7 @@ static void on_worker_crash(sup* S, slot* sl, uint64_t run, int status) {
   snprintf(r.scenario, sizeof r.scenario, "%s/%s", o->sc->name, o->sc->variant);
   snprintf(r.strategy, sizeof r.strategy, "%s", uvs_strategy_name(o->strategy));
   r.nfaults = uvs_get_faults(r.faults, SIM_REPRO_FAULTS_MAX);
+  uvs_get_maps(&r);
   r.seed = uvs_run_seed(o->seed, run);
   r.has_hash = 1;
   r.hash = out.hash;

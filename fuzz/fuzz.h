@@ -109,6 +109,13 @@ size_t uvs_get_faults(char (*out)[128], size_t max);
 /* Whether a spec parses (err names the problem). */
 int uvs_fault_valid(const char* spec, int aggressive, char* err, size_t errlen);
 
+/* Mapped host directories (sim_fs_map; docs/world.md). They belong to the
+ * process, not to a run: uvs_get_maps copies the current ones into a
+ * reproducer; uvs_apply_maps makes a reproducer's the only ones (-1 and a
+ * one-line reason when one cannot be mapped, e.g. its host dir is gone). */
+void uvs_get_maps(sim_repro* r);
+int uvs_apply_maps(const sim_repro* r, char* err, size_t errlen);
+
 typedef struct uvs_outcome {
   sim_oracle oracle;
   int signal;                 /* fork mode: the signal that ended it     */

@@ -45,6 +45,7 @@ static void report(const sim* s) {
   uvs_signature(&out, r.signature, sizeof r.signature);
   r.has_hash = 1;
   r.hash = out.hash;
+  uvs_get_maps(&r);
   fprintf(stderr, "uvsim-finding: %s\n  %s\n", r.signature, out.message);
   sim_repro_fprint(&r, stderr);
   const char* dir = getenv("UVSIM_FINDING_DIR");

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fs.h"
 #include "fuzz.h"
 #include "reports/report.h"
 
@@ -47,6 +48,10 @@ static const char* usage_run =
   "  --seed S            campaign seed (default 1); run i uses splitmix64(S, i)\n"
   "  --strategy NAME     random (default) | pct | nodefz | dfs\n"
   "  --jobs J            worker processes over disjoint runs (default 1)\n"
+  "  --map SIM=HOST[,ro|,snapshot]\n"
+  "                      map a host directory into every run's filesystem\n"
+  "                      (repeatable; docs/world.md); recorded in reproducers\n"
+  "                      as `map` lines, which replay maps again\n"
   "  --fault SPEC        a fault rule for every run (repeatable; docs/world.md),\n"
   "                      e.g. --fault 'write path=/data/* nth=3 err=ENOSPC';\n"
   "                      recorded in reproducers as `fault` lines\n"
@@ -267,6 +272,14 @@ static int cmd_run(int argc, char** argv) {
         return usage_error("--fault: '%s': %s", spec, ferr);
       snprintf(faults[nfaults++], sizeof faults[0], "%s", spec);
     }
+    else if (!strcmp(a, "--map")) {
+      const char* spec = TAKE();
+      if (!spec) return usage_error("--map needs a value");
+      char merr[SIM_REPRO_LINE_MAX + 256];
+      if (strlen(spec) >= SIM_REPRO_MAP_MAX) return usage_error("--map: '%s' is too long", spec);
+      if (sim_fs_map_spec(sim_fs_current(), spec, merr, sizeof merr) < 0)
+        return usage_error("--%s", merr);
+    }
     else if (!strcmp(a, "--no-fork")) o.isolate = 0;
     else if (!strcmp(a, "--no-minimize")) o.analyse = 0;
     else if (!strcmp(a, "--expect")) expect = 1;
@@ -370,6 +383,12 @@ static int load_repro(const char* path, sim_repro* r, const uvsim_scenario** sc)
   *sc = uvsim_scenario_find(r->scenario);
   if (!*sc) {
     fprintf(stderr, "uvsim: %s: unknown scenario '%s' (see uvsim list)\n", path, r->scenario);
+    sim_repro_free(r);
+    return EXIT_USAGE;
+  }
+  char merr[SIM_REPRO_LINE_MAX + 256];
+  if (uvs_apply_maps(r, merr, sizeof merr) != 0) {
+    fprintf(stderr, "uvsim: %s: %s\n", path, merr);
     sim_repro_free(r);
     return EXIT_USAGE;
   }

@@ -206,6 +206,8 @@ int uvs_analyse(const uvsim_scenario* sc, const sim_repro* in, uvs_analysis* a,
   a->min.aggressive = in->aggressive;
   a->min.nfaults = in->nfaults;
   memcpy(a->min.faults, in->faults, sizeof a->min.faults);
+  a->min.nmaps = in->nmaps;
+  memcpy(a->min.maps, in->maps, sizeof a->min.maps);
   /* Keep the prefix up to the last non-zero decision; the rest replay as 0. */
   size_t keep = 0;
   for (size_t i = 0; i < a->min.ndecisions; i++)

@@ -11,6 +11,7 @@
  */
 #include "fuzz.h"
 #include "fault.h"
+#include "fs.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -57,6 +58,22 @@ size_t uvs_get_faults(char (*out)[128], size_t max) {
   size_t n = run_nfaults < max ? run_nfaults : max;
   for (size_t i = 0; i < n; i++) memcpy(out[i], run_faults[i], sizeof out[i]);
   return n;
+}
+
+void uvs_get_maps(sim_repro* r) {
+  sim_fs* fs = sim_fs_current();
+  r->nmaps = 0;
+  for (size_t i = 0; i < sim_fs_map_count(fs) && r->nmaps < SIM_REPRO_MAPS_MAX; i++)
+    if (sim_fs_map_spec_of(fs, i, r->maps[r->nmaps], sizeof r->maps[0]) == 0)
+      r->nmaps++;
+}
+
+int uvs_apply_maps(const sim_repro* r, char* err, size_t errlen) {
+  sim_fs* fs = sim_fs_current();
+  sim_fs_unmap_all(fs);
+  for (size_t i = 0; i < r->nmaps; i++)
+    if (sim_fs_map_spec(fs, r->maps[i], err, errlen) < 0) return -1;
+  return 0;
 }
 
 int uvs_fault_valid(const char* spec, int aggressive, char* err, size_t errlen) {

@@ -62,20 +62,8 @@ void uvs__fs_env_maps(void) {
   if (all == NULL) uvs__fatal("uvsim", "out of memory");
   char* save = NULL;
   for (char* e = strtok_r(all, ";", &save); e; e = strtok_r(NULL, ";", &save)) {
-    char* eq = strchr(e, '=');
-    char* comma = eq ? strrchr(eq, ',') : NULL;
-    unsigned flags = 0;
-    if (comma && strcmp(comma, ",ro") == 0) flags = SIM_FS_MAP_READONLY;
-    else if (comma && strcmp(comma, ",snapshot") == 0) flags = SIM_FS_MAP_SNAPSHOT;
-    else comma = NULL;
-    if (eq == NULL || eq == e || eq[1] == '\0' || (comma && comma == eq + 1)) {
-      fprintf(stderr, "uvsim: UVSIM_FS_MAP: '%s' is not SIM=REAL[,ro|,snapshot]\n", e);
-      exit(2);
-    }
-    *eq = '\0';
-    if (comma) *comma = '\0';
     char err[SIM_FS_PATH_MAX + 256];
-    if (sim_fs_map(sim_fs_current(), e, eq + 1, flags, err, sizeof err) < 0) {
+    if (sim_fs_map_spec(sim_fs_current(), e, err, sizeof err) < 0) {
       fprintf(stderr, "uvsim: UVSIM_FS_MAP: %s\n", err);
       exit(2);
     }

@@ -1434,3 +1434,33 @@ void sim_fs_unmap_all(sim_fs* fs) {
 }
 
 size_t sim_fs_map_count(const sim_fs* fs) { return fs->nmaps; }
+
+/* "SIM=REAL[,ro|,snapshot]": the form UVSIM_FS_MAP, `uvsim run --map` and a
+ * reproducer's `map` lines share. The last ",ro"/",snapshot" is the flag;
+ * any other comma belongs to the host path. */
+int sim_fs_map_spec(sim_fs* fs, const char* spec, char* err, size_t errlen) {
+  char buf[SIM_FS_PATH_MAX * 2 + 16];
+  if (spec == NULL || strlen(spec) >= sizeof buf)
+    MAP_ERR(-ENAMETOOLONG, "map: spec too long");
+  strcpy(buf, spec);
+  char* eq = strchr(buf, '=');
+  char* comma = eq ? strrchr(eq, ',') : NULL;
+  unsigned flags = 0;
+  if (comma && strcmp(comma, ",ro") == 0) flags = SIM_FS_MAP_READONLY;
+  else if (comma && strcmp(comma, ",snapshot") == 0) flags = SIM_FS_MAP_SNAPSHOT;
+  else comma = NULL;
+  if (comma) *comma = '\0';
+  if (eq == NULL || eq == buf || eq[1] == '\0')
+    MAP_ERR(-EINVAL, "map: '%s' is not SIM=REAL[,ro|,snapshot]", spec);
+  *eq = '\0';
+  return sim_fs_map(fs, buf, eq + 1, flags, err, errlen);
+}
+
+int sim_fs_map_spec_of(const sim_fs* fs, size_t i, char* out, size_t outlen) {
+  if (i >= fs->nmaps) return -ENOENT;
+  const fs_map* m = &fs->maps[i];
+  const char* flag = (m->flags & SIM_FS_MAP_SNAPSHOT)   ? ",snapshot"
+                     : (m->flags & SIM_FS_MAP_READONLY) ? ",ro" : "";
+  int n = snprintf(out, outlen, "%s=%s%s", m->sim, m->real, flag);
+  return n < 0 || (size_t)n >= outlen ? -ENAMETOOLONG : 0;
+}

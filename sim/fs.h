@@ -173,6 +173,11 @@ int sim_fs_map(sim_fs* fs, const char* sim_dir, const char* real_dir,
 int sim_fs_unmap(sim_fs* fs, const char* sim_dir);
 void sim_fs_unmap_all(sim_fs* fs);
 size_t sim_fs_map_count(const sim_fs* fs);
+/* The same as text, "SIM=REAL[,ro|,snapshot]" (UVSIM_FS_MAP entries,
+ * `uvsim run --map`, a reproducer's `map` lines), and mapping i back in
+ * that form (the host path as mapped: canonical). */
+int sim_fs_map_spec(sim_fs* fs, const char* spec, char* err, size_t errlen);
+int sim_fs_map_spec_of(const sim_fs* fs, size_t i, char* out, size_t outlen);
 
 /* Counters for tests: live inodes and open descriptors. */
 size_t sim_fs_inode_count(const sim_fs* fs);

@@ -63,6 +63,7 @@ int sim_repro_fprint(const sim_repro* r, FILE* out) {
   if (r->signature[0]) fprintf(out, "signature %s\n", r->signature);
   if (r->has_hash) fprintf(out, "hash %016" PRIx64 "\n", r->hash);
   for (size_t i = 0; i < r->nfaults; i++) fprintf(out, "fault %s\n", r->faults[i]);
+  for (size_t i = 0; i < r->nmaps; i++) fprintf(out, "map %s\n", r->maps[i]);
   fprintf(out, "decisions %zu\n", r->ndecisions);
   for (size_t i = 0; i < r->ndecisions; i++) {
     const sim_decision* d = &r->decisions[i];
@@ -204,6 +205,13 @@ static int parse_header(parser* p, sim_repro* r, char* key, char* val,
     if (*val == '\0') return fail(p, "'fault' needs a value");
     if (strlen(val) >= sizeof r->faults[0]) return fail(p, "fault spec too long");
     memcpy(r->faults[r->nfaults++], val, strlen(val) + 1);
+    return 0;
+  }
+  if (strcmp(key, "map") == 0) {
+    if (r->nmaps == SIM_REPRO_MAPS_MAX) return fail(p, "too many maps (max %d)", SIM_REPRO_MAPS_MAX);
+    if (strchr(val, '=') == NULL) return fail(p, "'map' needs SIM=HOST[,ro|,snapshot]");
+    if (strlen(val) >= sizeof r->maps[0]) return fail(p, "map spec too long");
+    memcpy(r->maps[r->nmaps++], val, strlen(val) + 1);
     return 0;
   }
   return fail(p, "unknown key '%s'", key);

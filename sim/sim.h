@@ -266,6 +266,7 @@ void sim_trace_dump(const sim* s, FILE* out);
  *   signature invariant: balance lost an update     (optional)
  *   hash 0123456789abcdef                           (optional)
  *   fault <spec>                                    (optional, repeated)
+ *   map <sim>=<host>[,ro|,snapshot]                 (optional, repeated)
  *   decisions 2
  *   pool_finish 1/2 fs.stat b
  *   read_split 5/12 tcp#1 read
@@ -274,6 +275,10 @@ void sim_trace_dump(const sim* s, FILE* out);
  * '#' starts a comment line; blank lines are ignored. */
 #define SIM_REPRO_FAULTS_MAX 64
 #define SIM_REPRO_LINE_MAX 1024
+/* Mapped host directories the run had (docs/world.md), in the same form as
+ * UVSIM_FS_MAP; as many as the filesystem allows at once. */
+#define SIM_REPRO_MAPS_MAX 8
+#define SIM_REPRO_MAP_MAX (SIM_REPRO_LINE_MAX - 4)
 
 typedef struct sim_repro {
   char scenario[128];
@@ -286,6 +291,8 @@ typedef struct sim_repro {
   uint64_t hash;
   size_t nfaults;
   char faults[SIM_REPRO_FAULTS_MAX][128];
+  size_t nmaps;
+  char maps[SIM_REPRO_MAPS_MAX][SIM_REPRO_MAP_MAX];
   size_t ndecisions;
   sim_decision* decisions;   /* labels owned by the repro (strdup) */
 } sim_repro;

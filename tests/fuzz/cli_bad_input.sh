@@ -33,6 +33,10 @@ check "unknown strategy 'magic'" run lost_update --strategy magic
 check "--jobs: 0 is not in 1..64" run lost_update --jobs 0
 check "is not DOF,PCT" run lost_update --nodefz-pool 4
 check "percentage 150 is above 100" run lost_update --nodefz-pool 4,150
+check "--map needs a value" run lost_update --map
+check "'/data' is not SIM=REAL" run lost_update --map /data
+check "'/' is not an absolute simulated directory" run lost_update --map /=/tmp
+check "/nonexistent-host-dir: No such file or directory" run lost_update --map /data=/nonexistent-host-dir
 check "name a reproducer" replay
 check "cannot open" replay "$tmp/missing.uvsim"
 

@@ -24,6 +24,7 @@ static const char* good =
     "signature invariant: balance is 50, expected 0\n"
     "hash 00000000deadbeef\n"
     "fault fs.write#3 ENOSPC\n"
+    "map /data=/srv/fixtures, with a comma,snapshot\n"
     "decisions 2\n"
     "pool_finish 1/2 fs.stat b\n"
     "read_split 5/12 -\n"
@@ -41,6 +42,8 @@ static void parse_good_file(void** state) {
   assert_true(r.hash == 0xdeadbeef);
   assert_int_equal(r.nfaults, 1);
   assert_string_equal(r.faults[0], "fs.write#3 ENOSPC");
+  assert_int_equal(r.nmaps, 1);   /* the rest of the line, spaces and all */
+  assert_string_equal(r.maps[0], "/data=/srv/fixtures, with a comma,snapshot");
   assert_int_equal(r.ndecisions, 2);
   assert_int_equal(r.decisions[0].kind, SIM_POOL_FINISH);
   assert_int_equal(r.decisions[0].choice, 1);
@@ -63,6 +66,9 @@ static void round_trip_through_a_file(void** state) {
   r.seed = 123;
   r.has_hash = 1;
   r.hash = sim_trace_hash(&s);
+  r.nmaps = 2;
+  snprintf(r.maps[0], sizeof r.maps[0], "/a=/host/a,ro");
+  snprintf(r.maps[1], sizeof r.maps[1], "/b=/host/b");
   assert_int_equal(sim_repro_take_log(&r, &s), 0);
   char path[] = "/tmp/uvsim-test-XXXXXX";
   assert_non_null(mkdtemp(path));
@@ -74,6 +80,9 @@ static void round_trip_through_a_file(void** state) {
   assert_string_equal(back.scenario, "echo/buggy");
   assert_true(back.hash == r.hash);
   assert_int_equal(back.ndecisions, 30);
+  assert_int_equal(back.nmaps, 2);
+  assert_string_equal(back.maps[0], "/a=/host/a,ro");
+  assert_string_equal(back.maps[1], "/b=/host/b");
   for (size_t i = 0; i < 30; i++) {
     assert_int_equal(back.decisions[i].kind, r.decisions[i].kind);
     assert_int_equal(back.decisions[i].choice, r.decisions[i].choice);
@@ -138,6 +147,9 @@ static const bad_case bad[] = {
   { FIELDS "decisions 0\nend\nseed 2\n", "b.uvsim:8: text after 'end'" },
   { FIELDS, "b.uvsim:6: missing 'decisions' section" },
   { FIELDS "end\n", "b.uvsim:6: 'end' before 'decisions'" },
+  { FIELDS "map /data\n", "b.uvsim:6: 'map' needs SIM=HOST[,ro|,snapshot]" },
+  { FIELDS "map a=b\nmap a=b\nmap a=b\nmap a=b\nmap a=b\nmap a=b\nmap a=b\nmap a=b\nmap a=b\n",
+    "b.uvsim:14: too many maps (max 8)" },
   { FIELDS "decisions many\n", "b.uvsim:6: decision count 'many' must be 0.." },
   { FIELDS "seed 2\n", "b.uvsim:6: duplicate 'seed'" },
 };
