@@ -8,12 +8,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "fs.h"
 #include "fuzz.h"
 #include "reports/report.h"
 
-#define EXIT_BUG 1
-#define EXIT_USAGE 2
 
 static const char* usage_main =
   "usage: uvsim COMMAND [ARGS]\n"
@@ -25,6 +24,7 @@ static const char* usage_main =
   "  run SCENARIO...      explore schedules of scenarios, report bugs\n"
   "  replay FILE.uvsim    re-run a reproducer bit for bit\n"
   "  minimize FILE.uvsim  shrink a reproducer, explain its decisive decisions\n"
+  "  exec -- PROGRAM ...  schedules of an unchanged, dynamically linked libuv program\n"
   "  selfcheck            check that runs are deterministic\n"
   "  help [COMMAND]       this text, or a command's\n"
   "\n"
@@ -114,63 +114,6 @@ static const char* usage_selfcheck =
   "\n"
   "Runs a synthetic decision workload under 10000 seeds twice and requires\n"
   "identical trace hashes.\n";
-
-static __attribute__((format(printf, 1, 2))) int usage_error(const char* fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  fputs("uvsim: ", stderr);
-  vfprintf(stderr, fmt, ap);
-  fputs(" (see uvsim help)\n", stderr);
-  va_end(ap);
-  return EXIT_USAGE;
-}
-
-static int is_help(const char* a) {
-  return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
-}
-
-/* Strict unsigned parsing: the whole string, base 10 (or 0x hex). */
-static int parse_u64(const char* flag, const char* v, uint64_t* out) {
-  if (!v) return usage_error("%s needs a value", flag), -1;
-  char* end = NULL;
-  errno = 0;
-  if (!*v || *v == '-' || *v == '+') return usage_error("%s: '%s' is not a number", flag, v), -1;
-  unsigned long long x = strtoull(v, &end, 0);
-  if (errno || *end) return usage_error("%s: '%s' is not a number", flag, v), -1;
-  *out = x;
-  return 0;
-}
-
-static int parse_u32(const char* flag, const char* v, uint32_t* out) {
-  uint64_t x;
-  if (parse_u64(flag, v, &x)) return -1;
-  if (x > UINT32_MAX) return usage_error("%s: '%s' is too large", flag, v), -1;
-  *out = (uint32_t)x;
-  return 0;
-}
-
-static int parse_pair(const char* flag, const char* v, uint32_t* a, uint32_t* b) {
-  if (!v) return usage_error("%s needs a value", flag), -1;
-  char buf[64];
-  snprintf(buf, sizeof buf, "%s", v);
-  char* comma = strchr(buf, ',');
-  if (!comma) return usage_error("%s: '%s' is not DOF,PCT", flag, v), -1;
-  *comma = 0;
-  if (parse_u32(flag, buf, a) || parse_u32(flag, comma + 1, b)) return -1;
-  if (*b > 100) return usage_error("%s: percentage %u is above 100", flag, *b), -1;
-  return 0;
-}
-
-static int parse_seconds(const char* flag, const char* v, double* out) {
-  if (!v) return usage_error("%s needs a value", flag), -1;
-  char* end = NULL;
-  errno = 0;
-  double x = strtod(v, &end);
-  if (errno || !*v || *end || !(x > 0) || x > 1e7)
-    return usage_error("%s: '%s' is not a positive number of seconds", flag, v), -1;
-  *out = x;
-  return 0;
-}
 
 /* ---------------------------------------------------------------- list */
 
@@ -568,6 +511,7 @@ int main(int argc, char** argv) {
   if (!strcmp(cmd, "replay")) return cmd_replay(argc, argv);
   if (!strcmp(cmd, "minimize") || !strcmp(cmd, "minimise")) return cmd_minimize(argc, argv);
   if (!strcmp(cmd, "selfcheck")) return selfcheck(argc, argv);
+  if (!strcmp(cmd, "exec")) return uvs_cmd_exec(argc, argv);
   if (!strcmp(cmd, "help") || is_help(cmd)) {
     const char* t = argc > 2 ? argv[2] : NULL;
     if (!t) return fputs(usage_main, stdout), 0;
@@ -576,6 +520,7 @@ int main(int argc, char** argv) {
     if (!strcmp(t, "minimize")) return fputs(usage_minimize, stdout), 0;
     if (!strcmp(t, "list")) return fputs(usage_list, stdout), 0;
     if (!strcmp(t, "selfcheck")) return fputs(usage_selfcheck, stdout), 0;
+    if (!strcmp(t, "exec")) return fputs(uvs_exec_usage(), stdout), 0;
     return usage_error("help: unknown command '%s'", t);
   }
   return usage_error("unknown command '%s'", cmd);

@@ -1,0 +1,66 @@
+/* fuzz/cli.c — what every uvsim command shares: the one-line usage error
+ * and strict parsing of flag values (see cli.h). */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int usage_error(const char* fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("uvsim: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputs(" (see uvsim help)\n", stderr);
+  va_end(ap);
+  return EXIT_USAGE;
+}
+
+int is_help(const char* a) {
+  return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
+}
+
+/* Strict unsigned parsing: the whole string, base 10 (or 0x hex). */
+int parse_u64(const char* flag, const char* v, uint64_t* out) {
+  if (!v) return usage_error("%s needs a value", flag), -1;
+  char* end = NULL;
+  errno = 0;
+  if (!*v || *v == '-' || *v == '+') return usage_error("%s: '%s' is not a number", flag, v), -1;
+  unsigned long long x = strtoull(v, &end, 0);
+  if (errno || *end) return usage_error("%s: '%s' is not a number", flag, v), -1;
+  *out = x;
+  return 0;
+}
+
+int parse_u32(const char* flag, const char* v, uint32_t* out) {
+  uint64_t x;
+  if (parse_u64(flag, v, &x)) return -1;
+  if (x > UINT32_MAX) return usage_error("%s: '%s' is too large", flag, v), -1;
+  *out = (uint32_t)x;
+  return 0;
+}
+
+int parse_pair(const char* flag, const char* v, uint32_t* a, uint32_t* b) {
+  if (!v) return usage_error("%s needs a value", flag), -1;
+  char buf[64];
+  snprintf(buf, sizeof buf, "%s", v);
+  char* comma = strchr(buf, ',');
+  if (!comma) return usage_error("%s: '%s' is not DOF,PCT", flag, v), -1;
+  *comma = 0;
+  if (parse_u32(flag, buf, a) || parse_u32(flag, comma + 1, b)) return -1;
+  if (*b > 100) return usage_error("%s: percentage %u is above 100", flag, *b), -1;
+  return 0;
+}
+
+int parse_seconds(const char* flag, const char* v, double* out) {
+  if (!v) return usage_error("%s needs a value", flag), -1;
+  char* end = NULL;
+  errno = 0;
+  double x = strtod(v, &end);
+  if (errno || !*v || *end || !(x > 0) || x > 1e7)
+    return usage_error("%s: '%s' is not a positive number of seconds", flag, v), -1;
+  *out = x;
+  return 0;
+}

@@ -1,0 +1,27 @@
+/* fuzz/cli.h — helpers shared by the uvsim commands (main.c, exec.c).
+ * Bad input is one line on stderr ("uvsim: ... (see uvsim help)") and exit
+ * status 2; the parsers print it themselves and return -1. */
+#ifndef UVSIM_FUZZ_CLI_H
+#define UVSIM_FUZZ_CLI_H
+
+#include <stdint.h>
+
+#define EXIT_BUG 1
+#define EXIT_USAGE 2
+
+/* Prints the message and returns EXIT_USAGE. */
+__attribute__((format(printf, 1, 2))) int usage_error(const char* fmt, ...);
+int is_help(const char* a);
+/* Strict: the whole string, base 10 (or 0x hex), no sign. */
+int parse_u64(const char* flag, const char* v, uint64_t* out);
+int parse_u32(const char* flag, const char* v, uint32_t* out);
+/* "DOF,PCT" with PCT <= 100. */
+int parse_pair(const char* flag, const char* v, uint32_t* a, uint32_t* b);
+/* A positive number of seconds (fractions allowed). */
+int parse_seconds(const char* flag, const char* v, double* out);
+
+/* `uvsim exec` (exec.c): the command and its help text. */
+int uvs_cmd_exec(int argc, char** argv);
+const char* uvs_exec_usage(void);
+
+#endif

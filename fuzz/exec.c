@@ -1,0 +1,394 @@
+/* fuzz/exec.c — `uvsim exec`: schedules of an unchanged program.
+ *
+ * The program is any dynamically linked libuv program, run as it is: each
+ * run is a fresh process with libuvsim.so preloaded in place of libuv.so
+ * (same ABI, so the dynamic linker binds every uv_* call to the simulation)
+ * and UVSIM_SEED set, which makes that run one seeded schedule (sim/world.c
+ * reads it once). The first run has no seed: the natural order, the
+ * baseline. A run fails when the process dies of a signal, exits non-zero,
+ * outlives --timeout, or — with --same-output — prints something else than
+ * the natural order did. Failures are grouped by signature; the first of
+ * each is run again with the same seed to show it replays, and printed with
+ * the one line that replays it.
+ *
+ * What the harness measures (wall time for the timeout, child processes)
+ * is outside the simulated path; inside, the run is as deterministic as the
+ * program is: its own reads of the wall clock, real randomness or real
+ * files are not uvsim's to control, and the replay check says when that
+ * shows. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "fs.h"
+#include "fuzz.h"
+
+#define EXEC_SIGS_MAX 64
+#define EXEC_SIG_LEN 384
+#define EXEC_OUTPUTS_MAX 4096
+#define EXEC_MAPS_LEN 8192
+
+static const char* usage_exec =
+  "usage: uvsim exec [options] [--] PROGRAM [ARGS...]\n"
+  "\n"
+  "Runs an unchanged, dynamically linked libuv program under many schedules:\n"
+  "each run preloads libuvsim.so in place of libuv and sets UVSIM_SEED. The\n"
+  "first run is the natural order (no seed).\n"
+  "\n"
+  "options:\n"
+  "  --runs N        seeded runs after the natural one (default 200)\n"
+  "  --seed S        campaign seed (default 1); run i uses splitmix64(S, i)\n"
+  "  --timeout S     wall seconds a run may take before it counts as a hang\n"
+  "                  (default 10)\n"
+  "  --same-output   a run whose stdout differs from the natural order's fails\n"
+  "  --map SIM=HOST[,ro|,snapshot]\n"
+  "                  map a host directory into the program's simulated\n"
+  "                  filesystem (repeatable; UVSIM_FS_MAP, docs/world.md)\n"
+  "  --lib PATH      libuvsim.so to preload (default: lib/libuvsim.so beside\n"
+  "                  this uvsim binary, or $UVSIM_LIB)\n"
+  "  --quiet         no progress line\n"
+  "\n"
+  "Each failure is printed once per signature with the seed, whether running\n"
+  "that seed again gave the same exit and output, and the command that\n"
+  "replays it. exit status: 0 no failure, 1 a failure, 2 bad usage.\n";
+
+typedef struct exec_opts {
+  uint64_t runs, seed;
+  double timeout_s;
+  int same_output, quiet;
+  char lib[4096];
+  char maps[EXEC_MAPS_LEN];     /* UVSIM_FS_MAP value, ';'-joined */
+  char** argv;                  /* the program and its arguments */
+} exec_opts;
+
+typedef enum { X_PASS, X_EXIT, X_SIGNAL, X_TIMEOUT, X_OUTPUT } xkind;
+
+typedef struct xresult {
+  xkind kind;
+  int code;                     /* exit status or signal number */
+  uint64_t out_hash, err_hash;
+  char line[256];               /* the stderr line that says most */
+} xresult;
+
+/* ----------------------------------------------------------- one run */
+
+static double now_s(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* FNV-1a of a whole file (from its start). */
+static uint64_t hash_file(FILE* f) {
+  uint64_t h = 1469598103934665603ull;
+  char buf[8192];
+  size_t n;
+  rewind(f);
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)buf[i]) * 1099511628211ull;
+  return h;
+}
+
+static void copy_str(char* out, size_t outlen, const char* s) {
+  size_t n = strlen(s);
+  if (n >= outlen) n = outlen - 1;
+  memcpy(out, s, n);
+  out[n] = '\0';
+}
+
+/* uvsim's own message, else an assertion's, else the first line. */
+static void telling_line(FILE* f, char* out, size_t outlen) {
+  char line[1024], first[1024] = "";
+  out[0] = '\0';
+  rewind(f);
+  while (fgets(line, sizeof line, f)) {
+    line[strcspn(line, "\n")] = '\0';
+    if (!first[0] && line[0]) snprintf(first, sizeof first, "%s", line);
+    if (!strncmp(line, "uvsim: ", 7) || strstr(line, "Assertion") ||
+        strstr(line, "assert")) {
+      copy_str(out, outlen, line);
+      return;
+    }
+  }
+  copy_str(out, outlen, first);
+}
+
+static void child(const exec_opts* o, const uint64_t* seed, int out, int err,
+                  int report) {
+  dup2(out, 1);
+  dup2(err, 2);
+  setpgid(0, 0);                /* a hung run is killed with its threads */
+  setenv("LD_PRELOAD", o->lib, 1);
+  char s[32];
+  if (seed) {
+    snprintf(s, sizeof s, "%" PRIu64, *seed);
+    setenv("UVSIM_SEED", s, 1);
+  } else {
+    unsetenv("UVSIM_SEED");
+  }
+  if (o->maps[0]) setenv("UVSIM_FS_MAP", o->maps, 1);
+  execvp(o->argv[0], o->argv);
+  int e = errno;
+  ssize_t w = write(report, &e, sizeof e);
+  (void)w;
+  _exit(127);
+}
+
+/* Waits for pid up to the timeout; 1 when it had to be killed. */
+static int wait_or_kill(pid_t pid, double timeout_s, int* status) {
+  double deadline = now_s() + timeout_s;
+  struct timespec nap = { 0, 100000 };
+  for (;;) {
+    pid_t r = waitpid(pid, status, WNOHANG);
+    if (r == pid) return 0;
+    if (r < 0 && errno != EINTR) return 0;
+    if (now_s() > deadline) {
+      kill(-pid, SIGKILL);
+      kill(pid, SIGKILL);
+      while (waitpid(pid, status, 0) < 0 && errno == EINTR) {}
+      return 1;
+    }
+    nanosleep(&nap, NULL);
+    if (nap.tv_nsec < 2000000) nap.tv_nsec *= 2;
+  }
+}
+
+/* 0, or -errno when the program could not be started at all. */
+static int run_once(const exec_opts* o, const uint64_t* seed, xresult* r) {
+  memset(r, 0, sizeof *r);
+  FILE* out = tmpfile();
+  FILE* err = tmpfile();
+  int pipefd[2];
+  if (!out || !err || pipe2(pipefd, O_CLOEXEC) < 0) {
+    int e = errno;
+    if (out) fclose(out);
+    if (err) fclose(err);
+    return -e;
+  }
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid < 0) return -errno;
+  if (pid == 0) child(o, seed, fileno(out), fileno(err), pipefd[1]);
+  close(pipefd[1]);
+  int exec_errno = 0;
+  ssize_t got = read(pipefd[0], &exec_errno, sizeof exec_errno);
+  close(pipefd[0]);
+  int status = 0;
+  int killed = wait_or_kill(pid, o->timeout_s, &status);
+  if (got == (ssize_t)sizeof exec_errno) {
+    fclose(out);
+    fclose(err);
+    return -exec_errno;
+  }
+  r->out_hash = hash_file(out);
+  r->err_hash = hash_file(err);
+  telling_line(err, r->line, sizeof r->line);
+  fclose(out);
+  fclose(err);
+  if (killed) r->kind = X_TIMEOUT;
+  else if (WIFSIGNALED(status)) r->kind = X_SIGNAL, r->code = WTERMSIG(status);
+  else if (WEXITSTATUS(status) != 0) r->kind = X_EXIT, r->code = WEXITSTATUS(status);
+  else r->kind = X_PASS;
+  return 0;
+}
+
+static void signature(const exec_opts* o, const xresult* r, char* out,
+                      size_t outlen) {
+  char norm[256];
+  uvs_normalise(r->line, norm, sizeof norm);
+  switch (r->kind) {
+    case X_SIGNAL:
+      snprintf(out, outlen, "signal SIG%s: %s",
+               sigabbrev_np(r->code) ? sigabbrev_np(r->code) : "?", norm);
+      break;
+    case X_EXIT: snprintf(out, outlen, "exit %d: %s", r->code, norm); break;
+    case X_TIMEOUT: snprintf(out, outlen, "timeout: still running after %g s", o->timeout_s); break;
+    case X_OUTPUT: snprintf(out, outlen, "output: stdout differs from the natural order"); break;
+    case X_PASS: snprintf(out, outlen, "pass"); break;
+  }
+}
+
+/* ------------------------------------------------------------ options */
+
+static int find_lib(exec_opts* o, const char* given) {
+  if (!given) given = getenv("UVSIM_LIB");
+  if (given && *given) {
+    snprintf(o->lib, sizeof o->lib, "%s", given);
+  } else {
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n < 0) return usage_error("exec: cannot find this binary (pass --lib)");
+    self[n] = '\0';
+    char* slash = strrchr(self, '/');
+    if (slash) *slash = '\0';
+    snprintf(o->lib, sizeof o->lib, "%.4000s/lib/libuvsim.so", self);
+  }
+  if (access(o->lib, R_OK) != 0)
+    return usage_error("exec: cannot read %s: %s (build it, or pass --lib)", o->lib,
+                       strerror(errno));
+  if (o->lib[0] != '/') {       /* the program may change directory */
+    char abs[4096];
+    if (realpath(o->lib, abs)) snprintf(o->lib, sizeof o->lib, "%s", abs);
+  }
+  return 0;
+}
+
+/* Checks a --map spec now, on a scratch filesystem, so that a bad one is a
+ * usage error here rather than one in every child. */
+static int add_map(exec_opts* o, const char* spec) {
+  if (!spec) return usage_error("--map needs a value");
+  sim_fs* scratch = sim_fs_new();
+  char err[SIM_FS_PATH_MAX + 256];
+  int r = sim_fs_map_spec(scratch, spec, err, sizeof err);
+  sim_fs_free(scratch);
+  if (r < 0) return usage_error("--%s", err);
+  size_t len = strlen(o->maps);
+  if (len + strlen(spec) + 2 > sizeof o->maps) return usage_error("--map: too many");
+  snprintf(o->maps + len, sizeof o->maps - len, "%s%s", len ? ";" : "", spec);
+  return 0;
+}
+
+static int parse(int argc, char** argv, exec_opts* o) {
+  const char* lib = NULL;
+  o->runs = 200;
+  o->seed = 1;
+  o->timeout_s = 10;
+  int i = 2;
+  for (; i < argc; i++) {
+    const char* a = argv[i];
+    const char* v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (!strcmp(a, "--")) { i++; break; }
+    if (a[0] != '-') break;
+    if (is_help(a)) return fputs(usage_exec, stdout), 1;
+    else if (!strcmp(a, "--runs")) { if (parse_u64(a, v, &o->runs)) return -1; i++; }
+    else if (!strcmp(a, "--seed")) { if (parse_u64(a, v, &o->seed)) return -1; i++; }
+    else if (!strcmp(a, "--timeout")) { if (parse_seconds(a, v, &o->timeout_s)) return -1; i++; }
+    else if (!strcmp(a, "--same-output")) o->same_output = 1;
+    else if (!strcmp(a, "--quiet")) o->quiet = 1;
+    else if (!strcmp(a, "--map")) { if (add_map(o, v)) return -1; i++; }
+    else if (!strcmp(a, "--lib")) {
+      if (!v) return usage_error("--lib needs a value"), -1;
+      lib = v;
+      i++;
+    }
+    else return usage_error("exec: unknown option '%s'", a), -1;
+  }
+  if (i >= argc) return usage_error("exec: name a program to run"), -1;
+  o->argv = argv + i;
+  return find_lib(o, lib) ? -1 : 0;
+}
+
+/* ------------------------------------------------------------ campaign */
+
+typedef struct exec_state {
+  char sigs[EXEC_SIGS_MAX][EXEC_SIG_LEN];
+  size_t nsigs;
+  uint64_t outputs[EXEC_OUTPUTS_MAX];
+  size_t noutputs;
+  int failures;
+} exec_state;
+
+static void note_output(exec_state* st, uint64_t h) {
+  for (size_t i = 0; i < st->noutputs; i++)
+    if (st->outputs[i] == h) return;
+  if (st->noutputs < EXEC_OUTPUTS_MAX) st->outputs[st->noutputs++] = h;
+}
+
+static void print_replay_line(const exec_opts* o, const uint64_t* seed) {
+  printf("  replay: ");
+  if (seed) printf("UVSIM_SEED=%" PRIu64 " ", *seed);
+  if (o->maps[0]) printf("UVSIM_FS_MAP='%s' ", o->maps);
+  printf("LD_PRELOAD=%s", o->lib);
+  for (char** a = o->argv; *a; a++) printf(" %s", *a);
+  printf("\n");
+}
+
+/* A new signature: say so, run the same seed again, print how to replay. */
+static void report_failure(const exec_opts* o, exec_state* st, const char* sig,
+                           uint64_t run, const uint64_t* seed, const xresult* r,
+                           const xresult* base) {
+  copy_str(st->sigs[st->nsigs++], sizeof st->sigs[0], sig);
+  printf("failure: %s\n", sig);
+  if (seed) printf("  first at run %" PRIu64 " (seed %" PRIu64 ")\n", run, *seed);
+  else printf("  in the natural order (no seed)\n");
+  if (r->line[0] && r->kind != X_OUTPUT) printf("  stderr: %s\n", r->line);
+  xresult again;
+  if (run_once(o, seed, &again) == 0) {
+    int same = again.kind == r->kind && again.code == r->code &&
+               again.out_hash == r->out_hash && again.err_hash == r->err_hash;
+    if (r->kind == X_OUTPUT)    /* classified against the baseline */
+      same = again.kind == X_PASS && again.out_hash == r->out_hash &&
+             again.out_hash != base->out_hash;
+    printf("  replays: %s\n", same ? "identical (same exit, same stdout and stderr)"
+                                   : "NOT identical: the program depends on something "
+                                     "uvsim does not control (wall clock, real "
+                                     "randomness, real threads or files)");
+  }
+  print_replay_line(o, seed);
+  fflush(stdout);
+}
+
+static int seen(const exec_state* st, const char* sig) {
+  for (size_t i = 0; i < st->nsigs; i++)
+    if (!strcmp(st->sigs[i], sig)) return 1;
+  return 0;
+}
+
+static void judge(const exec_opts* o, exec_state* st, uint64_t run,
+                  const uint64_t* seed, xresult* r, const xresult* base) {
+  if (r->kind == X_PASS) note_output(st, r->out_hash);
+  if (r->kind == X_PASS && o->same_output && base && r->out_hash != base->out_hash)
+    r->kind = X_OUTPUT;
+  if (r->kind == X_PASS) return;
+  st->failures++;
+  char sig[EXEC_SIG_LEN];
+  signature(o, r, sig, sizeof sig);
+  if (!seen(st, sig) && st->nsigs < EXEC_SIGS_MAX)
+    report_failure(o, st, sig, run, seed, r, base);
+}
+
+int uvs_cmd_exec(int argc, char** argv) {
+  static exec_opts o;
+  memset(&o, 0, sizeof o);
+  int p = parse(argc, argv, &o);
+  if (p) return p > 0 ? 0 : EXIT_USAGE;
+  static exec_state st;
+  memset(&st, 0, sizeof st);
+  double t0 = now_s();
+  xresult base;
+  int rc = run_once(&o, NULL, &base);
+  if (rc < 0) return usage_error("exec: cannot run '%s': %s", o.argv[0], strerror(-rc));
+  judge(&o, &st, 0, NULL, &base, NULL);
+  int progress = !o.quiet && isatty(2);
+  for (uint64_t i = 0; i < o.runs; i++) {
+    uint64_t seed = uvs_run_seed(o.seed, i);
+    xresult r;
+    rc = run_once(&o, &seed, &r);
+    if (rc < 0) {
+      fprintf(stderr, "uvsim: exec: run %" PRIu64 ": %s\n", i + 1, strerror(-rc));
+      return EXIT_USAGE;
+    }
+    judge(&o, &st, i + 1, &seed, &r, &base);
+    if (progress && (i % 16 == 15 || i + 1 == o.runs))
+      fprintf(stderr, "\rexec: %" PRIu64 "/%" PRIu64 " runs, %d failing, %zu signatures",
+              i + 1, o.runs, st.failures, st.nsigs);
+  }
+  if (progress) fputc('\n', stderr);
+  double dt = now_s() - t0;
+  printf("exec: %" PRIu64 " runs (natural order + %" PRIu64 " seeds) in %.2f s "
+         "(%.0f/s), %zu distinct outputs among passing runs, %d failing, %zu "
+         "signature%s\n", o.runs + 1, o.runs, dt, (double)(o.runs + 1) / (dt > 0 ? dt : 1),
+         st.noutputs, st.failures, st.nsigs, st.nsigs == 1 ? "" : "s");
+  return st.nsigs ? EXIT_BUG : 0;
+}
+
+const char* uvs_exec_usage(void) { return usage_exec; }
