@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <link.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +67,8 @@ typedef struct exec_opts {
   double timeout_s;
   int same_output, quiet;
   char lib[4096];
+  char preload[8192];           /* LD_PRELOAD: lib, after ASan's runtime in
+                                   a sanitized build (see find_lib) */
   char maps[EXEC_MAPS_LEN];     /* UVSIM_FS_MAP value, ';'-joined */
   char** argv;                  /* the program and its arguments */
 } exec_opts;
@@ -127,7 +130,7 @@ static void child(const exec_opts* o, const uint64_t* seed, int out, int err,
   dup2(out, 1);
   dup2(err, 2);
   setpgid(0, 0);                /* a hung run is killed with its threads */
-  setenv("LD_PRELOAD", o->lib, 1);
+  setenv("LD_PRELOAD", o->preload, 1);
   char s[32];
   if (seed) {
     snprintf(s, sizeof s, "%" PRIu64, *seed);
@@ -219,6 +222,15 @@ static void signature(const exec_opts* o, const xresult* r, char* out,
 
 /* ------------------------------------------------------------ options */
 
+static int find_asan(struct dl_phdr_info* info, size_t size, void* data) {
+  (void)size;
+  if (info->dlpi_name && strstr(info->dlpi_name, "/libasan.so")) {
+    snprintf((char*)data, 4096, "%s", info->dlpi_name);
+    return 1;
+  }
+  return 0;
+}
+
 static int find_lib(exec_opts* o, const char* given) {
   if (!given) given = getenv("UVSIM_LIB");
   if (given && *given) {
@@ -239,6 +251,11 @@ static int find_lib(exec_opts* o, const char* given) {
     char abs[4096];
     if (realpath(o->lib, abs)) snprintf(o->lib, sizeof o->lib, "%s", abs);
   }
+  /* A sanitized uvsim comes with a sanitized libuvsim.so, and ASan insists
+   * that its runtime be the first library loaded: preload it first. */
+  char asan[4096] = "";
+  dl_iterate_phdr(find_asan, asan);
+  snprintf(o->preload, sizeof o->preload, "%s%s%s", asan, asan[0] ? ":" : "", o->lib);
   return 0;
 }
 
@@ -307,7 +324,7 @@ static void print_replay_line(const exec_opts* o, const uint64_t* seed) {
   printf("  replay: ");
   if (seed) printf("UVSIM_SEED=%" PRIu64 " ", *seed);
   if (o->maps[0]) printf("UVSIM_FS_MAP='%s' ", o->maps);
-  printf("LD_PRELOAD=%s", o->lib);
+  printf("LD_PRELOAD=%s", o->preload);
   for (char** a = o->argv; *a; a++) printf(" %s", *a);
   printf("\n");
 }
