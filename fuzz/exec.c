@@ -20,11 +20,13 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <link.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -146,23 +148,33 @@ static void child(const exec_opts* o, const uint64_t* seed, int out, int err,
   _exit(127);
 }
 
-/* Waits for pid up to the timeout; 1 when it had to be killed. */
+/* Waits for pid up to the timeout; 1 when it had to be killed. A pidfd
+ * wakes us the moment the child exits; where the kernel has none, poll. */
 static int wait_or_kill(pid_t pid, double timeout_s, int* status) {
   double deadline = now_s() + timeout_s;
+  int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
   struct timespec nap = { 0, 100000 };
   for (;;) {
     pid_t r = waitpid(pid, status, WNOHANG);
-    if (r == pid) return 0;
-    if (r < 0 && errno != EINTR) return 0;
-    if (now_s() > deadline) {
+    if (r == pid || (r < 0 && errno != EINTR)) break;
+    double left = deadline - now_s();
+    if (left <= 0) {
       kill(-pid, SIGKILL);
       kill(pid, SIGKILL);
       while (waitpid(pid, status, 0) < 0 && errno == EINTR) {}
+      if (pfd >= 0) close(pfd);
       return 1;
     }
-    nanosleep(&nap, NULL);
-    if (nap.tv_nsec < 2000000) nap.tv_nsec *= 2;
+    if (pfd >= 0) {
+      struct pollfd p = { .fd = pfd, .events = POLLIN };
+      poll(&p, 1, (int)(left * 1000) + 1);
+    } else {
+      nanosleep(&nap, NULL);
+      if (nap.tv_nsec < 2000000) nap.tv_nsec *= 2;
+    }
   }
+  if (pfd >= 0) close(pfd);
+  return 0;
 }
 
 /* 0, or -errno when the program could not be started at all. */
