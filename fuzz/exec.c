@@ -36,6 +36,7 @@
 #include "fuzz.h"
 
 #define EXEC_SIGS_MAX 64
+#define EXEC_JOBS_MAX 64
 #define EXEC_SIG_LEN 384
 #define EXEC_OUTPUTS_MAX 4096
 #define EXEC_MAPS_LEN 8192
@@ -50,6 +51,8 @@ static const char* usage_exec =
   "options:\n"
   "  --runs N        seeded runs after the natural one (default 200)\n"
   "  --seed S        campaign seed (default 1); run i uses splitmix64(S, i)\n"
+  "  --jobs J        runs at once (default 1, at most 64); the report is the\n"
+  "                  same for any J\n"
   "  --timeout S     wall seconds a run may take before it counts as a hang\n"
   "                  (default 10)\n"
   "  --same-output   a run whose stdout differs from the natural order's fails\n"
@@ -66,6 +69,7 @@ static const char* usage_exec =
 
 typedef struct exec_opts {
   uint64_t runs, seed;
+  uint32_t jobs;
   double timeout_s;
   int same_output, quiet;
   char lib[4096];
@@ -150,8 +154,7 @@ static void child(const exec_opts* o, const uint64_t* seed, int out, int err,
 
 /* Waits for pid up to the timeout; 1 when it had to be killed. A pidfd
  * wakes us the moment the child exits; where the kernel has none, poll. */
-static int wait_or_kill(pid_t pid, double timeout_s, int* status) {
-  double deadline = now_s() + timeout_s;
+static int wait_or_kill(pid_t pid, double deadline, int* status) {
   int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
   struct timespec nap = { 0, 100000 };
   for (;;) {
@@ -177,43 +180,70 @@ static int wait_or_kill(pid_t pid, double timeout_s, int* status) {
   return 0;
 }
 
-/* 0, or -errno when the program could not be started at all. */
-static int run_once(const exec_opts* o, const uint64_t* seed, xresult* r) {
-  memset(r, 0, sizeof *r);
-  FILE* out = tmpfile();
-  FILE* err = tmpfile();
+/* A started run: the child and where its output goes. */
+typedef struct xrun {
+  pid_t pid;
+  FILE* out;
+  FILE* err;
+  double deadline;              /* wall clock: the harness, not the run */
+  uint64_t seed;
+  int seeded;
+} xrun;
+
+/* Starts the program; 0, or -errno when it could not be started at all
+ * (the child reports execvp's errno through a close-on-exec pipe). */
+static int run_start(const exec_opts* o, const uint64_t* seed, xrun* x) {
+  memset(x, 0, sizeof *x);
+  x->seeded = seed != NULL;
+  if (seed) x->seed = *seed;
+  x->out = tmpfile();
+  x->err = tmpfile();
   int pipefd[2];
-  if (!out || !err || pipe2(pipefd, O_CLOEXEC) < 0) {
+  if (!x->out || !x->err || pipe2(pipefd, O_CLOEXEC) < 0) {
     int e = errno;
-    if (out) fclose(out);
-    if (err) fclose(err);
+    if (x->out) fclose(x->out);
+    if (x->err) fclose(x->err);
     return -e;
   }
   fflush(NULL);
-  pid_t pid = fork();
-  if (pid < 0) return -errno;
-  if (pid == 0) child(o, seed, fileno(out), fileno(err), pipefd[1]);
+  x->deadline = now_s() + o->timeout_s;
+  x->pid = fork();
+  if (x->pid < 0) return -errno;
+  if (x->pid == 0) child(o, seed, fileno(x->out), fileno(x->err), pipefd[1]);
   close(pipefd[1]);
   int exec_errno = 0;
   ssize_t got = read(pipefd[0], &exec_errno, sizeof exec_errno);
   close(pipefd[0]);
-  int status = 0;
-  int killed = wait_or_kill(pid, o->timeout_s, &status);
   if (got == (ssize_t)sizeof exec_errno) {
-    fclose(out);
-    fclose(err);
+    int status;
+    waitpid(x->pid, &status, 0);
+    fclose(x->out);
+    fclose(x->err);
     return -exec_errno;
   }
-  r->out_hash = hash_file(out);
-  r->err_hash = hash_file(err);
-  telling_line(err, r->line, sizeof r->line);
-  fclose(out);
-  fclose(err);
+  return 0;
+}
+
+static void run_finish(xrun* x, xresult* r) {
+  memset(r, 0, sizeof *r);
+  int status = 0;
+  int killed = wait_or_kill(x->pid, x->deadline, &status);
+  r->out_hash = hash_file(x->out);
+  r->err_hash = hash_file(x->err);
+  telling_line(x->err, r->line, sizeof r->line);
+  fclose(x->out);
+  fclose(x->err);
   if (killed) r->kind = X_TIMEOUT;
   else if (WIFSIGNALED(status)) r->kind = X_SIGNAL, r->code = WTERMSIG(status);
   else if (WEXITSTATUS(status) != 0) r->kind = X_EXIT, r->code = WEXITSTATUS(status);
   else r->kind = X_PASS;
-  return 0;
+}
+
+static int run_once(const exec_opts* o, const uint64_t* seed, xresult* r) {
+  xrun x;
+  int rc = run_start(o, seed, &x);
+  if (rc == 0) run_finish(&x, r);
+  return rc;
 }
 
 static void signature(const exec_opts* o, const xresult* r, char* out,
@@ -290,6 +320,7 @@ static int parse(int argc, char** argv, exec_opts* o) {
   const char* lib = NULL;
   o->runs = 200;
   o->seed = 1;
+  o->jobs = 1;
   o->timeout_s = 10;
   int i = 2;
   for (; i < argc; i++) {
@@ -300,6 +331,12 @@ static int parse(int argc, char** argv, exec_opts* o) {
     if (is_help(a)) return fputs(usage_exec, stdout), 1;
     else if (!strcmp(a, "--runs")) { if (parse_u64(a, v, &o->runs)) return -1; i++; }
     else if (!strcmp(a, "--seed")) { if (parse_u64(a, v, &o->seed)) return -1; i++; }
+    else if (!strcmp(a, "--jobs")) {
+      if (parse_u32(a, v, &o->jobs)) return -1;
+      if (o->jobs < 1 || o->jobs > EXEC_JOBS_MAX)
+        return usage_error("--jobs: %u is not in 1..%d", o->jobs, EXEC_JOBS_MAX), -1;
+      i++;
+    }
     else if (!strcmp(a, "--timeout")) { if (parse_seconds(a, v, &o->timeout_s)) return -1; i++; }
     else if (!strcmp(a, "--same-output")) o->same_output = 1;
     else if (!strcmp(a, "--quiet")) o->quiet = 1;
@@ -398,15 +435,24 @@ int uvs_cmd_exec(int argc, char** argv) {
   if (rc < 0) return usage_error("exec: cannot run '%s': %s", o.argv[0], strerror(-rc));
   judge(&o, &st, 0, NULL, &base, NULL);
   int progress = !o.quiet && isatty(2);
+  /* Up to J runs in flight, judged in run order: the report does not
+   * depend on which process happened to finish first. */
+  static xrun flight[EXEC_JOBS_MAX];
+  uint64_t started = 0;
   for (uint64_t i = 0; i < o.runs; i++) {
-    uint64_t seed = uvs_run_seed(o.seed, i);
-    xresult r;
-    rc = run_once(&o, &seed, &r);
-    if (rc < 0) {
-      fprintf(stderr, "uvsim: exec: run %" PRIu64 ": %s\n", i + 1, strerror(-rc));
-      return EXIT_USAGE;
+    while (started < o.runs && started - i < o.jobs) {
+      uint64_t seed = uvs_run_seed(o.seed, started);
+      rc = run_start(&o, &seed, &flight[started % EXEC_JOBS_MAX]);
+      if (rc < 0) {
+        fprintf(stderr, "uvsim: exec: run %" PRIu64 ": %s\n", started + 1, strerror(-rc));
+        return EXIT_USAGE;
+      }
+      started++;
     }
-    judge(&o, &st, i + 1, &seed, &r, &base);
+    xrun* x = &flight[i % EXEC_JOBS_MAX];
+    xresult r;
+    run_finish(x, &r);
+    judge(&o, &st, i + 1, &x->seed, &r, &base);
     if (progress && (i % 16 == 15 || i + 1 == o.runs))
       fprintf(stderr, "\rexec: %" PRIu64 "/%" PRIu64 " runs, %d failing, %zu signatures",
               i + 1, o.runs, st.failures, st.nsigs);

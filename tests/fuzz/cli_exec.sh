@@ -43,6 +43,10 @@ grep -q '^failure: exit 3: exec_target: b before a' "$tmp/out" || fail "exit3: s
 "$UVSIM" exec --runs 30 --seed 9 --quiet "$TARGET" buggy >"$tmp/b" 2>/dev/null
 grep -v '^exec:' "$tmp/a" >"$tmp/a2"; grep -v '^exec:' "$tmp/b" >"$tmp/b2"
 cmp -s "$tmp/a2" "$tmp/b2" || fail "two campaigns with --seed 9 differ"
+# Runs in parallel are judged in run order: the same report.
+"$UVSIM" exec --runs 30 --seed 9 --jobs 3 --quiet "$TARGET" buggy >"$tmp/c" 2>/dev/null
+grep -v '^exec:' "$tmp/c" >"$tmp/c2"
+cmp -s "$tmp/a2" "$tmp/c2" || fail "--jobs 3 reported differently from --jobs 1"
 
 check() {  # check NEEDLE ARGS...
   needle=$1; shift
@@ -57,6 +61,7 @@ check "name a program" exec --runs 3
 check "cannot run '$tmp/none': No such file" exec -- "$tmp/none"
 check "unknown option '--bogus'" exec --bogus -- "$TARGET"
 check "--runs: 'x' is not a number" exec --runs x -- "$TARGET"
+check "--jobs: 0 is not in 1..64" exec --jobs 0 -- "$TARGET"
 check "cannot read $tmp/no.so" exec --lib "$tmp/no.so" -- "$TARGET"
 check "'/data' is not SIM=REAL" exec --map /data -- "$TARGET"
 echo "ok: exec found, replayed and reported the ordering bug; fixed passes; bad input refused"
