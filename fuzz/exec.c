@@ -86,7 +86,14 @@ typedef struct xresult {
   int code;                     /* exit status or signal number */
   uint64_t out_hash, err_hash;
   char line[256];               /* the stderr line that says most */
+  int traced;                   /* the program's uvsim report arrived: */
+  uint64_t trace_hash;          /* the schedule it took, and how many */
+  uint64_t decisions, nonzero;  /* decisions, how many off the natural */
 } xresult;
+
+/* The descriptor the child's libuvsim writes its exit report to
+ * (UVSIM_REPORT_FD, sim/world.c); high, to stay out of the program's way. */
+#define EXEC_REPORT_FD 243
 
 /* ----------------------------------------------------------- one run */
 
@@ -132,9 +139,11 @@ static void telling_line(FILE* f, char* out, size_t outlen) {
 }
 
 static void child(const exec_opts* o, const uint64_t* seed, int out, int err,
-                  int report) {
+                  int rep, int report) {
   dup2(out, 1);
   dup2(err, 2);
+  dup2(rep, EXEC_REPORT_FD);
+  setenv("UVSIM_REPORT_FD", "243", 1);
   setpgid(0, 0);                /* a hung run is killed with its threads */
   setenv("LD_PRELOAD", o->preload, 1);
   char s[32];
@@ -185,6 +194,7 @@ typedef struct xrun {
   pid_t pid;
   FILE* out;
   FILE* err;
+  FILE* rep;                    /* the child's uvsim-run line */
   double deadline;              /* wall clock: the harness, not the run */
   uint64_t seed;
   int seeded;
@@ -198,18 +208,21 @@ static int run_start(const exec_opts* o, const uint64_t* seed, xrun* x) {
   if (seed) x->seed = *seed;
   x->out = tmpfile();
   x->err = tmpfile();
+  x->rep = tmpfile();
   int pipefd[2];
-  if (!x->out || !x->err || pipe2(pipefd, O_CLOEXEC) < 0) {
+  if (!x->out || !x->err || !x->rep || pipe2(pipefd, O_CLOEXEC) < 0) {
     int e = errno;
     if (x->out) fclose(x->out);
     if (x->err) fclose(x->err);
+    if (x->rep) fclose(x->rep);
     return -e;
   }
   fflush(NULL);
   x->deadline = now_s() + o->timeout_s;
   x->pid = fork();
   if (x->pid < 0) return -errno;
-  if (x->pid == 0) child(o, seed, fileno(x->out), fileno(x->err), pipefd[1]);
+  if (x->pid == 0)
+    child(o, seed, fileno(x->out), fileno(x->err), fileno(x->rep), pipefd[1]);
   close(pipefd[1]);
   int exec_errno = 0;
   ssize_t got = read(pipefd[0], &exec_errno, sizeof exec_errno);
@@ -219,6 +232,7 @@ static int run_start(const exec_opts* o, const uint64_t* seed, xrun* x) {
     waitpid(x->pid, &status, 0);
     fclose(x->out);
     fclose(x->err);
+    fclose(x->rep);
     return -exec_errno;
   }
   return 0;
@@ -231,8 +245,15 @@ static void run_finish(xrun* x, xresult* r) {
   r->out_hash = hash_file(x->out);
   r->err_hash = hash_file(x->err);
   telling_line(x->err, r->line, sizeof r->line);
+  char line[160];
+  rewind(x->rep);
+  r->traced = fgets(line, sizeof line, x->rep) &&
+              sscanf(line, "uvsim-run decisions=%" SCNu64 " nonzero=%" SCNu64
+                     " hash=%" SCNx64, &r->decisions, &r->nonzero,
+                     &r->trace_hash) == 3;
   fclose(x->out);
   fclose(x->err);
+  fclose(x->rep);
   if (killed) r->kind = X_TIMEOUT;
   else if (WIFSIGNALED(status)) r->kind = X_SIGNAL, r->code = WTERMSIG(status);
   else if (WEXITSTATUS(status) != 0) r->kind = X_EXIT, r->code = WEXITSTATUS(status);
@@ -360,13 +381,15 @@ typedef struct exec_state {
   size_t nsigs;
   uint64_t outputs[EXEC_OUTPUTS_MAX];
   size_t noutputs;
+  uint64_t traces[EXEC_OUTPUTS_MAX];
+  size_t ntraces;
   int failures;
 } exec_state;
 
-static void note_output(exec_state* st, uint64_t h) {
-  for (size_t i = 0; i < st->noutputs; i++)
-    if (st->outputs[i] == h) return;
-  if (st->noutputs < EXEC_OUTPUTS_MAX) st->outputs[st->noutputs++] = h;
+static void note(uint64_t* set, size_t* n, uint64_t h) {
+  for (size_t i = 0; i < *n; i++)
+    if (set[i] == h) return;
+  if (*n < EXEC_OUTPUTS_MAX) set[(*n)++] = h;
 }
 
 static void print_replay_line(const exec_opts* o, const uint64_t* seed) {
@@ -394,10 +417,16 @@ static void report_failure(const exec_opts* o, exec_state* st, const char* sig,
     if (r->kind == X_OUTPUT)    /* classified against the baseline */
       same = again.kind == X_PASS && again.out_hash == r->out_hash &&
              again.out_hash != base->out_hash;
-    printf("  replays: %s\n", same ? "identical (same exit, same stdout and stderr)"
-                                   : "NOT identical: the program depends on something "
-                                     "uvsim does not control (wall clock, real "
-                                     "randomness, real threads or files)");
+    if (r->traced && again.traced) same = same && again.trace_hash == r->trace_hash;
+    if (!same)
+      printf("  replays: NOT identical: the program depends on something uvsim "
+             "does not control (wall clock, real randomness, real threads or files)\n");
+    else if (r->traced && again.traced)
+      printf("  replays: identical (same exit, same output, same trace hash %016" PRIx64
+             "; %" PRIu64 " decisions, %" PRIu64 " off the natural order)\n",
+             r->trace_hash, r->decisions, r->nonzero);
+    else
+      printf("  replays: identical (same exit, same stdout and stderr)\n");
   }
   print_replay_line(o, seed);
   fflush(stdout);
@@ -411,7 +440,8 @@ static int seen(const exec_state* st, const char* sig) {
 
 static void judge(const exec_opts* o, exec_state* st, uint64_t run,
                   const uint64_t* seed, xresult* r, const xresult* base) {
-  if (r->kind == X_PASS) note_output(st, r->out_hash);
+  if (r->kind == X_PASS) note(st->outputs, &st->noutputs, r->out_hash);
+  if (r->traced) note(st->traces, &st->ntraces, r->trace_hash);
   if (r->kind == X_PASS && o->same_output && base && r->out_hash != base->out_hash)
     r->kind = X_OUTPUT;
   if (r->kind == X_PASS) return;
@@ -433,6 +463,9 @@ int uvs_cmd_exec(int argc, char** argv) {
   xresult base;
   int rc = run_once(&o, NULL, &base);
   if (rc < 0) return usage_error("exec: cannot run '%s': %s", o.argv[0], strerror(-rc));
+  if (!base.traced && (base.kind == X_PASS || base.kind == X_EXIT))
+    return usage_error("exec: '%s' exited without ever using libuvsim.so: is it dynamically "
+                       "linked against libuv.so.1? (nothing to explore)", o.argv[0]);
   judge(&o, &st, 0, NULL, &base, NULL);
   int progress = !o.quiet && isatty(2);
   /* Up to J runs in flight, judged in run order: the report does not
@@ -460,9 +493,10 @@ int uvs_cmd_exec(int argc, char** argv) {
   if (progress) fputc('\n', stderr);
   double dt = now_s() - t0;
   printf("exec: %" PRIu64 " runs (natural order + %" PRIu64 " seeds) in %.2f s "
-         "(%.0f/s), %zu distinct outputs among passing runs, %d failing, %zu "
-         "signature%s\n", o.runs + 1, o.runs, dt, (double)(o.runs + 1) / (dt > 0 ? dt : 1),
-         st.noutputs, st.failures, st.nsigs, st.nsigs == 1 ? "" : "s");
+         "(%.0f/s), %zu distinct schedules, %zu distinct outputs among passing "
+         "runs, %d failing, %zu signature%s\n", o.runs + 1, o.runs, dt,
+         (double)(o.runs + 1) / (dt > 0 ? dt : 1), st.ntraces, st.noutputs,
+         st.failures, st.nsigs, st.nsigs == 1 ? "" : "s");
   return st.nsigs ? EXIT_BUG : 0;
 }
 

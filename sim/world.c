@@ -5,9 +5,13 @@
 #include "sim.h"
 
 #include <assert.h>
+#include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char* const kind_names[SIM_KIND_COUNT] = {
   [SIM_POOL_FINISH] = "pool_finish",
@@ -164,6 +168,71 @@ static sim default_world;
 static int default_world_ready;
 static sim* current_world;
 
+/* UVSIM_REPORT_FD=N: when the process exits, one line on descriptor N about
+ * the default world's run, for `uvsim exec` (fuzz/exec.c), which learns
+ * from it that the program really ran on uvsim and which schedule it took. */
+static int report_fd = -1;
+static int reported;
+
+/* Formatting by hand: this also runs inside a signal handler, where
+ * snprintf is not safe. */
+static char* put_str(char* p, const char* s) {
+  while (*s) *p++ = *s++;
+  return p;
+}
+
+static char* put_u64(char* p, uint64_t v, unsigned base, int width) {
+  char tmp[24];
+  int n = 0;
+  do {
+    tmp[n++] = "0123456789abcdef"[v % base];
+    v /= base;
+  } while (v);
+  while (n < width) tmp[n++] = '0';
+  while (n) *p++ = tmp[--n];
+  return p;
+}
+
+static void report_now(void) {
+  if (reported) return;
+  reported = 1;
+  char line[160], *p = line;
+  p = put_str(p, "uvsim-run decisions=");
+  p = put_u64(p, default_world.log_len, 10, 0);
+  p = put_str(p, " nonzero=");
+  p = put_u64(p, default_world.nonzero, 10, 0);
+  p = put_str(p, " hash=");
+  p = put_u64(p, sim_trace_hash(&default_world), 16, 16);
+  *p++ = '\n';
+  if (write(report_fd, line, (size_t)(p - line)) < 0) {
+    /* nothing to do: the reader will say the report is missing */
+  }
+}
+
+/* A crash reports too (the schedule that crashed is the interesting one),
+ * then goes on as it would have: the previous handler, or the default. */
+static const int crash_signals[] = { SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL };
+static struct sigaction crash_old[sizeof crash_signals / sizeof *crash_signals];
+
+static void report_on_crash(int sig) {
+  report_now();
+  for (size_t i = 0; i < sizeof crash_signals / sizeof *crash_signals; i++)
+    if (crash_signals[i] == sig) sigaction(sig, &crash_old[i], NULL);
+  raise(sig);
+}
+
+static void report_setup(const char* fd) {
+  report_fd = atoi(fd);
+  atexit(report_now);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = report_on_crash;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_NODEFER;
+  for (size_t i = 0; i < sizeof crash_signals / sizeof *crash_signals; i++)
+    sigaction(crash_signals[i], &sa, &crash_old[i]);
+}
+
 sim* sim_current(void) {
   if (current_world) return current_world;
   if (!default_world_ready) {
@@ -179,6 +248,8 @@ sim* sim_current(void) {
     }
     sim_init(&default_world, &cfg);
     default_world_ready = 1;
+    const char* fd = getenv("UVSIM_REPORT_FD");
+    if (fd && *fd) report_setup(fd);
   }
   current_world = &default_world;
   return current_world;

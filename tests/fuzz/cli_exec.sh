@@ -17,7 +17,9 @@ fail() { echo "FAIL: $*"; cat "$tmp/out" "$tmp/err" 2>/dev/null; exit 1; }
 [ $? = 1 ] || fail "buggy: want exit 1"
 grep -q '^failure: signal SIGABRT: exec_target: assertion failed: jobs finished out of order' "$tmp/out" || fail "buggy: no SIGABRT failure"
 [ "$(grep -c '^failure:' "$tmp/out")" = 1 ] || fail "buggy: one signature expected"
-grep -q 'replays: identical' "$tmp/out" || fail "buggy: replay not identical"
+grep -q 'replays: identical (same exit, same output, same trace hash [0-9a-f]\{16\}' "$tmp/out" ||
+  fail "buggy: replay not identical, or no trace hash from the crashed run"
+grep -q 'distinct schedules' "$tmp/out" || fail "buggy: no schedule count"
 grep -q '^exec: 41 runs' "$tmp/out" || fail "buggy: summary"
 # The replay line alone reproduces it (it aborts: status 134).
 line=$(sed -n 's/^  replay: //p' "$tmp/out")
@@ -64,4 +66,5 @@ check "--runs: 'x' is not a number" exec --runs x -- "$TARGET"
 check "--jobs: 0 is not in 1..64" exec --jobs 0 -- "$TARGET"
 check "cannot read $tmp/no.so" exec --lib "$tmp/no.so" -- "$TARGET"
 check "'/data' is not SIM=REAL" exec --map /data -- "$TARGET"
+check "exited without ever using libuvsim.so" exec --runs 2 -- true
 echo "ok: exec found, replayed and reported the ordering bug; fixed passes; bad input refused"
