@@ -189,6 +189,40 @@ static int wait_or_kill(pid_t pid, double deadline, int* status) {
   return 0;
 }
 
+/* The children in flight, so that an interrupted exec takes them along:
+ * each is its own process group (a hung one would outlive us otherwise). */
+static volatile sig_atomic_t live_pids[EXEC_JOBS_MAX + 1];
+
+static void live_add(pid_t pid) {
+  for (size_t i = 0; i < EXEC_JOBS_MAX + 1; i++)
+    if (live_pids[i] == 0) { live_pids[i] = pid; return; }
+}
+
+static void live_remove(pid_t pid) {
+  for (size_t i = 0; i < EXEC_JOBS_MAX + 1; i++)
+    if (live_pids[i] == pid) live_pids[i] = 0;
+}
+
+static void on_interrupt(int sig) {
+  for (size_t i = 0; i < EXEC_JOBS_MAX + 1; i++)
+    if (live_pids[i] > 0) {
+      kill(-live_pids[i], SIGKILL);
+      kill(live_pids[i], SIGKILL);
+    }
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+static void catch_interrupts(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_interrupt;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+}
+
 /* A started run: the child and where its output goes. */
 typedef struct xrun {
   pid_t pid;
@@ -221,6 +255,10 @@ static int run_start(const exec_opts* o, const uint64_t* seed, xrun* x) {
   x->deadline = now_s() + o->timeout_s;
   x->pid = fork();
   if (x->pid < 0) return -errno;
+  if (x->pid > 0) {
+    setpgid(x->pid, x->pid);    /* both sides, so no window without it */
+    live_add(x->pid);
+  }
   if (x->pid == 0)
     child(o, seed, fileno(x->out), fileno(x->err), fileno(x->rep), pipefd[1]);
   close(pipefd[1]);
@@ -230,6 +268,7 @@ static int run_start(const exec_opts* o, const uint64_t* seed, xrun* x) {
   if (got == (ssize_t)sizeof exec_errno) {
     int status;
     waitpid(x->pid, &status, 0);
+    live_remove(x->pid);
     fclose(x->out);
     fclose(x->err);
     fclose(x->rep);
@@ -242,6 +281,7 @@ static void run_finish(xrun* x, xresult* r) {
   memset(r, 0, sizeof *r);
   int status = 0;
   int killed = wait_or_kill(x->pid, x->deadline, &status);
+  live_remove(x->pid);
   r->out_hash = hash_file(x->out);
   r->err_hash = hash_file(x->err);
   telling_line(x->err, r->line, sizeof r->line);
@@ -459,6 +499,7 @@ int uvs_cmd_exec(int argc, char** argv) {
   if (p) return p > 0 ? 0 : EXIT_USAGE;
   static exec_state st;
   memset(&st, 0, sizeof st);
+  catch_interrupts();
   double t0 = now_s();
   xresult base;
   int rc = run_once(&o, NULL, &base);

@@ -50,6 +50,18 @@ cmp -s "$tmp/a2" "$tmp/b2" || fail "two campaigns with --seed 9 differ"
 grep -v '^exec:' "$tmp/c" >"$tmp/c2"
 cmp -s "$tmp/a2" "$tmp/c2" || fail "--jobs 3 reported differently from --jobs 1"
 
+# Interrupted, exec takes its children along (each is its own process
+# group; a hung one would otherwise outlive it).
+"$UVSIM" exec --runs 3 --timeout 100 -- sleep 31.7 >/dev/null 2>&1 &
+pid=$!
+for i in $(seq 50); do pgrep -f 'sleep 31.7' >/dev/null && break; sleep 0.1; done
+kill -INT $pid
+wait $pid
+rc=$?
+[ $rc = 130 ] || fail "interrupted exec: exit $rc, want 130"
+for i in $(seq 20); do pgrep -f 'sleep 31.7' >/dev/null || break; sleep 0.1; done
+pgrep -f 'sleep 31.7' >/dev/null && fail "interrupted exec left its child running"
+
 check() {  # check NEEDLE ARGS...
   needle=$1; shift
   "$UVSIM" "$@" >"$tmp/out" 2>"$tmp/err"
