@@ -52,15 +52,22 @@ cmp -s "$tmp/a2" "$tmp/c2" || fail "--jobs 3 reported differently from --jobs 1"
 
 # Interrupted, exec takes its children along (each is its own process
 # group; a hung one would otherwise outlive it).
+running() {  # is a 'sleep 31.7' alive? (/proc, so no procps needed)
+  for f in /proc/[0-9]*/cmdline; do
+    [ "$(tr '\0' ' ' <"$f" 2>/dev/null)" = "sleep 31.7 " ] && return 0
+  done
+  return 1
+}
 "$UVSIM" exec --runs 3 --timeout 100 -- sleep 31.7 >/dev/null 2>&1 &
 pid=$!
-for i in $(seq 50); do pgrep -f 'sleep 31.7' >/dev/null && break; sleep 0.1; done
+for i in $(seq 50); do running && break; sleep 0.1; done
+running || fail "the child of the interrupted exec never started"
 kill -INT $pid
 wait $pid
 rc=$?
 [ $rc = 130 ] || fail "interrupted exec: exit $rc, want 130"
-for i in $(seq 20); do pgrep -f 'sleep 31.7' >/dev/null || break; sleep 0.1; done
-pgrep -f 'sleep 31.7' >/dev/null && fail "interrupted exec left its child running"
+for i in $(seq 20); do running || break; sleep 0.1; done
+running && fail "interrupted exec left its child running"
 
 check() {  # check NEEDLE ARGS...
   needle=$1; shift
