@@ -505,8 +505,9 @@ int uvs_cmd_exec(int argc, char** argv) {
   int rc = run_once(&o, NULL, &base);
   if (rc < 0) return usage_error("exec: cannot run '%s': %s", o.argv[0], strerror(-rc));
   if (!base.traced && (base.kind == X_PASS || base.kind == X_EXIT))
-    return usage_error("exec: '%s' exited without ever using libuvsim.so: is it dynamically "
-                       "linked against libuv.so.1? (nothing to explore)", o.argv[0]);
+    return usage_error("exec: '%s' exited without starting uvsim's simulated world (no "
+                       "loop ran on libuvsim.so: is it dynamically linked against "
+                       "libuv.so.1?); nothing to explore", o.argv[0]);
   judge(&o, &st, 0, NULL, &base, NULL);
   int progress = !o.quiet && isatty(2);
   /* Up to J runs in flight, judged in run order: the report does not

@@ -85,5 +85,5 @@ check "--runs: 'x' is not a number" exec --runs x -- "$TARGET"
 check "--jobs: 0 is not in 1..64" exec --jobs 0 -- "$TARGET"
 check "cannot read $tmp/no.so" exec --lib "$tmp/no.so" -- "$TARGET"
 check "'/data' is not SIM=REAL" exec --map /data -- "$TARGET"
-check "exited without ever using libuvsim.so" exec --runs 2 -- true
+check "exited without starting uvsim's simulated world" exec --runs 2 -- true
 echo "ok: exec found, replayed and reported the ordering bug; fixed passes; bad input refused"
