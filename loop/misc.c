@@ -37,7 +37,3 @@ int uv_gettimeofday(uv_timeval64_t* tv) {
   return 0;
 }
 
-char** uv_setup_args(int argc, char** argv) {
-  (void)argc;
-  return argv;
-}
