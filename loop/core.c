@@ -9,6 +9,9 @@
  * (uv_async_send from a user thread, a pool job blocked on a semaphore). */
 #include "internal.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
+
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -343,7 +346,37 @@ static int step_budget_ok(sim* s) {
   return 0;
 }
 
+/* One simulated world runs one loop at a time: its clock, event queue and
+ * decision stream are shared. Two threads inside uv_run at once (real
+ * Node's delayed-task scheduler runs its own loop on its own thread) would
+ * corrupt it silently, so the second one stops the program, loudly.
+ * Nested uv_run on the same thread, and loops on other threads while this
+ * one is not running, stay allowed. */
+static _Atomic unsigned long run_owner;    /* pthread_self of the runner */
+static _Thread_local int run_depth;
+
+static void run_enter(void) {
+  if (run_depth++ > 0) return;
+  unsigned long self = (unsigned long)pthread_self(), none = 0;
+  if (!atomic_compare_exchange_strong(&run_owner, &none, self))
+    uvs__fatal("uv_run", "a loop is already running on another thread; "
+               "concurrent loops in several threads are not simulated");
+}
+
+static void run_leave(void) {
+  if (--run_depth == 0) atomic_store(&run_owner, 0);
+}
+
+static int run_loop(uv_loop_t* loop, uv_run_mode mode);
+
 int uv_run(uv_loop_t* loop, uv_run_mode mode) {
+  run_enter();
+  int r = run_loop(loop, mode);
+  run_leave();
+  return r;
+}
+
+static int run_loop(uv_loop_t* loop, uv_run_mode mode) {
   sim* s = uvs__sim();
   if (uvs__pool_kick_pending) uvs__pool_kick();   /* work queued before */
   int r = loop_alive(loop);

@@ -6,6 +6,7 @@
 
 #include <assert.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -165,7 +166,6 @@ void sim_free(sim* s) {
 }
 
 static sim default_world;
-static int default_world_ready;
 static sim* current_world;
 
 /* UVSIM_REPORT_FD=N: when the process exits, one line on descriptor N about
@@ -214,11 +214,15 @@ static void report_now(void) {
 static const int crash_signals[] = { SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL };
 static struct sigaction crash_old[sizeof crash_signals / sizeof *crash_signals];
 
+/* A fault (SEGV, BUS, FPE, ILL) is not raised again: returning re-runs the
+ * faulting instruction, which delivers it to the restored handler with its
+ * real siginfo. That matters: V8 catches SIGSEGV on purpose (WebAssembly
+ * bounds checks) and must see the genuine fault. Only an abort is raised. */
 static void report_on_crash(int sig) {
-  report_now();
+  if (sig == SIGABRT) report_now();
   for (size_t i = 0; i < sizeof crash_signals / sizeof *crash_signals; i++)
     if (crash_signals[i] == sig) sigaction(sig, &crash_old[i], NULL);
-  raise(sig);
+  if (sig == SIGABRT) raise(sig);
 }
 
 static void report_setup(const char* fd) {
@@ -233,25 +237,30 @@ static void report_setup(const char* fd) {
     sigaction(crash_signals[i], &sa, &crash_old[i]);
 }
 
+/* Natural order unless UVSIM_SEED asks for a seeded run. Reading the
+ * environment once at start-up is configuration, not nondeterminism. */
+static void default_world_init(void) {
+  sim_config cfg = {0};
+  const char* env = getenv("UVSIM_SEED");
+  if (env && *env) {
+    cfg.source = SIM_SRC_SEED;
+    cfg.seed = strtoull(env, NULL, 0);
+  } else {
+    cfg.source = SIM_SRC_LIST;
+  }
+  sim_init(&default_world, &cfg);
+  const char* fd = getenv("UVSIM_REPORT_FD");
+  if (fd && *fd) report_setup(fd);
+}
+
 sim* sim_current(void) {
   if (current_world) return current_world;
-  if (!default_world_ready) {
-    /* Natural order unless UVSIM_SEED asks for a seeded run. Reading the
-     * environment once at start-up is configuration, not nondeterminism. */
-    sim_config cfg = {0};
-    const char* env = getenv("UVSIM_SEED");
-    if (env && *env) {
-      cfg.source = SIM_SRC_SEED;
-      cfg.seed = strtoull(env, NULL, 0);
-    } else {
-      cfg.source = SIM_SRC_LIST;
-    }
-    sim_init(&default_world, &cfg);
-    default_world_ready = 1;
-    const char* fd = getenv("UVSIM_REPORT_FD");
-    if (fd && *fd) report_setup(fd);
-  }
-  current_world = &default_world;
+  /* Once, even when the first callers are several threads at once (a
+   * program's own threads may read the clock before its loop runs; real
+   * Node's do). */
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, default_world_init);
+  if (current_world == NULL) current_world = &default_world;
   return current_world;
 }
 

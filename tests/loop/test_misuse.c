@@ -199,6 +199,64 @@ static void test_close_twice_aborts(void** state) {
   assert_string_equal(err, "");
 }
 
+/* ---- misuse: two threads in uv_run at once (real Node's delayed-task
+ * scheduler does it; it once corrupted the shared world silently) */
+
+static void noop_timer(uv_timer_t* t) { (void)t; }
+
+static void thread_runs_own_loop(void* arg) {
+  (void)arg;
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  uv_timer_t t;
+  uv_timer_init(&loop, &t);
+  uv_timer_start(&t, noop_timer, 1, 0);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  uv_close((uv_handle_t*)&t, NULL);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  uv_loop_close(&loop);
+}
+
+static void start_thread_from_cb(uv_timer_t* t) {
+  (void)t;
+  uv_thread_t th;
+  uv_thread_create(&th, thread_runs_own_loop, NULL);
+  uv_thread_join(&th);
+}
+
+static void loop_in_thread_while_running(void) {
+  begin_natural(1);
+  uv_timer_t t;
+  uv_timer_init(uv_default_loop(), &t);
+  uv_timer_start(&t, start_thread_from_cb, 1, 0);
+  uv_run(uv_default_loop(), UV_RUN_DEFAULT);
+}
+
+static void loop_in_thread_before_running(void) {
+  begin_natural(1);
+  uv_thread_t th;
+  uv_thread_create(&th, thread_runs_own_loop, NULL);
+  uv_thread_join(&th);
+  uv_timer_t t;
+  uv_timer_init(uv_default_loop(), &t);
+  uv_timer_start(&t, noop_timer, 1, 0);
+  uv_run(uv_default_loop(), UV_RUN_DEFAULT);
+}
+
+static void test_concurrent_loops_abort(void** state) {
+  (void)state;
+  char err[1024];
+  int st = in_child(loop_in_thread_while_running, err, sizeof err);
+  assert_true(WIFSIGNALED(st));
+  assert_int_equal(WTERMSIG(st), SIGABRT);
+  assert_non_null(strstr(err, "uv_run: a loop is already running on another thread"));
+  /* control: one after the other is fine */
+  st = in_child(loop_in_thread_before_running, err, sizeof err);
+  assert_true(WIFEXITED(st));
+  assert_int_equal(WEXITSTATUS(st), 0);
+  assert_string_equal(err, "");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_cancel_states_inline),
@@ -206,6 +264,7 @@ int main(void) {
     cmocka_unit_test(test_cancel_immediately_any_seed),
     cmocka_unit_test(test_unsimulated_enosys),
     cmocka_unit_test(test_close_twice_aborts),
+    cmocka_unit_test(test_concurrent_loops_abort),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
