@@ -50,6 +50,8 @@ static const char* usage_exec =
   "\n"
   "options:\n"
   "  --runs N        seeded runs after the natural one (default 200)\n"
+  "  --time S        start no run after S wall seconds (the runs done are\n"
+  "                  the same first ones as without it)\n"
   "  --seed S        campaign seed (default 1); run i uses splitmix64(S, i)\n"
   "  --jobs J        runs at once (default 1, at most 64); the report is the\n"
   "                  same for any J\n"
@@ -71,6 +73,7 @@ typedef struct exec_opts {
   uint64_t runs, seed;
   uint32_t jobs;
   double timeout_s;
+  double time_s;                /* 0: no time budget */
   int same_output, quiet;
   char lib[4096];
   char preload[8192];           /* LD_PRELOAD: lib, after ASan's runtime in
@@ -143,7 +146,9 @@ static void child(const exec_opts* o, const uint64_t* seed, int out, int err,
   dup2(out, 1);
   dup2(err, 2);
   dup2(rep, EXEC_REPORT_FD);
-  setenv("UVSIM_REPORT_FD", "243", 1);
+  char fdname[16];
+  snprintf(fdname, sizeof fdname, "%d", EXEC_REPORT_FD);
+  setenv("UVSIM_REPORT_FD", fdname, 1);
   setpgid(0, 0);                /* a hung run is killed with its threads */
   setenv("LD_PRELOAD", o->preload, 1);
   char s[32];
@@ -398,6 +403,7 @@ static int parse(int argc, char** argv, exec_opts* o) {
         return usage_error("--jobs: %u is not in 1..%d", o->jobs, EXEC_JOBS_MAX), -1;
       i++;
     }
+    else if (!strcmp(a, "--time")) { if (parse_seconds(a, v, &o->time_s)) return -1; i++; }
     else if (!strcmp(a, "--timeout")) { if (parse_seconds(a, v, &o->timeout_s)) return -1; i++; }
     else if (!strcmp(a, "--same-output")) o->same_output = 1;
     else if (!strcmp(a, "--quiet")) o->quiet = 1;
@@ -513,9 +519,14 @@ int uvs_cmd_exec(int argc, char** argv) {
   /* Up to J runs in flight, judged in run order: the report does not
    * depend on which process happened to finish first. */
   static xrun flight[EXEC_JOBS_MAX];
-  uint64_t started = 0;
-  for (uint64_t i = 0; i < o.runs; i++) {
-    while (started < o.runs && started - i < o.jobs) {
+  uint64_t started = 0, i = 0;
+  int out_of_time = 0;
+  for (;; i++) {
+    while (started < o.runs && started - i < o.jobs && !out_of_time) {
+      if (o.time_s > 0 && now_s() - t0 >= o.time_s) {
+        out_of_time = 1;
+        break;
+      }
       uint64_t seed = uvs_run_seed(o.seed, started);
       rc = run_start(&o, &seed, &flight[started % EXEC_JOBS_MAX]);
       if (rc < 0) {
@@ -524,6 +535,7 @@ int uvs_cmd_exec(int argc, char** argv) {
       }
       started++;
     }
+    if (i == started) break;
     xrun* x = &flight[i % EXEC_JOBS_MAX];
     xresult r;
     run_finish(x, &r);
@@ -534,10 +546,11 @@ int uvs_cmd_exec(int argc, char** argv) {
   }
   if (progress) fputc('\n', stderr);
   double dt = now_s() - t0;
-  printf("exec: %" PRIu64 " runs (natural order + %" PRIu64 " seeds) in %.2f s "
+  printf("exec: %" PRIu64 " runs (natural order + %" PRIu64 " seeds%s) in %.2f s "
          "(%.0f/s), %zu distinct schedules, %zu distinct outputs among passing "
-         "runs, %d failing, %zu signature%s\n", o.runs + 1, o.runs, dt,
-         (double)(o.runs + 1) / (dt > 0 ? dt : 1), st.ntraces, st.noutputs,
+         "runs, %d failing, %zu signature%s\n", i + 1, i,
+         out_of_time ? ", stopped by --time" : "", dt,
+         (double)(i + 1) / (dt > 0 ? dt : 1), st.ntraces, st.noutputs,
          st.failures, st.nsigs, st.nsigs == 1 ? "" : "s");
   return st.nsigs ? EXIT_BUG : 0;
 }

@@ -45,6 +45,11 @@ grep -q '^failure: exit 3: exec_target: b before a' "$tmp/out" || fail "exit3: s
 "$UVSIM" exec --runs 30 --seed 9 --quiet "$TARGET" buggy >"$tmp/b" 2>/dev/null
 grep -v '^exec:' "$tmp/a" >"$tmp/a2"; grep -v '^exec:' "$tmp/b" >"$tmp/b2"
 cmp -s "$tmp/a2" "$tmp/b2" || fail "two campaigns with --seed 9 differ"
+# A time budget stops starting runs; the summary says so.
+"$UVSIM" exec --runs 1000000 --time 0.5 --quiet "$TARGET" fixed >"$tmp/out" 2>"$tmp/err"
+[ $? = 0 ] || fail "--time: want exit 0"
+grep -q 'seeds, stopped by --time)' "$tmp/out" || fail "--time: summary does not say it stopped"
+
 # Runs in parallel are judged in run order: the same report.
 "$UVSIM" exec --runs 30 --seed 9 --jobs 3 --quiet "$TARGET" buggy >"$tmp/c" 2>/dev/null
 grep -v '^exec:' "$tmp/c" >"$tmp/c2"
@@ -83,6 +88,7 @@ check "cannot run '$tmp/none': No such file" exec -- "$tmp/none"
 check "unknown option '--bogus'" exec --bogus -- "$TARGET"
 check "--runs: 'x' is not a number" exec --runs x -- "$TARGET"
 check "--jobs: 0 is not in 1..64" exec --jobs 0 -- "$TARGET"
+check "--time: '0' is not a positive number of seconds" exec --time 0 -- "$TARGET"
 check "cannot read $tmp/no.so" exec --lib "$tmp/no.so" -- "$TARGET"
 check "'/data' is not SIM=REAL" exec --map /data -- "$TARGET"
 check "exited without starting uvsim's simulated world" exec --runs 2 -- true
