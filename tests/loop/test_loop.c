@@ -53,6 +53,20 @@ static void record_done(uv_work_t* req, int status) {
   order[norder++] = (int)(intptr_t)req->data;
 }
 
+/* Queues jobs 0..3 and runs the loop until all four are done, in whatever
+ * order the schedule picks (recorded in order[]). */
+static void run_four_jobs(uv_loop_t* loop) {
+  uv_work_t reqs[4];
+  norder = 0;
+  for (int i = 0; i < 4; i++) {
+    reqs[i].data = (void*)(intptr_t)i;
+    assert_int_equal(uv_queue_work(loop, &reqs[i], noop_work, record_done), 0);
+  }
+  assert_int_equal(uv_run(loop, UV_RUN_DEFAULT), 0);
+  assert_int_equal(norder, 4);
+  assert_false(uvsim_failed());
+}
+
 static int perm_index(const int* p) {
   /* Lehmer code of a permutation of 0..3 -> 0..23 */
   int idx = 0;
@@ -71,15 +85,7 @@ static void test_pool_all_orders(void** state) {
   for (uint64_t seed = 1; seed <= 3000 && distinct < 24; seed++) {
     begin_seed(seed);
     uv_loop_t* loop = uv_default_loop();
-    uv_work_t reqs[4];
-    norder = 0;
-    for (int i = 0; i < 4; i++) {
-      reqs[i].data = (void*)(intptr_t)i;
-      assert_int_equal(uv_queue_work(loop, &reqs[i], noop_work, record_done), 0);
-    }
-    assert_int_equal(uv_run(loop, UV_RUN_DEFAULT), 0);
-    assert_int_equal(norder, 4);
-    assert_false(uvsim_failed());
+    run_four_jobs(loop);
     int k = perm_index(order);
     if (!seen[k]++) distinct++;
     finish_loop(loop);
@@ -93,13 +99,7 @@ static void test_pool_choice0_fifo(void** state) {
   (void)state;
   begin_natural();
   uv_loop_t* loop = uv_default_loop();
-  uv_work_t reqs[4];
-  norder = 0;
-  for (int i = 0; i < 4; i++) {
-    reqs[i].data = (void*)(intptr_t)i;
-    assert_int_equal(uv_queue_work(loop, &reqs[i], noop_work, record_done), 0);
-  }
-  assert_int_equal(uv_run(loop, UV_RUN_DEFAULT), 0);
+  run_four_jobs(loop);
   for (int i = 0; i < 4; i++) assert_int_equal(order[i], i);
   finish_loop(loop);
   uvsim_world_end();
@@ -285,15 +285,7 @@ static void test_hang_oracle_blocked_work(void** state) {
   /* the next run gets fresh workers and works normally */
   begin_natural();
   loop = uv_default_loop();
-  uv_work_t reqs[4];
-  norder = 0;
-  for (int i = 0; i < 4; i++) {
-    reqs[i].data = (void*)(intptr_t)i;
-    assert_int_equal(uv_queue_work(loop, &reqs[i], noop_work, record_done), 0);
-  }
-  assert_int_equal(uv_run(loop, UV_RUN_DEFAULT), 0);
-  assert_int_equal(norder, 4);
-  assert_false(uvsim_failed());
+  run_four_jobs(loop);
   finish_loop(loop);
   uvsim_world_end();
   uv_sem_post(&never_posted);   /* let the abandoned thread go */
