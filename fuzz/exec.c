@@ -32,14 +32,15 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "exec.h"
 #include "fs.h"
 #include "fuzz.h"
+#include "node.h"
 
 #define EXEC_SIGS_MAX 64
 #define EXEC_JOBS_MAX 64
-#define EXEC_SIG_LEN 384
 #define EXEC_OUTPUTS_MAX 4096
-#define EXEC_MAPS_LEN 8192
+#define EXEC_ERR_KEEP (64 * 1024)
 
 static const char* usage_exec =
   "usage: uvsim exec [options] [--] PROGRAM [ARGS...]\n"
@@ -68,31 +69,6 @@ static const char* usage_exec =
   "Each failure is printed once per signature with the seed, whether running\n"
   "that seed again gave the same exit and output, and the command that\n"
   "replays it. exit status: 0 no failure, 1 a failure, 2 bad usage.\n";
-
-typedef struct exec_opts {
-  uint64_t runs, seed;
-  uint32_t jobs;
-  double timeout_s;
-  double time_s;                /* 0: no time budget */
-  int same_output, quiet;
-  char lib[4096];
-  char preload[8192];           /* LD_PRELOAD: lib, after ASan's runtime in
-                                   a sanitized build (see find_lib) */
-  char maps[EXEC_MAPS_LEN];     /* UVSIM_FS_MAP value, ';'-joined */
-  char** argv;                  /* the program and its arguments */
-} exec_opts;
-
-typedef enum { X_PASS, X_EXIT, X_SIGNAL, X_TIMEOUT, X_OUTPUT } xkind;
-
-typedef struct xresult {
-  xkind kind;
-  int code;                     /* exit status or signal number */
-  uint64_t out_hash, err_hash;
-  char line[256];               /* the stderr line that says most */
-  int traced;                   /* the program's uvsim report arrived: */
-  uint64_t trace_hash;          /* the schedule it took, and how many */
-  uint64_t decisions, nonzero;  /* decisions, how many off the natural */
-} xresult;
 
 /* The descriptor the child's libuvsim writes its exit report to
  * (UVSIM_REPORT_FD, sim/world.c); high, to stay out of the program's way. */
@@ -141,6 +117,31 @@ static void telling_line(FILE* f, char* out, size_t outlen) {
   copy_str(out, outlen, first);
 }
 
+/* The environment a run gets (also used by `uvsim node`'s plain runs). */
+void exec_child_env(const exec_opts* o, const uint64_t* seed) {
+  setenv("LD_PRELOAD", o->preload, 1);
+  char s[32];
+  unsetenv("UVSIM_REPLAY");
+  if (o->replay) {
+    setenv("UVSIM_REPLAY", o->replay, 1);
+    unsetenv("UVSIM_SEED");
+  } else if (seed) {
+    snprintf(s, sizeof s, "%" PRIu64, *seed);
+    setenv("UVSIM_SEED", s, 1);
+  } else {
+    unsetenv("UVSIM_SEED");
+  }
+  if (o->maps[0]) setenv("UVSIM_FS_MAP", o->maps, 1);
+  if (o->cwd[0]) setenv("UVSIM_CWD", o->cwd, 1);
+  if (o->lib_path[0]) {
+    const char* old = getenv("LD_LIBRARY_PATH");
+    char buf[8192];
+    snprintf(buf, sizeof buf, "%s%s%s", o->lib_path, old && *old ? ":" : "",
+             old ? old : "");
+    setenv("LD_LIBRARY_PATH", buf, 1);
+  }
+}
+
 static void child(const exec_opts* o, const uint64_t* seed, int out, int err,
                   int rep, int report) {
   dup2(out, 1);
@@ -150,16 +151,9 @@ static void child(const exec_opts* o, const uint64_t* seed, int out, int err,
   snprintf(fdname, sizeof fdname, "%d", EXEC_REPORT_FD);
   setenv("UVSIM_REPORT_FD", fdname, 1);
   setpgid(0, 0);                /* a hung run is killed with its threads */
-  setenv("LD_PRELOAD", o->preload, 1);
-  char s[32];
-  if (seed) {
-    snprintf(s, sizeof s, "%" PRIu64, *seed);
-    setenv("UVSIM_SEED", s, 1);
-  } else {
-    unsetenv("UVSIM_SEED");
-  }
-  if (o->maps[0]) setenv("UVSIM_FS_MAP", o->maps, 1);
-  execvp(o->argv[0], o->argv);
+  exec_child_env(o, seed);
+  char** argv = o->node ? node_argv(o, seed) : o->argv;
+  execvp(argv[0], argv);
   int e = errno;
   ssize_t w = write(report, &e, sizeof e);
   (void)w;
@@ -282,6 +276,38 @@ static int run_start(const exec_opts* o, const uint64_t* seed, xrun* x) {
   return 0;
 }
 
+/* The first `max` bytes of a file, NUL-terminated (malloc'd). */
+static char* read_head(FILE* f, size_t max) {
+  char* buf = malloc(max + 1);
+  if (!buf) return NULL;
+  rewind(f);
+  size_t n = fread(buf, 1, max, f);
+  buf[n] = '\0';
+  return buf;
+}
+
+/* The "d KIND C/N LABEL" lines after the report line, without the "d ". */
+static char* read_decision_lines(FILE* rep) {
+  size_t cap = 4096, len = 0;
+  char* out = malloc(cap);
+  char line[512];
+  if (!out) return NULL;
+  out[0] = '\0';
+  while (fgets(line, sizeof line, rep)) {
+    if (strncmp(line, "d ", 2) != 0) continue;
+    size_t n = strlen(line + 2);
+    if (len + n + 1 > cap) {
+      while (len + n + 1 > cap) cap *= 2;
+      char* grown = realloc(out, cap);
+      if (!grown) break;
+      out = grown;
+    }
+    memcpy(out + len, line + 2, n + 1);
+    len += n;
+  }
+  return out;
+}
+
 static void run_finish(xrun* x, xresult* r) {
   memset(r, 0, sizeof *r);
   int status = 0;
@@ -290,12 +316,16 @@ static void run_finish(xrun* x, xresult* r) {
   r->out_hash = hash_file(x->out);
   r->err_hash = hash_file(x->err);
   telling_line(x->err, r->line, sizeof r->line);
+  r->err_text = read_head(x->err, EXEC_ERR_KEEP);
+  node_error_of(r->err_text, r->js_error, sizeof r->js_error, r->js_frame,
+                sizeof r->js_frame);
   char line[160];
   rewind(x->rep);
   r->traced = fgets(line, sizeof line, x->rep) &&
               sscanf(line, "uvsim-run decisions=%" SCNu64 " nonzero=%" SCNu64
                      " hash=%" SCNx64, &r->decisions, &r->nonzero,
                      &r->trace_hash) == 3;
+  if (r->traced) r->decision_lines = read_decision_lines(x->rep);
   fclose(x->out);
   fclose(x->err);
   fclose(x->rep);
@@ -305,17 +335,34 @@ static void run_finish(xrun* x, xresult* r) {
   else r->kind = X_PASS;
 }
 
-static int run_once(const exec_opts* o, const uint64_t* seed, xresult* r) {
+int exec_run_once(const exec_opts* o, const uint64_t* seed, xresult* r) {
   xrun x;
   int rc = run_start(o, seed, &x);
   if (rc == 0) run_finish(&x, r);
   return rc;
 }
 
-static void signature(const exec_opts* o, const xresult* r, char* out,
-                      size_t outlen) {
+void exec_result_free(xresult* r) {
+  free(r->decision_lines);
+  free(r->err_text);
+  r->decision_lines = r->err_text = NULL;
+}
+
+int exec_same_run(const xresult* a, const xresult* b) {
+  int same = a->kind == b->kind && a->code == b->code &&
+             a->out_hash == b->out_hash && a->err_hash == b->err_hash;
+  if (a->traced && b->traced) same = same && a->trace_hash == b->trace_hash;
+  return same;
+}
+
+void exec_signature(const exec_opts* o, const xresult* r, char* out,
+                    size_t outlen) {
   char norm[256];
   uvs_normalise(r->line, norm, sizeof norm);
+  if (o->node && r->js_error[0] && (r->kind == X_EXIT || r->kind == X_SIGNAL)) {
+    node_signature(r, out, outlen);
+    return;
+  }
   switch (r->kind) {
     case X_SIGNAL:
       snprintf(out, outlen, "signal SIG%s: %s",
@@ -339,7 +386,7 @@ static int find_asan(struct dl_phdr_info* info, size_t size, void* data) {
   return 0;
 }
 
-static int find_lib(exec_opts* o, const char* given) {
+int exec_find_lib(exec_opts* o, const char* given) {
   if (!given) given = getenv("UVSIM_LIB");
   if (given && *given) {
     snprintf(o->lib, sizeof o->lib, "%s", given);
@@ -353,7 +400,7 @@ static int find_lib(exec_opts* o, const char* given) {
     snprintf(o->lib, sizeof o->lib, "%.4000s/lib/libuvsim.so", self);
   }
   if (access(o->lib, R_OK) != 0)
-    return usage_error("exec: cannot read %s: %s (build it, or pass --lib)", o->lib,
+    return usage_error("cannot read %s: %s (build it, or pass --lib)", o->lib,
                        strerror(errno));
   if (o->lib[0] != '/') {       /* the program may change directory */
     char abs[4096];
@@ -369,7 +416,7 @@ static int find_lib(exec_opts* o, const char* given) {
 
 /* Checks a --map spec now, on a scratch filesystem, so that a bad one is a
  * usage error here rather than one in every child. */
-static int add_map(exec_opts* o, const char* spec) {
+int exec_add_map(exec_opts* o, const char* spec) {
   if (!spec) return usage_error("--map needs a value");
   sim_fs* scratch = sim_fs_new();
   char err[SIM_FS_PATH_MAX + 256];
@@ -407,7 +454,7 @@ static int parse(int argc, char** argv, exec_opts* o) {
     else if (!strcmp(a, "--timeout")) { if (parse_seconds(a, v, &o->timeout_s)) return -1; i++; }
     else if (!strcmp(a, "--same-output")) o->same_output = 1;
     else if (!strcmp(a, "--quiet")) o->quiet = 1;
-    else if (!strcmp(a, "--map")) { if (add_map(o, v)) return -1; i++; }
+    else if (!strcmp(a, "--map")) { if (exec_add_map(o, v)) return -1; i++; }
     else if (!strcmp(a, "--lib")) {
       if (!v) return usage_error("--lib needs a value"), -1;
       lib = v;
@@ -417,7 +464,7 @@ static int parse(int argc, char** argv, exec_opts* o) {
   }
   if (i >= argc) return usage_error("exec: name a program to run"), -1;
   o->argv = argv + i;
-  return find_lib(o, lib) ? -1 : 0;
+  return exec_find_lib(o, lib) ? -1 : 0;
 }
 
 /* ------------------------------------------------------------ campaign */
@@ -447,7 +494,8 @@ static void print_replay_line(const exec_opts* o, const uint64_t* seed) {
   printf("\n");
 }
 
-/* A new signature: say so, run the same seed again, print how to replay. */
+/* A new signature: say so, run the same seed again, print how to replay
+ * (node mode: also write, minimise and explain a reproducer). */
 static void report_failure(const exec_opts* o, exec_state* st, const char* sig,
                            uint64_t run, const uint64_t* seed, const xresult* r,
                            const xresult* base) {
@@ -455,15 +503,16 @@ static void report_failure(const exec_opts* o, exec_state* st, const char* sig,
   printf("failure: %s\n", sig);
   if (seed) printf("  first at run %" PRIu64 " (seed %" PRIu64 ")\n", run, *seed);
   else printf("  in the natural order (no seed)\n");
-  if (r->line[0] && r->kind != X_OUTPUT) printf("  stderr: %s\n", r->line);
-  xresult again;
-  if (run_once(o, seed, &again) == 0) {
-    int same = again.kind == r->kind && again.code == r->code &&
-               again.out_hash == r->out_hash && again.err_hash == r->err_hash;
+  if (o->node && r->js_error[0]) printf("  error: %s\n", r->js_error);
+  else if (r->line[0] && r->kind != X_OUTPUT) printf("  stderr: %s\n", r->line);
+  xresult again = {0};
+  int same = 0;
+  if (exec_run_once(o, seed, &again) == 0) {
+    same = exec_same_run(r, &again);
     if (r->kind == X_OUTPUT)    /* classified against the baseline */
       same = again.kind == X_PASS && again.out_hash == r->out_hash &&
-             again.out_hash != base->out_hash;
-    if (r->traced && again.traced) same = same && again.trace_hash == r->trace_hash;
+             again.out_hash != base->out_hash &&
+             (!r->traced || !again.traced || again.trace_hash == r->trace_hash);
     if (!same)
       printf("  replays: NOT identical: the program depends on something uvsim "
              "does not control (wall clock, real randomness, real threads or files)\n");
@@ -474,7 +523,9 @@ static void report_failure(const exec_opts* o, exec_state* st, const char* sig,
     else
       printf("  replays: identical (same exit, same stdout and stderr)\n");
   }
-  print_replay_line(o, seed);
+  exec_result_free(&again);
+  if (o->node) node_report_failure(o, sig, seed, r, same);
+  else print_replay_line(o, seed);
   fflush(stdout);
 }
 
@@ -493,44 +544,45 @@ static void judge(const exec_opts* o, exec_state* st, uint64_t run,
   if (r->kind == X_PASS) return;
   st->failures++;
   char sig[EXEC_SIG_LEN];
-  signature(o, r, sig, sizeof sig);
+  exec_signature(o, r, sig, sizeof sig);
   if (!seen(st, sig) && st->nsigs < EXEC_SIGS_MAX)
     report_failure(o, st, sig, run, seed, r, base);
 }
 
-int uvs_cmd_exec(int argc, char** argv) {
-  static exec_opts o;
-  memset(&o, 0, sizeof o);
-  int p = parse(argc, argv, &o);
-  if (p) return p > 0 ? 0 : EXIT_USAGE;
+int exec_campaign(exec_opts* o) {
   static exec_state st;
   memset(&st, 0, sizeof st);
   catch_interrupts();
+  const char* what = o->node ? "node" : "exec";
   double t0 = now_s();
   xresult base;
-  int rc = run_once(&o, NULL, &base);
-  if (rc < 0) return usage_error("exec: cannot run '%s': %s", o.argv[0], strerror(-rc));
-  if (!base.traced && (base.kind == X_PASS || base.kind == X_EXIT))
-    return usage_error("exec: '%s' exited without starting uvsim's simulated world (no "
+  int rc = exec_run_once(o, NULL, &base);
+  if (rc < 0) return usage_error("%s: cannot run '%s': %s", what, o->argv[0], strerror(-rc));
+  if (!base.traced && (base.kind == X_PASS || base.kind == X_EXIT)) {
+    exec_result_free(&base);
+    return usage_error("%s: '%s' exited without starting uvsim's simulated world (no "
                        "loop ran on libuvsim.so: is it dynamically linked against "
-                       "libuv.so.1?); nothing to explore", o.argv[0]);
-  judge(&o, &st, 0, NULL, &base, NULL);
-  int progress = !o.quiet && isatty(2);
+                       "libuv.so.1?); nothing to explore", what, o->argv[0]);
+  }
+  if (o->node) node_check_natural(o, &base);
+  judge(o, &st, 0, NULL, &base, NULL);
+  int progress = !o->quiet && isatty(2);
   /* Up to J runs in flight, judged in run order: the report does not
    * depend on which process happened to finish first. */
   static xrun flight[EXEC_JOBS_MAX];
   uint64_t started = 0, i = 0;
   int out_of_time = 0;
   for (;; i++) {
-    while (started < o.runs && started - i < o.jobs && !out_of_time) {
-      if (o.time_s > 0 && now_s() - t0 >= o.time_s) {
+    while (started < o->runs && started - i < o->jobs && !out_of_time) {
+      if (o->time_s > 0 && now_s() - t0 >= o->time_s) {
         out_of_time = 1;
         break;
       }
-      uint64_t seed = uvs_run_seed(o.seed, started);
-      rc = run_start(&o, &seed, &flight[started % EXEC_JOBS_MAX]);
+      uint64_t seed = uvs_run_seed(o->seed, started);
+      rc = run_start(o, &seed, &flight[started % EXEC_JOBS_MAX]);
       if (rc < 0) {
-        fprintf(stderr, "uvsim: exec: run %" PRIu64 ": %s\n", started + 1, strerror(-rc));
+        fprintf(stderr, "uvsim: %s: run %" PRIu64 ": %s\n", what, started + 1, strerror(-rc));
+        exec_result_free(&base);
         return EXIT_USAGE;
       }
       started++;
@@ -539,20 +591,30 @@ int uvs_cmd_exec(int argc, char** argv) {
     xrun* x = &flight[i % EXEC_JOBS_MAX];
     xresult r;
     run_finish(x, &r);
-    judge(&o, &st, i + 1, &x->seed, &r, &base);
-    if (progress && (i % 16 == 15 || i + 1 == o.runs))
-      fprintf(stderr, "\rexec: %" PRIu64 "/%" PRIu64 " runs, %d failing, %zu signatures",
-              i + 1, o.runs, st.failures, st.nsigs);
+    judge(o, &st, i + 1, &x->seed, &r, &base);
+    exec_result_free(&r);
+    if (progress && (i % 16 == 15 || i + 1 == o->runs))
+      fprintf(stderr, "\r%s: %" PRIu64 "/%" PRIu64 " runs, %d failing, %zu signatures",
+              what, i + 1, o->runs, st.failures, st.nsigs);
   }
   if (progress) fputc('\n', stderr);
   double dt = now_s() - t0;
-  printf("exec: %" PRIu64 " runs (natural order + %" PRIu64 " seeds%s) in %.2f s "
+  printf("%s: %" PRIu64 " runs (natural order + %" PRIu64 " seeds%s) in %.2f s "
          "(%.0f/s), %zu distinct schedules, %zu distinct outputs among passing "
-         "runs, %d failing, %zu signature%s\n", i + 1, i,
+         "runs, %d failing, %zu signature%s\n", what, i + 1, i,
          out_of_time ? ", stopped by --time" : "", dt,
          (double)(i + 1) / (dt > 0 ? dt : 1), st.ntraces, st.noutputs,
          st.failures, st.nsigs, st.nsigs == 1 ? "" : "s");
+  exec_result_free(&base);
   return st.nsigs ? EXIT_BUG : 0;
+}
+
+int uvs_cmd_exec(int argc, char** argv) {
+  static exec_opts o;
+  memset(&o, 0, sizeof o);
+  int p = parse(argc, argv, &o);
+  if (p) return p > 0 ? 0 : EXIT_USAGE;
+  return exec_campaign(&o);
 }
 
 const char* uvs_exec_usage(void) { return usage_exec; }

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "fs.h"
 #include "fuzz.h"
+#include "node.h"
 #include "reports/report.h"
 
 
@@ -25,6 +26,7 @@ static const char* usage_main =
   "  replay FILE.uvsim    re-run a reproducer bit for bit\n"
   "  minimize FILE.uvsim  shrink a reproducer, explain its decisive decisions\n"
   "  exec -- PROGRAM ...  schedules of an unchanged, dynamically linked libuv program\n"
+  "  node SCRIPT.js ...    a Node program on the virtual loop (Debian's node 18)\n"
   "  selfcheck            check that runs are deterministic\n"
   "  help [COMMAND]       this text, or a command's\n"
   "\n"
@@ -355,6 +357,15 @@ static void print_outcome(const uvs_outcome* out) {
     printf("at virtual time %.3f ms\n", (double)out->time_ns / 1e6);
 }
 
+/* A reproducer of `uvsim node` (it names a node and a script). */
+static int is_node_repro(const char* file) {
+  sim_repro r;
+  if (sim_repro_read(&r, file, NULL, 0) != 0) return 0;
+  int yes = r.node[0] != '\0';
+  sim_repro_free(&r);
+  return yes;
+}
+
 static int cmd_replay(int argc, char** argv) {
   const char* file = NULL;
   int trace = 0;
@@ -366,6 +377,7 @@ static int cmd_replay(int argc, char** argv) {
     else file = argv[i];
   }
   if (!file) return usage_error("replay: name a reproducer file");
+  if (is_node_repro(file)) return uvs_node_replay(file, argc, argv);
   sim_repro r;
   const uvsim_scenario* sc;
   int rc = load_repro(file, &r, &sc);
@@ -420,6 +432,9 @@ static int cmd_minimize(int argc, char** argv) {
     }
   }
   if (!file) return usage_error("minimize: name a reproducer file");
+  if (is_node_repro(file))
+    return usage_error("minimize: %s is a node reproducer; `uvsim node --runs` minimises "
+                       "those as it finds them", file);
   sim_repro r;
   const uvsim_scenario* sc;
   int rc = load_repro(file, &r, &sc);
@@ -512,6 +527,7 @@ int main(int argc, char** argv) {
   if (!strcmp(cmd, "minimize") || !strcmp(cmd, "minimise")) return cmd_minimize(argc, argv);
   if (!strcmp(cmd, "selfcheck")) return selfcheck(argc, argv);
   if (!strcmp(cmd, "exec")) return uvs_cmd_exec(argc, argv);
+  if (!strcmp(cmd, "node")) return uvs_cmd_node(argc, argv);
   if (!strcmp(cmd, "help") || is_help(cmd)) {
     const char* t = argc > 2 ? argv[2] : NULL;
     if (!t) return fputs(usage_main, stdout), 0;
@@ -521,6 +537,7 @@ int main(int argc, char** argv) {
     if (!strcmp(t, "list")) return fputs(usage_list, stdout), 0;
     if (!strcmp(t, "selfcheck")) return fputs(usage_selfcheck, stdout), 0;
     if (!strcmp(t, "exec")) return fputs(uvs_exec_usage(), stdout), 0;
+    if (!strcmp(t, "node")) return fputs(uvs_node_usage(), stdout), 0;
     return usage_error("help: unknown command '%s'", t);
   }
   return usage_error("unknown command '%s'", cmd);

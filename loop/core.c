@@ -347,11 +347,11 @@ static int step_budget_ok(sim* s) {
 }
 
 /* One simulated world runs one loop at a time: its clock, event queue and
- * decision stream are shared. Two threads inside uv_run at once (real
- * Node's delayed-task scheduler runs its own loop on its own thread) would
- * corrupt it silently, so the second one stops the program, loudly.
- * Nested uv_run on the same thread, and loops on other threads while this
- * one is not running, stay allowed. */
+ * decision stream are shared. Loops made on other threads never get here
+ * (they run on the real libuv: loop/entry/foreign.c); a second thread
+ * entering a simulated loop while another runs (say, from a pool job)
+ * would corrupt the world silently, so it stops the program, loudly.
+ * Nested uv_run on the same thread stays allowed. */
 static _Atomic unsigned long run_owner;    /* pthread_self of the runner */
 static _Thread_local int run_depth;
 

@@ -47,6 +47,8 @@ void uvs__wfree(void* p) {
   free(b);
 }
 
+static void fs_env_cwd(void);
+
 /* UVSIM_FS_MAP="SIM=REAL[,ro|,snapshot][;...]": mappings for a program
  * that runs unchanged (docs/world.md). Read once, before the first run;
  * a bad entry ends the program with its reason, as a bad flag would.
@@ -57,7 +59,10 @@ void uvs__fs_env_maps(void) {
   if (done) return;
   done = 1;
   const char* env = getenv("UVSIM_FS_MAP");
-  if (env == NULL || *env == '\0') return;
+  if (env == NULL || *env == '\0') {
+    fs_env_cwd();
+    return;
+  }
   char* all = strdup(env);
   if (all == NULL) uvs__fatal("uvsim", "out of memory");
   char* save = NULL;
@@ -69,6 +74,22 @@ void uvs__fs_env_maps(void) {
     }
   }
   free(all);
+  fs_env_cwd();
+}
+
+/* UVSIM_CWD=DIR: the program starts in DIR of the simulated filesystem
+ * (made if missing), as it would in the real one; `uvsim node` passes the
+ * directory it was started from. Read with the maps, once. */
+static void fs_env_cwd(void) {
+  const char* dir = getenv("UVSIM_CWD");
+  if (dir == NULL || *dir == '\0') return;
+  sim_fs* fs = sim_fs_current();
+  int r = sim_fs_chdir(fs, dir);
+  if (r < 0 && sim_fs_mkdir_p(fs, dir, 0755) == 0) r = sim_fs_chdir(fs, dir);
+  if (r < 0) {
+    fprintf(stderr, "uvsim: UVSIM_CWD: cannot enter %s: %s\n", dir, uv_strerror(r));
+    exit(2);
+  }
 }
 
 void uvs__world_io_reset(void) {

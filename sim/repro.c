@@ -64,6 +64,13 @@ int sim_repro_fprint(const sim_repro* r, FILE* out) {
   if (r->has_hash) fprintf(out, "hash %016" PRIx64 "\n", r->hash);
   for (size_t i = 0; i < r->nfaults; i++) fprintf(out, "fault %s\n", r->faults[i]);
   for (size_t i = 0; i < r->nmaps; i++) fprintf(out, "map %s\n", r->maps[i]);
+  if (r->node[0]) {
+    fprintf(out, "node %s %s\n", r->node, r->node_version);
+    fprintf(out, "script %s\n", r->script);
+    fprintf(out, "script-sha256 %s\n", r->script_sha256);
+    if (r->cwd[0]) fprintf(out, "cwd %s\n", r->cwd);
+    for (size_t i = 0; i < r->nargs; i++) fprintf(out, "arg %s\n", r->args[i]);
+  }
   fprintf(out, "decisions %zu\n", r->ndecisions);
   for (size_t i = 0; i < r->ndecisions; i++) {
     const sim_decision* d = &r->decisions[i];
@@ -160,6 +167,32 @@ static int set_str(parser* p, char* dst, size_t cap, const char* key,
 
 enum { SEEN_SEED = 1, SEEN_MODE = 2, SEEN_HASH = 4 };
 
+/* The lines about a real program (`uvsim node`). */
+static int parse_program(parser* p, sim_repro* r, const char* key, char* val) {
+  if (strcmp(key, "node") == 0) {
+    char* sp = strrchr(val, ' ');
+    if (sp == NULL || sp == val || sp[1] == '\0')
+      return fail(p, "'node' needs 'PATH VERSION'");
+    *sp = '\0';
+    if (set_str(p, r->node, sizeof r->node, key, val)) return -1;
+    return set_str(p, r->node_version, sizeof r->node_version, "node version", sp + 1);
+  }
+  if (strcmp(key, "script") == 0) return set_str(p, r->script, sizeof r->script, key, val);
+  if (strcmp(key, "script-sha256") == 0) {
+    if (strlen(val) != 64 || strspn(val, "0123456789abcdef") != 64)
+      return fail(p, "script-sha256 '%s' must be 64 hex digits", val);
+    return set_str(p, r->script_sha256, sizeof r->script_sha256, key, val);
+  }
+  if (strcmp(key, "cwd") == 0) return set_str(p, r->cwd, sizeof r->cwd, key, val);
+  if (strcmp(key, "arg") == 0) {
+    if (r->nargs == SIM_REPRO_ARGS_MAX) return fail(p, "too many args (max %d)", SIM_REPRO_ARGS_MAX);
+    if (strlen(val) >= SIM_REPRO_ARG_MAX) return fail(p, "arg too long (max %d)", SIM_REPRO_ARG_MAX - 1);
+    memcpy(r->args[r->nargs++], val, strlen(val) + 1);
+    return 0;
+  }
+  return fail(p, "unknown key '%s'", key);
+}
+
 static int parse_header(parser* p, sim_repro* r, char* key, char* val,
                         int* seen) {
   if (strcmp(key, "version") == 0) {
@@ -214,7 +247,7 @@ static int parse_header(parser* p, sim_repro* r, char* key, char* val,
     memcpy(r->maps[r->nmaps++], val, strlen(val) + 1);
     return 0;
   }
-  return fail(p, "unknown key '%s'", key);
+  return parse_program(p, r, key, val);
 }
 
 int sim_repro_parse(sim_repro* r, const char* name, const char* text,
@@ -273,6 +306,7 @@ int sim_repro_parse(sim_repro* r, const char* name, const char* text,
       if (!r->scenario[0]) { fail(&p, "missing 'scenario' before 'decisions'"); goto bad; }
       if (!r->strategy[0]) { fail(&p, "missing 'strategy' before 'decisions'"); goto bad; }
       if (!(seen & SEEN_SEED)) { fail(&p, "missing 'seed' before 'decisions'"); goto bad; }
+      if (r->node[0] && (!r->script[0] || !r->script_sha256[0])) { fail(&p, "'node' needs 'script' and 'script-sha256' before 'decisions'"); goto bad; }
       expected = (size_t)n;
       r->decisions = calloc(expected ? expected : 1, sizeof *r->decisions);
       if (r->decisions == NULL) abort();

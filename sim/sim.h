@@ -267,6 +267,11 @@ void sim_trace_dump(const sim* s, FILE* out);
  *   hash 0123456789abcdef                           (optional)
  *   fault <spec>                                    (optional, repeated)
  *   map <sim>=<host>[,ro|,snapshot]                 (optional, repeated)
+ *   node /usr/bin/node v18.20.4          (optional: a real program, `uvsim node`)
+ *   script /abs/app.js                   (with node: the script ...)
+ *   script-sha256 <64 hex digits>        (... and what it held)
+ *   cwd /abs/dir                         (optional: where the program started)
+ *   arg <one argument>                   (optional, repeated, in order)
  *   decisions 2
  *   pool_finish 1/2 fs.stat b
  *   read_split 5/12 tcp#1 read
@@ -279,6 +284,8 @@ void sim_trace_dump(const sim* s, FILE* out);
  * UVSIM_FS_MAP; as many as the filesystem allows at once. */
 #define SIM_REPRO_MAPS_MAX 8
 #define SIM_REPRO_MAP_MAX (SIM_REPRO_LINE_MAX - 4)
+#define SIM_REPRO_ARGS_MAX 32
+#define SIM_REPRO_ARG_MAX 256
 
 typedef struct sim_repro {
   char scenario[128];
@@ -293,6 +300,14 @@ typedef struct sim_repro {
   char faults[SIM_REPRO_FAULTS_MAX][128];
   size_t nmaps;
   char maps[SIM_REPRO_MAPS_MAX][SIM_REPRO_MAP_MAX];
+  /* a real program under `uvsim node` (empty node: a scenario) */
+  char node[512];
+  char node_version[32];
+  char script[SIM_REPRO_MAP_MAX];
+  char script_sha256[65];
+  char cwd[SIM_REPRO_MAP_MAX];
+  size_t nargs;
+  char args[SIM_REPRO_ARGS_MAX][SIM_REPRO_ARG_MAX];
   size_t ndecisions;
   sim_decision* decisions;   /* labels owned by the repro (strdup) */
 } sim_repro;

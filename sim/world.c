@@ -193,6 +193,26 @@ static char* put_u64(char* p, uint64_t v, unsigned base, int width) {
   return p;
 }
 
+/* Then one line per decision, "d KIND CHOICE/N LABEL", from which the
+ * harness writes a reproducer (a label is cut at 200 bytes). */
+static void report_decisions(void) {
+  char line[320];
+  for (size_t i = 0; i < default_world.log_len; i++) {
+    const sim_decision* d = &default_world.log[i];
+    char* p = put_str(line, "d ");
+    p = put_str(p, sim_kind_name((sim_kind)d->kind));
+    *p++ = ' ';
+    p = put_u64(p, d->choice, 10, 0);
+    *p++ = '/';
+    p = put_u64(p, d->n, 10, 0);
+    *p++ = ' ';
+    const char* l = d->label ? d->label : "-";
+    for (size_t k = 0; l[k] && k < 200; k++) *p++ = l[k] == '\n' ? ' ' : l[k];
+    *p++ = '\n';
+    if (write(report_fd, line, (size_t)(p - line)) < 0) return;
+  }
+}
+
 static void report_now(void) {
   if (reported) return;
   reported = 1;
@@ -207,6 +227,7 @@ static void report_now(void) {
   if (write(report_fd, line, (size_t)(p - line)) < 0) {
     /* nothing to do: the reader will say the report is missing */
   }
+  report_decisions();
 }
 
 /* A crash reports too (the schedule that crashed is the interesting one),
@@ -237,12 +258,34 @@ static void report_setup(const char* fd) {
     sigaction(crash_signals[i], &sa, &crash_old[i]);
 }
 
+/* UVSIM_REPLAY=FILE: the decisions of a reproducer, in order (what `uvsim
+ * replay` and minimisation hand to an unchanged program). A file that cannot
+ * be read stops the program: running some other schedule instead would
+ * report a replay that never happened. */
+static void replay_config(sim_config* cfg, const char* path) {
+  sim_repro r;
+  char err[512];
+  sim_repro_init(&r);
+  if (sim_repro_read(&r, path, err, sizeof err) != 0) {
+    fprintf(stderr, "uvsim: UVSIM_REPLAY: %s\n", err);
+    exit(2);
+  }
+  cfg->source = SIM_SRC_LIST;
+  cfg->list = sim_repro_choices(&r);
+  cfg->list_len = r.ndecisions;
+  cfg->aggressive = r.aggressive;
+  sim_repro_free(&r);
+}
+
 /* Natural order unless UVSIM_SEED asks for a seeded run. Reading the
  * environment once at start-up is configuration, not nondeterminism. */
 static void default_world_init(void) {
   sim_config cfg = {0};
   const char* env = getenv("UVSIM_SEED");
-  if (env && *env) {
+  const char* replay = getenv("UVSIM_REPLAY");
+  if (replay && *replay) {
+    replay_config(&cfg, replay);
+  } else if (env && *env) {
     cfg.source = SIM_SRC_SEED;
     cfg.seed = strtoull(env, NULL, 0);
   } else {
