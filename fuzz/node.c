@@ -271,8 +271,18 @@ char** node_argv(const exec_opts* o, const uint64_t* seed) {
   static char rs[48];
   uint64_t s = o->replay ? o->node->replay_seed : seed ? *seed : 0;
   snprintf(rs, sizeof rs, "--random-seed=%ld", v8_seed(s));
+  char env[32];
+  snprintf(env, sizeof env, "%" PRIu64, s);
+  setenv("UVSIM_RANDOM_SEED", env, 1);     /* libuvsim-det.so's stream */
+  /* Both measured necessary for identical traces (docs/node.md): V8's
+   * background threads post foreground tasks to the main loop at moments
+   * real time decides, and pool jobs on real threads finish when the
+   * machine says; --single-threaded and pool jobs on the loop thread take
+   * both out. */
+  setenv("UVSIM_POOL_INLINE", "1", 1);
   size_t k = 0;
   argv[k++] = o->argv[0];
+  argv[k++] = "--single-threaded";
   argv[k++] = rs;
   for (char** a = o->argv + 1; *a && k < NODE_ARGV_MAX; a++) argv[k++] = *a;
   argv[k] = NULL;
@@ -581,6 +591,23 @@ static int check_determinism(exec_opts* o, const uint64_t* seed) {
   return same ? 0 : EXIT_BUG;
 }
 
+/* libuvsim-det.so, beside libuvsim.so: the wall clock and randomness
+ * outside libuv (loop/det/det.c). */
+static int add_det_lib(exec_opts* o) {
+  char det[4200];
+  snprintf(det, sizeof det, "%s", o->lib);
+  char* slash = strrchr(det, '/');
+  snprintf(slash ? slash + 1 : det, sizeof det - (size_t)(slash ? slash + 1 - det : 0),
+           "libuvsim-det.so");
+  if (access(det, R_OK) != 0)
+    return usage_error("node: cannot read %s (built with libuvsim.so): %s", det,
+                       strerror(errno));
+  size_t len = strlen(o->preload);
+  if (len + strlen(det) + 2 > sizeof o->preload) return usage_error("node: preload list too long");
+  snprintf(o->preload + len, sizeof o->preload - len, ":%s", det);
+  return 0;
+}
+
 /* ----------------------------------------------------------- command */
 
 typedef struct node_cli {
@@ -688,7 +715,7 @@ static int setup(int argc, char** argv, exec_opts* o, node_opts* n, node_cli* c)
   int i = 2;
   int p = parse_uvsim_opts(argc, argv, &i, o, n, c);
   if (p) return p;
-  if (exec_find_lib(o, c->lib)) return -1;
+  if (exec_find_lib(o, c->lib) || add_det_lib(o)) return -1;
   if (find_node(o, n, c->node)) return -1;
   if (build_program(argc, argv, i, o, n, c)) return -1;
   if (!getcwd(o->cwd, sizeof o->cwd)) o->cwd[0] = '\0';
@@ -742,7 +769,7 @@ int uvs_node_replay(const char* file, int argc, char** argv) {
                 "(SHA-256 %.12s..., recorded %.12s...)", file, rep.script, sha, rep.script_sha256);
     goto out;
   }
-  if (exec_find_lib(&o, NULL) || find_node(&o, &n, rep.node)) goto out;
+  if (exec_find_lib(&o, NULL) || add_det_lib(&o) || find_node(&o, &n, rep.node)) goto out;
   if (strcmp(n.version, rep.node_version) != 0)
     printf("warning: reproducer recorded with node %s, this is %s\n", rep.node_version, n.version);
   for (size_t i = 0; i < rep.nmaps; i++)

@@ -96,6 +96,10 @@ static inline void uvs__trace_cb(const char* label) {
  * decision. */
 #define UVS_CLOCK_READ_COST_NS 1000u
 
+/* The virtual wall clock starts at 2020-01-01T00:00:00Z (uv_gettimeofday,
+ * uvsim_wall_ns, and Date.now() under `uvsim node`). */
+#define UVS_WALL_EPOCH_S 1577836800ull
+
 /* Refresh loop->time from the virtual clock (milliseconds). */
 void uvs__update_time(uv_loop_t* loop);
 /* A loop-time deadline (ms) as a virtual clock instant (ns). */

@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 
+#include "uvsim.h"
+
 uv_buf_t uv_buf_init(char* base, unsigned int len) {
   uv_buf_t buf;
   buf.base = base;
@@ -27,12 +29,17 @@ int uv_replace_allocator(uv_malloc_func m, uv_realloc_func r, uv_calloc_func c,
 
 void uv_library_shutdown(void) {}
 
-/* uv_gettimeofday reads the virtual clock, offset to a fixed date
- * (2020-01-01T00:00:00Z) so programs that print dates stay deterministic. */
+uint64_t uvsim_wall_ns(void) {
+  return UVS_WALL_EPOCH_S * 1000000000ull + sim_now(uvs__sim());
+}
+
+/* uv_gettimeofday reads the virtual wall clock: the virtual clock offset to
+ * a fixed date (UVS_WALL_EPOCH_S) so programs that print dates stay
+ * deterministic. */
 int uv_gettimeofday(uv_timeval64_t* tv) {
   if (tv == NULL) return UV_EINVAL;
   uint64_t ns = sim_now(uvs__sim());
-  tv->tv_sec = 1577836800 + (int64_t)(ns / 1000000000u);
+  tv->tv_sec = UVS_WALL_EPOCH_S + (int64_t)(ns / 1000000000u);
   tv->tv_usec = (int32_t)((ns % 1000000000u) / 1000u);
   return 0;
 }

@@ -28,6 +28,9 @@ void uvsim_note(const char* label);
 
 /* Virtual nanoseconds since the run began. */
 uint64_t uvsim_now_ns(void);
+/* The virtual wall clock, ns since 1970: 2020-01-01T00:00:00Z at virtual
+ * time 0. Safe to read from any thread. */
+uint64_t uvsim_wall_ns(void);
 
 /* The simulated world's I/O (implemented in loop/fault.c; docs/world.md).
  * A fault rule for this run, e.g. "write path=/data/?* nth=3 err=ENOSPC";
