@@ -280,6 +280,7 @@ char** node_argv(const exec_opts* o, const uint64_t* seed) {
    * machine says; --single-threaded and pool jobs on the loop thread take
    * both out. */
   setenv("UVSIM_POOL_INLINE", "1", 1);
+  setenv("UVSIM_START_LAG_MS", "1", 1);    /* loop/core.c: start_lag */
   size_t k = 0;
   argv[k++] = o->argv[0];
   argv[k++] = "--single-threaded";

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "os.h"
+
 static uv_loop_t default_loop_struct;
 static uv_loop_t* default_loop_ptr;
 static uint64_t id_counter;
@@ -376,8 +378,35 @@ int uv_run(uv_loop_t* loop, uv_run_mode mode) {
   return r;
 }
 
+/* UVSIM_START_LAG_MS=N (`uvsim node` sets it): the main script of a real
+ * runtime takes real time before its loop first runs, and its timers were
+ * started against a loop time cached before it ran; on node 18 a 1 ms timer
+ * set by the main script is due at the first timers phase, ahead of
+ * setImmediate (measured: every run). So when the default loop first runs,
+ * N ms have passed (choice 0, the natural order) or none (choice 1) — a
+ * decision only when a timer is due within N ms, else the clock just moves. */
+static void start_lag(uv_loop_t* loop) {
+  static int done = -1;
+  static uint64_t lag_ms;
+  if (done < 0) {
+    const char* env = getenv("UVSIM_START_LAG_MS");
+    lag_ms = env && *env ? strtoull(env, NULL, 10) : 0;
+    done = 0;
+  }
+  if (done || lag_ms == 0 || loop != default_loop_ptr) return;
+  done = 1;
+  sim* s = uvs__sim();
+  const uv_timer_t* t = uvs__timer_min(loop);
+  uint64_t now_ms = (UVS_EPOCH_NS + sim_now(s)) / 1000000u;
+  if (t && t->timeout <= now_ms + lag_ms &&
+      sim_choose(s, SIM_TIMEOUT_VS_IMMEDIATE, 2, "main script: start-up time") == 1)
+    return;
+  sim_advance_to(s, sim_now(s) + lag_ms * 1000000u);
+}
+
 static int run_loop(uv_loop_t* loop, uv_run_mode mode) {
   sim* s = uvs__sim();
+  start_lag(loop);
   if (uvs__pool_kick_pending) uvs__pool_kick();   /* work queued before */
   int r = loop_alive(loop);
   if (!r) uvs__update_time(loop);
@@ -503,4 +532,5 @@ void uvs__loop_globals_reset(void) {
   while (live_loops) live_free(live_loops);
   default_loop_ptr = NULL;
   uvs__pool_reset();
+  uvs__os_reset();
 }

@@ -41,10 +41,11 @@ static int copy_out(const char* s, char* buf, size_t* size) {
 }
 
 /* Stdio is a file to the simulated world: loop/fs.c passes writes to 0-2
- * through to the real descriptors, synchronously. A real TTY or pipe there
- * would need uv_tty/uv_pipe_open on a real descriptor, which the simulation
- * does not have; as files, programs (Node's process.stdout among them)
- * write them with uv_fs_write. */
+ * through to the real descriptors, synchronously. Answering UV_TTY or
+ * UV_NAMED_PIPE would depend on how the run was started; as files, programs
+ * (Node's process.stdout among them) write them with uv_fs_write the same
+ * way every time. (uv_tty_init still takes 0-2 from a program that asks
+ * for a terminal itself: loop/tty.c.) */
 uv_handle_type uv_guess_handle(uv_file fd) {
   if (fd < 0) return UV_UNKNOWN_HANDLE;
   if (fd <= 2) {
@@ -165,6 +166,3 @@ int uv_resident_set_memory(size_t* rss) {
 
 /* Nothing is ever spawned, so there is nothing to keep from inheriting. */
 void uv_disable_stdio_inheritance(void) {}
-
-/* No uv_tty handle ever changed a terminal's mode. */
-int uv_tty_reset_mode(void) { return 0; }

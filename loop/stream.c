@@ -47,6 +47,19 @@ static void on_net(void* data, int id, unsigned events) {
   uvs__stream_rearm(st);
 }
 
+/* The stream has a transport: a socket, or a tty's real descriptor. */
+static int has_transport(const uvs__stream* st) {
+  return st->sock >= 0 || st->fd >= 0;
+}
+
+/* Readiness of the transport. A tty is always writable (writes to the real
+ * descriptor block, as libuv's tty writes may) and always readable: its
+ * input is at its end (tty.c). */
+static unsigned poll_events(const uvs__stream* st) {
+  if (st->flags & UVS_S_TTY) return SIM_NET_IN | SIM_NET_OUT;
+  return sim_net_poll(uvs__net(), st->sock);
+}
+
 static void feed(uvs__stream* st) {
   if (!st->pend.queued) uvs__pending_push(st->h->loop, &st->pend);
 }
@@ -94,7 +107,9 @@ void uvs__stream_init(uv_loop_t* loop, uv_stream_t* s, uv_handle_type type) {
   uvs__stream* st = uvs__wcalloc(sizeof *st);
   st->h = s;
   st->sock = -1;
+  st->fd = -1;
   st->accepted = -1;
+  s->io_watcher.fd = -1;     /* uv_fileno: EBADF until there is a socket */
   uvs__io_init(&st->rd, stream_io, uvs__label((uv_handle_t*)s));
   uvs__io_init(&st->pend, stream_pending, uvs__label((uv_handle_t*)s));
   s->queued_fds = st;
@@ -127,8 +142,8 @@ int uvs__stream_socket(uv_stream_t* s, int family, unsigned flags) {
 
 void uvs__stream_rearm(uvs__stream* st) {
   uv_stream_t* h = st->h;
-  if (st->sock < 0 || closing(h) || st->rd.queued) return;
-  unsigned p = sim_net_poll(uvs__net(), st->sock);
+  if (!has_transport(st) || closing(h) || st->rd.queued) return;
+  unsigned p = poll_events(st);
   int want = 0;
   if (st->flags & UVS_S_LISTENING) {
     want = st->accepted < 0 && (p & SIM_NET_IN);
@@ -159,7 +174,7 @@ static void do_read(uvs__stream* st) {
   uv_stream_t* h = st->h;
   int pipe = h->type == UV_NAMED_PIPE;
   for (int count = 32; h->read_cb && (st->flags & UVS_S_READING) && count > 0; count--) {
-    if (!(sim_net_poll(uvs__net(), st->sock) & SIM_NET_IN)) return;
+    if (!(poll_events(st) & SIM_NET_IN)) return;
     uv_buf_t buf = uv_buf_init(NULL, 0);
     DELIVER(h, "alloc", h->alloc_cb((uv_handle_t*)h, 64 * 1024, &buf));
     if (closing(h) || !(st->flags & UVS_S_READING)) return;
@@ -168,8 +183,11 @@ static void do_read(uvs__stream* st) {
       return;
     }
     size_t limit = buf.len;
-    ssize_t n = net_fault(st, SIM_FOP_RECV, &limit);
-    if (n == 0) n = sim_net_read(uvs__net(), st->sock, buf.base, limit);
+    ssize_t n = 0;              /* a tty: read(2) finds the end of input */
+    if (!(st->flags & UVS_S_TTY)) {
+      n = net_fault(st, SIM_FOP_RECV, &limit);
+      if (n == 0) n = sim_net_read(uvs__net(), st->sock, buf.base, limit);
+    }
     if (n == -EAGAIN) {
       DELIVER(h, "read", h->read_cb(h, 0, &buf));
       return;
@@ -239,6 +257,7 @@ static size_t bufs_size(const uv_buf_t* bufs, unsigned n) {
 
 /* One writev(2): as much as fits, or an error if nothing was written. */
 static ssize_t try_write(uvs__stream* st, const uv_buf_t* bufs, unsigned n) {
+  if (st->flags & UVS_S_TTY) return uvs__tty_write(st->fd, bufs, n);
   size_t limit = 0;
   int f = net_fault(st, SIM_FOP_SEND, &limit);
   if (f < 0) return f;
@@ -337,7 +356,8 @@ static void drain(uvs__stream* st) {
   if (closing(h)) {
     err = UV_ECANCELED;
   } else {
-    err = sim_net_shutdown(uvs__net(), st->sock);
+    /* shutdown(2) on a tty's descriptor: not a socket */
+    err = (st->flags & UVS_S_TTY) ? UV_ENOTSOCK : sim_net_shutdown(uvs__net(), st->sock);
     if (err == 0) st->flags |= UVS_S_SHUT;
   }
   if (req->cb) DELIVER(h, "shutdown", req->cb(req, err));
@@ -358,7 +378,7 @@ int uv_write2(uv_write_t* req, uv_stream_t* s, const uv_buf_t bufs[],
   UVS_ASSERT(nbufs > 0, "uv_write with no buffers");
   uvs__stream* st = uvs__st(s);
   /* A closed handle's state is gone; libuv sees fd -1 and says EBADF. */
-  if (st == NULL || st->sock < 0) return UV_EBADF;
+  if (st == NULL || !has_transport(st)) return UV_EBADF;
   if (!(st->flags & UVS_S_WRITABLE)) return UV_EPIPE;
   if (send_handle != NULL) return UV_EINVAL;   /* no IPC in the simulation */
   int empty_queue = s->write_queue_size == 0;
@@ -396,7 +416,7 @@ int uv_try_write2(uv_stream_t* s, const uv_buf_t bufs[], unsigned int nbufs,
   uvs__stream* st = uvs__st(s);
   if (s->connect_req != NULL || s->write_queue_size != 0) return UV_EAGAIN;
   UVS_ASSERT(nbufs > 0, "uv_try_write with no buffers");
-  if (st == NULL || st->sock < 0) return UV_EBADF;
+  if (st == NULL || !has_transport(st)) return UV_EBADF;
   if (!(st->flags & UVS_S_WRITABLE)) return UV_EPIPE;
   if (send_handle != NULL) return UV_EINVAL;
   ssize_t n = try_write(st, bufs, nbufs);
@@ -419,6 +439,25 @@ static int sockbuf(uv_handle_t* h, int* value, int rcv) {
 
 int uv_send_buffer_size(uv_handle_t* h, int* value) { return sockbuf(h, value, 0); }
 int uv_recv_buffer_size(uv_handle_t* h, int* value) { return sockbuf(h, value, 1); }
+
+/* As libuv's: the descriptor of a tcp, pipe or tty handle (for tcp and
+ * pipes, the simulated socket's number), EBADF once closing or before
+ * there is one, EINVAL for handle types without one. UDP and poll handles
+ * would have one but are not simulated. */
+int uv_fileno(const uv_handle_t* handle, uv_os_fd_t* fd) {
+  int fd_out;
+  switch (handle->type) {
+  case UV_TCP:
+  case UV_NAMED_PIPE:
+  case UV_TTY: fd_out = ((const uv_stream_t*)handle)->io_watcher.fd; break;
+  case UV_UDP: fd_out = ((const uv_udp_t*)handle)->io_watcher.fd; break;
+  case UV_POLL: fd_out = ((const uv_poll_t*)handle)->io_watcher.fd; break;
+  default: return UV_EINVAL;
+  }
+  if (uvs__is_closing(handle) || fd_out == -1) return UV_EBADF;
+  *fd = fd_out;
+  return 0;
+}
 
 size_t uv_stream_get_write_queue_size(const uv_stream_t* s) {
   return s->write_queue_size;
@@ -582,13 +621,13 @@ static void stream_io(uv_loop_t* loop, uvs__io* io) {
   uvs__stream* st = UVS_QDATA(io, uvs__stream, rd);
   uv_stream_t* h = st->h;
   st->events = 0;
-  if (closing(h) || st->sock < 0) return;
+  if (closing(h) || !has_transport(st)) return;
   if (st->flags & UVS_S_LISTENING) {
     server_io(st);
   } else if (h->connect_req) {
     connect_step(st);
   } else {
-    unsigned p = sim_net_poll(uvs__net(), st->sock);
+    unsigned p = poll_events(st);
     if ((st->flags & UVS_S_READING) && (p & SIM_NET_IN)) do_read(st);
     if (closing(h)) return;
     if (!uvs__q_empty(&h->write_queue) && (p & (SIM_NET_OUT | SIM_NET_ERR))) {
@@ -611,7 +650,7 @@ static void stream_pending(uv_loop_t* loop, uvs__io* io) {
   if (closing(h)) return;
   if (h->connect_req) {
     connect_step(st);
-  } else if (st->sock >= 0) {
+  } else if (has_transport(st)) {
     do_write(st);
     write_callbacks(st);
     if (closing(h)) return;
@@ -640,6 +679,9 @@ static void stream_close(uv_handle_t* hh) {
     st->accepted = -1;
     h->accepted_fd = -1;
   }
+  /* A tty's real descriptor stays open: libuv never closes stdio. */
+  st->fd = -1;
+  h->io_watcher.fd = -1;
   if (h->type == UV_NAMED_PIPE) uvs__pipe_close((uv_pipe_t*)h);
 }
 

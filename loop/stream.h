@@ -1,9 +1,13 @@
 /* loop/stream.h — what loop/stream.c shares with tcp.c and pipe.c: the
  * per-stream state that does not fit in uv_stream_t's private fields (kept
  * behind stream->queued_fds) and the stream operations the two transports
- * build on. The transport is a socket of the simulated network (sim/net.h). */
+ * build on. The transport is a socket of the simulated network (sim/net.h),
+ * or, for a tty (UVS_S_TTY), a real stdio descriptor: writes pass through
+ * to it, reads meet the end of input at once (tty.c says why). */
 #ifndef UVS_STREAM_H
 #define UVS_STREAM_H
+
+#include <sys/types.h>
 
 #include "internal.h"
 #include "net.h"
@@ -22,12 +26,14 @@ enum {
   UVS_S_IPV6 = 0x100,
   UVS_S_RESET = 0x200,          /* close with RST (uv_tcp_close_reset)     */
   UVS_S_NODELAY = 0x400,
-  UVS_S_KEEPALIVE = 0x800
+  UVS_S_KEEPALIVE = 0x800,
+  UVS_S_TTY = 0x1000            /* a terminal on a real stdio fd (tty.c)   */
 };
 
 typedef struct uvs__stream {
   uv_stream_t* h;
   int sock;                     /* sim_net id, -1 before the socket exists */
+  int fd;                       /* tty: the real descriptor (0-2), else -1 */
   unsigned flags;
   unsigned events;              /* readiness reported by the world         */
   uvs__io rd;                   /* poll phase: the world made it ready     */
@@ -55,5 +61,7 @@ int uvs__stream_listen(uv_stream_t* s, int backlog, uv_connection_cb cb);
 int uvs__tcp_listen(uv_tcp_t* t, int backlog, uv_connection_cb cb);
 int uvs__pipe_listen(uv_pipe_t* p, int backlog, uv_connection_cb cb);
 void uvs__pipe_close(uv_pipe_t* p);
+/* A tty's transport (tty.c): one writev(2) to its real descriptor. */
+ssize_t uvs__tty_write(int fd, const uv_buf_t* bufs, unsigned n);
 
 #endif

@@ -1,0 +1,32 @@
+/* loop/os.h — what the simulated machine's files (os.c: the machine and its
+ * user; random.c: uv_random; signal.c: signal handles) share with the rest
+ * of loop/: the reset at the run boundary and signal delivery.
+ *
+ * The machine is a fixed, documented one (docs/loop.md, "The machine"):
+ * nothing here reads the real host. */
+#ifndef UVS_OS_H
+#define UVS_OS_H
+
+#include <stdint.h>
+
+/* The simulated user (sim/fs.c gives every file the same owner). Not root:
+ * Linux's rules for an unprivileged process apply (uv_os_setpriority). */
+#define UVS_USER_UID 1000u
+#define UVS_USER_GID 1000u
+
+/* Forgets the state of the previous run: the priorities set, the position
+ * of uv_random's byte stream, the registry of started signal handles.
+ * Called by uvs__loop_globals_reset at uvsim_world_begin. */
+void uvs__os_reset(void);
+void uvs__random_reset(void);
+void uvs__signal_reset(void);
+
+/* Delivers `signum` to every started signal handle watching it, in every
+ * loop, as libuv's signal handler does: each one's callback runs in its
+ * loop's next poll phase (an I/O event, so several are ordered by
+ * SIM_IO_ORDER). Call it on the loop thread, outside a signal handler.
+ * Returns the number of handles notified (0: nobody watches signum; the
+ * caller decides what an unwatched signal does to the process). */
+int uvs__signal_deliver(int signum);
+
+#endif
