@@ -1,13 +1,14 @@
 /* loop/random.c — uv_random from the simulated world.
  *
  * The bytes are one deterministic stream per run: splitmix64 seeded with
- * the run's seed (sim->cfg.seed) mixed with a constant of its own, read 8
- * bytes at a time, least significant first. So the same seed gives the
- * same bytes, two seeds give different ones, and nothing is drawn from the
- * decision stream: a program that starts calling uv_random leaves every
- * decision, trace hash and reproducer of the run unchanged. The stream
- * restarts at uvsim_world_begin. A replayed reproducer gets the same bytes
- * when its world carries the seed the run had (UVSIM_REPLAY does).
+ * the run's seed (sim->cfg.seed) mixed with a constant of its own, each
+ * 64-bit output read least significant byte first. The same seed gives
+ * the same bytes, two seeds give different ones, and no byte comes from
+ * the decision stream: synchronous calls leave every decision, trace hash
+ * and reproducer of a run unchanged (the pool form is a pool job, with a
+ * pool job's decisions). The stream restarts at uvsim_world_begin; a
+ * replayed reproducer gets the same bytes because its world carries the
+ * run's seed (UVSIM_REPLAY: sim/world.c).
  *
  * As in libuv 1.44 (src/random.c): buflen above 0x7FFFFFFF is E2BIG, any
  * flag EINVAL; without a callback the call fills the buffer at once;
@@ -29,7 +30,9 @@
 
 static pthread_mutex_t stream_mu = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t stream_state;
-static int stream_ready;   /* 0: (re)seed from the world at the next draw */
+static uint64_t stream_word;    /* the current 8 bytes ...                 */
+static unsigned stream_left;    /* ... of which this many are still unread */
+static int stream_ready;        /* 0: (re)seed from the world at next draw */
 
 void uvs__random_reset(void) {
   pthread_mutex_lock(&stream_mu);
@@ -37,7 +40,8 @@ void uvs__random_reset(void) {
   pthread_mutex_unlock(&stream_mu);
 }
 
-/* Work callbacks run on real pool threads, so draws take a lock; they
+/* A byte stream: how the bytes are split between calls changes nothing.
+ * Work callbacks run on real pool threads, so draws take a lock; they
  * never overlap the loop thread's own (docs/loop.md, "Thread pool"), which
  * keeps the order deterministic. */
 static void fill(void* buf, size_t len) {
@@ -45,14 +49,16 @@ static void fill(void* buf, size_t len) {
   pthread_mutex_lock(&stream_mu);
   if (!stream_ready) {
     stream_state = uvs__sim()->cfg.seed ^ RANDOM_STREAM_KEY;
+    stream_left = 0;
     stream_ready = 1;
   }
-  while (len > 0) {
-    uint64_t v = sim_splitmix64(&stream_state);
-    size_t k = len < 8 ? len : 8;
-    for (size_t i = 0; i < k; i++) p[i] = (unsigned char)(v >> (8 * i));
-    p += k;
-    len -= k;
+  for (size_t i = 0; i < len; i++) {
+    if (stream_left == 0) {
+      stream_word = sim_splitmix64(&stream_state);
+      stream_left = 8;
+    }
+    p[i] = (unsigned char)(stream_word >> (8 * (8 - stream_left)));
+    stream_left--;
   }
   pthread_mutex_unlock(&stream_mu);
 }

@@ -271,6 +271,9 @@ static void replay_config(sim_config* cfg, const char* path) {
     exit(2);
   }
   cfg->source = SIM_SRC_LIST;
+  /* Decisions come from the list; the seed still names the run's other
+   * seeded streams (uv_random's bytes: loop/random.c). */
+  cfg->seed = r.seed;
   cfg->list = sim_repro_choices(&r);
   cfg->list_len = r.ndecisions;
   cfg->aggressive = r.aggressive;
