@@ -2,14 +2,16 @@
 // A TCP client takes each 'data' chunk for exactly one length-prefixed message.
 //
 // A loopback server (127.0.0.1, port 0) speaks length-prefixed frames (4-byte
-// big-endian length, then the payload): it sends "hello" when the client
-// connects and "world" 1 ms later, then ends the connection. The buggy client
-// treats every 'data' event as one whole frame. On an idle loopback each write
-// arrives as one read, so it works; but TCP is a byte stream: a read may return
-// part of a frame (a split read), or both frames at once (the first one delayed
-// until the second caught up with it), and the client then sees garbled
-// messages. The fixed client appends every chunk to a buffer and takes out each
-// complete frame.
+// big-endian length, then the payload): it greets a client with "hello"; when
+// the client sends "next\n" it answers "world" and ends the connection. The
+// buggy client treats every 'data' event as one whole frame (and asks for the
+// next one after the first 'data'). On an idle loopback each write arrives as
+// one read, so it works; but TCP is a byte stream: a read may return part of a
+// frame (a split read), and the client then sees garbled messages. The fixed
+// client appends every chunk to a buffer and takes out each complete frame.
+// (The server answers a request instead of sending "world" from a 1 ms timer
+// like the C scenario: see README.md, the simulator can reorder the bytes of
+// two writes made across a late timer.)
 'use strict';
 const assert = require('assert');
 const net = require('net');
@@ -29,7 +31,11 @@ function frame(text) {
 
 const server = net.createServer((sock) => {
   sock.write(frame('hello'));
-  setTimeout(() => sock.end(frame('world')), 1);
+  let request = '';
+  sock.on('data', (d) => {
+    request += d;
+    if (request.includes('\n')) sock.end(frame('world'));
+  });
 });
 
 server.listen(0, '127.0.0.1', () => {
@@ -40,6 +46,7 @@ server.listen(0, '127.0.0.1', () => {
     if (variant === 'buggy') {
       // one read = one frame: skip the header, the rest is the message
       received.push(chunk.subarray(4).toString());
+      if (received.length === 1) client.write('next\n');
       return;
     }
     pending = Buffer.concat([pending, chunk]);
@@ -48,6 +55,7 @@ server.listen(0, '127.0.0.1', () => {
       if (pending.length < 4 + len) break;
       received.push(pending.subarray(4, 4 + len).toString());
       pending = pending.subarray(4 + len);
+      if (received.length === 1) client.write('next\n');
     }
   });
   client.on('end', () => {
