@@ -37,7 +37,6 @@
 #include "fuzz.h"
 #include "node.h"
 
-#define EXEC_SIGS_MAX 64
 #define EXEC_JOBS_MAX 64
 #define EXEC_OUTPUTS_MAX 4096
 #define EXEC_ERR_KEEP (64 * 1024)
@@ -470,13 +469,10 @@ static int parse(int argc, char** argv, exec_opts* o) {
 /* ------------------------------------------------------------ campaign */
 
 typedef struct exec_state {
-  char sigs[EXEC_SIGS_MAX][EXEC_SIG_LEN];
-  size_t nsigs;
+  exec_summary sum;
   uint64_t outputs[EXEC_OUTPUTS_MAX];
   size_t noutputs;
   uint64_t traces[EXEC_OUTPUTS_MAX];
-  size_t ntraces;
-  int failures;
 } exec_state;
 
 static void note(uint64_t* set, size_t* n, uint64_t h) {
@@ -499,7 +495,11 @@ static void print_replay_line(const exec_opts* o, const uint64_t* seed) {
 static void report_failure(const exec_opts* o, exec_state* st, const char* sig,
                            uint64_t run, const uint64_t* seed, const xresult* r,
                            const xresult* base) {
-  copy_str(st->sigs[st->nsigs++], sizeof st->sigs[0], sig);
+  size_t k = st->sum.nsigs++;
+  copy_str(st->sum.sigs[k], sizeof st->sum.sigs[0], sig);
+  st->sum.first_run[k] = run;
+  st->sum.seed[k] = seed ? *seed : 0;
+  st->sum.hits[k] = 1;
   printf("failure: %s\n", sig);
   if (seed) printf("  first at run %" PRIu64 " (seed %" PRIu64 ")\n", run, *seed);
   else printf("  in the natural order (no seed)\n");
@@ -524,32 +524,33 @@ static void report_failure(const exec_opts* o, exec_state* st, const char* sig,
       printf("  replays: identical (same exit, same stdout and stderr)\n");
   }
   exec_result_free(&again);
-  if (o->node) node_report_failure(o, sig, seed, r, same);
+  if (o->node)
+    node_report_failure(o, sig, seed, r, same, st->sum.path[k], sizeof st->sum.path[k]);
   else print_replay_line(o, seed);
   fflush(stdout);
 }
 
-static int seen(const exec_state* st, const char* sig) {
-  for (size_t i = 0; i < st->nsigs; i++)
-    if (!strcmp(st->sigs[i], sig)) return 1;
+static int seen(exec_state* st, const char* sig) {
+  for (size_t i = 0; i < st->sum.nsigs; i++)
+    if (!strcmp(st->sum.sigs[i], sig)) return st->sum.hits[i]++, 1;
   return 0;
 }
 
 static void judge(const exec_opts* o, exec_state* st, uint64_t run,
                   const uint64_t* seed, xresult* r, const xresult* base) {
   if (r->kind == X_PASS) note(st->outputs, &st->noutputs, r->out_hash);
-  if (r->traced) note(st->traces, &st->ntraces, r->trace_hash);
+  if (r->traced) note(st->traces, &st->sum.ntraces, r->trace_hash);
   if (r->kind == X_PASS && o->same_output && base && r->out_hash != base->out_hash)
     r->kind = X_OUTPUT;
   if (r->kind == X_PASS) return;
-  st->failures++;
+  if (st->sum.failing++ == 0) st->sum.first_fail = run + 1;
   char sig[EXEC_SIG_LEN];
   exec_signature(o, r, sig, sizeof sig);
-  if (!seen(st, sig) && st->nsigs < EXEC_SIGS_MAX)
+  if (!seen(st, sig) && st->sum.nsigs < EXEC_SIGS_MAX)
     report_failure(o, st, sig, run, seed, r, base);
 }
 
-int exec_campaign(exec_opts* o) {
+int exec_campaign(exec_opts* o, exec_summary* out) {
   static exec_state st;
   memset(&st, 0, sizeof st);
   catch_interrupts();
@@ -594,19 +595,22 @@ int exec_campaign(exec_opts* o) {
     judge(o, &st, i + 1, &x->seed, &r, &base);
     exec_result_free(&r);
     if (progress && (i % 16 == 15 || i + 1 == o->runs))
-      fprintf(stderr, "\r%s: %" PRIu64 "/%" PRIu64 " runs, %d failing, %zu signatures",
-              what, i + 1, o->runs, st.failures, st.nsigs);
+      fprintf(stderr, "\r%s: %" PRIu64 "/%" PRIu64 " runs, %" PRIu64 " failing, %zu signatures",
+              what, i + 1, o->runs, st.sum.failing, st.sum.nsigs);
   }
   if (progress) fputc('\n', stderr);
   double dt = now_s() - t0;
   printf("%s: %" PRIu64 " runs (natural order + %" PRIu64 " seeds%s) in %.2f s "
          "(%.0f/s), %zu distinct schedules, %zu distinct outputs among passing "
-         "runs, %d failing, %zu signature%s\n", what, i + 1, i,
+         "runs, %" PRIu64 " failing, %zu signature%s\n", what, i + 1, i,
          out_of_time ? ", stopped by --time" : "", dt,
-         (double)(i + 1) / (dt > 0 ? dt : 1), st.ntraces, st.noutputs,
-         st.failures, st.nsigs, st.nsigs == 1 ? "" : "s");
+         (double)(i + 1) / (dt > 0 ? dt : 1), st.sum.ntraces, st.noutputs,
+         st.sum.failing, st.sum.nsigs, st.sum.nsigs == 1 ? "" : "s");
   exec_result_free(&base);
-  return st.nsigs ? EXIT_BUG : 0;
+  st.sum.runs = i + 1;
+  st.sum.elapsed_s = dt;
+  if (out) *out = st.sum;
+  return st.sum.nsigs ? EXIT_BUG : 0;
 }
 
 int uvs_cmd_exec(int argc, char** argv) {
@@ -614,7 +618,7 @@ int uvs_cmd_exec(int argc, char** argv) {
   memset(&o, 0, sizeof o);
   int p = parse(argc, argv, &o);
   if (p) return p > 0 ? 0 : EXIT_USAGE;
-  return exec_campaign(&o);
+  return exec_campaign(&o, NULL);
 }
 
 const char* uvs_exec_usage(void) { return usage_exec; }

@@ -57,7 +57,25 @@ int exec_same_run(const xresult* a, const xresult* b);
 int exec_find_lib(exec_opts* o, const char* given);
 /* Checks a --map spec and appends it to o->maps. */
 int exec_add_map(exec_opts* o, const char* spec);
-/* The campaign: natural order, then o->runs seeded runs. Exit status. */
-int exec_campaign(exec_opts* o);
+#define EXEC_SIGS_MAX 64
+
+/* What a campaign found, for callers that report it (uvsim run). */
+typedef struct exec_summary {
+  uint64_t runs;                /* the natural order included */
+  uint64_t failing;
+  uint64_t first_fail;          /* 1-based run of the first failure; 0: none */
+  size_t ntraces;               /* distinct schedules */
+  double elapsed_s;
+  size_t nsigs;
+  char sigs[EXEC_SIGS_MAX][EXEC_SIG_LEN];
+  uint64_t first_run[EXEC_SIGS_MAX];   /* 0: the natural order */
+  uint64_t seed[EXEC_SIGS_MAX];
+  uint64_t hits[EXEC_SIGS_MAX];
+  char path[EXEC_SIGS_MAX][512];       /* node: the reproducer, or "" */
+} exec_summary;
+
+/* The campaign: natural order, then o->runs seeded runs; `out` (may be
+ * NULL) gets the summary. Exit status. */
+int exec_campaign(exec_opts* o, exec_summary* out);
 
 #endif

@@ -124,8 +124,10 @@ static int cmd_list(int argc, char** argv) {
     if (is_help(argv[i])) return fputs(usage_list, stdout), 0;
     return usage_error("list: unexpected argument '%s'", argv[i]);
   }
-  for (size_t i = 0; i < uvsim_scenario_count(); i++) {
-    const uvsim_scenario* s = uvsim_scenario_at(i);
+  const uvsim_scenario* js;
+  size_t njs = uvs_node_scenario_entries(&js);
+  for (size_t i = 0; i < uvsim_scenario_count() + njs; i++) {
+    const uvsim_scenario* s = i < njs ? &js[i] : uvsim_scenario_at(i - njs);
     char nv[160];
     snprintf(nv, sizeof nv, "%s/%s", s->name, s->variant);
     printf("%-32s %-6s %s\n", nv, s->expect == UVSIM_EXPECT_BUG ? "bug" : "clean",
@@ -137,18 +139,30 @@ static int cmd_list(int argc, char** argv) {
 /* ----------------------------------------------------------------- run */
 
 #define SELECT_MAX 1024
+/* Runs of a JS scenario when neither --runs nor its file says: each is a
+ * node process (about 0.2 s), not a fork. */
+#define UVS_NODE_RUNS_DEFAULT 40
+
+/* Every scenario: the JS ones (scenarios/js, run under node mode), then the
+ * C ones built into this binary. */
+static size_t scenario_total(void) {
+  const uvsim_scenario* js;
+  return uvs_node_scenario_entries(&js) + uvsim_scenario_count();
+}
+
+static const uvsim_scenario* scenario_nth(size_t i) {
+  const uvsim_scenario* js;
+  size_t njs = uvs_node_scenario_entries(&js);
+  return i < njs ? &js[i] : uvsim_scenario_at(i - njs);
+}
 
 static int select_scenarios(const char* arg, const uvsim_scenario** sel, size_t* n) {
-  if (strchr(arg, '/')) {
-    const uvsim_scenario* s = uvsim_scenario_find(arg);
-    if (!s) return usage_error("unknown scenario '%s' (see uvsim list)", arg), -1;
-    if (*n < SELECT_MAX) sel[(*n)++] = s;
-    return 0;
-  }
   size_t before = *n;
-  for (size_t i = 0; i < uvsim_scenario_count(); i++) {
-    const uvsim_scenario* s = uvsim_scenario_at(i);
-    if (strcmp(s->name, arg) == 0 && *n < SELECT_MAX) sel[(*n)++] = s;
+  for (size_t i = 0; i < scenario_total(); i++) {
+    const uvsim_scenario* s = scenario_nth(i);
+    char nv[300];
+    snprintf(nv, sizeof nv, "%s/%s", s->name, s->variant);
+    if ((!strcmp(s->name, arg) || !strcmp(nv, arg)) && *n < SELECT_MAX) sel[(*n)++] = s;
   }
   if (*n == before) return usage_error("unknown scenario '%s' (see uvsim list)", arg), -1;
   return 0;
@@ -260,8 +274,8 @@ static int cmd_run(int argc, char** argv) {
     return usage_error("--nodefz-timer/--nodefz-other: a percentage is above 100");
   if (all) {
     nsel = 0;
-    for (size_t i = 0; i < uvsim_scenario_count() && nsel < SELECT_MAX; i++)
-      sel[nsel++] = uvsim_scenario_at(i);
+    for (size_t i = 0; i < scenario_total() && nsel < SELECT_MAX; i++)
+      sel[nsel++] = scenario_nth(i);
   }
   if (nsel == 0) return usage_error("run: name a scenario or --all (see uvsim list)");
   o.progress = !quiet && isatty(2);
@@ -275,7 +289,17 @@ static int cmd_run(int argc, char** argv) {
     if (!runs_given) runs = sel[i]->runs && o.time_s <= 0 ? sel[i]->runs : (o.time_s > 0 ? 0 : 1000);
     uvs_campaign_opts oi = o;
     oi.runs = runs;
-    if (uvs_campaign_run(&oi, &cs[i]) != 0) {
+    int failed;
+    if (sel[i]->run == NULL) {          /* a JS scenario: real node */
+      if (!runs_given) runs = sel[i]->runs ? sel[i]->runs : UVS_NODE_RUNS_DEFAULT;
+      printf("%s/%s: node mode (real node 18), %" PRIu64 " runs\n", sel[i]->name,
+             sel[i]->variant, runs);
+      fflush(stdout);
+      failed = uvs_node_scenario_campaign(sel[i], runs, o.seed, o.jobs, o.corpus_dir, &cs[i]);
+    } else {
+      failed = uvs_campaign_run(&oi, &cs[i]);
+    }
+    if (failed != 0) {
       fprintf(stderr, "uvsim: %s/%s: campaign failed: %s\n", sel[i]->name,
               sel[i]->variant, strerror(errno));
       return EXIT_BUG;
@@ -293,7 +317,7 @@ static int cmd_run(int argc, char** argv) {
              c->runs);
     if (expect) printf(" [%s]", uvs_campaign_as_expected(c) ? "as expected" : "UNEXPECTED");
     printf("\n");
-    if (!quiet)
+    if (!quiet && sel[i]->run != NULL)    /* node mode printed its own */
       for (size_t b = 0; b < c->nbugs; b++) print_bug(&c->bugs[b]);
     fflush(stdout);
     bugs += c->nbugs > 0;

@@ -342,6 +342,8 @@ void node_error_of(const char* err, char* error, size_t errlen, char* frame,
   for (const char* p = next_line(found); *p; p = next_line(p))
     if (is_frame(p)) {
       copy_line(p + 7, frame, framelen);
+      size_t fl = strlen(frame);    /* an error with own properties: "... {" */
+      if (fl > 2 && !strcmp(frame + fl - 2, " {")) frame[fl - 2] = '\0';
       /* drop the column: the same frame, whatever the schedule */
       char* paren = strrchr(frame, ')');
       char* colon = NULL;
@@ -484,7 +486,7 @@ static void minimise(const exec_opts* o, sim_repro* rep, const char* sig, const 
 }
 
 void node_report_failure(const exec_opts* o, const char* sig, const uint64_t* seed,
-                         const xresult* r, int replays) {
+                         const xresult* r, int replays, char* saved, size_t savedlen) {
   node_opts* n = o->node;
   sim_repro rep;
   if (!r->traced || repro_of(o, sig, seed ? *seed : 0, r, &rep) != 0) {
@@ -538,6 +540,7 @@ void node_report_failure(const exec_opts* o, const char* sig, const uint64_t* se
              d->n, d->label && d->label[0] ? d->label : "-");
   }
   printf("  replay: uvsim replay %s\n", path);
+  snprintf(saved, savedlen, "%.*s", (int)(savedlen - 1), path);
   sim_repro_free(&rep);
 }
 
@@ -706,7 +709,7 @@ static int build_program(int argc, char** argv, int i, exec_opts* o, node_opts* 
   return 0;
 }
 
-static int setup(int argc, char** argv, exec_opts* o, node_opts* n, node_cli* c) {
+static int setup_cli(int argc, char** argv, exec_opts* o, node_opts* n, node_cli* c) {
   o->runs = 0;
   o->seed = 1;
   o->jobs = 1;
@@ -726,16 +729,21 @@ static int setup(int argc, char** argv, exec_opts* o, node_opts* n, node_cli* c)
   return 0;
 }
 
+int node_setup(int argc, char** argv, exec_opts* o, node_opts* n) {
+  node_cli c = {0};
+  return setup_cli(argc, argv, o, n, &c);
+}
+
 int uvs_cmd_node(int argc, char** argv) {
   static exec_opts o;
   static node_opts n;
   node_cli c = {0};
   memset(&o, 0, sizeof o);
   memset(&n, 0, sizeof n);
-  int p = setup(argc, argv, &o, &n, &c);
+  int p = setup_cli(argc, argv, &o, &n, &c);
   if (p) return p > 0 ? 0 : EXIT_USAGE;
   if (c.check) return check_determinism(&o, c.have_seed ? &o.seed : NULL);
-  if (c.have_runs) return exec_campaign(&o);
+  if (c.have_runs) return exec_campaign(&o, NULL);
   /* One run, in the foreground: exactly what the program prints. */
   fflush(NULL);
   exec_child_env(&o, c.have_seed ? &o.seed : NULL);

@@ -21,6 +21,26 @@ typedef struct node_opts {
 /* `uvsim node ...` and its help text. */
 int uvs_cmd_node(int argc, char** argv);
 const char* uvs_node_usage(void);
+/* JS scenarios (scenarios/js/NAME.js, variants buggy and fixed): their
+ * count, and a campaign of one under node mode for `uvsim run`. */
+typedef struct node_scenario {
+  char name[128];               /* "js-NAME" */
+  char script[4096];
+  char description[256];
+  uint32_t runs;                /* its "// runs: N" line, else 0 */
+} node_scenario;
+size_t uvs_node_scenarios(const node_scenario** out);
+int uvs_node_scenario_run(const node_scenario* sc, const char* variant, uint64_t runs,
+                          uint64_t seed, uint32_t jobs, const char* corpus,
+                          exec_summary* sum);
+/* The JS scenarios as scenario entries (run == NULL), two per file, and
+ * one variant's campaign told as a C campaign (fuzz.h's uvs_campaign). */
+struct uvsim_scenario;
+struct uvs_campaign;
+size_t uvs_node_scenario_entries(const struct uvsim_scenario** out);
+int uvs_node_scenario_campaign(const struct uvsim_scenario* sc, uint64_t runs,
+                               uint64_t seed, uint32_t jobs, const char* corpus,
+                               struct uvs_campaign* c);
 /* `uvsim replay FILE` for a reproducer with a 'node' line. */
 int uvs_node_replay(const char* file, int argc, char** argv);
 
@@ -32,8 +52,11 @@ void node_error_of(const char* err, char* error, size_t errlen, char* frame,
                    size_t framelen);
 void node_signature(const xresult* r, char* out, size_t outlen);
 void node_report_failure(const exec_opts* o, const char* sig, const uint64_t* seed,
-                         const xresult* r, int replays);
+                         const xresult* r, int replays, char* path, size_t pathlen);
 void node_check_natural(const exec_opts* o, const xresult* base);
+/* Options as `uvsim node ARGV...` would take them (argv[0..1] = "uvsim",
+ * "node"): 0, 1 for --help, -1 after a usage error. */
+int node_setup(int argc, char** argv, exec_opts* o, node_opts* n);
 /* The environment of a run (exec.c). */
 void exec_child_env(const exec_opts* o, const uint64_t* seed);
 
