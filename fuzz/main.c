@@ -162,7 +162,10 @@ static int select_scenarios(const char* arg, const uvsim_scenario** sel, size_t*
     const uvsim_scenario* s = scenario_nth(i);
     char nv[300];
     snprintf(nv, sizeof nv, "%s/%s", s->name, s->variant);
-    if ((!strcmp(s->name, arg) || !strcmp(nv, arg)) && *n < SELECT_MAX) sel[(*n)++] = s;
+    size_t len = strlen(arg);
+    int prefix = len > 1 && arg[len - 1] == '*' && !strncmp(s->name, arg, len - 1);
+    if ((prefix || !strcmp(s->name, arg) || !strcmp(nv, arg)) && *n < SELECT_MAX)
+      sel[(*n)++] = s;
   }
   if (*n == before) return usage_error("unknown scenario '%s' (see uvsim list)", arg), -1;
   return 0;

@@ -189,16 +189,20 @@ static int find_node(exec_opts* o, node_opts* n, const char* given) {
   }
   snprintf(n->node, sizeof n->node, "%s", cand);
   snprintf(o->lib_path, sizeof o->lib_path, "%s", lib);
-  char* argv[] = { n->node, "--version", NULL };
-  char* v = capture(argv, lib, 0);
-  if (!v || v[0] != 'v') {
-    free(v);
-    return usage_error("node: %s --version did not answer", n->node);
-  }
-  v[strcspn(v, "\n")] = '\0';
-  snprintf(n->version, sizeof n->version, "%s", v);
-  free(v);
   return 0;
+}
+
+/* What the node says to --version: asked once, when a reproducer needs it
+ * (a plain run should cost one node start, not two). */
+static const char* node_version(const exec_opts* o, node_opts* n) {
+  if (!n->version[0]) {
+    char* argv[] = { n->node, "--version", NULL };
+    char* v = capture(argv, o->lib_path, 0);
+    snprintf(n->version, sizeof n->version, "%s", v && v[0] == 'v' ? v : "unknown");
+    n->version[strcspn(n->version, "\n")] = '\0';
+    free(v);
+  }
+  return n->version;
 }
 
 /* ---------------------------------------------------------- the maps */
@@ -399,7 +403,7 @@ static void repro_fill(const exec_opts* o, sim_repro* rep, const char* sig,
     m += len + (m[len] == ';');
   }
   put(rep->node, sizeof rep->node, n->node);
-  snprintf(rep->node_version, sizeof rep->node_version, "%s", n->version);
+  snprintf(rep->node_version, sizeof rep->node_version, "%s", node_version(o, o->node));
   put(rep->script, sizeof rep->script, n->script);
   snprintf(rep->script_sha256, sizeof rep->script_sha256, "%s", n->sha256);
   put(rep->cwd, sizeof rep->cwd, o->cwd);
@@ -779,7 +783,7 @@ int uvs_node_replay(const char* file, int argc, char** argv) {
     goto out;
   }
   if (exec_find_lib(&o, NULL) || add_det_lib(&o) || find_node(&o, &n, rep.node)) goto out;
-  if (strcmp(n.version, rep.node_version) != 0)
+  if (strcmp(node_version(&o, &n), rep.node_version) != 0)
     printf("warning: reproducer recorded with node %s, this is %s\n", rep.node_version, n.version);
   for (size_t i = 0; i < rep.nmaps; i++)
     if (exec_add_map(&o, rep.maps[i])) goto out;
