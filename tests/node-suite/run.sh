@@ -22,7 +22,7 @@
 # NAMEs (test file names, with or without .js) restrict the run to those;
 # --update is refused with NAMEs. Logs: tests/node-suite/work/logs/.
 # Exit status: 0 ok, 1 a listed test failed (or setup failed), 77 when
-# /opt/uvsim/node18 (or $UVSIM_NODE18_PREFIX) is absent.
+# there is no node 18 at /opt/uvsim/node18/usr/bin/node (or $UVSIM_NODE).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 uvsim=${1:?usage: run.sh UVSIM_BIN [--update] [NAME...]}
@@ -39,13 +39,14 @@ done
 [ -x "$uvsim" ] || { echo "node-suite: $uvsim is not executable" >&2; exit 1; }
 uvsim=$(cd "$(dirname "$uvsim")" && pwd)/$(basename "$uvsim")
 
-prefix=${UVSIM_NODE18_PREFIX:-/opt/uvsim/node18}
-node="$prefix/usr/bin/node"
+node=${UVSIM_NODE:-/opt/uvsim/node18/usr/bin/node}
 if [ ! -x "$node" ]; then
-  echo "node-suite: SKIP: no node 18 at $prefix (run scripts/node18 as root)"
+  echo "node-suite: skipped: no node 18 at $node (scripts/node18 fetches it, as root)"
   exit 77
 fi
-export LD_LIBRARY_PATH="$prefix/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+prefix=$(cd "$(dirname "$node")/../.." && pwd)     # PREFIX/usr/bin/node
+[ -d "$prefix/usr/lib/x86_64-linux-gnu" ] &&
+  export LD_LIBRARY_PATH="$prefix/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 timeout_s=${NODE_SUITE_TIMEOUT:-30}
 work="$here/work"
 mkdir -p "$work"
@@ -151,9 +152,15 @@ cd "$par"
 for f in "${tests[@]}"; do
   read -r -a fl <<<"$(flags_of "$f")" || true
   name=${f%.js}
-  rc_p=0; timeout "$timeout_s" "$node" "${fl[@]}" "$f" >"$logs/plain/$name.log" 2>&1 </dev/null || rc_p=$?
-  rc_u=0; timeout $((timeout_s + 10)) "$uvsim" node --timeout "$timeout_s" "${maps[@]}" -- "${fl[@]}" "$f" \
-    >"$logs/uvsim/$name.log" 2>&1 </dev/null || rc_u=$?
+  # (the outer timeout for uvsim too: its --timeout applies to --runs
+  # campaigns, not to a single natural run)
+  rc_p=0; timeout -k 5 "$timeout_s" "$node" "${fl[@]}" "$f" >"$logs/plain/$name.log" 2>&1 </dev/null || rc_p=$?
+  for try in 1 2; do
+    rc_u=0; timeout -k 5 "$timeout_s" "$uvsim" node --node "$node" --timeout "$timeout_s" "${maps[@]}" -- "${fl[@]}" "$f" \
+      >"$logs/uvsim/$name.log" 2>&1 </dev/null || rc_u=$?
+    # 126/127: the binary was being relinked by a concurrent build
+    case $rc_u in 126|127) sleep 5 ;; *) break ;; esac
+  done
   mark=""
   if [ $rc_p = 0 ]; then
     plain_pass+=("$f")
