@@ -358,6 +358,10 @@ void exec_signature(const exec_opts* o, const xresult* r, char* out,
                     size_t outlen) {
   char norm[256];
   uvs_normalise(r->line, norm, sizeof norm);
+  if (r->kind == X_EXIT && !strncmp(r->line, "uvsim: hang: ", 13)) {
+    snprintf(out, outlen, "hang: %s", norm + 13);
+    return;
+  }
   if (o->node && r->js_error[0] && (r->kind == X_EXIT || r->kind == X_SIGNAL)) {
     node_signature(r, out, outlen);
     return;

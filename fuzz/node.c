@@ -285,6 +285,7 @@ char** node_argv(const exec_opts* o, const uint64_t* seed) {
    * both out. */
   setenv("UVSIM_POOL_INLINE", "1", 1);
   setenv("UVSIM_START_LAG_MS", "1", 1);    /* loop/core.c: start_lag */
+  setenv("UVSIM_THREADS_HANG_MS", "500", 1);  /* loop/core.c: a hang */
   size_t k = 0;
   argv[k++] = o->argv[0];
   argv[k++] = "--single-threaded";

@@ -266,6 +266,39 @@ int uvs__real_wait(uint64_t max_ns);
 #define UVS_BLOCKED_HANG_NS 1000000000ull
 int uvs__async_pending_any(uv_loop_t* loop);
 
+/* UVSIM_THREADS_HANG_MS=N (`uvsim node` sets it): a loop with nothing
+ * simulated left to wait for waits at most N ms of real time for the
+ * program's own threads to wake it, then it is a hang. Without it such a
+ * loop waits as long as they live (a C program's worker may well be busy);
+ * Node's own threads (V8's platform, run --single-threaded) never wake it. */
+static uint64_t threads_hang_ns(void) {
+  static int64_t ns = -1;
+  if (ns < 0) {
+    const char* env = getenv("UVSIM_THREADS_HANG_MS");
+    ns = env && *env ? (int64_t)strtoull(env, NULL, 10) * 1000000 : 0;
+  }
+  return ns > 0 ? (uint64_t)ns : UINT64_MAX;
+}
+
+/* "2 tcp, 1 timer": the active, referenced handles that keep a hung loop
+ * alive, by type (what the user must look for). */
+static void pending_handles(uv_loop_t* loop, char* out, size_t outlen) {
+  unsigned count[UV_HANDLE_TYPE_MAX] = {0};
+  void* (*q)[2];
+  UVS_QFOREACH(q, &loop->handle_queue) {
+    uv_handle_t* h = UVS_QDATA(q, uv_handle_t, handle_queue);
+    if ((h->flags & UVS_H_ACTIVE) && (h->flags & UVS_H_REF) &&
+        !(h->flags & UVS_H_INTERNAL) && (unsigned)h->type < UV_HANDLE_TYPE_MAX)
+      count[h->type]++;
+  }
+  size_t n = 0;
+  out[0] = '\0';
+  for (int t = 0; t < UV_HANDLE_TYPE_MAX && n + 1 < outlen; t++)
+    if (count[t])
+      n += (size_t)snprintf(out + n, outlen - n, "%s%u %s", n ? ", " : "", count[t],
+                            uv_handle_type_name((uv_handle_type)t));
+}
+
 static void io_poll(uv_loop_t* loop, int timeout) {
   sim* s = uvs__sim();
   if (uvs__pool_kick_pending) uvs__pool_kick();
@@ -298,20 +331,25 @@ static void io_poll(uv_loop_t* loop, int timeout) {
        * blocked in its work callback with no user thread left to release
        * it gets a bounded wait: a deadlocked work callback is a hang. */
       uint64_t max_ns = target != UINT64_MAX ? 2000000u
-                        : threads ? UINT64_MAX : UVS_BLOCKED_HANG_NS;
+                        : threads ? threads_hang_ns() : UVS_BLOCKED_HANG_NS;
       int woken = uvs__real_wait(max_ns);
       uvs__pool_collect();
       if (uvs__async_pending_any(loop) || uvs__L(loop)->nwork_done) {
         target = now;      /* woken by a real thread: no sleep, no lag */
         to_timer = 0;
       }
-      else if (!woken && !threads && target == UINT64_MAX) stuck = 1;
+      else if (!woken && target == UINT64_MAX && (!threads || max_ns != UINT64_MAX))
+        stuck = 1;
     }
     if (target == UINT64_MAX) {
       if (!real || stuck) {
+        char what[160];
+        pending_handles(loop, what, sizeof what);
         sim_fail(s, SIM_BUG_HANG, "loop",
-                 "loop alive (%u active handles, %u requests) but nothing can "
-                 "ever happen", loop->active_handles, loop->active_reqs.count);
+                 "loop alive (%u active handles, %u requests%s%s) but nothing can "
+                 "ever happen", loop->active_handles, loop->active_reqs.count,
+                 what[0] ? ": " : "", what);
+        uvs__hang_stop(s);
       }
       return;
     }

@@ -100,6 +100,11 @@ static inline void uvs__trace_cb(const char* label) {
  * uvsim_wall_ns, and Date.now() under `uvsim node`). */
 #define UVS_WALL_EPOCH_S 1577836800ull
 
+/* A program run unchanged that hangs (loop alive, nothing can ever
+ * happen) says so on stderr and exits with this status (loop/world.c). */
+#define UVS_EXIT_HANG 86
+void uvs__hang_stop(sim* s);
+
 /* Refresh loop->time from the virtual clock (milliseconds). */
 void uvs__update_time(uv_loop_t* loop);
 /* A loop-time deadline (ms) as a virtual clock instant (ns). */

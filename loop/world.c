@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "uvsim.h"
 
@@ -71,6 +72,18 @@ void uvsim_world_end(void) {
  * and the loop stops at the next callback boundary. */
 static int in_campaign(void) {
   return campaign_world_ready && sim_current() == &campaign_world;
+}
+
+/* A hang outside a campaign (a program run unchanged, `uvsim exec` or
+ * `uvsim node`): nothing will ever happen, and a runtime would call uv_run
+ * again at once (Node does while the loop is alive), so say so and end the
+ * process with UVS_EXIT_HANG. In a campaign the run just stops. */
+void uvs__hang_stop(sim* s) {
+  if (in_campaign()) return;
+  fprintf(stderr, "uvsim: hang: %s\n", s->failure.message);
+  fflush(NULL);
+  sim_report_now();
+  _exit(UVS_EXIT_HANG);   /* no atexit: the runtime's teardown expects a closed loop */
 }
 
 void uvsim_invariant_failed(const char* where, const char* fmt, ...) {

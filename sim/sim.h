@@ -253,6 +253,10 @@ static inline uint64_t sim_trace_hash(const sim* s) { return s->trace_hash; }
  * "t=<ns> C <label>". */
 void sim_trace_dump(const sim* s, FILE* out);
 
+/* The exit report of a program run unchanged (UVSIM_REPORT_FD, for `uvsim
+ * exec`): written at exit or on a crash; call it before an _exit. */
+void sim_report_now(void);
+
 /* ------------------------------------------------------------ reproducer */
 
 /* A reproducer (*.uvsim): line-based, versioned text.

@@ -213,8 +213,8 @@ static void report_decisions(void) {
   }
 }
 
-static void report_now(void) {
-  if (reported) return;
+void sim_report_now(void) {
+  if (report_fd < 0 || reported) return;
   reported = 1;
   char line[160], *p = line;
   p = put_str(p, "uvsim-run decisions=");
@@ -240,7 +240,7 @@ static struct sigaction crash_old[sizeof crash_signals / sizeof *crash_signals];
  * real siginfo. That matters: V8 catches SIGSEGV on purpose (WebAssembly
  * bounds checks) and must see the genuine fault. Only an abort is raised. */
 static void report_on_crash(int sig) {
-  if (sig == SIGABRT) report_now();
+  if (sig == SIGABRT) sim_report_now();
   for (size_t i = 0; i < sizeof crash_signals / sizeof *crash_signals; i++)
     if (crash_signals[i] == sig) sigaction(sig, &crash_old[i], NULL);
   if (sig == SIGABRT) raise(sig);
@@ -248,7 +248,7 @@ static void report_on_crash(int sig) {
 
 static void report_setup(const char* fd) {
   report_fd = atoi(fd);
-  atexit(report_now);
+  atexit(sim_report_now);
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = report_on_crash;

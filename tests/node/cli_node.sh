@@ -49,6 +49,12 @@ grep -q "changed since this reproducer was written" edit.out || fail "$(cat edit
 grep -q "^date 2020-01-01T00:00:00" obs.out || fail "wall clock not virtual: $(cat obs.out)"
 grep -q "^timer 1577836801" obs.out || fail "timer not at virtual 1.5 s: $(cat obs.out)"
 
+# A hang is reported (not waited for), naming what keeps the loop alive.
+"$uvsim" node hang.js >hang.out 2>&1; rc=$?
+[ $rc -eq 86 ] || fail "hang: exit $rc: $(cat hang.out)"
+grep -q "uvsim: hang: loop alive (1 active handles, 0 requests: 1 tcp)" hang.out ||
+  fail "hang: $(cat hang.out)"
+
 # Bad input: one line, exit 2.
 bad() {
   "$uvsim" node "$@" >bad.out 2>&1; rc=$?
