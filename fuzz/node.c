@@ -25,8 +25,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -212,10 +214,19 @@ static int is_dir(const char* p) {
   return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* a is b or contains it */
+static int path_covers(const char* a, size_t alen, const char* b) {
+  return !strncmp(a, b, alen) && (b[alen] == '\0' || b[alen] == '/' || b[alen] == '=' ||
+                                  (alen == 1 && a[0] == '/'));
+}
+
+/* Is dir, or a directory above or below it, mapped already (by --map)? The
+ * simulated filesystem refuses overlapping maps; the user's one wins. */
 static int mapped_already(const exec_opts* o, const char* dir) {
   size_t len = strlen(dir);
   for (const char* m = o->maps; *m;) {
-    if (!strncmp(m, dir, len) && m[len] == '=') return 1;
+    size_t mlen = strcspn(m, "=");
+    if (path_covers(m, mlen, dir) || path_covers(dir, len, m)) return 1;
     const char* semi = strchr(m, ';');
     if (!semi) break;
     m = semi + 1;
@@ -235,6 +246,10 @@ static int add_ro_map(exec_opts* o, const char* dir) {
 static void project_of(const char* script, char* out, size_t outlen) {
   char dir[4096];
   snprintf(dir, sizeof dir, "%s", script);
+  /* a package's own script (node_modules/.bin/mocha, its bin/mocha.js):
+   * the project is the one whose node_modules holds it */
+  char* nm = strstr(dir, "/node_modules/");
+  if (nm) nm[1] = '\0';
   char* slash = strrchr(dir, '/');
   if (slash) *slash = '\0';
   snprintf(out, outlen, "%s", dir[0] ? dir : "/");
@@ -369,9 +384,12 @@ void node_error_of(const char* err, char* error, size_t errlen, char* frame,
 void node_signature(const xresult* r, char* out, size_t outlen) {
   char msg[256];
   uvs_normalise(r->js_error, msg, sizeof msg);
-  const char* what = r->kind == X_SIGNAL ? "crash" : r->code == 1 ? "uncaught" : "exit";
+  /* node ends what it prints of an uncaught error with its version line; an
+   * error a test runner printed itself and then exit 1 is no uncaught one */
+  int uncaught = r->code == 1 && r->err_text && strstr(r->err_text, "\nNode.js v");
+  const char* what = r->kind == X_SIGNAL ? "crash" : uncaught ? "uncaught" : "exit";
   char code[32] = "";
-  if (r->kind == X_EXIT && r->code != 1) snprintf(code, sizeof code, " %d", r->code);
+  if (r->kind == X_EXIT && !uncaught) snprintf(code, sizeof code, " %d", r->code);
   if (r->kind == X_SIGNAL) snprintf(code, sizeof code, " SIG%s", sigabbrev_np(r->code) ? sigabbrev_np(r->code) : "?");
   snprintf(out, outlen, "%s%s: %s%s%s%s", what, code, msg, r->js_frame[0] ? " (at " : "",
            r->js_frame, r->js_frame[0] ? ")" : "");
@@ -537,7 +555,11 @@ void node_report_failure(const exec_opts* o, const char* sig, const uint64_t* se
   for (size_t i = 0; i < rep.ndecisions; i++) nz += rep.decisions[i].choice != 0;
   printf("  reproducer: %s (%zu decisions, %zu off the natural order%s)\n", path,
          rep.ndecisions, nz, ok ? ", replayed twice identically" : "; its replay differs");
-  if (nz) printf("  decisive decisions (each set back to the natural order, the bug goes):\n");
+  int minimised = replays && n->minimize;
+  if (nz && minimised)
+    printf("  decisive decisions (each set back to the natural order, the bug goes):\n");
+  else if (nz)
+    printf("  decisions off the natural order (not minimised, so not all decisive):\n");
   for (size_t i = 0; i < rep.ndecisions; i++) {
     const sim_decision* d = &rep.decisions[i];
     if (d->choice)
@@ -623,7 +645,7 @@ typedef struct node_cli {
   const char* node;
   const char* lib;
   const char* eval;
-  int have_runs, have_seed, check;
+  int have_runs, have_seed, check, timeout;
 } node_cli;
 
 /* Node flags that take the next argument as their value. */
@@ -646,7 +668,7 @@ static int parse_uvsim_opts(int argc, char** argv, int* i, exec_opts* o, node_op
       if (o->jobs < 1 || o->jobs > 64) return usage_error("--jobs: %u is not in 1..64", o->jobs), -1;
     }
     else if (!strcmp(a, "--time")) { if (parse_seconds(a, v, &o->time_s)) return -1; c->have_runs = 1; }
-    else if (!strcmp(a, "--timeout")) { if (parse_seconds(a, v, &o->timeout_s)) return -1; }
+    else if (!strcmp(a, "--timeout")) { if (parse_seconds(a, v, &o->timeout_s)) return -1; c->timeout = 1; }
     else if (!strcmp(a, "--strategy")) {
       if (!v) return usage_error("--strategy needs a value"), -1;
       if (strcmp(v, "random") != 0)
@@ -734,6 +756,37 @@ static int setup_cli(int argc, char** argv, exec_opts* o, node_opts* n, node_cli
   return 0;
 }
 
+/* A plain run with --timeout: the program in the foreground, killed (with
+ * its process group) when it outlives the limit. Its exit status, or 124
+ * as timeout(1) says, or 128+N for a signal. */
+static int run_with_timeout(char** args, double timeout_s) {
+  pid_t pid = fork();
+  if (pid < 0) return usage_error("node: cannot fork: %s", strerror(errno));
+  if (pid == 0) {
+    setpgid(0, 0);
+    execv(args[0], args);
+    fprintf(stderr, "uvsim: node: cannot run %s: %s\n", args[0], strerror(errno));
+    _exit(127);
+  }
+  setpgid(pid, pid);
+  struct timespec nap = { 0, 5000000 };
+  for (double waited = 0;; waited += 0.005) {
+    int status;
+    pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid)
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (waited >= timeout_s) {
+      kill(-pid, SIGKILL);
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      fprintf(stderr, "uvsim: node: still running after %g s (--timeout); killed\n",
+              timeout_s);
+      return 124;
+    }
+    nanosleep(&nap, NULL);
+  }
+}
+
 int node_setup(int argc, char** argv, exec_opts* o, node_opts* n) {
   node_cli c = {0};
   return setup_cli(argc, argv, o, n, &c);
@@ -753,6 +806,7 @@ int uvs_cmd_node(int argc, char** argv) {
   fflush(NULL);
   exec_child_env(&o, c.have_seed ? &o.seed : NULL);
   char** args = node_argv(&o, c.have_seed ? &o.seed : NULL);
+  if (c.timeout) return run_with_timeout(args, o.timeout_s);
   execv(args[0], args);
   return usage_error("node: cannot run %s: %s", args[0], strerror(errno));
 }

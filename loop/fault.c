@@ -8,6 +8,8 @@
  * after begin). */
 #include "internal.h"
 
+#include <unistd.h>
+
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,7 +72,8 @@ void uvs__fs_env_maps(void) {
     char err[SIM_FS_PATH_MAX + 256];
     if (sim_fs_map_spec(sim_fs_current(), e, err, sizeof err) < 0) {
       fprintf(stderr, "uvsim: UVSIM_FS_MAP: %s\n", err);
-      exit(2);
+      fflush(NULL);
+      _exit(2);     /* not exit: a runtime's atexit teardown expects a loop */
     }
   }
   free(all);
@@ -88,7 +91,8 @@ static void fs_env_cwd(void) {
   if (r < 0 && sim_fs_mkdir_p(fs, dir, 0755) == 0) r = sim_fs_chdir(fs, dir);
   if (r < 0) {
     fprintf(stderr, "uvsim: UVSIM_CWD: cannot enter %s: %s\n", dir, uv_strerror(r));
-    exit(2);
+    fflush(NULL);
+    _exit(2);
   }
 }
 

@@ -31,6 +31,9 @@ uint64_t uvsim_now_ns(void);
 /* The virtual wall clock, ns since 1970: 2020-01-01T00:00:00Z at virtual
  * time 0. Safe to read from any thread. */
 uint64_t uvsim_wall_ns(void);
+/* The same, read as a program reads a clock: on the world's own thread it
+ * costs 1 us of virtual time (a busy wait on the clock ends). */
+uint64_t uvsim_wall_ns_read(void);
 
 /* The simulated world's I/O (implemented in loop/fault.c; docs/world.md).
  * A fault rule for this run, e.g. "write path=/data/?* nth=3 err=ENOSPC";

@@ -21,9 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/types.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "uvsim/world.h"
 
@@ -33,8 +35,16 @@
 
 static int (*real_clock_gettime)(clockid_t, struct timespec*);
 
+/* The main thread is the simulated world's: its reads cost virtual time
+ * (uvsim_wall_ns_read); other threads only look. */
+static int main_thread(void) {
+  static __thread int is = -1;
+  if (is < 0) is = (pid_t)syscall(SYS_gettid) == getpid();
+  return is;
+}
+
 static void wall(struct timespec* ts) {
-  uint64_t ns = uvsim_wall_ns();
+  uint64_t ns = main_thread() ? uvsim_wall_ns_read() : uvsim_wall_ns();
   ts->tv_sec = (time_t)(ns / 1000000000u);
   ts->tv_nsec = (long)(ns % 1000000000u);
 }
