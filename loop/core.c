@@ -170,12 +170,16 @@ int uv_backend_fd(const uv_loop_t* loop) { return loop->backend_fd; }
 
 uint64_t uv_now(const uv_loop_t* loop) { return loop->time; }
 void uv_update_time(uv_loop_t* loop) { uvs__update_time(loop); }
-/* Reading the clock costs UVS_CLOCK_READ_COST_NS, as uv_update_time does:
- * a program that waits for time to pass by reading it in a loop (a busy
- * wait on performance.now() or Date.now()) gets there, as on a real
- * machine, instead of spinning at one instant for ever. */
-uint64_t uv_hrtime(void) { return UVS_EPOCH_NS + uvs__clock_read(); }
+/* uv_hrtime only looks. (Reading it costing time, as uv_update_time does,
+ * was tried: Node's platform reads it from tasks that real threads post to
+ * the main loop at moments real time decides, and runs stopped repeating.
+ * So a busy wait on performance.now() does not end; one on Date.now()
+ * does: see uvs__clock_read.) */
+uint64_t uv_hrtime(void) { return UVS_EPOCH_NS + sim_now(uvs__sim()); }
 
+/* Reading the wall clock costs UVS_CLOCK_READ_COST_NS: a program that waits
+ * for time to pass by reading Date.now() in a loop gets there, as on a real
+ * machine, instead of spinning at one instant for ever. */
 uint64_t uvs__clock_read(void) {
   sim* s = uvs__sim();
   sim_advance_to(s, sim_now(s) + UVS_CLOCK_READ_COST_NS);

@@ -105,9 +105,8 @@ static inline void uvs__trace_cb(const char* label) {
 #define UVS_EXIT_HANG 86
 void uvs__hang_stop(sim* s);
 
-/* The virtual clock (ns) as a program reads it: each read costs
- * UVS_CLOCK_READ_COST_NS (uv_hrtime, uv_gettimeofday, uvsim_wall_ns). Only
- * on the world's thread: foreign.c sends other threads to the real clock. */
+/* The virtual clock (ns) as a program reads the wall clock: each read costs
+ * UVS_CLOCK_READ_COST_NS (uv_gettimeofday, uvsim_wall_ns_read). */
 uint64_t uvs__clock_read(void);
 
 /* Refresh loop->time from the virtual clock (milliseconds). */

@@ -40,17 +40,19 @@ static int copy_out(const char* s, char* buf, size_t* size) {
   return 0;
 }
 
-/* Stdio is a file to the simulated world: loop/fs.c passes writes to 0-2
- * through to the real descriptors, synchronously. Answering UV_TTY or
- * UV_NAMED_PIPE would depend on how the run was started; as files, programs
- * (Node's process.stdout among them) write them with uv_fs_write the same
- * way every time. (uv_tty_init still takes 0-2 from a program that asks
- * for a terminal itself: loop/tty.c.) */
+/* Stdio on a terminal is a terminal (loop/tty.c writes through to it), so
+ * a program run by hand behaves as it does on a terminal (Node colours its
+ * output, process.stdout.isTTY). Anything else is a file to the simulated
+ * world: loop/fs.c passes writes to 0-2 through to the real descriptors,
+ * synchronously, the same way every time; answering UV_NAMED_PIPE would
+ * make a pipe behave unlike a file. Campaign runs write to files, so their
+ * runs stay alike. */
 uv_handle_type uv_guess_handle(uv_file fd) {
   if (fd < 0) return UV_UNKNOWN_HANDLE;
   if (fd <= 2) {
     struct stat st;
-    return fstat(fd, &st) == 0 ? UV_FILE : UV_UNKNOWN_HANDLE;
+    if (fstat(fd, &st) != 0) return UV_UNKNOWN_HANDLE;
+    return isatty(fd) ? UV_TTY : UV_FILE;
   }
   return sim_fs_is_open(sim_fs_current(), fd) ? UV_FILE : UV_UNKNOWN_HANDLE;
 }
