@@ -33,6 +33,7 @@
 
 #include "cli.h"
 #include "fuzz.h"
+#include "reports/report.h"
 #include "sha256.h"
 #include "sim.h"
 
@@ -69,6 +70,9 @@ static const char* usage_node =
   "                  mapped read-only; the rest of the filesystem, /tmp\n"
   "                  included, is simulated and starts empty\n"
   "  --corpus DIR    where reproducers go (default corpus)\n"
+  "  --out DIR       campaigns write DIR/node-NAME/report.{json,html}\n"
+  "                  (default reports/out)\n"
+  "  --no-report     no report\n"
   "  --no-minimize   write each reproducer as found\n"
   "  --node PATH     the node to run (default: $UVSIM_NODE, then\n"
   "                  " NODE_DEFAULT_PREFIX " from scripts/node18,\n"
@@ -645,6 +649,7 @@ typedef struct node_cli {
   const char* node;
   const char* lib;
   const char* eval;
+  const char* out;              /* report folder; NULL: no report */
   int have_runs, have_seed, check, timeout;
 } node_cli;
 
@@ -681,6 +686,11 @@ static int parse_uvsim_opts(int argc, char** argv, int* i, exec_opts* o, node_op
       snprintf(n->corpus, sizeof n->corpus, "%s", v);
     }
     else if (!strcmp(a, "--node")) { if (!v) return usage_error("--node needs a path"), -1; c->node = v; }
+    else if (!strcmp(a, "--out")) {
+      if (!v || !*v) return usage_error("--out needs a directory"), -1;
+      c->out = v;
+    }
+    else if (!strcmp(a, "--no-report")) { c->out = NULL; continue; }
     else if (!strcmp(a, "--lib")) { if (!v) return usage_error("--lib needs a path"), -1; c->lib = v; }
     else if (!strcmp(a, "-e") || !strcmp(a, "--eval")) {
       if (!v) return usage_error("%s needs code", a), -1;
@@ -787,6 +797,32 @@ static int run_with_timeout(char** args, double timeout_s) {
   }
 }
 
+/* A campaign, then its report (reports/out/node-NAME), as `uvsim run`
+ * writes one for scenarios. */
+static int campaign_with_report(exec_opts* o, node_opts* n, const char* out_dir) {
+  static exec_summary sum;
+  int rc = exec_campaign(o, &sum);
+  if (rc == EXIT_USAGE || !out_dir) return rc;
+  const char* base = strrchr(n->script, '/');
+  char name[160];
+  snprintf(name, sizeof name, "node-%.140s", base ? base + 1 : "eval");
+  char* dot = strrchr(name, '.');
+  if (dot && dot > name + 5) *dot = '\0';
+  uvsim_scenario sc = { .name = name, .variant = "run", .description = n->script,
+                        .invariant = "the Node program exits 0: no uncaught exception, "
+                                     "no unhandled rejection, no crash, no hang",
+                        .expect = UVSIM_EXPECT_CLEAN };
+  uvs_campaign c;
+  if (uvs_node_campaign_of(&sc, &sum, o->seed, &c) != 0) return rc;
+  char err[512], path[600];
+  if (uvs_report_write(out_dir, name, &c, 1, path, sizeof path, err, sizeof err) != 0)
+    fprintf(stderr, "uvsim: report: %s\n", err);
+  else
+    printf("report: %s\n", path);
+  uvs_campaign_free(&c);
+  return rc;
+}
+
 int node_setup(int argc, char** argv, exec_opts* o, node_opts* n) {
   node_cli c = {0};
   return setup_cli(argc, argv, o, n, &c);
@@ -795,13 +831,13 @@ int node_setup(int argc, char** argv, exec_opts* o, node_opts* n) {
 int uvs_cmd_node(int argc, char** argv) {
   static exec_opts o;
   static node_opts n;
-  node_cli c = {0};
+  node_cli c = { .out = "reports/out" };
   memset(&o, 0, sizeof o);
   memset(&n, 0, sizeof n);
   int p = setup_cli(argc, argv, &o, &n, &c);
   if (p) return p > 0 ? 0 : EXIT_USAGE;
   if (c.check) return check_determinism(&o, c.have_seed ? &o.seed : NULL);
-  if (c.have_runs) return exec_campaign(&o, NULL);
+  if (c.have_runs) return campaign_with_report(&o, &n, c.out);
   /* One run, in the foreground: exactly what the program prints. */
   fflush(NULL);
   exec_child_env(&o, c.have_seed ? &o.seed : NULL);

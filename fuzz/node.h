@@ -41,6 +41,9 @@ size_t uvs_node_scenario_entries(const struct uvsim_scenario** out);
 int uvs_node_scenario_campaign(const struct uvsim_scenario* sc, uint64_t runs,
                                uint64_t seed, uint32_t jobs, const char* corpus,
                                struct uvs_campaign* c);
+/* A node campaign's summary as a uvs_campaign of scenario sc. */
+int uvs_node_campaign_of(const struct uvsim_scenario* sc, const exec_summary* sum,
+                         uint64_t seed, struct uvs_campaign* c);
 /* `uvsim replay FILE` for a reproducer with a 'node' line. */
 int uvs_node_replay(const char* file, int argc, char** argv);
 

@@ -144,9 +144,15 @@ int uvs_node_scenario_campaign(const uvsim_scenario* sc, uint64_t runs, uint64_t
   if (!js) return -1;
   static exec_summary sum;
   memset(&sum, 0, sizeof sum);
-  memset(c, 0, sizeof *c);
   int rc = uvs_node_scenario_run(js, sc->variant, runs, seed, jobs, corpus, &sum);
   if (rc == EXIT_USAGE) return -1;
+  return uvs_node_campaign_of(sc, &sum, seed, c);
+}
+
+int uvs_node_campaign_of(const uvsim_scenario* sc, const exec_summary* sum_, uint64_t seed,
+                         uvs_campaign* c) {
+  const exec_summary sum = *sum_;
+  memset(c, 0, sizeof *c);
   c->sc = sc;
   c->strategy = UVS_STRAT_RANDOM;
   c->seed = seed;

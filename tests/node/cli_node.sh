@@ -19,8 +19,10 @@ out=$("$uvsim" node -e "setTimeout(() => console.log('done'), 3600e3)") || fail 
 # The natural order passes; a campaign finds the lost update.
 "$uvsim" node lost_update.js >nat.out 2>&1 || fail "natural order failed: $(cat nat.out)"
 grep -q "balance 30" nat.out || fail "natural order printed: $(cat nat.out)"
-"$uvsim" node --runs 60 --corpus "$tmp/corpus" --quiet lost_update.js >camp.out 2>&1
+"$uvsim" node --runs 60 --corpus "$tmp/corpus" --out "$tmp/out" --quiet lost_update.js >camp.out 2>&1
 rc=$?; cat camp.out
+grep -q "lost update: balance N" "$tmp/out/node-lost_update/report.html" ||
+  fail "the HTML report does not show the bug"
 [ $rc -eq 1 ] || fail "campaign exit $rc, wanted 1"
 grep -q "^failure: uncaught: Error: lost update: balance N (at .*lost_update.js:15)" camp.out ||
   fail "no lost-update signature"
@@ -33,8 +35,8 @@ grep -q "^script-sha256 " "$file" || fail "reproducer has no script hash"
 "$uvsim" replay "$file" >rep.out 2>&1 || fail "replay exit $?: $(cat rep.out)"
 grep -q "^reproduced" rep.out || fail "replay did not reproduce: $(cat rep.out)"
 # Same campaign, two jobs: the same report.
-"$uvsim" node --runs 60 --jobs 2 --corpus "$tmp/corpus2" --quiet lost_update.js >camp2.out 2>&1
-sed 's/in [0-9.]* s ([0-9]*\/s)//; s/corpus2/corpus/' camp2.out >a; sed 's/in [0-9.]* s ([0-9]*\/s)//' camp.out >b
+"$uvsim" node --runs 60 --jobs 2 --corpus "$tmp/corpus2" --out "$tmp/out2" --quiet lost_update.js >camp2.out 2>&1
+sed 's/in [0-9.]* s ([0-9]*\/s)//; s/corpus2/corpus/; s/out2/out/' camp2.out >a; sed 's/in [0-9.]* s ([0-9]*\/s)//' camp.out >b
 cmp -s a b || { diff a b; fail "--jobs 2 reported differently"; }
 # An edited script is refused.
 echo "// edited" >>lost_update.js
