@@ -22,7 +22,7 @@ trap 'rm -rf "$WORK"' EXIT
 
 FLAGS="$CFLAGS -std=c11 -D_GNU_SOURCE -I$SRC/include -I$SRC -I$SRC/sim -I$SRC/fuzz"
 srcs=("$SRC"/sim/*.c
-      "$SRC"/fuzz/{strategy,runner,signature,registry,minimize,campaign,explore,world_fallback}.c
+      "$SRC"/fuzz/{strategy,runner,signature,registry,minimize,campaign,explore}.c
       "$SRC"/scenarios/examples/*.c)
 # With the loop (libuv on the virtual loop) the libuv scenarios join too.
 LOOP=0

@@ -31,14 +31,7 @@
 
 /* ------------------------------------------------------------- the world */
 
-#ifdef UVSIM_HAVE_LOOP
-/* loop/world.c resets the simulated fs, network, resolver and fault rules
- * through a weak reference to uvs__world_io_reset (loop/fault.c); from a
- * static archive that member is linked only if something else pulls it in,
- * and without it every run would inherit the previous run's files, sockets
- * and faults. Pull it in. */
-__attribute__((used)) static int (*const uvs__pull_world_io)(const char*) = uvsim_fault;
-#else
+#ifndef UVSIM_HAVE_LOOP
 static sim bare_world;
 static int bare_ready;
 #endif

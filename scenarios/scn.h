@@ -25,13 +25,6 @@
 #include "uvsim/scenario.h"
 #include "uvsim/world.h"
 
-/* Pulls loop/fault.c into every binary that links a scenario: the world's
- * I/O reset between runs (uvs__world_io_reset: filesystem, network,
- * resolver, faults) lives there and loop/world.c refers to it only weakly,
- * so without a strong reference to that object a campaign would carry one
- * run's files and sockets into the next (reported to the loop's owner). */
-__attribute__((used)) static int (*const scn_link_world_io)(const char*) = uvsim_fault;
-
 static uv_loop_t scn_loop_storage;
 static uv_loop_t* scn_loop;
 
