@@ -21,17 +21,12 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
 FLAGS="$CFLAGS -std=c11 -D_GNU_SOURCE -I$SRC/include -I$SRC -I$SRC/sim -I$SRC/fuzz"
+FLAGS="$FLAGS -I$SRC/loop"
 srcs=("$SRC"/sim/*.c
       "$SRC"/fuzz/{strategy,runner,signature,registry,minimize,campaign,explore}.c
-      "$SRC"/scenarios/examples/*.c)
-# With the loop (libuv on the virtual loop) the libuv scenarios join too.
-LOOP=0
-if [ -f "$SRC/loop/world.c" ] && grep -q uvsim_world_begin "$SRC/include/uvsim/loop.h" 2>/dev/null; then
-  LOOP=1
-  FLAGS="$FLAGS -I$SRC/loop -DUVSIM_HAVE_LOOP=1"
-  srcs+=("$SRC"/loop/*.c "$SRC"/loop/engine/*.c "$SRC"/scenarios/examples/uv/*.c)
-  while IFS= read -r f; do srcs+=("$f"); done < <(find "$SRC/scenarios" -name '*.c' -not -path '*/examples/*' | sort)
-fi
+      "$SRC"/loop/*.c "$SRC"/loop/engine/*.c
+      "$SRC"/scenarios/examples/*.c "$SRC"/scenarios/examples/uv/*.c)
+while IFS= read -r f; do srcs+=("$f"); done < <(find "$SRC/scenarios" -name '*.c' -not -path '*/examples/*' | sort)
 objs=()
 JOBS=${JOBS:-2}
 running=0
@@ -45,7 +40,7 @@ for f in "${srcs[@]}"; do
 done
 wait
 for o in "${objs[@]}"; do [ -f "$o" ] || { echo "build.sh: $o failed" >&2; exit 1; }; done
-[ "$LOOP" = 1 ] && LIBS="-lpthread -ldl -lm" || LIBS=
+LIBS="-lpthread -ldl -lm"
 
 if [ "$LIB_FUZZING_ENGINE" = afl ]; then
   driver="$SRC/fuzz/afl.c"; engine=""
@@ -63,7 +58,6 @@ link() {  # link NAME [-DUVSIM_FUZZ_SCENARIO=...]
 link uvsim_libfuzzer
 for f in "$SRC"/scenarios/examples/*.c "$SRC"/scenarios/examples/uv/*.c; do
   [ -f "$f" ] || continue
-  case "$f" in */uv/*) [ "$LOOP" = 1 ] || continue ;; esac
   n=$(basename "$f" .c)
   grep -q "UVSIM_SCENARIO($n, buggy" "$f" || continue
   link "uvsim_fuzz_${n}_buggy" "-DUVSIM_FUZZ_SCENARIO=\"$n/buggy\""

@@ -92,8 +92,8 @@ uint64_t uvs_run_seed(uint64_t seed, uint64_t i);
 
 /* ------------------------------------------------------- world and runs */
 
-/* Resets the loop, the engine and the world for one run (uvsim_world_begin
- * when the loop library is linked, a bare sim/ world otherwise). */
+/* Resets the loop, the engine and the world for one run (uvsim_world_begin)
+ * and applies the run's fault rules. */
 sim* uvs_world_begin(const sim_config* cfg);
 void uvs_world_end(void);
 

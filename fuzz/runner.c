@@ -24,17 +24,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifdef UVSIM_HAVE_LOOP
 #include "uvsim/loop.h"
 #include "uvsim/world.h"
-#endif
 
 /* ------------------------------------------------------------- the world */
-
-#ifndef UVSIM_HAVE_LOOP
-static sim bare_world;
-static int bare_ready;
-#endif
 
 static char run_faults[SIM_REPRO_FAULTS_MAX][128];
 static size_t run_nfaults;
@@ -91,39 +84,19 @@ static void apply_faults(sim* s) {
 }
 
 void uvs_scenario_prepare(const uvsim_scenario* sc) {
-#ifdef UVSIM_HAVE_LOOP
   const char* env = getenv("UVSIM_POOL_INLINE");
   if (env && *env) return;   /* the user decided */
   uvsim_pool_set_inline(!(sc->flags & UVSIM_SCN_REAL_THREADS));
-#else
-  (void)sc;
-#endif
 }
 
 sim* uvs_world_begin(const sim_config* cfg) {
-#ifdef UVSIM_HAVE_LOOP
   uvsim_world_begin(cfg);
   sim* s = sim_current();
-#else
-  if (!bare_ready) {
-    sim_init(&bare_world, cfg);
-    bare_ready = 1;
-  } else {
-    sim_reset(&bare_world, cfg);
-  }
-  sim_set_current(&bare_world);
-  sim* s = &bare_world;
-  sim_faults_clear(sim_faults_current());
-#endif
   if (run_nfaults) apply_faults(s);
   return s;
 }
 
-void uvs_world_end(void) {
-#ifdef UVSIM_HAVE_LOOP
-  uvsim_world_end();
-#endif
-}
+void uvs_world_end(void) { uvsim_world_end(); }
 
 void uvs_outcome_from_sim(uvs_outcome* out, const sim* s) {
   memset(out, 0, sizeof *out);

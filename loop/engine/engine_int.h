@@ -15,11 +15,9 @@
 #include <stdint.h>
 
 #include "uvsim/engine.h"
-
-/* Provided by the virtual loop (include/uvsim/loop.h), or by a no-op shim
- * when running on real libuv. Declared here so the engine builds before the
- * loop's header exists; the signature is the one agreed in the loop brief. */
-void uvsim_set_after_callback(void (*fn)(void));
+/* uvsim_set_after_callback: the virtual loop's (loop/world.c), or a no-op
+ * shim when running on real libuv (tests/engine/real_shim.c). */
+#include "uvsim/loop.h"
 
 /* ------------------------------------------------------------- arena */
 
