@@ -13,7 +13,7 @@
  * reported as such. Without isolation (--no-fork) the worker body runs in
  * the supervisor itself.
  */
-#include "fuzz.h"
+#include "runner.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -27,13 +27,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-void uvs__crash_capture_install(void* shared, int trace_fd);
-void* uvs__shm_new(void);
-void uvs__shm_clear(void* p);
-void uvs__shm_free(void* p);
-size_t uvs__shm_choices(const void* p, uint32_t* out, size_t max);
-int uvs__classify_dead(const void* shared, int status, const char* err, uvs_outcome* out);
 
 double uvs_wall_s(void) {
   struct timespec ts;
@@ -394,7 +387,7 @@ typedef struct slot {
   char err[SLOT_ERR_KEEP];
   int done;          /* MSG_DONE received                       */
   int finished;      /* no more work for this index             */
-  void* crash_shm;
+  uvs_shm* crash_shm;
 } slot;
 
 /* Keeps the tail of what a worker wrote on stderr. */

@@ -9,7 +9,7 @@
  * captured through a pipe: an assert() message or a sanitizer report names
  * the finding.
  */
-#include "fuzz.h"
+#include "runner.h"
 #include "fault.h"
 #include "fs.h"
 
@@ -203,23 +203,19 @@ typedef struct uvs_shm_dec {
   char label[SIM_LABEL_MAX + 1];
 } uvs_shm_dec;
 
-typedef struct uvs_shm {
+/* The crash record of runner.h. */
+struct uvs_shm {
   volatile int filled;
   uvs_outcome out;
   uint32_t nlog;
   uvs_shm_dec log[UVS_SHM_LOG_MAX];
-} uvs_shm;
+};
 
 static uvs_shm* shm;          /* this process's mapping, made once        */
 static int crash_trace_fd = -1;
 
 static uvs_shm* shm_get(void) {
-  if (!shm) {
-    void* p = mmap(NULL, sizeof *shm, PROT_READ | PROT_WRITE,
-                   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) return NULL;
-    shm = p;
-  }
+  if (!shm) shm = uvs__shm_new();
   return shm;
 }
 
@@ -259,9 +255,8 @@ static void sanitizer_death(void) { shm_fill(sim_current()); }
 extern void __sanitizer_set_death_callback(void (*cb)(void)) __attribute__((weak));
 
 /* Installed in every child that runs schedules (solo or batch workers). */
-void uvs__crash_capture_install(void* shared, int trace_fd);
-void uvs__crash_capture_install(void* shared, int trace_fd) {
-  if (shared) shm = shared;
+void uvs__crash_capture_install(uvs_shm* m, int trace_fd) {
+  if (m) shm = m;
   /* A crash is an expected outcome here, and a core dump per crash costs
    * milliseconds (or a crash reporter's attention): none. */
   struct rlimit no_core = { 0, 0 };
@@ -272,26 +267,23 @@ void uvs__crash_capture_install(void* shared, int trace_fd) {
   if (__sanitizer_set_death_callback) __sanitizer_set_death_callback(sanitizer_death);
 }
 
-/* Shared mapping helpers for campaign workers. */
-void* uvs__shm_new(void);
-void* uvs__shm_new(void) {
+/* Shared records for campaign workers. */
+uvs_shm* uvs__shm_new(void) {
   void* p = mmap(NULL, sizeof(uvs_shm), PROT_READ | PROT_WRITE,
                  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   return p == MAP_FAILED ? NULL : p;
 }
-void uvs__shm_free(void* p);
-void uvs__shm_free(void* p) {
-  if (p) munmap(p, sizeof(uvs_shm));
+
+void uvs__shm_free(uvs_shm* m) {
+  if (m) munmap(m, sizeof *m);
 }
-void uvs__shm_clear(void* p);
-void uvs__shm_clear(void* p) {
-  ((uvs_shm*)p)->filled = 0;
-  ((uvs_shm*)p)->nlog = 0;
+
+void uvs__shm_clear(uvs_shm* m) {
+  m->filled = 0;
+  m->nlog = 0;
 }
-/* The decisions a crashed worker left behind (count; 0 when none). */
-size_t uvs__shm_choices(const void* p, uint32_t* out, size_t max);
-size_t uvs__shm_choices(const void* p, uint32_t* out, size_t max) {
-  const uvs_shm* m = p;
+
+size_t uvs__shm_choices(const uvs_shm* m, uint32_t* out, size_t max) {
   if (!m->filled) return 0;
   size_t n = m->nlog < max ? m->nlog : max;
   for (size_t i = 0; i < n; i++) out[i] = m->log[i].choice;
@@ -370,12 +362,9 @@ static void classify(uvs_outcome* out, int status, const char* err) {
   }
 }
 
-/* For campaign supervisors: classify a dead worker from its status and
- * stderr tail, with what its crash handler saved. Returns 0 when the
- * handler saved nothing. */
-int uvs__classify_dead(const void* shared, int status, const char* err, uvs_outcome* out);
-int uvs__classify_dead(const void* shared, int status, const char* err, uvs_outcome* out) {
-  const uvs_shm* m = shared;
+/* For campaign supervisors (runner.h). */
+int uvs__classify_dead(const uvs_shm* m, int status, const char* err,
+                       uvs_outcome* out) {
   memset(out, 0, sizeof *out);
   if (!m->filled) return 0;
   *out = m->out;

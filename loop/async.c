@@ -33,9 +33,7 @@ void uvs__wake(void) {
   pthread_mutex_unlock(&wake_mu);
 }
 
-/* Blocks the loop thread until a real thread wakes it or max_ns of real
- * time passed (UINT64_MAX: no limit); returns 1 when woken. Only used when
- * real threads are the only possible source of progress. */
+/* internal.h */
 int uvs__real_wait(uint64_t max_ns) {
   pthread_once(&wake_once, wake_init);
   pthread_mutex_lock(&wake_mu);

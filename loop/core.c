@@ -273,12 +273,9 @@ static int has_ready(uv_loop_t* loop) {
          (ev && ev->time_ns <= sim_now(uvs__sim()));
 }
 
-/* Wait for real threads when only they can make progress. */
-int uvs__real_wait(uint64_t max_ns);
 /* How long (real time) a loop waits for a pool job blocked in its work
  * callback when nothing else can happen, before calling it a hang. */
 #define UVS_BLOCKED_HANG_NS 1000000000ull
-int uvs__async_pending_any(uv_loop_t* loop);
 
 /* UVSIM_THREADS_HANG_MS=N (`uvsim node` sets it): a loop with nothing
  * simulated left to wait for waits at most N ms of real time for the

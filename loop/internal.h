@@ -179,6 +179,13 @@ void uvs__async_close(uv_async_t* h);
 /* Real-thread wake-up: a real thread (worker or user thread) did something
  * the loop must see (async send, blocked pool job finished). */
 void uvs__wake(void);
+/* Blocks the loop thread until a real thread wakes it or max_ns of real
+ * time passed (UINT64_MAX: no limit); returns 1 when woken. Only for when
+ * real threads are the only possible source of progress. */
+int uvs__real_wait(uint64_t max_ns);
+/* Whether any async handle of `loop` has a send pending (and records it in
+ * the loop's state). */
+int uvs__async_pending_any(uv_loop_t* loop);
 
 /* ------------------------------------------------------------------- pool */
 

@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "uvsim.h"
+#include "uvsim.h"           /* uvs__engine_reset (uvsim/engine.h) */
+#include "worldio.h"        /* uvs__world_io_reset */
 
 static uvsim_after_callback_fn after_cb;
 
@@ -39,12 +40,6 @@ void uvs__after_callback(void) {
   charge_cost();
   if (uvs__pool_kick_pending) uvs__pool_kick();
 }
-
-/* Strong references on purpose: a weak one does not pull an archive member
- * out of libuvsim.a, and a campaign then silently carried the previous run's
- * files and sockets into the next. */
-void uvs__engine_reset(void);       /* loop/engine/engine.c */
-void uvs__world_io_reset(void);     /* loop/fault.c: files, sockets, names, faults */
 
 static sim campaign_world;
 static int campaign_world_ready;

@@ -244,7 +244,10 @@ typedef struct sim_trace_rec {
   const char* label;
 } sim_trace_rec;
 
-/* Every decision is traced by sim_choose; layers add delivered callbacks. */
+/* Every decision is traced by sim_choose (sim_trace_decision); layers add
+ * delivered callbacks. */
+void sim_trace_decision(sim* s, sim_kind kind, uint32_t n, uint32_t choice,
+                        const char* label);
 void sim_trace_callback(sim* s, const char* label);
 void sim_trace_note(sim* s, const char* label);
 /* The hash is independent of addresses and of keep_trace. */

@@ -42,8 +42,8 @@ static void push(sim* s, sim_trace_type type, uint16_t kind, uint32_t n,
       (sim_trace_rec){ (uint8_t)type, kind, n, choice, s->now_ns, label };
 }
 
-void uvs__sim_trace_decision(sim* s, sim_kind kind, uint32_t n, uint32_t choice,
-                             const char* label) {
+void sim_trace_decision(sim* s, sim_kind kind, uint32_t n, uint32_t choice,
+                        const char* label) {
   push(s, SIM_TR_DECISION, (uint16_t)kind, n, choice, label);
 }
 

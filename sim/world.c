@@ -356,9 +356,6 @@ static void log_push(sim* s, sim_kind kind, uint32_t n, uint32_t choice,
   s->log[s->log_len++] = (sim_decision){ (uint16_t)kind, n, choice, label };
 }
 
-void uvs__sim_trace_decision(sim* s, sim_kind kind, uint32_t n, uint32_t choice,
-                             const char* label);
-
 uint32_t sim_choose(sim* s, sim_kind kind, uint32_t n, const char* label) {
   assert(n > 0 && "a decision needs at least one option");
   assert((unsigned)kind < SIM_KIND_COUNT);
@@ -371,6 +368,6 @@ uint32_t sim_choose(sim* s, sim_kind kind, uint32_t n, const char* label) {
   uint32_t c = answer(s, kind, n, label);
   log_push(s, kind, n, c, label);
   if (c != 0) s->nonzero++;
-  uvs__sim_trace_decision(s, kind, n, c, label);
+  sim_trace_decision(s, kind, n, c, label);
   return c;
 }
