@@ -73,8 +73,13 @@ int uvs__on_sim_thread(void) {
 
 /* ----------------------------------------------------------- registry */
 
+/* Slots at and above this were never used: every uv_* call scans the
+ * registry, and a process rarely has more than a few foreign loops. */
+static _Atomic size_t foreign_high;
+
 int uvs__is_foreign(const uv_loop_t* loop) {
-  for (size_t i = 0; i < FOREIGN_MAX; i++)
+  size_t high = atomic_load_explicit(&foreign_high, memory_order_acquire);
+  for (size_t i = 0; i < high; i++)
     if (atomic_load_explicit(&foreign_loops[i], memory_order_acquire) == loop)
       return 1;
   return 0;
@@ -83,14 +88,19 @@ int uvs__is_foreign(const uv_loop_t* loop) {
 static void foreign_add(const uv_loop_t* loop) {
   for (size_t i = 0; i < FOREIGN_MAX; i++) {
     const uv_loop_t* none = NULL;
-    if (atomic_compare_exchange_strong(&foreign_loops[i], &none, loop)) return;
+    if (atomic_compare_exchange_strong(&foreign_loops[i], &none, loop)) {
+      size_t high = atomic_load(&foreign_high);
+      while (high < i + 1 && !atomic_compare_exchange_weak(&foreign_high, &high, i + 1)) {}
+      return;
+    }
   }
   fprintf(stderr, "uvsim: more than %d loops on other threads at once\n", FOREIGN_MAX);
   abort();
 }
 
 static void foreign_remove(const uv_loop_t* loop) {
-  for (size_t i = 0; i < FOREIGN_MAX; i++) {
+  size_t high = atomic_load(&foreign_high);
+  for (size_t i = 0; i < high; i++) {
     const uv_loop_t* want = loop;
     atomic_compare_exchange_strong(&foreign_loops[i], &want, NULL);
   }
