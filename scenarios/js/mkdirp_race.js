@@ -3,7 +3,7 @@
 //
 // mkdirp(dir) walks the prefixes of dir: fs.promises.stat each one and, on
 // ENOENT, fs.promises.mkdir it (both thread-pool jobs). Request 1 creates
-// .../data/cache/a at 0 ms, request 2 .../data/cache/b at 1 ms. On an idle
+// .../data/cache/a at 0 ms, request 2 .../data/cache/b at 2 ms. On an idle
 // machine request 1 is done before request 2 starts. If a stat of request 1 is
 // slow, request 2 creates a shared prefix between request 1's stat (ENOENT) and
 // its mkdir, which then fails with EEXIST: check-then-act. The fix does not
@@ -54,4 +54,4 @@ setTimeout(async () => {
   await Promise.all([r1, mkdirp(BASE + '/data/cache/b')]);
   const entries = (await fsp.readdir(BASE + '/data/cache')).sort();
   assert.deepStrictEqual(entries, ['a', 'b'], 'mkdirp race: a directory is missing');
-}, 1);
+}, 2);

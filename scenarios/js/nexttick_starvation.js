@@ -2,7 +2,7 @@
 // Waiting for a flag with recursive process.nextTick starves the event loop.
 //
 // The index is loaded with fs.readFile (thread-pool jobs), whose callback sets
-// `index`. A query arriving at 1 ms calls whenReady(search), which runs search
+// `index`. A query arriving at 2 ms calls whenReady(search), which runs search
 // if the index is loaded and otherwise polls again with process.nextTick. On an
 // idle machine the read is done before the query arrives. If the read is slow,
 // the nextTick chain never lets the loop move on to the poll phase where the
@@ -46,7 +46,7 @@ let answered = 0;
 setTimeout(() => whenReady(() => {
   answered++;
   console.log('banana ->', index.banana);
-}), 1);
+}), 2);
 process.on('beforeExit', () => {
   assert.strictEqual(answered, 1, 'nexttick starvation: the query was not answered');
 });
