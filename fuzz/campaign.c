@@ -28,6 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sim/util.h"
+
 double uvs_wall_s(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -614,23 +616,11 @@ static void supervise(sup* S, worker* proto, unsigned J, worker_stats* stats,
 
 /* ------------------------------------------------------------ artifacts */
 
-static int mkdir_p(const char* path) {
-  char tmp[512];
-  snprintf(tmp, sizeof tmp, "%s", path);
-  for (char* p = tmp + 1; *p; p++) {
-    if (*p != '/') continue;
-    *p = 0;
-    if (mkdir(tmp, 0777) != 0 && errno != EEXIST) return -1;
-    *p = '/';
-  }
-  return mkdir(tmp, 0777) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 static void write_bug(const uvs_campaign_opts* o, uvs_bug* b, const sim_repro* r) {
   if (!o->corpus_dir) return;
   char dir[400];
   snprintf(dir, sizeof dir, "%s/%s", o->corpus_dir, o->sc->name);
-  if (mkdir_p(dir) != 0) {
+  if (sim_mkdir_p(dir, 0777) != 0) {
     fprintf(stderr, "uvsim: cannot create %s: %s\n", dir, strerror(errno));
     return;
   }

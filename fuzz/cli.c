@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/util.h"
+
 int usage_error(const char* fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
@@ -22,15 +24,9 @@ int is_help(const char* a) {
   return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
 }
 
-/* Strict unsigned parsing: the whole string, base 10 (or 0x hex). */
 int parse_u64(const char* flag, const char* v, uint64_t* out) {
   if (!v) return usage_error("%s needs a value", flag), -1;
-  char* end = NULL;
-  errno = 0;
-  if (!*v || *v == '-' || *v == '+') return usage_error("%s: '%s' is not a number", flag, v), -1;
-  unsigned long long x = strtoull(v, &end, 0);
-  if (errno || *end) return usage_error("%s: '%s' is not a number", flag, v), -1;
-  *out = x;
+  if (sim_parse_u64(v, out)) return usage_error("%s: '%s' is not a number", flag, v), -1;
   return 0;
 }
 

@@ -12,7 +12,8 @@
 /* Prints the message and returns EXIT_USAGE. */
 __attribute__((format(printf, 1, 2))) int usage_error(const char* fmt, ...);
 int is_help(const char* a);
-/* Strict: the whole string, base 10 (or 0x hex), no sign. */
+/* Strict (sim_parse_u64): the whole string, base 10 only, no sign, no
+ * overflow; "010" is 10. */
 int parse_u64(const char* flag, const char* v, uint64_t* out);
 int parse_u32(const char* flag, const char* v, uint32_t* out);
 /* "DOF,PCT" with PCT <= 100. */

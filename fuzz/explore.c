@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/util.h"
+
 static void (*cur_fn)(void*);
 static void* cur_arg;
 
@@ -91,9 +93,8 @@ int uvsim_explore(void (*test_fn)(void* arg), void* arg, uvsim_explore_options* 
   }
   uint64_t seed = o->seed ? o->seed : 1;
   uint64_t runs = o->runs ? o->runs : 1000;
-  const char* e;
-  if ((e = getenv("UVSIM_RUNS")) && *e) runs = strtoull(e, NULL, 10);
-  if ((e = getenv("UVSIM_EXPLORE_SEED")) && *e) seed = strtoull(e, NULL, 10);
+  runs = sim_env_u64("UVSIM_RUNS", runs, UINT64_MAX);
+  seed = sim_env_u64("UVSIM_EXPLORE_SEED", seed, UINT64_MAX);
   uvs_strategy st;
   uvs_strategy_init(&st, (uvs_strategy_kind)k, NULL);
   int rc = 0;

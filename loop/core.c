@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "os.h"
+#include "sim/util.h"
 
 static uv_loop_t default_loop_struct;
 static uv_loop_t* default_loop_ptr;
@@ -285,8 +286,7 @@ static int has_ready(uv_loop_t* loop) {
 static uint64_t threads_hang_ns(void) {
   static int64_t ns = -1;
   if (ns < 0) {
-    const char* env = getenv("UVSIM_THREADS_HANG_MS");
-    ns = env && *env ? (int64_t)strtoull(env, NULL, 10) * 1000000 : 0;
+    ns = (int64_t)sim_env_u64("UVSIM_THREADS_HANG_MS", 0, INT64_MAX / 1000000) * 1000000;
   }
   return ns > 0 ? (uint64_t)ns : UINT64_MAX;
 }
@@ -438,8 +438,7 @@ static void start_lag(uv_loop_t* loop) {
   static int done = -1;
   static uint64_t lag_ms;
   if (done < 0) {
-    const char* env = getenv("UVSIM_START_LAG_MS");
-    lag_ms = env && *env ? strtoull(env, NULL, 10) : 0;
+    lag_ms = sim_env_u64("UVSIM_START_LAG_MS", 0, UINT64_MAX / 1000000);
     done = 0;
   }
   if (done || lag_ms == 0 || loop != default_loop_ptr) return;

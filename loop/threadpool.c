@@ -26,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sim/util.h"
 #include "uvsim.h"
 
 enum { JOB_IDLE, JOB_QUEUED, JOB_RUNNING, JOB_DONE };
@@ -56,10 +57,13 @@ static _Thread_local uvs__work* current_job;
 
 static void pool_init(void) {
   if (pool_ready) return;
+  /* As libuv: set but empty is 0, 0 is 1, above the maximum is the
+   * maximum; unlike libuv, anything else that is not a number stops the
+   * program (libuv's atoi reads "abc" as 0, "4x" as 4). */
   const char* env = getenv("UV_THREADPOOL_SIZE");
-  unsigned n = env ? (unsigned)strtoul(env, NULL, 10) : POOL_SIZE_DEFAULT;
-  if (n == 0) n = 1;
-  if (n > POOL_SIZE_MAX) n = POOL_SIZE_MAX;
+  uint64_t size = env && !*env ? 0
+                : sim_env_u64("UV_THREADPOOL_SIZE", POOL_SIZE_DEFAULT, UINT64_MAX);
+  unsigned n = size == 0 ? 1 : size > POOL_SIZE_MAX ? POOL_SIZE_MAX : (unsigned)size;
   nworkers = n;
   workers = calloc(n, sizeof *workers);
   if (workers == NULL) uvs__fatal("uv_queue_work", "out of memory");
@@ -69,8 +73,7 @@ static void pool_init(void) {
     const char* in = getenv("UVSIM_POOL_INLINE");
     inline_mode = in && *in && *in != '0';
   }
-  const char* g = getenv("UVSIM_POOL_GRACE_MS");
-  grace_ns = (g ? strtoull(g, NULL, 10) : 200) * 1000000ull;
+  grace_ns = sim_env_u64("UVSIM_POOL_GRACE_MS", 200, UINT64_MAX / 1000000) * 1000000ull;
   pool_ready = 1;
 }
 

@@ -17,17 +17,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-int uvs_mkdir_p(const char* path) {
-  char tmp[512];
-  snprintf(tmp, sizeof tmp, "%s", path);
-  for (char* p = tmp + 1; *p; p++) {
-    if (*p != '/') continue;
-    *p = 0;
-    if (mkdir(tmp, 0777) != 0 && errno != EEXIST) return -1;
-    *p = '/';
-  }
-  return mkdir(tmp, 0777) != 0 && errno != EEXIST ? -1 : 0;
-}
+#include "sim/util.h"
 
 void uvs_json_str(FILE* f, const char* s) {
   fputc('"', f);
@@ -441,7 +431,7 @@ int uvs_report_write(const char* out_dir, const char* name, const uvs_campaign* 
                      size_t n, char* path, size_t pathlen, char* err, size_t errlen) {
   char dir[512];
   snprintf(dir, sizeof dir, "%s/%s", out_dir, name);
-  if (uvs_mkdir_p(dir) != 0) {
+  if (sim_mkdir_p(dir, 0777) != 0) {
     snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
     return -1;
   }

@@ -18,7 +18,5 @@ int uvs_report_write(const char* out_dir, const char* name, const uvs_campaign* 
 void uvs_json_str(FILE* f, const char* s);
 /* HTML-escaped text. */
 void uvs_html_text(FILE* f, const char* s);
-/* mkdir -p. */
-int uvs_mkdir_p(const char* path);
 
 #endif

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 static const char* const op_names[SIM_FOP_COUNT] = {
   [SIM_FOP_OPEN] = "open", [SIM_FOP_CLOSE] = "close", [SIM_FOP_READ] = "read",
   [SIM_FOP_WRITE] = "write", [SIM_FOP_STAT] = "stat", [SIM_FOP_MKDIR] = "mkdir",
@@ -167,16 +169,6 @@ static int fail(perr* e, const char* fmt, ...) {
   return -1;
 }
 
-static int parse_u64(const char* s, uint64_t* out) {
-  if (!isdigit((unsigned char)*s)) return -1;
-  char* end;
-  errno = 0;
-  unsigned long long v = strtoull(s, &end, 10);
-  if (errno || *end) return -1;
-  *out = v;
-  return 0;
-}
-
 static int parse_duration(const char* s, uint64_t* ns) {
   if (!isdigit((unsigned char)*s)) return -1;
   char* end;
@@ -279,28 +271,28 @@ static int parse(const char* spec, rule* r, perr* e) {
       snprintf(r->path, sizeof r->path, "%s", val);
       r->has_path = 1;
     } else if (strcmp(key, "fd") == 0) {
-      if (parse_u64(val, &v) < 0 || v > 0x7fffffff)
+      if (sim_parse_u64(val, &v) < 0 || v > 0x7fffffff)
         return fail(e, "fd '%s' is not a descriptor number", val);
       r->fd = (int)v;
     } else if (strcmp(key, "nth") == 0) {
-      if (parse_u64(val, &v) < 0 || v == 0)
+      if (sim_parse_u64(val, &v) < 0 || v == 0)
         return fail(e, "nth '%s' must be a positive integer", val);
       r->after = v - 1;
       r->count = 1;
       have_nth = 1;
     } else if (strcmp(key, "after") == 0) {
-      if (parse_u64(val, &v) < 0)
+      if (sim_parse_u64(val, &v) < 0)
         return fail(e, "after '%s' must be a non-negative integer", val);
       r->after = v;
       have_after = 1;
     } else if (strcmp(key, "count") == 0) {
       if (strcmp(val, "inf") == 0) v = 0;
-      else if (parse_u64(val, &v) < 0 || v == 0)
+      else if (sim_parse_u64(val, &v) < 0 || v == 0)
         return fail(e, "count '%s' must be a positive integer or 'inf'", val);
       r->count = v;
       have_count = 1;
     } else if (strcmp(key, "prob") == 0) {
-      if (strncmp(val, "1/", 2) != 0 || parse_u64(val + 2, &v) < 0 || v < 2 ||
+      if (strncmp(val, "1/", 2) != 0 || sim_parse_u64(val + 2, &v) < 0 || v < 2 ||
           v > 1000000)
         return fail(e, "prob '%s' must be 1/N with 2 <= N <= 1000000", val);
       r->prob_n = (uint32_t)v;
@@ -309,7 +301,7 @@ static int parse(const char* spec, rule* r, perr* e) {
       have_err = 1;
       if (parse_err(val, r->ops, &r->hit.err, e) < 0) return -1;
     } else if (strcmp(key, "short") == 0) {
-      if (parse_u64(val, &v) < 0 || v == 0)
+      if (sim_parse_u64(val, &v) < 0 || v == 0)
         return fail(e, "short '%s' must be a positive byte count", val);
       if (r->ops & ~OPS_XFER)
         return fail(e, "short= applies only to read, write, recv and send");

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "fs_real.h"
+#include "util.h"
 
 #define FS_DEV 0x5157u          /* st_dev of every simulated inode          */
 #define FS_UID 1000u            /* the simulated process's user and group   */
@@ -88,23 +89,6 @@ struct sim_fs {
 
 /* ------------------------------------------------------------- helpers */
 
-static void* xmalloc(size_t n) {
-  void* p = malloc(n ? n : 1);
-  if (p == NULL) abort();
-  return p;
-}
-
-static void* xrealloc(void* p, size_t n) {
-  void* q = realloc(p, n ? n : 1);
-  if (q == NULL) abort();
-  return q;
-}
-
-static char* xstrdup(const char* s) {
-  size_t n = strlen(s) + 1;
-  return memcpy(xmalloc(n), s, n);
-}
-
 static uint64_t now(const sim_fs* fs) {
   return SIM_FS_EPOCH_NS + sim_now(fs->world ? fs->world : sim_current());
 }
@@ -116,14 +100,14 @@ static int is_lnk(const inode* n) { return S_ISLNK(n->mode); }
 static void touch_mc(sim_fs* fs, inode* n) { n->mtime = n->ctime = now(fs); }
 
 static inode* inode_new(sim_fs* fs, uint32_t mode) {
-  inode* n = xmalloc(sizeof *n);
+  inode* n = sim_xmalloc(sizeof *n);
   memset(n, 0, sizeof *n);
   n->ino = fs->next_ino++;
   n->mode = mode;
   n->atime = n->mtime = n->ctime = n->btime = now(fs);
   if (fs->ninodes == fs->inodes_cap) {
     fs->inodes_cap = fs->inodes_cap ? fs->inodes_cap * 2 : 64;
-    fs->inodes = xrealloc(fs->inodes, fs->inodes_cap * sizeof *fs->inodes);
+    fs->inodes = sim_xrealloc(fs->inodes, fs->inodes_cap * sizeof *fs->inodes);
   }
   n->slot = fs->ninodes;
   fs->inodes[fs->ninodes++] = n;
@@ -158,9 +142,9 @@ static void dir_add(sim_fs* fs, inode* dir, const char* name, inode* n) {
   assert(dir_find(dir, name) == NULL);
   if (dir->nents == dir->ents_cap) {
     dir->ents_cap = dir->ents_cap ? dir->ents_cap * 2 : 8;
-    dir->ents = xrealloc(dir->ents, dir->ents_cap * sizeof *dir->ents);
+    dir->ents = sim_xrealloc(dir->ents, dir->ents_cap * sizeof *dir->ents);
   }
-  dir->ents[dir->nents++] = (dentry){ xstrdup(name), n };
+  dir->ents[dir->nents++] = (dentry){ sim_xstrdup(name), n };
   n->nlink++;
   if (is_dir(n)) {
     n->parent = dir;
@@ -423,9 +407,9 @@ static void fs_build_root(sim_fs* fs) {
 }
 
 sim_fs* sim_fs_new(void) {
-  sim_fs* fs = xmalloc(sizeof *fs);
+  sim_fs* fs = sim_xmalloc(sizeof *fs);
   memset(fs, 0, sizeof *fs);
-  fs->files = xmalloc(SIM_FS_FDS_MAX * sizeof *fs->files);
+  fs->files = sim_xmalloc(SIM_FS_FDS_MAX * sizeof *fs->files);
   memset(fs->files, 0, SIM_FS_FDS_MAX * sizeof *fs->files);
   fs_build_root(fs);
   return fs;
@@ -539,7 +523,7 @@ static int fd_alloc(sim_fs* fs, inode* n, int flags, const char* path) {
     f->node = n;
     f->flags = flags;
     f->pos = 0;
-    f->path = xstrdup(path);
+    f->path = sim_xstrdup(path);
     n->refs++;
     fs->nopen++;
     return SIM_FS_FD_BASE + i;
@@ -558,7 +542,7 @@ static int fd_alloc_real(sim_fs* fs, int rfd, int flags, const char* path,
     f->ro = ro;
     f->flags = flags;
     f->pos = 0;
-    f->path = xstrdup(path);
+    f->path = sim_xstrdup(path);
     fs->nopen++;
     return SIM_FS_FD_BASE + i;
   }
@@ -574,7 +558,7 @@ static int file_resize(inode* n, uint64_t size) {
   if (size > n->cap) {
     size_t cap = n->cap ? n->cap : 64;
     while (cap < size) cap *= 2;
-    n->data = xrealloc(n->data, cap);
+    n->data = sim_xrealloc(n->data, cap);
     n->cap = cap;
   }
   if (size > n->size) memset(n->data + n->size, 0, size - n->size);
@@ -838,11 +822,11 @@ static int get_file_fd(sim_fs* fs, const char* path, char** data,
   int fd = sim_fs_open(fs, path, O_RDONLY, 0);
   if (fd < 0) return fd;
   size_t cap = 4096, got = 0;
-  char* buf = xmalloc(cap + 1);
+  char* buf = sim_xmalloc(cap + 1);
   ssize_t n;
   while ((n = sim_fs_read(fs, fd, buf + got, cap - got, -1)) > 0) {
     got += (size_t)n;
-    if (got == cap) buf = xrealloc(buf, (cap *= 2) + 1);
+    if (got == cap) buf = sim_xrealloc(buf, (cap *= 2) + 1);
   }
   sim_fs_close(fs, fd);
   if (n < 0) {
@@ -862,7 +846,7 @@ int sim_fs_get_file(sim_fs* fs, const char* path, char** data, size_t* len) {
   if (r < 0) return r;
   inode* n = L.node;
   if (is_dir(n)) return -EISDIR;
-  *data = xmalloc(n->size + 1);
+  *data = sim_xmalloc(n->size + 1);
   memcpy(*data, n->data ? n->data : "", n->size);
   (*data)[n->size] = '\0';
   *len = n->size;
@@ -1007,7 +991,7 @@ int sim_fs_symlink(sim_fs* fs, const char* target, const char* path) {
   if (L.trailing_slash) return -ENOENT;
   if (L.dir->dead) return -ENOENT;
   inode* n = inode_new(fs, S_IFLNK | 0777);
-  n->data = xmalloc(tl);
+  n->data = sim_xmalloc(tl);
   memcpy(n->data, target, tl);
   n->size = n->cap = tl;
   dir_add(fs, L.dir, L.name, n);
@@ -1182,7 +1166,7 @@ static sim_fs_dtype dtype_of(const inode* n) {
 }
 
 static sim_fs_dirent* snapshot(const inode* dir) {
-  sim_fs_dirent* out = xmalloc(dir->nents * sizeof *out);
+  sim_fs_dirent* out = sim_xmalloc(dir->nents * sizeof *out);
   for (size_t i = 0; i < dir->nents; i++) {
     snprintf(out[i].name, sizeof out[i].name, "%s", dir->ents[i].name);
     out[i].type = dtype_of(dir->ents[i].node);
@@ -1390,8 +1374,8 @@ int sim_fs_map(sim_fs* fs, const char* sim_dir, const char* real_dir,
     r = fsr_snapshot_load(&m->snap, real, why, sizeof why);
     if (r < 0) MAP_ERR(r, "map: snapshot of %s", why);
   }
-  m->sim = xstrdup(sim_norm);
-  m->real = xstrdup(real);
+  m->sim = sim_xstrdup(sim_norm);
+  m->real = sim_xstrdup(real);
   m->flags = flags;
   fs->nmaps++;
   r = map_apply(fs, fs->nmaps - 1);

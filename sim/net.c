@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/un.h>
 
+#include "util.h"
+
 enum sstate {
   S_FRESH,                      /* created, maybe bound                     */
   S_LISTENING,
@@ -88,12 +90,6 @@ struct sim_net {
 static const uint64_t latency_ns[] = { 0, 100000, 2000000, 50000000 };
 
 /* -------------------------------------------------------------- helpers */
-
-static void* xmalloc(size_t n) {
-  void* p = malloc(n ? n : 1);
-  if (p == NULL) abort();
-  return p;
-}
 
 static sim* world(const sim_net* net) {
   return net->world ? net->world : sim_current();
@@ -219,7 +215,7 @@ int sim_net_add_host(sim_net* net, const sim_addr* a) {
 /* ------------------------------------------------------------ lifecycle */
 
 sim_net* sim_net_new(void) {
-  sim_net* net = xmalloc(sizeof *net);
+  sim_net* net = sim_xmalloc(sizeof *net);
   memset(net, 0, sizeof *net);
   net->latency_buckets = 4;
   net->next_ephemeral = SIM_NET_EPHEMERAL_FIRST;
@@ -292,7 +288,7 @@ static sock* sock_new(sim_net* net, int family) {
     net->socks = realloc(net->socks, net->socks_cap * sizeof *net->socks);
     if (net->socks == NULL) abort();
   }
-  sock* s = xmalloc(sizeof *s);
+  sock* s = sim_xmalloc(sizeof *s);
   memset(s, 0, sizeof *s);
   s->id = SIM_NET_ID_BASE + (int)net->nsocks;
   s->family = family;
@@ -418,7 +414,7 @@ int sim_net_listen(sim_net* net, int id, int backlog) {
 static void aq_push(sock* l, int id) {
   if (l->aq_len == l->aq_cap) {
     size_t cap = l->aq_cap ? l->aq_cap * 2 : 8;
-    int* q = xmalloc(cap * sizeof *q);
+    int* q = sim_xmalloc(cap * sizeof *q);
     for (size_t i = 0; i < l->aq_len; i++)
       q[i] = l->acceptq[(l->aq_head + i) % l->aq_cap];
     free(l->acceptq);
@@ -451,7 +447,7 @@ static void xfer_fire(sim* w, sim_event* ev);
 
 static xfer* xfer_make(sim_net* net, sock* src, enum xkind kind, int dst,
                        const void* data, size_t len) {
-  xfer* x = xmalloc(sizeof *x + len);
+  xfer* x = sim_xmalloc(sizeof *x + len);
   memset(x, 0, sizeof *x);
   sim_event_init(&x->ev, xfer_fire,
                  kind == X_SYN ? src->lbl_connect : src->lbl_write);

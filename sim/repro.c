@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 void sim_repro_init(sim_repro* r) {
   memset(r, 0, sizeof *r);
   snprintf(r->version, sizeof r->version, "%s", SIM_VERSION);
@@ -116,16 +118,6 @@ static int fail(parser* p, const char* fmt, ...) {
   return -1;
 }
 
-static int parse_u64(const char* s, uint64_t* out, int base) {
-  if (*s == '\0' || *s == '-' || *s == '+' || isspace((unsigned char)*s)) return -1;
-  char* end;
-  errno = 0;
-  unsigned long long v = strtoull(s, &end, base);
-  if (errno || *end != '\0') return -1;
-  *out = v;
-  return 0;
-}
-
 /* "KIND CHOICE/N LABEL" */
 static int parse_decision(parser* p, char* line, sim_decision* d) {
   char* sp = strchr(line, ' ');
@@ -141,7 +133,7 @@ static int parse_decision(parser* p, char* line, sim_decision* d) {
   if (slash == NULL) return fail(p, "decision value '%s' is not CHOICE/N", val);
   *slash = '\0';
   uint64_t choice, n;
-  if (parse_u64(val, &choice, 10) || parse_u64(slash + 1, &n, 10))
+  if (sim_parse_u64(val, &choice) || sim_parse_u64(slash + 1, &n))
     return fail(p, "decision value '%s/%s' is not two numbers", val, slash + 1);
   if (n < 2 || n > UINT32_MAX)
     return fail(p, "decision has %" PRIu64 " options; must be 2..%u", n, UINT32_MAX);
@@ -214,7 +206,7 @@ static int parse_header(parser* p, sim_repro* r, char* key, char* val,
   if (strcmp(key, "seed") == 0) {
     if (*seen & SEEN_SEED) return fail(p, "duplicate 'seed'");
     *seen |= SEEN_SEED;
-    if (parse_u64(val, &r->seed, 10)) return fail(p, "seed '%s' is not an unsigned 64-bit number", val);
+    if (sim_parse_u64(val, &r->seed)) return fail(p, "seed '%s' is not an unsigned 64-bit number", val);
     return 0;
   }
   if (strcmp(key, "mode") == 0) {
@@ -228,7 +220,7 @@ static int parse_header(parser* p, sim_repro* r, char* key, char* val,
   if (strcmp(key, "hash") == 0) {
     if (*seen & SEEN_HASH) return fail(p, "duplicate 'hash'");
     *seen |= SEEN_HASH;
-    if (strlen(val) != 16 || parse_u64(val, &r->hash, 16))
+    if (strlen(val) != 16 || sim_parse_hex64(val, &r->hash))
       return fail(p, "hash '%s' must be 16 hex digits", val);
     r->has_hash = 1;
     return 0;
@@ -278,7 +270,7 @@ int sim_repro_parse(sim_repro* r, const char* name, const char* text,
     if (state == HEADER) {
       if (strncmp(line, "uvsim-reproducer ", 17) != 0) { fail(&p, "not a uvsim reproducer (first line must be 'uvsim-reproducer %d')", SIM_REPRO_FORMAT); goto bad; }
       uint64_t fmt;
-      if (parse_u64(line + 17, &fmt, 10)) { fail(&p, "format version '%s' is not a number", line + 17); goto bad; }
+      if (sim_parse_u64(line + 17, &fmt)) { fail(&p, "format version '%s' is not a number", line + 17); goto bad; }
       if (fmt != SIM_REPRO_FORMAT) { fail(&p, "reproducer format %" PRIu64 " not supported (this uvsim reads format %d)", fmt, SIM_REPRO_FORMAT); goto bad; }
       state = FIELDS;
       continue;
@@ -301,7 +293,7 @@ int sim_repro_parse(sim_repro* r, const char* name, const char* text,
     if (sp) { *sp = '\0'; val = sp + 1; }
     if (strcmp(key, "decisions") == 0) {
       uint64_t n;
-      if (parse_u64(val, &n, 10) || n > SIM_DECISIONS_MAX_DEFAULT) { fail(&p, "decision count '%s' must be 0..%u", val, SIM_DECISIONS_MAX_DEFAULT); goto bad; }
+      if (sim_parse_u64(val, &n) || n > SIM_DECISIONS_MAX_DEFAULT) { fail(&p, "decision count '%s' must be 0..%u", val, SIM_DECISIONS_MAX_DEFAULT); goto bad; }
       if (!r->version[0]) { fail(&p, "missing 'version' before 'decisions'"); goto bad; }
       if (!r->scenario[0]) { fail(&p, "missing 'scenario' before 'decisions'"); goto bad; }
       if (!r->strategy[0]) { fail(&p, "missing 'strategy' before 'decisions'"); goto bad; }

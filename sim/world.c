@@ -6,6 +6,7 @@
 
 #include <assert.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -13,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "util.h"
 
 static const char* const kind_names[SIM_KIND_COUNT] = {
   [SIM_POOL_FINISH] = "pool_finish",
@@ -71,14 +74,6 @@ int sim_kind_from_name(const char* name) {
   return -1;
 }
 
-static void* xrealloc(void* p, size_t n) {
-  void* q = realloc(p, n);
-  if (q == NULL && n != 0) {
-    fprintf(stderr, "uvsim: out of memory (%zu bytes)\n", n);
-    abort();
-  }
-  return q;
-}
 
 /* ---- label arena: a chain of blocks so that interned pointers stay valid. */
 
@@ -101,13 +96,13 @@ const char* sim_intern(sim* s, const char* label) {
   size_t n = strlen(label) + 1;
   if (s->arena_len + n > s->arena_cap) {
     if (s->arena) {
-      struct sim_arena_block* b = xrealloc(NULL, sizeof *b);
+      struct sim_arena_block* b = sim_xmalloc(sizeof *b);
       b->mem = s->arena;
       b->next = s->arena_old;
       s->arena_old = b;
     }
     s->arena_cap = s->arena_cap * 2 > n + 4096 ? s->arena_cap * 2 : n + 4096;
-    s->arena = xrealloc(NULL, s->arena_cap);
+    s->arena = sim_xmalloc(s->arena_cap);
     s->arena_len = 0;
   }
   char* dst = s->arena + s->arena_len;
@@ -246,8 +241,8 @@ static void report_on_crash(int sig) {
   if (sig == SIGABRT) raise(sig);
 }
 
-static void report_setup(const char* fd) {
-  report_fd = atoi(fd);
+static void report_setup(int fd) {
+  report_fd = fd;
   atexit(sim_report_now);
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
@@ -280,7 +275,8 @@ static void replay_config(sim_config* cfg, const char* path) {
   sim_repro_free(&r);
 }
 
-/* Natural order unless UVSIM_SEED asks for a seeded run. Reading the
+/* Natural order unless UVSIM_SEED asks for a seeded run (decimal; a value
+ * that does not parse stops the program, see sim_env_u64). Reading the
  * environment once at start-up is configuration, not nondeterminism. */
 static void default_world_init(void) {
   sim_config cfg = {0};
@@ -290,13 +286,13 @@ static void default_world_init(void) {
     replay_config(&cfg, replay);
   } else if (env && *env) {
     cfg.source = SIM_SRC_SEED;
-    cfg.seed = strtoull(env, NULL, 0);
+    cfg.seed = sim_env_u64("UVSIM_SEED", 0, UINT64_MAX);
   } else {
     cfg.source = SIM_SRC_LIST;
   }
   sim_init(&default_world, &cfg);
-  const char* fd = getenv("UVSIM_REPORT_FD");
-  if (fd && *fd) report_setup(fd);
+  uint64_t fd = sim_env_u64("UVSIM_REPORT_FD", UINT64_MAX, INT_MAX);
+  if (fd != UINT64_MAX) report_setup((int)fd);
 }
 
 sim* sim_current(void) {
@@ -351,7 +347,7 @@ static void log_push(sim* s, sim_kind kind, uint32_t n, uint32_t choice,
                      const char* label) {
   if (s->log_len == s->log_cap) {
     s->log_cap = s->log_cap ? s->log_cap * 2 : 256;
-    s->log = xrealloc(s->log, s->log_cap * sizeof *s->log);
+    s->log = sim_xrealloc(s->log, s->log_cap * sizeof *s->log);
   }
   s->log[s->log_len++] = (sim_decision){ (uint16_t)kind, n, choice, label };
 }

@@ -19,6 +19,7 @@
 
 #include "fuzz/fuzz.h"
 #include "reports/report.h"
+#include "sim/util.h"
 
 #define TTB_CAMPAIGNS 20
 #define TTB_RUNS_MAX 20000u
@@ -231,7 +232,7 @@ int main(int argc, char** argv) {
   fprintf(h, "</table>\n");
   fclose(h);
   char path[600], err[256];
-  if (uvs_mkdir_p(out_dir) != 0) {
+  if (sim_mkdir_p(out_dir, 0777) != 0) {
     fprintf(stderr, "bench_fuzz: cannot create %s\n", out_dir);
     return 1;
   }

@@ -8,20 +8,12 @@
 #include <string.h>
 
 #include "engine_int.h"
+#include "sim/util.h"
 
 #define ALIGN 16u
 
-static void* xmalloc(size_t n) {
-  void* p = malloc(n);
-  if (p == NULL) {
-    fprintf(stderr, "uvsim engine: out of memory (%zu bytes)\n", n);
-    abort();
-  }
-  return p;
-}
-
 static uvs__block* block_new(size_t usable) {
-  uvs__block* b = xmalloc(sizeof(uvs__block) + ALIGN + usable);
+  uvs__block* b = sim_xmalloc(sizeof(uvs__block) + ALIGN + usable);
   b->next = NULL;
   b->size = usable;
   return b;
@@ -80,7 +72,7 @@ void uvs__arena_reset(uvs__arena* a) {
 void uvs__jobq_push(uvs__jobq* q, const uvs__job* job) {
   if (q->len == q->cap) {
     size_t ncap = q->cap ? q->cap * 2 : 1024;
-    uvs__job* nbuf = xmalloc(ncap * sizeof(*nbuf));
+    uvs__job* nbuf = sim_xmalloc(ncap * sizeof(*nbuf));
     for (size_t i = 0; i < q->len; i++)
       nbuf[i] = q->buf[(q->head + i) & (q->cap - 1)];
     free(q->buf);
@@ -95,7 +87,7 @@ void uvs__jobq_push(uvs__jobq* q, const uvs__job* job) {
 void uvs__plist_push(uvs__plist* l, uvsim_promise* p) {
   if (l->len == l->cap) {
     size_t ncap = l->cap ? l->cap * 2 : 64;
-    uvsim_promise** n = xmalloc(ncap * sizeof(*n));
+    uvsim_promise** n = sim_xmalloc(ncap * sizeof(*n));
     if (l->len) memcpy(n, l->items, l->len * sizeof(*n));
     free(l->items);
     l->items = n;

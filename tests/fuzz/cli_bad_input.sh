@@ -28,6 +28,8 @@ check "'12x' is not a number" run lost_update --runs 12x
 check "'-5' is not a number" run lost_update --runs -5
 check "--runs needs a value" run lost_update --runs
 check "--seed: 'abc' is not a number" run lost_update --seed abc
+check "--seed: '0x10' is not a number" run lost_update --seed 0x10
+check "--seed: '18446744073709551616' is not a number" run lost_update --seed 18446744073709551616
 check "not a positive number of seconds" run lost_update --time 0
 check "unknown strategy 'magic'" run lost_update --strategy magic
 check "--jobs: 0 is not in 1..64" run lost_update --jobs 0
