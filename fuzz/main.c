@@ -180,166 +180,212 @@ static void print_bug(const uvs_bug* b) {
   if (b->analysed) uvs_analysis_print(&b->an, stdout);
 }
 
-static int same_name(const uvsim_scenario** sel, size_t n) {
+static int same_name(const uvsim_scenario* const* sel, size_t n) {
   for (size_t i = 1; i < n; i++)
     if (strcmp(sel[i]->name, sel[0]->name) != 0) return 0;
   return 1;
 }
 
-static int cmd_run(int argc, char** argv) {
-  static const uvsim_scenario* sel[SELECT_MAX];
-  size_t nsel = 0;
-  int all = 0, expect = 0, quiet = 0, report = 1;
+/* What `uvsim run` was asked for. */
+typedef struct run_cmd {
   uvs_campaign_opts o;
-  memset(&o, 0, sizeof o);
-  uvs_strategy_defaults(&o.params);
-  o.seed = 1;
-  o.jobs = 1;
-  o.isolate = 1;
-  o.analyse = 1;
-  o.corpus_dir = "corpus";
-  const char* out_dir = "reports/out";
-  const char* report_name = NULL;
-  int runs_given = 0;
-  static char faults[SIM_REPRO_FAULTS_MAX][128];
-  size_t nfaults = 0;
+  const uvsim_scenario* sel[SELECT_MAX];
+  size_t nsel;
+  int all, expect, quiet, report;
+  int runs_given;             /* --runs: else each scenario's own budget */
+  const char* out_dir;
+  const char* report_name;
+  char faults[SIM_REPRO_FAULTS_MAX][128];
+  size_t nfaults;
+} run_cmd;
+
+/* What a parser returns to go on (anything else is the exit status). */
+#define RUN_GO (-1)
+
+/* The strategies' tuning options (--bias-max, --pct-*, --nodefz-*,
+ * --dfs-*), each with a value v. Sets *took when `a` is one of them; returns
+ * RUN_GO, or an exit status for a bad value. */
+static int run_strategy_param(const char* a, const char* v, uvs_strategy_params* p,
+                              int* took) {
+  *took = 1;
+  if (!strcmp(a, "--bias-max")) { if (parse_u32(a, v, &p->random_bias_max)) return 2; }
+  else if (!strcmp(a, "--pct-depth")) { if (parse_u32(a, v, &p->pct_depth)) return 2;
+    if (p->pct_depth < 1 || p->pct_depth > UVS_PCT_DEPTH_MAX)
+      return usage_error("--pct-depth: %u is not in 1..%u", p->pct_depth, UVS_PCT_DEPTH_MAX); }
+  else if (!strcmp(a, "--pct-k")) { if (parse_u32(a, v, &p->pct_k)) return 2; }
+  else if (!strcmp(a, "--nodefz-pool")) { if (parse_pair(a, v, &p->nodefz_pool_dof, &p->nodefz_pool_pct)) return 2; }
+  else if (!strcmp(a, "--nodefz-io")) { if (parse_pair(a, v, &p->nodefz_io_dof, &p->nodefz_io_pct)) return 2; }
+  else if (!strcmp(a, "--nodefz-timer")) { if (parse_u32(a, v, &p->nodefz_timer_pct)) return 2; }
+  else if (!strcmp(a, "--nodefz-other")) { if (parse_u32(a, v, &p->nodefz_other_pct)) return 2; }
+  else if (!strcmp(a, "--dfs-depth")) { if (parse_u32(a, v, &p->dfs_depth)) return 2;
+    if (p->dfs_depth < 1 || p->dfs_depth > UVS_DFS_DEPTH_MAX)
+      return usage_error("--dfs-depth: %u is not in 1..%u", p->dfs_depth, UVS_DFS_DEPTH_MAX); }
+  else if (!strcmp(a, "--dfs-branch")) { if (parse_u32(a, v, &p->dfs_branch)) return 2;
+    if (p->dfs_branch < 2) return usage_error("--dfs-branch: must be at least 2"); }
+  else if (!strcmp(a, "--dfs-nonzero")) { if (parse_u32(a, v, &p->dfs_nonzero)) return 2; }
+  else *took = 0;
+  return RUN_GO;
+}
+
+/* --fault SPEC: validated now, applied at the start of every run. */
+static int run_add_fault(run_cmd* r, const char* spec) {
+  if (!spec) return usage_error("--fault needs a value");
+  if (r->nfaults == SIM_REPRO_FAULTS_MAX)
+    return usage_error("--fault: at most %d rules", SIM_REPRO_FAULTS_MAX);
+  char ferr[256];
+  if (strlen(spec) >= sizeof r->faults[0]) return usage_error("--fault: '%s' is too long", spec);
+  if (uvs_fault_valid(spec, 0, ferr, sizeof ferr) != 0)
+    return usage_error("--fault: '%s': %s", spec, ferr);
+  snprintf(r->faults[r->nfaults++], sizeof r->faults[0], "%s", spec);
+  return RUN_GO;
+}
+
+/* --map SIM=HOST[,...]: mapped into the process's simulated fs at once. */
+static int run_add_map(const char* spec) {
+  if (!spec) return usage_error("--map needs a value");
+  char merr[SIM_REPRO_LINE_MAX + 256];
+  if (strlen(spec) >= SIM_REPRO_MAP_MAX) return usage_error("--map: '%s' is too long", spec);
+  if (sim_fs_map_spec(sim_fs_current(), spec, merr, sizeof merr) < 0)
+    return usage_error("--%s", merr);
+  return RUN_GO;
+}
+
+/* The command line of `uvsim run` into r (its defaults set first). */
+static int run_parse(int argc, char** argv, run_cmd* r) {
+  uvs_campaign_opts* o = &r->o;
+  uvs_strategy_defaults(&o->params);
+  o->seed = 1;
+  o->jobs = 1;
+  o->isolate = 1;
+  o->analyse = 1;
+  o->corpus_dir = "corpus";
+  r->report = 1;
+  r->out_dir = "reports/out";
   for (int i = 2; i < argc; i++) {
     const char* a = argv[i];
     const char* v = i + 1 < argc ? argv[i + 1] : NULL;
+    int rc = RUN_GO, took = 0;
 #define TAKE() (i++, v)
     if (is_help(a)) return fputs(usage_run, stdout), 0;
-    else if (!strcmp(a, "--all")) all = 1;
-    else if (!strcmp(a, "--runs")) { if (parse_u64(a, TAKE(), &o.runs)) return 2;
-      runs_given = 1;
-      if (o.runs == 0) return usage_error("--runs: must be at least 1"); }
-    else if (!strcmp(a, "--time")) { if (parse_seconds(a, TAKE(), &o.time_s)) return 2; }
-    else if (!strcmp(a, "--seed")) { if (parse_u64(a, TAKE(), &o.seed)) return 2; }
+    else if (!strcmp(a, "--all")) r->all = 1;
+    else if (!strcmp(a, "--runs")) { if (parse_u64(a, TAKE(), &o->runs)) return 2;
+      r->runs_given = 1;
+      if (o->runs == 0) return usage_error("--runs: must be at least 1"); }
+    else if (!strcmp(a, "--time")) { if (parse_seconds(a, TAKE(), &o->time_s)) return 2; }
+    else if (!strcmp(a, "--seed")) { if (parse_u64(a, TAKE(), &o->seed)) return 2; }
     else if (!strcmp(a, "--jobs")) { uint32_t j; if (parse_u32(a, TAKE(), &j)) return 2;
       if (j < 1 || j > 64) return usage_error("--jobs: %u is not in 1..64", j);
-      o.jobs = j; }
+      o->jobs = j; }
     else if (!strcmp(a, "--strategy")) {
       const char* s = TAKE();
       if (!s) return usage_error("--strategy needs a value");
       int k = uvs_strategy_from_name(s);
       if (k < 0) return usage_error("--strategy: unknown strategy '%s' (random, pct, nodefz, dfs)", s);
-      o.strategy = (uvs_strategy_kind)k;
+      o->strategy = (uvs_strategy_kind)k;
     }
-    else if (!strcmp(a, "--fault")) {
-      const char* spec = TAKE();
-      if (!spec) return usage_error("--fault needs a value");
-      if (nfaults == SIM_REPRO_FAULTS_MAX) return usage_error("--fault: at most %d rules", SIM_REPRO_FAULTS_MAX);
-      char ferr[256];
-      if (strlen(spec) >= sizeof faults[0]) return usage_error("--fault: '%s' is too long", spec);
-      if (uvs_fault_valid(spec, 0, ferr, sizeof ferr) != 0)
-        return usage_error("--fault: '%s': %s", spec, ferr);
-      snprintf(faults[nfaults++], sizeof faults[0], "%s", spec);
-    }
-    else if (!strcmp(a, "--map")) {
-      const char* spec = TAKE();
-      if (!spec) return usage_error("--map needs a value");
-      char merr[SIM_REPRO_LINE_MAX + 256];
-      if (strlen(spec) >= SIM_REPRO_MAP_MAX) return usage_error("--map: '%s' is too long", spec);
-      if (sim_fs_map_spec(sim_fs_current(), spec, merr, sizeof merr) < 0)
-        return usage_error("--%s", merr);
-    }
-    else if (!strcmp(a, "--no-fork")) o.isolate = 0;
-    else if (!strcmp(a, "--no-minimize")) o.analyse = 0;
-    else if (!strcmp(a, "--expect")) expect = 1;
-    else if (!strcmp(a, "--quiet")) quiet = 1;
-    else if (!strcmp(a, "--no-report")) report = 0;
-    else if (!strcmp(a, "--corpus")) { if (!(o.corpus_dir = TAKE())) return usage_error("--corpus needs a value"); }
-    else if (!strcmp(a, "--out")) { if (!(out_dir = TAKE())) return usage_error("--out needs a value"); }
+    else if (!strcmp(a, "--fault")) rc = run_add_fault(r, TAKE());
+    else if (!strcmp(a, "--map")) rc = run_add_map(TAKE());
+    else if (!strcmp(a, "--no-fork")) o->isolate = 0;
+    else if (!strcmp(a, "--no-minimize")) o->analyse = 0;
+    else if (!strcmp(a, "--expect")) r->expect = 1;
+    else if (!strcmp(a, "--quiet")) r->quiet = 1;
+    else if (!strcmp(a, "--no-report")) r->report = 0;
+    else if (!strcmp(a, "--corpus")) { if (!(o->corpus_dir = TAKE())) return usage_error("--corpus needs a value"); }
+    else if (!strcmp(a, "--out")) { if (!(r->out_dir = TAKE())) return usage_error("--out needs a value"); }
     else if (!strcmp(a, "--report")) {
-      if (!(report_name = TAKE())) return usage_error("--report needs a value");
-      if (!*report_name || strchr(report_name, '/') || report_name[0] == '.')
-        return usage_error("--report: '%s' is not a plain folder name", report_name);
+      const char* n = r->report_name = TAKE();
+      if (!n) return usage_error("--report needs a value");
+      if (!*n || strchr(n, '/') || n[0] == '.')
+        return usage_error("--report: '%s' is not a plain folder name", n);
     }
-    else if (!strcmp(a, "--bias-max")) { if (parse_u32(a, TAKE(), &o.params.random_bias_max)) return 2; }
-    else if (!strcmp(a, "--pct-depth")) { if (parse_u32(a, TAKE(), &o.params.pct_depth)) return 2;
-      if (o.params.pct_depth < 1 || o.params.pct_depth > UVS_PCT_DEPTH_MAX)
-        return usage_error("--pct-depth: %u is not in 1..%u", o.params.pct_depth, UVS_PCT_DEPTH_MAX); }
-    else if (!strcmp(a, "--pct-k")) { if (parse_u32(a, TAKE(), &o.params.pct_k)) return 2; }
-    else if (!strcmp(a, "--nodefz-pool")) { if (parse_pair(a, TAKE(), &o.params.nodefz_pool_dof, &o.params.nodefz_pool_pct)) return 2; }
-    else if (!strcmp(a, "--nodefz-io")) { if (parse_pair(a, TAKE(), &o.params.nodefz_io_dof, &o.params.nodefz_io_pct)) return 2; }
-    else if (!strcmp(a, "--nodefz-timer")) { if (parse_u32(a, TAKE(), &o.params.nodefz_timer_pct)) return 2; }
-    else if (!strcmp(a, "--nodefz-other")) { if (parse_u32(a, TAKE(), &o.params.nodefz_other_pct)) return 2; }
-    else if (!strcmp(a, "--dfs-depth")) { if (parse_u32(a, TAKE(), &o.params.dfs_depth)) return 2;
-      if (o.params.dfs_depth < 1 || o.params.dfs_depth > UVS_DFS_DEPTH_MAX)
-        return usage_error("--dfs-depth: %u is not in 1..%u", o.params.dfs_depth, UVS_DFS_DEPTH_MAX); }
-    else if (!strcmp(a, "--dfs-branch")) { if (parse_u32(a, TAKE(), &o.params.dfs_branch)) return 2;
-      if (o.params.dfs_branch < 2) return usage_error("--dfs-branch: must be at least 2"); }
-    else if (!strcmp(a, "--dfs-nonzero")) { if (parse_u32(a, TAKE(), &o.params.dfs_nonzero)) return 2; }
+    else if ((rc = run_strategy_param(a, v, &o->params, &took)) != RUN_GO || took) i++;
     else if (a[0] == '-') return usage_error("run: unknown option '%s'", a);
-    else if (select_scenarios(a, sel, &nsel)) return 2;
+    else if (select_scenarios(a, r->sel, &r->nsel)) return 2;
 #undef TAKE
+    if (rc != RUN_GO) return rc;
   }
-  if (o.params.nodefz_timer_pct > 100 || o.params.nodefz_other_pct > 100)
+  if (o->params.nodefz_timer_pct > 100 || o->params.nodefz_other_pct > 100)
     return usage_error("--nodefz-timer/--nodefz-other: a percentage is above 100");
-  if (all) {
-    nsel = 0;
-    for (size_t i = 0; i < scenario_total() && nsel < SELECT_MAX; i++)
-      sel[nsel++] = scenario_nth(i);
+  if (r->all) {
+    r->nsel = 0;
+    for (size_t i = 0; i < scenario_total() && r->nsel < SELECT_MAX; i++)
+      r->sel[r->nsel++] = scenario_nth(i);
   }
-  if (nsel == 0) return usage_error("run: name a scenario or --all (see uvsim list)");
-  o.progress = !quiet && isatty(2);
-  uvs_set_faults((const char (*)[128])faults, nfaults);
-  uvs_campaign* cs = calloc(nsel, sizeof *cs);
+  if (r->nsel == 0) return usage_error("run: name a scenario or --all (see uvsim list)");
+  return RUN_GO;
+}
+
+/* One scenario's campaign into c: real node for a JS scenario, else the
+ * campaign runner. Returns 0, or -1 (errno says why) when it could not run. */
+static int run_campaign(const run_cmd* r, const uvsim_scenario* sc, uvs_campaign* c) {
+  uvs_campaign_opts o = r->o;
+  o.sc = sc;
+  if (!r->runs_given)
+    o.runs = sc->runs && o.time_s <= 0 ? sc->runs : (o.time_s > 0 ? 0 : 1000);
+  if (sc->run != NULL) return uvs_campaign_run(&o, c);
+  uint64_t runs = r->runs_given ? o.runs : sc->runs ? sc->runs : UVS_NODE_RUNS_DEFAULT;
+  printf("%s/%s: node mode (real node 18), %" PRIu64 " runs\n", sc->name, sc->variant, runs);
+  fflush(stdout);
+  return uvs_node_scenario_campaign(sc, runs, o.seed, o.jobs, o.corpus_dir, c);
+}
+
+/* The campaign's summary line, then (unless --quiet) its bugs. */
+static void run_print(const run_cmd* r, const uvsim_scenario* sc, const uvs_campaign* c) {
+  printf("%s/%s: %s, %" PRIu64 " runs in %.2f s (%.0f/s), %" PRIu64
+         " distinct traces, %zu bug%s",
+         c->sc->name, c->sc->variant, uvs_strategy_name(c->strategy), c->runs,
+         c->elapsed_s, c->elapsed_s > 0 ? (double)c->runs / c->elapsed_s : 0.0,
+         c->distinct, c->nbugs, c->nbugs == 1 ? "" : "s");
+  if (c->nbugs) printf(" (first at run %" PRIu64 ")", c->first_bug_run);
+  if (c->strategy == UVS_STRAT_DFS)
+    printf(c->dfs_exhausted ? "; dfs: all %" PRIu64 " schedules within the bounds covered"
+                            : "; dfs: %" PRIu64 " schedules covered, bounds not exhausted",
+           c->runs);
+  if (r->expect) printf(" [%s]", uvs_campaign_as_expected(c) ? "as expected" : "UNEXPECTED");
+  printf("\n");
+  if (!r->quiet && sc->run != NULL)    /* node mode printed its own */
+    for (size_t b = 0; b < c->nbugs; b++) print_bug(&c->bugs[b]);
+  fflush(stdout);
+}
+
+/* report.json + HTML under OUT/NAME: --report's name, else the scenarios'
+ * common name, else "all". */
+static void run_report(const run_cmd* r, const uvs_campaign* cs) {
+  char name[160];
+  if (r->report_name) snprintf(name, sizeof name, "%s", r->report_name);
+  else if (r->all || !same_name(r->sel, r->nsel)) snprintf(name, sizeof name, "all");
+  else snprintf(name, sizeof name, "%s", r->sel[0]->name);
+  char err[512], path[600];
+  if (uvs_report_write(r->out_dir, name, cs, r->nsel, path, sizeof path, err, sizeof err) != 0)
+    fprintf(stderr, "uvsim: report: %s\n", err);
+  else if (!r->quiet)
+    printf("report: %s\n", path);
+}
+
+static int cmd_run(int argc, char** argv) {
+  static run_cmd r;           /* large (the selection): not on the stack */
+  memset(&r, 0, sizeof r);
+  int rc = run_parse(argc, argv, &r);
+  if (rc != RUN_GO) return rc;
+  r.o.progress = !r.quiet && isatty(2);
+  uvs_set_faults((const char (*)[128])r.faults, r.nfaults);
+  uvs_campaign* cs = calloc(r.nsel, sizeof *cs);
   if (!cs) abort();
   int bugs = 0, unexpected = 0;
-  for (size_t i = 0; i < nsel; i++) {
-    o.sc = sel[i];
-    uint64_t runs = o.runs;
-    if (!runs_given) runs = sel[i]->runs && o.time_s <= 0 ? sel[i]->runs : (o.time_s > 0 ? 0 : 1000);
-    uvs_campaign_opts oi = o;
-    oi.runs = runs;
-    int failed;
-    if (sel[i]->run == NULL) {          /* a JS scenario: real node */
-      if (!runs_given) runs = sel[i]->runs ? sel[i]->runs : UVS_NODE_RUNS_DEFAULT;
-      printf("%s/%s: node mode (real node 18), %" PRIu64 " runs\n", sel[i]->name,
-             sel[i]->variant, runs);
-      fflush(stdout);
-      failed = uvs_node_scenario_campaign(sel[i], runs, o.seed, o.jobs, o.corpus_dir, &cs[i]);
-    } else {
-      failed = uvs_campaign_run(&oi, &cs[i]);
-    }
-    if (failed != 0) {
-      fprintf(stderr, "uvsim: %s/%s: campaign failed: %s\n", sel[i]->name,
-              sel[i]->variant, strerror(errno));
+  for (size_t i = 0; i < r.nsel; i++) {
+    if (run_campaign(&r, r.sel[i], &cs[i]) != 0) {
+      fprintf(stderr, "uvsim: %s/%s: campaign failed: %s\n", r.sel[i]->name,
+              r.sel[i]->variant, strerror(errno));
       return EXIT_BUG;
     }
-    const uvs_campaign* c = &cs[i];
-    printf("%s/%s: %s, %" PRIu64 " runs in %.2f s (%.0f/s), %" PRIu64
-           " distinct traces, %zu bug%s",
-           c->sc->name, c->sc->variant, uvs_strategy_name(c->strategy), c->runs,
-           c->elapsed_s, c->elapsed_s > 0 ? (double)c->runs / c->elapsed_s : 0.0,
-           c->distinct, c->nbugs, c->nbugs == 1 ? "" : "s");
-    if (c->nbugs) printf(" (first at run %" PRIu64 ")", c->first_bug_run);
-    if (c->strategy == UVS_STRAT_DFS)
-      printf(c->dfs_exhausted ? "; dfs: all %" PRIu64 " schedules within the bounds covered"
-                              : "; dfs: %" PRIu64 " schedules covered, bounds not exhausted",
-             c->runs);
-    if (expect) printf(" [%s]", uvs_campaign_as_expected(c) ? "as expected" : "UNEXPECTED");
-    printf("\n");
-    if (!quiet && sel[i]->run != NULL)    /* node mode printed its own */
-      for (size_t b = 0; b < c->nbugs; b++) print_bug(&c->bugs[b]);
-    fflush(stdout);
-    bugs += c->nbugs > 0;
-    unexpected += !uvs_campaign_as_expected(c);
+    run_print(&r, r.sel[i], &cs[i]);
+    bugs += cs[i].nbugs > 0;
+    unexpected += !uvs_campaign_as_expected(&cs[i]);
   }
-  if (report) {
-    char name[160];
-    if (report_name) snprintf(name, sizeof name, "%s", report_name);
-    else if (all || !same_name(sel, nsel)) snprintf(name, sizeof name, "all");
-    else snprintf(name, sizeof name, "%s", sel[0]->name);
-    char err[512], path[600];
-    if (uvs_report_write(out_dir, name, cs, nsel, path, sizeof path, err, sizeof err) != 0)
-      fprintf(stderr, "uvsim: report: %s\n", err);
-    else if (!quiet)
-      printf("report: %s\n", path);
-  }
-  for (size_t i = 0; i < nsel; i++) uvs_campaign_free(&cs[i]);
+  if (r.report) run_report(&r, cs);
+  for (size_t i = 0; i < r.nsel; i++) uvs_campaign_free(&cs[i]);
   free(cs);
-  if (expect) return unexpected ? EXIT_BUG : 0;
+  if (r.expect) return unexpected ? EXIT_BUG : 0;
   return bugs ? EXIT_BUG : 0;
 }
 
