@@ -285,123 +285,126 @@ static ssize_t do_statfs(uv_fs_t* req) {
   return 0;
 }
 
+/* The fault rule operation a request is checked against before it runs, or
+ * -1: the do_* helpers check their own, and ownership is not simulated. */
+static int fs_fault_op(uv_fs_type t) {
+  switch (t) {
+  case UV_FS_OPEN:
+  case UV_FS_MKSTEMP: return SIM_FOP_OPEN;
+  case UV_FS_CLOSE: return SIM_FOP_CLOSE;
+  case UV_FS_FTRUNCATE: return SIM_FOP_FTRUNCATE;
+  case UV_FS_UTIME:
+  case UV_FS_LUTIME:
+  case UV_FS_FUTIME: return SIM_FOP_UTIME;
+  case UV_FS_ACCESS: return SIM_FOP_ACCESS;
+  case UV_FS_CHMOD:
+  case UV_FS_FCHMOD: return SIM_FOP_CHMOD;
+  case UV_FS_FSYNC:
+  case UV_FS_FDATASYNC: return SIM_FOP_FSYNC;
+  case UV_FS_UNLINK: return SIM_FOP_UNLINK;
+  case UV_FS_RMDIR: return SIM_FOP_RMDIR;
+  case UV_FS_MKDIR:
+  case UV_FS_MKDTEMP: return SIM_FOP_MKDIR;
+  case UV_FS_RENAME: return SIM_FOP_RENAME;
+  case UV_FS_LINK: return SIM_FOP_LINK;
+  case UV_FS_SYMLINK: return SIM_FOP_SYMLINK;
+  default: return -1;
+  }
+}
+
+/* Requests on a descriptor (req->file) rather than a path. */
+static int fs_on_fd(uv_fs_type t) {
+  return t == UV_FS_CLOSE || t == UV_FS_FTRUNCATE || t == UV_FS_FUTIME ||
+         t == UV_FS_FCHMOD || t == UV_FS_FSYNC || t == UV_FS_FDATASYNC ||
+         t == UV_FS_FCHOWN;
+}
+
+/* The fault rules, before the request runs: 0, or -errno to fail it. A
+ * rule matches a descriptor by its path, a symlink by the link it makes. */
+static int fs_fault(sim_fs* fs, uv_fs_t* req) {
+  int op = fs_fault_op(req->fs_type);
+  if (op < 0) return 0;
+  if (fs_on_fd(req->fs_type))
+    return fault(req, (sim_fault_op)op, sim_fs_fd_path(fs, req->file), req->file, NULL);
+  const char* target = req->fs_type == UV_FS_SYMLINK ? req->new_path : req->path;
+  return fault(req, (sim_fault_op)op, target, -1, NULL);
+}
+
+/* Requests on a path, after the fault rules let them through. */
+static ssize_t fs_path_call(sim_fs* fs, uv_fs_t* req) {
+  sim_stat st;
+  ssize_t r;
+  switch (req->fs_type) {
+  case UV_FS_OPEN: return sim_fs_open(fs, req->path, req->flags, (unsigned)req->mode);
+  case UV_FS_UTIME:
+    return sim_fs_utime(fs, req->path, to_ns(req->atime), to_ns(req->mtime));
+  case UV_FS_LUTIME:
+    return sim_fs_lutime(fs, req->path, to_ns(req->atime), to_ns(req->mtime));
+  case UV_FS_ACCESS: return sim_fs_access(fs, req->path, req->flags);
+  case UV_FS_CHMOD: return sim_fs_chmod(fs, req->path, (unsigned)req->mode);
+  case UV_FS_UNLINK: return sim_fs_unlink(fs, req->path);
+  case UV_FS_RMDIR: return sim_fs_rmdir(fs, req->path);
+  case UV_FS_MKDIR: return sim_fs_mkdir(fs, req->path, (unsigned)req->mode);
+  case UV_FS_MKDTEMP: return sim_fs_mkdtemp(fs, (char*)req->path);
+  case UV_FS_MKSTEMP:
+    r = sim_fs_mkstemp(fs, (char*)req->path);
+    if (r < 0) ((char*)req->path)[0] = '\0';   /* as libuv leaves it */
+    return r;
+  case UV_FS_RENAME: return sim_fs_rename(fs, req->path, req->new_path);
+  case UV_FS_LINK: return sim_fs_link(fs, req->path, req->new_path);
+  case UV_FS_SYMLINK: return sim_fs_symlink(fs, req->path, req->new_path);
+  /* Ownership is not simulated: only whether the file is there. */
+  case UV_FS_CHOWN: return sim_fs_stat(fs, req->path, &st);
+  case UV_FS_LCHOWN: return sim_fs_lstat(fs, req->path, &st);
+  default: return UV_ENOSYS;
+  }
+}
+
+/* Requests on a descriptor, after the fault rules let them through. */
+static ssize_t fs_fd_call(sim_fs* fs, uv_fs_t* req) {
+  sim_stat st;
+  switch (req->fs_type) {
+  case UV_FS_CLOSE: return is_stdio(req->file) ? 0 : sim_fs_close(fs, req->file);
+  case UV_FS_FTRUNCATE: return sim_fs_ftruncate(fs, req->file, req->off);
+  case UV_FS_FUTIME:
+    return sim_fs_futime(fs, req->file, to_ns(req->atime), to_ns(req->mtime));
+  case UV_FS_FCHMOD: return sim_fs_fchmod(fs, req->file, (unsigned)req->mode);
+  case UV_FS_FSYNC:
+  case UV_FS_FDATASYNC:
+    return is_stdio(req->file) ? UV_EINVAL : sim_fs_fsync(fs, req->file);
+  case UV_FS_FCHOWN: return sim_fs_fstat(fs, req->file, &st);   /* as chown */
+  default: return UV_ENOSYS;
+  }
+}
+
+/* The operation itself: a do_* helper (which checks its own fault rules),
+ * or a call on a descriptor or a path. */
+static ssize_t fs_call(sim_fs* fs, uv_fs_t* req) {
+  switch (req->fs_type) {
+  case UV_FS_READ: return do_read(req);
+  case UV_FS_WRITE: return do_write(req);
+  case UV_FS_SENDFILE: return do_sendfile(req);
+  case UV_FS_STAT:
+  case UV_FS_LSTAT:
+  case UV_FS_FSTAT: return do_stat(req, req->fs_type);
+  case UV_FS_SCANDIR: return do_scandir(req);
+  case UV_FS_READLINK: return do_readlink_or_realpath(req, 0);
+  case UV_FS_REALPATH: return do_readlink_or_realpath(req, 1);
+  case UV_FS_COPYFILE: return do_copyfile(req);
+  case UV_FS_OPENDIR: return do_opendir(req);
+  case UV_FS_READDIR: return do_readdir(req);
+  case UV_FS_CLOSEDIR: return do_closedir(req);
+  case UV_FS_STATFS: return do_statfs(req);
+  default: return fs_on_fd(req->fs_type) ? fs_fd_call(fs, req) : fs_path_call(fs, req);
+  }
+}
+
 /* Runs the operation against the simulated world. Called at once for a
  * synchronous request, when its pool job runs for an asynchronous one. */
 static void fs_work(uv_fs_t* req) {
   sim_fs* fs = FS();
-  ssize_t r;
-  switch (req->fs_type) {
-#define F(op, target, fd) do {                                        \
-    int e_ = fault(req, op, target, fd, NULL);                         \
-    if (e_ < 0) { r = e_; goto out; }                                 \
-  } while (0)
-  case UV_FS_OPEN:
-    F(SIM_FOP_OPEN, req->path, -1);
-    r = sim_fs_open(fs, req->path, req->flags, (unsigned)req->mode);
-    break;
-  case UV_FS_CLOSE:
-    F(SIM_FOP_CLOSE, sim_fs_fd_path(fs, req->file), req->file);
-    r = is_stdio(req->file) ? 0 : sim_fs_close(fs, req->file);
-    break;
-  case UV_FS_READ: r = do_read(req); break;
-  case UV_FS_WRITE: r = do_write(req); break;
-  case UV_FS_SENDFILE: r = do_sendfile(req); break;
-  case UV_FS_STAT:
-  case UV_FS_LSTAT:
-  case UV_FS_FSTAT: r = do_stat(req, req->fs_type); break;
-  case UV_FS_FTRUNCATE:
-    F(SIM_FOP_FTRUNCATE, sim_fs_fd_path(fs, req->file), req->file);
-    r = sim_fs_ftruncate(fs, req->file, req->off);
-    break;
-  case UV_FS_UTIME:
-    F(SIM_FOP_UTIME, req->path, -1);
-    r = sim_fs_utime(fs, req->path, to_ns(req->atime), to_ns(req->mtime));
-    break;
-  case UV_FS_LUTIME:
-    F(SIM_FOP_UTIME, req->path, -1);
-    r = sim_fs_lutime(fs, req->path, to_ns(req->atime), to_ns(req->mtime));
-    break;
-  case UV_FS_FUTIME:
-    F(SIM_FOP_UTIME, sim_fs_fd_path(fs, req->file), req->file);
-    r = sim_fs_futime(fs, req->file, to_ns(req->atime), to_ns(req->mtime));
-    break;
-  case UV_FS_ACCESS:
-    F(SIM_FOP_ACCESS, req->path, -1);
-    r = sim_fs_access(fs, req->path, req->flags);
-    break;
-  case UV_FS_CHMOD:
-    F(SIM_FOP_CHMOD, req->path, -1);
-    r = sim_fs_chmod(fs, req->path, (unsigned)req->mode);
-    break;
-  case UV_FS_FCHMOD:
-    F(SIM_FOP_CHMOD, sim_fs_fd_path(fs, req->file), req->file);
-    r = sim_fs_fchmod(fs, req->file, (unsigned)req->mode);
-    break;
-  case UV_FS_FSYNC:
-  case UV_FS_FDATASYNC:
-    F(SIM_FOP_FSYNC, sim_fs_fd_path(fs, req->file), req->file);
-    r = is_stdio(req->file) ? UV_EINVAL : sim_fs_fsync(fs, req->file);
-    break;
-  case UV_FS_UNLINK:
-    F(SIM_FOP_UNLINK, req->path, -1);
-    r = sim_fs_unlink(fs, req->path);
-    break;
-  case UV_FS_RMDIR:
-    F(SIM_FOP_RMDIR, req->path, -1);
-    r = sim_fs_rmdir(fs, req->path);
-    break;
-  case UV_FS_MKDIR:
-    F(SIM_FOP_MKDIR, req->path, -1);
-    r = sim_fs_mkdir(fs, req->path, (unsigned)req->mode);
-    break;
-  case UV_FS_MKDTEMP:
-    F(SIM_FOP_MKDIR, req->path, -1);
-    r = sim_fs_mkdtemp(fs, (char*)req->path);
-    break;
-  case UV_FS_MKSTEMP:
-    F(SIM_FOP_OPEN, req->path, -1);
-    r = sim_fs_mkstemp(fs, (char*)req->path);
-    if (r < 0) ((char*)req->path)[0] = '\0';   /* as libuv leaves it */
-    break;
-  case UV_FS_RENAME:
-    F(SIM_FOP_RENAME, req->path, -1);
-    r = sim_fs_rename(fs, req->path, req->new_path);
-    break;
-  case UV_FS_SCANDIR: r = do_scandir(req); break;
-  case UV_FS_LINK:
-    F(SIM_FOP_LINK, req->path, -1);
-    r = sim_fs_link(fs, req->path, req->new_path);
-    break;
-  case UV_FS_SYMLINK:
-    F(SIM_FOP_SYMLINK, req->new_path, -1);
-    r = sim_fs_symlink(fs, req->path, req->new_path);
-    break;
-  case UV_FS_READLINK: r = do_readlink_or_realpath(req, 0); break;
-  case UV_FS_REALPATH: r = do_readlink_or_realpath(req, 1); break;
-  case UV_FS_CHOWN:
-  case UV_FS_LCHOWN:
-    r = 0;                      /* ownership is not simulated */
-    {
-      sim_stat st;
-      r = req->fs_type == UV_FS_CHOWN ? sim_fs_stat(fs, req->path, &st)
-                                       : sim_fs_lstat(fs, req->path, &st);
-    }
-    break;
-  case UV_FS_FCHOWN: {
-    sim_stat st;
-    r = sim_fs_fstat(fs, req->file, &st);
-    break;
-  }
-  case UV_FS_COPYFILE: r = do_copyfile(req); break;
-  case UV_FS_OPENDIR: r = do_opendir(req); break;
-  case UV_FS_READDIR: r = do_readdir(req); break;
-  case UV_FS_CLOSEDIR: r = do_closedir(req); break;
-  case UV_FS_STATFS: r = do_statfs(req); break;
-  default: r = UV_ENOSYS; break;
-#undef F
-  }
-out:
-  req->result = r;
+  int e = fs_fault(fs, req);
+  req->result = e < 0 ? e : fs_call(fs, req);
 }
 
 /* ---------------------------------------------------------- submission */
