@@ -6,17 +6,11 @@ UVSIM=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
+. "$(dirname "$0")/../lib/one_line_error.sh"
 
 check() {  # check NEEDLE ARGS...
   needle=$1; shift
-  "$UVSIM" "$@" >"$tmp/out" 2>"$tmp/err"
-  rc=$?
-  lines=$(wc -l <"$tmp/err")
-  if [ "$rc" != 2 ] || [ "$lines" != 1 ] || [ -s "$tmp/out" ] || ! grep -q -- "$needle" "$tmp/err"; then
-    echo "FAIL: uvsim $* -> rc=$rc, $lines stderr lines (want 2, 1 line with '$needle'):"
-    cat "$tmp/err" "$tmp/out"
-    fail=1
-  fi
+  expect_one_line_error "$needle" "$UVSIM" "$@"
 }
 
 check "unknown command 'frobnicate'" frobnicate

@@ -8,16 +8,10 @@ prog=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
+. "$(dirname "$0")/../lib/one_line_error.sh"
 
 bad() {  # bad VAR=VALUE NEEDLE
-  env "$1" "$prog" >"$tmp/out" 2>"$tmp/err"
-  rc=$?
-  lines=$(wc -l <"$tmp/err")
-  if [ "$rc" != 2 ] || [ "$lines" != 1 ] || [ -s "$tmp/out" ] || ! grep -q -- "$2" "$tmp/err"; then
-    echo "FAIL: $1 -> rc=$rc, $lines stderr lines (want 2, 1 line with '$2'):"
-    cat "$tmp/err" "$tmp/out"
-    fail=1
-  fi
+  expect_one_line_error "$2" env "$1" "$prog"
 }
 
 good() {  # good VAR=VALUE...
