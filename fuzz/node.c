@@ -36,6 +36,7 @@
 #include "reports/report.h"
 #include "sha256.h"
 #include "sim.h"
+#include "util.h"
 
 #define NODE_ARGV_MAX 256
 #define NODE_MIN_TRIES 48        /* replays a minimisation may spend */
@@ -457,19 +458,6 @@ static int repro_of(const exec_opts* o, const char* sig, uint64_t seed,
   return 0;
 }
 
-static int mkdir_p(const char* path) {
-  char buf[4400];
-  snprintf(buf, sizeof buf, "%s", path);
-  for (char* p = buf + 1; *p; p++)
-    if (*p == '/') {
-      *p = '\0';
-      if (mkdir(buf, 0755) < 0 && errno != EEXIST) return -errno;
-      *p = '/';
-    }
-  if (mkdir(buf, 0755) < 0 && errno != EEXIST) return -errno;
-  return 0;
-}
-
 /* Replays rep in a fresh process (decisions by position, V8 seeded as the
  * first time). */
 static int replay_run(const exec_opts* o, const sim_repro* rep, const char* tmp,
@@ -525,9 +513,8 @@ void node_report_failure(const exec_opts* o, const char* sig, const uint64_t* se
   snprintf(dir, sizeof dir, "%.2048s/node-%.1024s", n->corpus, base ? base + 1 : "eval");
   char* dot = strrchr(dir, '.');
   if (dot && dot > strrchr(dir, '/')) *dot = '\0';
-  int mk = mkdir_p(dir);
-  if (mk < 0) {
-    printf("  no reproducer: cannot create %s: %s\n", dir, strerror(-mk));
+  if (sim_mkdir_p(dir, 0755) < 0) {
+    printf("  no reproducer: cannot create %s: %s\n", dir, strerror(errno));
     sim_repro_free(&rep);
     return;
   }

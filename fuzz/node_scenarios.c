@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "fuzz.h"
 #include "node.h"
+#include "util.h"
 
 #define NODE_SCENARIOS_MAX 64
 
@@ -44,7 +45,13 @@ static int read_header(const char* path, node_scenario* sc) {
       snprintf(sc->name, sizeof sc->name, "js-%.120s", t + 10);
       ok = 1;
     } else if (!strncmp(t, "runs: ", 6)) {
-      sc->runs = (uint32_t)strtoul(t + 6, NULL, 10);
+      uint64_t n;
+      if (sim_parse_u64(t + 6, &n) != 0 || n == 0 || n > UINT32_MAX) {
+        fprintf(stderr, "uvsim: %s: '// runs: %s' is not a number of runs\n", path, t + 6);
+        ok = 0;
+        break;
+      }
+      sc->runs = (uint32_t)n;
     } else if (ok && !sc->description[0] && *t) {
       snprintf(sc->description, sizeof sc->description, "%s", t);
     }
