@@ -326,7 +326,7 @@ static int run_campaign(const run_cmd* r, const uvsim_scenario* sc, uvs_campaign
   uint64_t runs = r->runs_given ? o.runs : sc->runs ? sc->runs : UVS_NODE_RUNS_DEFAULT;
   printf("%s/%s: node mode (real node 18), %" PRIu64 " runs\n", sc->name, sc->variant, runs);
   fflush(stdout);
-  return uvs_node_scenario_campaign(sc, runs, o.seed, o.jobs, o.corpus_dir, c);
+  return uvs_node_scenario_campaign(sc, runs, o.seed, o.jobs, o.corpus_dir, o.analyse, c);
 }
 
 /* The campaign's summary line, then (unless --quiet) its bugs. */

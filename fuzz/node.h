@@ -31,7 +31,7 @@ typedef struct node_scenario {
 } node_scenario;
 size_t uvs_node_scenarios(const node_scenario** out);
 int uvs_node_scenario_run(const node_scenario* sc, const char* variant, uint64_t runs,
-                          uint64_t seed, uint32_t jobs, const char* corpus,
+                          uint64_t seed, uint32_t jobs, const char* corpus, int minimize,
                           exec_summary* sum);
 /* The JS scenarios as scenario entries (run == NULL), two per file, and
  * one variant's campaign told as a C campaign (fuzz.h's uvs_campaign). */
@@ -40,7 +40,7 @@ struct uvs_campaign;
 size_t uvs_node_scenario_entries(const struct uvsim_scenario** out);
 int uvs_node_scenario_campaign(const struct uvsim_scenario* sc, uint64_t runs,
                                uint64_t seed, uint32_t jobs, const char* corpus,
-                               struct uvs_campaign* c);
+                               int minimize, struct uvs_campaign* c);
 /* A node campaign's summary as a uvs_campaign of scenario sc. */
 int uvs_node_campaign_of(const struct uvsim_scenario* sc, const exec_summary* sum,
                          uint64_t seed, struct uvs_campaign* c);

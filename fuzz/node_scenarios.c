@@ -87,7 +87,7 @@ size_t uvs_node_scenarios(const node_scenario** out) {
 }
 
 int uvs_node_scenario_run(const node_scenario* sc, const char* variant, uint64_t runs,
-                          uint64_t seed, uint32_t jobs, const char* corpus,
+                          uint64_t seed, uint32_t jobs, const char* corpus, int minimize,
                           exec_summary* sum) {
   static exec_opts o;
   static node_opts n;
@@ -98,7 +98,8 @@ int uvs_node_scenario_run(const node_scenario* sc, const char* variant, uint64_t
   snprintf(s, sizeof s, "%llu", (unsigned long long)seed);
   snprintf(j, sizeof j, "%u", jobs);
   char* argv[] = { "uvsim", "node", "--runs", r, "--seed", s, "--jobs", j,
-                   "--corpus", (char*)corpus, "--quiet", (char*)sc->script,
+                   "--corpus", (char*)corpus, "--quiet",
+                   minimize ? "--quiet" : "--no-minimize", (char*)sc->script,
                    (char*)variant, NULL };
   int p = node_setup((int)(sizeof argv / sizeof *argv) - 1, argv, &o, &n);
   if (p) return EXIT_USAGE;
@@ -146,12 +147,13 @@ static sim_oracle oracle_of(const char* sig) {
 
 /* One variant's campaign, told as a C campaign is (for the report). */
 int uvs_node_scenario_campaign(const uvsim_scenario* sc, uint64_t runs, uint64_t seed,
-                               uint32_t jobs, const char* corpus, uvs_campaign* c) {
+                               uint32_t jobs, const char* corpus, int minimize,
+                               uvs_campaign* c) {
   const node_scenario* js = js_of(sc);
   if (!js) return -1;
   static exec_summary sum;
   memset(&sum, 0, sizeof sum);
-  int rc = uvs_node_scenario_run(js, sc->variant, runs, seed, jobs, corpus, &sum);
+  int rc = uvs_node_scenario_run(js, sc->variant, runs, seed, jobs, corpus, minimize, &sum);
   if (rc == EXIT_USAGE) return -1;
   return uvs_node_campaign_of(sc, &sum, seed, c);
 }
