@@ -28,7 +28,7 @@ cat "$tmp/nat.out"; [ -s "$tmp/nat.err" ] && { echo "--- stderr"; cat "$tmp/nat.
 
 section "campaign: uvsim node --runs $runs $*"
 start=$(date +%s)
-"$uvsim" node --runs "$runs" --quiet --corpus "$tmp/corpus" "$@" >"$tmp/camp.out" 2>&1; rc=$?
+"$uvsim" node --runs "$runs" --quiet --corpus "$tmp/corpus" --out "$tmp/out" "$@" >"$tmp/camp.out" 2>&1; rc=$?
 cat "$tmp/camp.out"
 echo "(campaign: $(( $(date +%s) - start )) s)"
 [ $rc -eq 1 ] || fail "campaign exits $rc, wanted 1"
