@@ -109,6 +109,12 @@ void uvs__hang_stop(sim* s);
  * UVS_CLOCK_READ_COST_NS (uv_gettimeofday, uvsim_wall_ns_read). */
 uint64_t uvs__clock_read(void);
 
+/* libuv's buffer contract (uv_os_getenv, uv_os_gethostname, uv_os_homedir
+ * ...): on success *size is the length without the NUL; when the buffer is
+ * too small, UV_ENOBUFS and *size the room needed, the buffer untouched
+ * (loop/process.c). */
+int uvs__copy_out(const char* s, char* buf, size_t* size);
+
 /* Refresh loop->time from the virtual clock (milliseconds). */
 void uvs__update_time(uv_loop_t* loop);
 /* A loop-time deadline (ms) as a virtual clock instant (ns). */

@@ -35,20 +35,6 @@
 #define USER_HOME "/home/uvsim"
 #define USER_SHELL "/bin/sh"
 
-/* libuv's buffer contract (uv_os_gethostname, uv_os_homedir...): on
- * success *size is the length without the NUL; when the buffer is too
- * small, UV_ENOBUFS and *size the room needed, the buffer untouched. */
-static int copy_out(const char* s, char* buf, size_t* size) {
-  size_t n = strlen(s);
-  if (n >= *size) {
-    *size = n + 1;
-    return UV_ENOBUFS;
-  }
-  memcpy(buf, s, n + 1);
-  *size = n;
-  return 0;
-}
-
 int uv_os_uname(uv_utsname_t* buffer) {
   if (buffer == NULL) return UV_EINVAL;
   _Static_assert(sizeof MACHINE_VERSION <= sizeof buffer->version,
@@ -62,7 +48,7 @@ int uv_os_uname(uv_utsname_t* buffer) {
 
 int uv_os_gethostname(char* buffer, size_t* size) {
   if (buffer == NULL || size == NULL || *size == 0) return UV_EINVAL;
-  return copy_out(MACHINE_HOSTNAME, buffer, size);
+  return uvs__copy_out(MACHINE_HOSTNAME, buffer, size);
 }
 
 /* ------------------------------------------------------------ the CPUs */
@@ -152,7 +138,7 @@ void uv_os_free_passwd(uv_passwd_t* pwd) {
 int uv_os_homedir(char* buffer, size_t* size) {
   int r = uv_os_getenv("HOME", buffer, size);
   if (r != UV_ENOENT) return r;
-  return copy_out(USER_HOME, buffer, size);
+  return uvs__copy_out(USER_HOME, buffer, size);
 }
 
 /* As libuv: TMPDIR, TMP, TEMP, TEMPDIR, else /tmp (which the simulated
@@ -226,7 +212,7 @@ void uvs__os_reset(void) {
 int uv_if_indextoname(unsigned int ifindex, char* buffer, size_t* size) {
   if (buffer == NULL || size == NULL || *size == 0) return UV_EINVAL;
   if (ifindex != 1) return UV_ENXIO;
-  return copy_out("lo", buffer, size);
+  return uvs__copy_out("lo", buffer, size);
 }
 
 int uv_if_indextoiid(unsigned int ifindex, char* buffer, size_t* size) {

@@ -27,9 +27,7 @@ extern char** environ;
 #define FIXED_FREE_MEMORY (4ull << 30)
 #define FIXED_RSS (64ull << 20)
 
-/* libuv's buffer contract: on success *size is the length without the NUL;
- * when the buffer is too small, UV_ENOBUFS and *size the room needed. */
-static int copy_out(const char* s, char* buf, size_t* size) {
+int uvs__copy_out(const char* s, char* buf, size_t* size) {
   size_t n = strlen(s);
   if (n >= *size) {
     *size = n + 1;
@@ -62,7 +60,7 @@ int uv_os_getenv(const char* name, char* buffer, size_t* size) {
     return UV_EINVAL;
   const char* v = getenv(name);
   if (v == NULL) return UV_ENOENT;
-  return copy_out(v, buffer, size);
+  return uvs__copy_out(v, buffer, size);
 }
 
 int uv_os_setenv(const char* name, const char* value) {
