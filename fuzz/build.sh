@@ -20,8 +20,7 @@ mkdir -p "$OUT"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-FLAGS="$CFLAGS -std=c11 -D_GNU_SOURCE -I$SRC/include -I$SRC -I$SRC/sim -I$SRC/fuzz"
-FLAGS="$FLAGS -I$SRC/loop"
+FLAGS="$CFLAGS -std=c11 -D_GNU_SOURCE -I$SRC/include -I$SRC"
 srcs=("$SRC"/sim/*.c
       "$SRC"/fuzz/{strategy,runner,signature,registry,minimize,campaign,explore}.c
       "$SRC"/loop/*.c "$SRC"/loop/engine/*.c

@@ -2,7 +2,7 @@
  * strategy, bugs grouped by signature.
  *
  * Shape: a supervisor and J forked workers over disjoint run indices
- * (worker j runs i = j, j+J, ...; run i's seed is uvs_run_seed(seed, i), so
+ * (worker j runs i = j, j+J, ...; run i's seed is fz_run_seed(seed, i), so
  * a campaign's result does not depend on J). A worker runs its schedules in
  * process (a reset, no fork: the fast path) and reports each new signature
  * with its decision log through a pipe. When a schedule crashes the worker,
@@ -13,7 +13,7 @@
  * reported as such. Without isolation (--no-fork) the worker body runs in
  * the supervisor itself.
  */
-#include "runner.h"
+#include "fuzz/runner.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -28,9 +28,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sim/util.h"
+#include "sim/sim_util.h"
 
-double uvs_wall_s(void) {
+double fz_wall_s(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
@@ -83,7 +83,7 @@ typedef struct msg_hdr {
 
 typedef struct bug_wire {
   uint64_t run;
-  uvs_outcome out;
+  fz_outcome out;
 } bug_wire;
 
 typedef struct count_wire {
@@ -110,7 +110,7 @@ typedef void (*emit_fn)(void* ctx, uint32_t type, const void* a, size_t alen,
                         const void* b, size_t blen);
 
 typedef struct worker {
-  const uvs_campaign_opts* o;
+  const fz_campaign_opts* o;
   uint64_t first, stride, end;
   double deadline;
   worker_stats* stats;
@@ -122,7 +122,7 @@ typedef struct worker {
 /* A run is microseconds; one that has not returned after this long is in a
  * real infinite loop. The alarm is re-armed every 256 runs, so it fires only
  * when a single run (or 256 of them) takes longer. */
-#define UVS_WORKER_WALL_S 60u
+#define FZ_WORKER_WALL_S 60u
 
 static void emit_pipe(void* ctx, uint32_t type, const void* a, size_t alen,
                       const void* b, size_t blen) {
@@ -145,21 +145,21 @@ static void emit_pipe(void* ctx, uint32_t type, const void* a, size_t alen,
 
 #define LOCAL_SIGS_MAX 256
 
-static void emit_bug(worker* w, uint64_t run, const uvs_outcome* out,
+static void emit_bug(worker* w, uint64_t run, const fz_outcome* out,
                      const sim_decision* log, size_t len, uint64_t seed) {
   sim_repro r;
   sim_repro_init(&r);
   snprintf(r.scenario, sizeof r.scenario, "%s/%s", w->o->sc->name, w->o->sc->variant);
-  snprintf(r.strategy, sizeof r.strategy, "%s", uvs_strategy_name(w->o->strategy));
+  snprintf(r.strategy, sizeof r.strategy, "%s", fz_strategy_name(w->o->strategy));
   r.seed = seed;
   r.has_hash = 1;
   r.hash = out->hash;
-  uvs_signature(out, r.signature, sizeof r.signature);
+  fz_signature(out, r.signature, sizeof r.signature);
   r.decisions = (sim_decision*)log;   /* borrowed for printing only */
   r.ndecisions = len;
   r.aggressive = (w->o->sc->flags & UVSIM_SCN_AGGRESSIVE) != 0;
-  r.nfaults = uvs_get_faults(r.faults, SIM_REPRO_FAULTS_MAX);
-  uvs_get_maps(&r);
+  r.nfaults = fz_get_faults(r.faults, SIM_REPRO_FAULTS_MAX);
+  fz_get_maps(&r);
   char* text = NULL;
   size_t tlen = 0;
   FILE* f = open_memstream(&text, &tlen);
@@ -173,11 +173,11 @@ static void emit_bug(worker* w, uint64_t run, const uvs_outcome* out,
 
 /* The worker body: runs its share of the schedules. */
 static void worker_main(worker* w) {
-  const uvs_campaign_opts* o = w->o;
+  const fz_campaign_opts* o = w->o;
   const uvsim_scenario* sc = o->sc;
-  uvs_scenario_prepare(sc);
-  uvs_strategy st;
-  uvs_strategy_init(&st, o->strategy, &o->params);
+  fz_scenario_prepare(sc);
+  fz_strategy st;
+  fz_strategy_init(&st, o->strategy, &o->params);
   hset traces = {0};
   count_wire sigs[LOCAL_SIGS_MAX];
   size_t nsigs = 0;
@@ -186,31 +186,31 @@ static void worker_main(worker* w) {
   sim_repro_init(&flog);
   uint64_t k = 0;
   for (uint64_t i = w->first; i < w->end; i += w->stride, k++) {
-    if (w->deadline > 0 && (k & 15) == 0 && uvs_wall_s() >= w->deadline) break;
-    if (w->watchdog && (k & 255) == 0) alarm(UVS_WORKER_WALL_S);
+    if (w->deadline > 0 && (k & 15) == 0 && fz_wall_s() >= w->deadline) break;
+    if (w->watchdog && (k & 255) == 0) alarm(FZ_WORKER_WALL_S);
     w->stats->cur_run = i;
-    uint64_t seed = uvs_run_seed(o->seed, i);
+    uint64_t seed = fz_run_seed(o->seed, i);
     sim_config cfg;
-    if (uvs_strategy_begin(&st, seed, i == 0, &cfg)) {
+    if (fz_strategy_begin(&st, seed, i == 0, &cfg)) {
       exhausted = 1;
       break;
     }
     if (sc->flags & UVSIM_SCN_AGGRESSIVE) cfg.aggressive = 1;
-    uvs_outcome out;
+    fz_outcome out;
     const sim_decision* log;
     size_t len;
     if (sc->flags & UVSIM_SCN_FORK_EACH) {
-      uvs_exec(sc, &cfg, UVS_EXEC_FORK, &out, &flog, NULL);
+      fz_exec(sc, &cfg, FZ_EXEC_FORK, &out, &flog, NULL);
       log = flog.decisions;
       len = flog.ndecisions;
     } else {
-      sim* s = uvs_world_begin(&cfg);
+      sim* s = fz_world_begin(&cfg);
       sc->run();
-      uvs_outcome_from_sim(&out, s);
+      fz_outcome_from_sim(&out, s);
       log = s->log;
       len = s->log_len;
     }
-    uvs_strategy_end(&st, log, len);
+    fz_strategy_end(&st, log, len);
     size_t before = traces.len;
     hset_add(&traces, out.hash);
     if (traces.len != before) {
@@ -226,8 +226,8 @@ static void worker_main(worker* w) {
     if (out.oracle != SIM_BUG_NONE) {
       w->stats->failing++;
       char sig[256];
-      uvs_signature(&out, sig, sizeof sig);
-      uint64_t h = uvs_sig_hash(sig);
+      fz_signature(&out, sig, sizeof sig);
+      uint64_t h = fz_sig_hash(sig);
       size_t j = 0;
       while (j < nsigs && sigs[j].sig_hash != h) j++;
       if (j < nsigs) {
@@ -237,7 +237,7 @@ static void worker_main(worker* w) {
         emit_bug(w, i, &out, log, len, seed);
       }
     }
-    if (!(sc->flags & UVSIM_SCN_FORK_EACH)) uvs_world_end();
+    if (!(sc->flags & UVSIM_SCN_FORK_EACH)) fz_world_end();
     w->stats->runs_done++;
     if (o->stop_on_bug && out.oracle != SIM_BUG_NONE) break;
   }
@@ -250,31 +250,31 @@ static void worker_main(worker* w) {
   done_wire d = { exhausted, st.dfs_schedules };
   w->emit(w->ectx, MSG_DONE, &d, sizeof d, NULL, 0);
   hset_free(&traces);
-  uvs_strategy_free(&st);
+  fz_strategy_free(&st);
 }
 
 /* ---------------------------------------------------------- supervisor */
 
 typedef struct sup {
-  uvs_campaign* c;
-  const uvs_campaign_opts* o;
+  fz_campaign* c;
+  const fz_campaign_opts* o;
   hset traces;
   int dfs_exhausted;
 } sup;
 
-static uvs_bug* find_bug(uvs_campaign* c, uint64_t h) {
+static fz_bug* find_bug(fz_campaign* c, uint64_t h) {
   for (size_t i = 0; i < c->nbugs; i++)
     if (c->bugs[i].sig_hash == h) return &c->bugs[i];
   return NULL;
 }
 
-static uvs_bug* add_bug(sup* S, uint64_t run, const uvs_outcome* out,
+static fz_bug* add_bug(sup* S, uint64_t run, const fz_outcome* out,
                         sim_repro* repro_owned) {
-  uvs_campaign* c = S->c;
+  fz_campaign* c = S->c;
   char sig[256];
-  uvs_signature(out, sig, sizeof sig);
-  uint64_t h = uvs_sig_hash(sig);
-  uvs_bug* b = find_bug(c, h);
+  fz_signature(out, sig, sizeof sig);
+  uint64_t h = fz_sig_hash(sig);
+  fz_bug* b = find_bug(c, h);
   if (b) {
     /* Keep the earliest run's schedule, whichever worker reported first,
      * so that the result does not depend on --jobs. */
@@ -301,7 +301,7 @@ static uvs_bug* add_bug(sup* S, uint64_t run, const uvs_outcome* out,
   b->first_run = run;
   b->hits = 0;
   b->repro = *repro_owned;
-  uvs_analysis_init(&b->an);
+  fz_analysis_init(&b->an);
   return b;
 }
 
@@ -353,7 +353,7 @@ static void on_msg(void* ctx, uint32_t type, const void* a, size_t alen,
     for (size_t i = 0; i + sizeof(count_wire) <= len; i += sizeof(count_wire)) {
       count_wire cw;
       memcpy(&cw, p + i, sizeof cw);
-      uvs_bug* b = find_bug(S->c, cw.sig_hash);
+      fz_bug* b = find_bug(S->c, cw.sig_hash);
       if (b) b->hits += cw.hits;
     }
     break;
@@ -389,7 +389,7 @@ typedef struct slot {
   char err[SLOT_ERR_KEEP];
   int done;          /* MSG_DONE received                       */
   int finished;      /* no more work for this index             */
-  uvs_shm* crash_shm;
+  fz_shm* crash_shm;
 } slot;
 
 /* Keeps the tail of what a worker wrote on stderr. */
@@ -435,8 +435,8 @@ static int spawn(sup* S, slot* sl, worker* w) {
     close(e[0]);
     dup2(e[1], 2);
     close(e[1]);
-    uvs__shm_clear(sl->crash_shm);
-    uvs__crash_capture_install(sl->crash_shm, -1);
+    fz_shm_clear(sl->crash_shm);
+    fz_crash_capture_install(sl->crash_shm, -1);
     w->emit = emit_pipe;
     w->ectx = &p[1];
     w->watchdog = 1;
@@ -458,16 +458,16 @@ static int spawn(sup* S, slot* sl, worker* w) {
 
 /* A worker died inside schedule `run`: classify it by re-running it alone. */
 static void on_worker_crash(sup* S, slot* sl, uint64_t run, int status) {
-  const uvs_campaign_opts* o = S->o;
+  const fz_campaign_opts* o = S->o;
   size_t max = 65536;
   uint32_t* choices = malloc(max * sizeof *choices);
   if (!choices) abort();
-  size_t n = uvs__shm_choices(sl->crash_shm, choices, max);
+  size_t n = fz_shm_choices(sl->crash_shm, choices, max);
   sim_config cfg = { .source = SIM_SRC_LIST, .list = choices, .list_len = n };
-  uvs_outcome out;
+  fz_outcome out;
   sim_repro r;
   sim_repro_init(&r);
-  if (uvs_exec(o->sc, &cfg, UVS_EXEC_FORK, &out, &r, NULL) != 0 ||
+  if (fz_exec(o->sc, &cfg, FZ_EXEC_FORK, &out, &r, NULL) != 0 ||
       out.oracle == SIM_BUG_NONE) {
     memset(&out, 0, sizeof out);
     out.oracle = SIM_BUG_CRASH;
@@ -479,15 +479,15 @@ static void on_worker_crash(sup* S, slot* sl, uint64_t run, int status) {
              how, run);
   }
   snprintf(r.scenario, sizeof r.scenario, "%s/%s", o->sc->name, o->sc->variant);
-  snprintf(r.strategy, sizeof r.strategy, "%s", uvs_strategy_name(o->strategy));
-  r.nfaults = uvs_get_faults(r.faults, SIM_REPRO_FAULTS_MAX);
-  uvs_get_maps(&r);
-  r.seed = uvs_run_seed(o->seed, run);
+  snprintf(r.strategy, sizeof r.strategy, "%s", fz_strategy_name(o->strategy));
+  r.nfaults = fz_get_faults(r.faults, SIM_REPRO_FAULTS_MAX);
+  fz_get_maps(&r);
+  r.seed = fz_run_seed(o->seed, run);
   r.has_hash = 1;
   r.hash = out.hash;
-  uvs_signature(&out, r.signature, sizeof r.signature);
+  fz_signature(&out, r.signature, sizeof r.signature);
   hset_add(&S->traces, out.hash);
-  uvs_bug* b = add_bug(S, run, &out, &r);
+  fz_bug* b = add_bug(S, run, &out, &r);
   b->hits++;
   S->c->failing_runs++;
   S->c->worker_crashes++;
@@ -500,10 +500,10 @@ static void progress(sup* S, worker_stats* st, unsigned J, double t0, int final)
     runs += st[j].runs_done;
     distinct += st[j].distinct;
   }
-  double dt = uvs_wall_s() - t0;
+  double dt = fz_wall_s() - t0;
   fprintf(stderr, "\r\033[K%s/%s %s: %" PRIu64 " runs, %.0f/s, ~%" PRIu64
           " traces, %zu bug%s%s",
-          S->o->sc->name, S->o->sc->variant, uvs_strategy_name(S->o->strategy),
+          S->o->sc->name, S->o->sc->variant, fz_strategy_name(S->o->strategy),
           runs, dt > 0 ? (double)runs / dt : 0.0, distinct, S->c->nbugs,
           S->c->nbugs == 1 ? "" : "s", final ? "\n" : "");
 }
@@ -520,14 +520,14 @@ static void supervise(sup* S, worker* proto, unsigned J, worker_stats* stats,
     ws[j].first = j;
     ws[j].stride = J;
     ws[j].stats = &stats[j];
-    slots[j].crash_shm = uvs__shm_new();
+    slots[j].crash_shm = fz_shm_new();
     if (!slots[j].crash_shm || spawn(S, &slots[j], &ws[j]) != 0) {
       fprintf(stderr, "uvsim: cannot start worker %u: %s\n", j, strerror(errno));
       exit(1);
     }
   }
   int tty = S->o->progress;
-  double last = uvs_wall_s();
+  double last = fz_wall_s();
   for (;;) {
     struct pollfd pfd[128];
     unsigned map[128], np = 0, nwork;
@@ -580,13 +580,13 @@ static void supervise(sup* S, worker* proto, unsigned J, worker_stats* stats,
       w->stats->npending = 0;
       /* A crash already known by its signature counts as a hit; a new one
        * is re-run alone to classify it and check that it reproduces. */
-      uvs_outcome quick;
+      fz_outcome quick;
       char qsig[256];
-      uvs_bug* known = NULL;
-      if (uvs__classify_dead(sl->crash_shm, status, sl->err, &quick) &&
+      fz_bug* known = NULL;
+      if (fz_classify_dead(sl->crash_shm, status, sl->err, &quick) &&
           quick.oracle != SIM_BUG_NONE) {
-        uvs_signature(&quick, qsig, sizeof qsig);
-        known = find_bug(S->c, uvs_sig_hash(qsig));
+        fz_signature(&quick, qsig, sizeof qsig);
+        known = find_bug(S->c, fz_sig_hash(qsig));
       }
       if (known) {
         known->hits++;
@@ -599,24 +599,24 @@ static void supervise(sup* S, worker* proto, unsigned J, worker_stats* stats,
       }
       w->stats->runs_done++;
       w->first = run + w->stride;
-      if (w->first >= w->end || o_stop(S) || (w->deadline > 0 && uvs_wall_s() >= w->deadline) ||
+      if (w->first >= w->end || o_stop(S) || (w->deadline > 0 && fz_wall_s() >= w->deadline) ||
           spawn(S, sl, w) != 0)
         sl->finished = 1;
     }
-    if (tty && uvs_wall_s() - last >= 0.25) {
+    if (tty && fz_wall_s() - last >= 0.25) {
       progress(S, stats, J, t0, 0);
-      last = uvs_wall_s();
+      last = fz_wall_s();
     }
   }
   if (tty) progress(S, stats, J, t0, 1);
-  for (unsigned j = 0; j < J; j++) uvs__shm_free(slots[j].crash_shm);
+  for (unsigned j = 0; j < J; j++) fz_shm_free(slots[j].crash_shm);
   free(slots);
   free(ws);
 }
 
 /* ------------------------------------------------------------ artifacts */
 
-static void write_bug(const uvs_campaign_opts* o, uvs_bug* b, const sim_repro* r) {
+static void write_bug(const fz_campaign_opts* o, fz_bug* b, const sim_repro* r) {
   if (!o->corpus_dir) return;
   char dir[400];
   snprintf(dir, sizeof dir, "%s/%s", o->corpus_dir, o->sc->name);
@@ -635,13 +635,13 @@ static void write_bug(const uvs_campaign_opts* o, uvs_bug* b, const sim_repro* r
 
 /* ------------------------------------------------------------- campaign */
 
-int uvs_campaign_run(const uvs_campaign_opts* o, uvs_campaign* c) {
+int fz_campaign_run(const fz_campaign_opts* o, fz_campaign* c) {
   memset(c, 0, sizeof *c);
   c->sc = o->sc;
   c->strategy = o->strategy;
   c->seed = o->seed;
   sup S = { .c = c, .o = o };
-  double t0 = uvs_wall_s();
+  double t0 = fz_wall_s();
   worker proto = {
     .o = o,
     .first = 0,
@@ -651,7 +651,7 @@ int uvs_campaign_run(const uvs_campaign_opts* o, uvs_campaign* c) {
   };
   if (o->runs == 0 && o->time_s <= 0) proto.end = 1000;
   unsigned J = o->jobs ? o->jobs : 1;
-  if (o->strategy == UVS_STRAT_DFS) J = 1;   /* one tree, one walker */
+  if (o->strategy == FZ_STRAT_DFS) J = 1;   /* one tree, one walker */
   if (J > 64) J = 64;
   worker_stats* stats = mmap(NULL, J * sizeof *stats, PROT_READ | PROT_WRITE,
                              MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -674,16 +674,16 @@ int uvs_campaign_run(const uvs_campaign_opts* o, uvs_campaign* c) {
   c->distinct = S.traces.len;
   c->dfs_exhausted = S.dfs_exhausted;
   hset_free(&S.traces);
-  c->elapsed_s = uvs_wall_s() - t0;
+  c->elapsed_s = fz_wall_s() - t0;
   for (size_t i = 0; i < c->nbugs; i++) {
-    uvs_bug* b = &c->bugs[i];
+    fz_bug* b = &c->bugs[i];
     if (b->hits == 0) b->hits = 1;
     if (c->first_bug_run == 0 || b->first_run + 1 < c->first_bug_run)
       c->first_bug_run = b->first_run + 1;
     write_bug(o, b, &b->repro);
     if (!o->analyse) continue;
     char err[256];
-    if (uvs_analyse_isolated(o->sc, &b->repro, &b->an, err, sizeof err) == 0) {
+    if (fz_analyse_isolated(o->sc, &b->repro, &b->an, err, sizeof err) == 0) {
       b->analysed = 1;
       write_bug(o, b, &b->an.min);
     } else {
@@ -694,16 +694,16 @@ int uvs_campaign_run(const uvs_campaign_opts* o, uvs_campaign* c) {
   return 0;
 }
 
-void uvs_campaign_free(uvs_campaign* c) {
+void fz_campaign_free(fz_campaign* c) {
   for (size_t i = 0; i < c->nbugs; i++) {
     sim_repro_free(&c->bugs[i].repro);
-    uvs_analysis_free(&c->bugs[i].an);
+    fz_analysis_free(&c->bugs[i].an);
   }
   free(c->bugs);
   memset(c, 0, sizeof *c);
 }
 
-int uvs_campaign_as_expected(const uvs_campaign* c) {
+int fz_campaign_as_expected(const fz_campaign* c) {
   int found = c->nbugs > 0;
   return c->sc->expect == UVSIM_EXPECT_BUG ? found : !found;
 }

@@ -1,7 +1,7 @@
 /* fuzz/explore.c — uvsim_explore(): the campaign loop for unit tests, in
  * process, stopping at the first failing schedule and printing the line
  * that replays it (UVSIM_REPLAY='c0,c1,...', a choice list). */
-#include "fuzz.h"
+#include "fuzz/fuzz.h"
 #include "uvsim/explore.h"
 
 #include <errno.h>
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/util.h"
+#include "sim/sim_util.h"
 
 static void (*cur_fn)(void*);
 static void* cur_arg;
@@ -60,11 +60,11 @@ static int replay_env(const char* list, uvsim_explore_options* o, FILE* out) {
   const char* tr = getenv("UVSIM_TRACE");
   int want_trace = tr && *tr && strcmp(tr, "0") != 0;
   sim_config cfg = { .source = SIM_SRC_LIST, .list = c, .list_len = n };
-  uvs_outcome res;
-  uvs_trace t = {0};
-  uvs_exec(&explore_scn, &cfg, UVS_EXEC_INPROC, &res, NULL, want_trace ? &t : NULL);
-  if (want_trace) uvs_trace_fprint(&t, out);
-  uvs_trace_free(&t);
+  fz_outcome res;
+  fz_trace t = {0};
+  fz_exec(&explore_scn, &cfg, FZ_EXEC_INPROC, &res, NULL, want_trace ? &t : NULL);
+  if (want_trace) fz_trace_fprint(&t, out);
+  fz_trace_free(&t);
   free(c);
   o->runs_done = 1;
   if (res.oracle == SIM_BUG_NONE) {
@@ -86,7 +86,7 @@ int uvsim_explore(void (*test_fn)(void* arg), void* arg, uvsim_explore_options* 
   o->replay[0] = 0;
   const char* rl = getenv("UVSIM_REPLAY");
   if (rl && *rl) return replay_env(rl, o, out);
-  int k = uvs_strategy_from_name(o->strategy ? o->strategy : "random");
+  int k = fz_strategy_from_name(o->strategy ? o->strategy : "random");
   if (k < 0) {
     fprintf(out, "uvsim: unknown strategy '%s'\n", o->strategy);
     return -1;
@@ -95,42 +95,42 @@ int uvsim_explore(void (*test_fn)(void* arg), void* arg, uvsim_explore_options* 
   uint64_t runs = o->runs ? o->runs : 1000;
   runs = sim_env_u64("UVSIM_RUNS", runs, UINT64_MAX);
   seed = sim_env_u64("UVSIM_EXPLORE_SEED", seed, UINT64_MAX);
-  uvs_strategy st;
-  uvs_strategy_init(&st, (uvs_strategy_kind)k, NULL);
+  fz_strategy st;
+  fz_strategy_init(&st, (fz_strategy_kind)k, NULL);
   int rc = 0;
   for (uint64_t i = 0; i < runs; i++) {
     sim_config cfg;
-    if (uvs_strategy_begin(&st, uvs_run_seed(seed, i), i == 0, &cfg)) break;
-    sim* s = uvs_world_begin(&cfg);
+    if (fz_strategy_begin(&st, fz_run_seed(seed, i), i == 0, &cfg)) break;
+    sim* s = fz_world_begin(&cfg);
     test_fn(arg);
-    uvs_outcome res;
-    uvs_outcome_from_sim(&res, s);
-    uvs_strategy_end(&st, s->log, s->log_len);
+    fz_outcome res;
+    fz_outcome_from_sim(&res, s);
+    fz_strategy_end(&st, s->log, s->log_len);
     o->runs_done++;
     if (res.oracle == SIM_BUG_NONE) {
-      uvs_world_end();
+      fz_world_end();
       continue;
     }
     sim_repro r;
     sim_repro_init(&r);
     sim_repro_take_log(&r, s);
-    uvs_world_end();
+    fz_world_end();
     snprintf(r.scenario, sizeof r.scenario, "explore/test");
-    uvs_signature(&res, r.signature, sizeof r.signature);
+    fz_signature(&res, r.signature, sizeof r.signature);
     o->failed_schedule = (uint32_t)i;
-    uvs_analysis a;
-    uvs_analysis_init(&a);
+    fz_analysis a;
+    fz_analysis_init(&a);
     char err[256];
-    int minimised = !o->no_minimize && uvs_analyse(&explore_scn, &r, &a, err, sizeof err) == 0;
+    int minimised = !o->no_minimize && fz_analyse(&explore_scn, &r, &a, err, sizeof err) == 0;
     format_list(minimised ? &a.min : &r, o->replay, sizeof o->replay);
     fprintf(out, "uvsim: schedule %" PRIu64 " failed: %s: %s: %s - replay: UVSIM_REPLAY='%s'\n",
             i, sim_oracle_name(res.oracle), res.where, res.message, o->replay);
-    if (minimised) uvs_analysis_print(&a, out);
-    uvs_analysis_free(&a);
+    if (minimised) fz_analysis_print(&a, out);
+    fz_analysis_free(&a);
     sim_repro_free(&r);
     rc = 1;
     break;
   }
-  uvs_strategy_free(&st);
+  fz_strategy_free(&st);
   return rc;
 }

@@ -1,38 +1,38 @@
 /* fuzz/fuzz.h — internal interface of the exploration layer: strategies,
  * running one schedule (in process or in a forked child), bug signatures,
  * minimisation and explanation, campaigns. Public entry points are the
- * `uvsim` command (fuzz/main.c), uvsim/explore.h and uvsim/scenario.h.
+ * `uvsim` command (cli/main.c), uvsim/explore.h and uvsim/scenario.h.
  *
  * Sections: strategies · world and runs · signatures · analysis · campaign.
  */
-#ifndef UVSIM_FUZZ_H
-#define UVSIM_FUZZ_H
+#ifndef UVSIM_FUZZ_FUZZ_H
+#define UVSIM_FUZZ_FUZZ_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include "sim.h"
+#include "sim/sim.h"
 #include "uvsim/scenario.h"
 
 /* ----------------------------------------------------------- strategies */
 
-typedef enum uvs_strategy_kind {
-  UVS_STRAT_RANDOM,
-  UVS_STRAT_PCT,
-  UVS_STRAT_NODEFZ,
-  UVS_STRAT_DFS,
-  UVS_STRAT_COUNT
-} uvs_strategy_kind;
+typedef enum fz_strategy_kind {
+  FZ_STRAT_RANDOM,
+  FZ_STRAT_PCT,
+  FZ_STRAT_NODEFZ,
+  FZ_STRAT_DFS,
+  FZ_STRAT_COUNT
+} fz_strategy_kind;
 
-const char* uvs_strategy_name(uvs_strategy_kind k);
-int uvs_strategy_from_name(const char* name);   /* -1 when unknown */
+const char* fz_strategy_name(fz_strategy_kind k);
+int fz_strategy_from_name(const char* name);   /* -1 when unknown */
 
 /* Bounds on dfs and pct; beyond them every decision answers 0. */
-#define UVS_DFS_DEPTH_MAX 4096u
-#define UVS_PCT_DEPTH_MAX 16u
+#define FZ_DFS_DEPTH_MAX 4096u
+#define FZ_PCT_DEPTH_MAX 16u
 
-typedef struct uvs_strategy_params {
+typedef struct fz_strategy_params {
   /* random: per run, P(leave natural order) = 1 / 2^b, b uniform in
    * [0, random_bias_max]; b = 0 is a fully uniform run. 0 = always uniform. */
   uint32_t random_bias_max;
@@ -50,13 +50,13 @@ typedef struct uvs_strategy_params {
   /* dfs: decisions explored per schedule, options tried per decision,
    * non-zero decisions per schedule (0 = no bound). */
   uint32_t dfs_depth, dfs_branch, dfs_nonzero;
-} uvs_strategy_params;
+} fz_strategy_params;
 
-void uvs_strategy_defaults(uvs_strategy_params* p);
+void fz_strategy_defaults(fz_strategy_params* p);
 
-typedef struct uvs_strategy {
-  uvs_strategy_kind kind;
-  uvs_strategy_params p;
+typedef struct fz_strategy {
+  fz_strategy_kind kind;
+  fz_strategy_params p;
   sim_rng rng;
   uint32_t step;              /* decisions answered this run            */
   int natural;                /* this run answers 0 everywhere          */
@@ -65,7 +65,7 @@ typedef struct uvs_strategy {
   /* pct */
   uint32_t k_seen;
   uint32_t ncp;
-  uint32_t cp[UVS_PCT_DEPTH_MAX];
+  uint32_t cp[FZ_PCT_DEPTH_MAX];
   /* dfs: the current prefix, and what each position offered last run */
   uint32_t* dfs_choice;
   uint32_t* dfs_n;
@@ -73,50 +73,50 @@ typedef struct uvs_strategy {
   uint32_t dfs_seen;
   int dfs_done;
   uint64_t dfs_schedules;
-} uvs_strategy;
+} fz_strategy;
 
-void uvs_strategy_init(uvs_strategy* st, uvs_strategy_kind kind,
-                       const uvs_strategy_params* p);
-void uvs_strategy_free(uvs_strategy* st);
+void fz_strategy_init(fz_strategy* st, fz_strategy_kind kind,
+                       const fz_strategy_params* p);
+void fz_strategy_free(fz_strategy* st);
 /* Prepares one run: fills cfg with the chooser. `natural` forces the
  * all-zero schedule. Returns 1 when the strategy has nothing left to run
  * (dfs exhausted), else 0. */
-int uvs_strategy_begin(uvs_strategy* st, uint64_t run_seed, int natural,
+int fz_strategy_begin(fz_strategy* st, uint64_t run_seed, int natural,
                        sim_config* cfg);
 /* After the run, given its decision log: pct learns k, dfs records what
  * each position offered and moves to the next schedule. */
-void uvs_strategy_end(uvs_strategy* st, const sim_decision* log, size_t len);
+void fz_strategy_end(fz_strategy* st, const sim_decision* log, size_t len);
 
 /* The seed of run `i` of a campaign seeded `seed` (splitmix64). */
-uint64_t uvs_run_seed(uint64_t seed, uint64_t i);
+uint64_t fz_run_seed(uint64_t seed, uint64_t i);
 
 /* ------------------------------------------------------- world and runs */
 
 /* Resets the loop, the engine and the world for one run (uvsim_world_begin)
  * and applies the run's fault rules. */
-sim* uvs_world_begin(const sim_config* cfg);
-void uvs_world_end(void);
+sim* fz_world_begin(const sim_config* cfg);
+void fz_world_end(void);
 
 /* Per-scenario process settings before its runs (the pool's inline mode,
  * see UVSIM_SCN_REAL_THREADS; UVSIM_POOL_INLINE in the environment wins). */
-void uvs_scenario_prepare(const uvsim_scenario* sc);
+void fz_scenario_prepare(const uvsim_scenario* sc);
 
-/* Fault rules (sim/fault.h spec lines) applied at the start of every run
- * uvs_world_begin starts, until changed: a campaign's --fault options, a
+/* Fault rules (sim/sim_fault.h spec lines) applied at the start of every run
+ * fz_world_begin starts, until changed: a campaign's --fault options, a
  * reproducer's `fault` lines. Copied. */
-void uvs_set_faults(const char (*specs)[128], size_t n);
-size_t uvs_get_faults(char (*out)[128], size_t max);
+void fz_set_faults(const char (*specs)[128], size_t n);
+size_t fz_get_faults(char (*out)[128], size_t max);
 /* Whether a spec parses (err names the problem). */
-int uvs_fault_valid(const char* spec, int aggressive, char* err, size_t errlen);
+int fz_fault_valid(const char* spec, int aggressive, char* err, size_t errlen);
 
 /* Mapped host directories (sim_fs_map; docs/world.md). They belong to the
- * process, not to a run: uvs_get_maps copies the current ones into a
- * reproducer; uvs_apply_maps makes a reproducer's the only ones (-1 and a
+ * process, not to a run: fz_get_maps copies the current ones into a
+ * reproducer; fz_apply_maps makes a reproducer's the only ones (-1 and a
  * one-line reason when one cannot be mapped, e.g. its host dir is gone). */
-void uvs_get_maps(sim_repro* r);
-int uvs_apply_maps(const sim_repro* r, char* err, size_t errlen);
+void fz_get_maps(sim_repro* r);
+int fz_apply_maps(const sim_repro* r, char* err, size_t errlen);
 
-typedef struct uvs_outcome {
+typedef struct fz_outcome {
   sim_oracle oracle;
   int signal;                 /* fork mode: the signal that ended it     */
   uint64_t time_ns;
@@ -124,100 +124,100 @@ typedef struct uvs_outcome {
   uint32_t ndecisions, nonzero;
   char where[96];
   char message[256];
-} uvs_outcome;
+} fz_outcome;
 
 /* A stored trace record (labels owned). */
-typedef struct uvs_trace {
+typedef struct fz_trace {
   size_t len, cap;
   sim_trace_rec* recs;
-} uvs_trace;
-void uvs_trace_free(uvs_trace* t);
-void uvs_trace_copy(uvs_trace* t, const sim* s);
-void uvs_trace_fprint(const uvs_trace* t, FILE* out);   /* sim_trace_dump format */
-int uvs_trace_parse(uvs_trace* t, const char* text);  /* sim_trace_dump text */
+} fz_trace;
+void fz_trace_free(fz_trace* t);
+void fz_trace_copy(fz_trace* t, const sim* s);
+void fz_trace_fprint(const fz_trace* t, FILE* out);   /* sim_trace_dump format */
+int fz_trace_parse(fz_trace* t, const char* text);  /* sim_trace_dump text */
 
 /* How a single schedule is executed. */
-typedef enum uvs_exec_mode {
-  UVS_EXEC_INPROC,            /* in this process (fast; a crash kills us) */
-  UVS_EXEC_FORK               /* in a fresh child; crashes become findings */
-} uvs_exec_mode;
+typedef enum fz_exec_mode {
+  FZ_EXEC_INPROC,            /* in this process (fast; a crash kills us) */
+  FZ_EXEC_FORK               /* in a fresh child; crashes become findings */
+} fz_exec_mode;
 
 /* Runs `sc` under `cfg`. Fills `out`; when `log` is not NULL the decisions
  * are copied into it; when `trace` is not NULL cfg->keep_trace is forced
  * and the records are copied. Returns 0, or -1 when the run could not be
  * executed at all (fork failed). */
-int uvs_exec(const uvsim_scenario* sc, const sim_config* cfg,
-             uvs_exec_mode mode, uvs_outcome* out, sim_repro* log,
-             uvs_trace* trace);
+int fz_exec(const uvsim_scenario* sc, const sim_config* cfg,
+             fz_exec_mode mode, fz_outcome* out, sim_repro* log,
+             fz_trace* trace);
 /* Crash-class oracles cannot be reproduced in process. */
-int uvs_oracle_needs_fork(sim_oracle o);
-uvs_exec_mode uvs_mode_for(const uvsim_scenario* sc, sim_oracle o);
+int fz_oracle_needs_fork(sim_oracle o);
+fz_exec_mode fz_mode_for(const uvsim_scenario* sc, sim_oracle o);
 
 /* Fills `out` from the current world after a run. */
-void uvs_outcome_from_sim(uvs_outcome* out, const sim* s);
+void fz_outcome_from_sim(fz_outcome* out, const sim* s);
 
 /* ----------------------------------------------------------- signatures */
 
 /* Digits (decimal and hex) become N, addresses and runs of blanks collapse:
  * "balance 90 != 100 at 0x7ff3" -> "balance N != N at N". */
-void uvs_normalise(const char* in, char* out, size_t outlen);
+void fz_normalise(const char* in, char* out, size_t outlen);
 /* "oracle: where: normalised message". */
-void uvs_signature(const uvs_outcome* o, char* out, size_t outlen);
-uint64_t uvs_sig_hash(const char* signature);
+void fz_signature(const fz_outcome* o, char* out, size_t outlen);
+uint64_t fz_sig_hash(const char* signature);
 /* Parses the oracle name at the front of a signature (SIM_BUG_NONE if not). */
-sim_oracle uvs_signature_oracle(const char* signature);
+sim_oracle fz_signature_oracle(const char* signature);
 
 /* -------------------------------------------------------------- analysis */
 
 /* A decision that, set back to 0 alone, makes the bug disappear. */
-typedef struct uvs_decisive {
+typedef struct fz_decisive {
   size_t index;               /* position in the decision list          */
   uint16_t kind;
   uint32_t n, choice;
   char label[SIM_LABEL_MAX + 1];
   char failing[256];          /* callbacks after it, failing schedule   */
   char natural[256];          /* the same window with the decision at 0 */
-} uvs_decisive;
+} fz_decisive;
 
-#define UVS_DECISIVE_MAX 32
-#define UVS_MINIMIZE_ATTEMPTS_MAX 4000u
+#define FZ_DECISIVE_MAX 32
+#define FZ_MINIMIZE_ATTEMPTS_MAX 4000u
 
-typedef struct uvs_analysis {
+typedef struct fz_analysis {
   sim_repro min;              /* minimised reproducer (signature, hash)  */
-  uvs_outcome outcome;        /* of the minimised schedule               */
+  fz_outcome outcome;        /* of the minimised schedule               */
   size_t orig_nonzero, orig_len;
   uint32_t attempts;
   size_t ndecisive;
-  uvs_decisive decisive[UVS_DECISIVE_MAX];
-  uvs_trace trace;            /* of the minimised failing schedule        */
-} uvs_analysis;
+  fz_decisive decisive[FZ_DECISIVE_MAX];
+  fz_trace trace;            /* of the minimised failing schedule        */
+} fz_analysis;
 
-void uvs_analysis_init(uvs_analysis* a);
-void uvs_analysis_free(uvs_analysis* a);
+void fz_analysis_init(fz_analysis* a);
+void fz_analysis_free(fz_analysis* a);
 
 /* Minimises `in` (which must fail with signature `in->signature`), then
  * explains it. Runs in this process; schedules are executed per
- * uvs_mode_for(). Returns 0, or -1 (message in err) when `in` does not
+ * fz_mode_for(). Returns 0, or -1 (message in err) when `in` does not
  * reproduce its signature. */
-int uvs_analyse(const uvsim_scenario* sc, const sim_repro* in,
-                uvs_analysis* a, char* err, size_t errlen);
+int fz_analyse(const uvsim_scenario* sc, const sim_repro* in,
+                fz_analysis* a, char* err, size_t errlen);
 /* The same in a forked child, so that nothing the schedules do can take the
  * caller down. */
-int uvs_analyse_isolated(const uvsim_scenario* sc, const sim_repro* in,
-                         uvs_analysis* a, char* err, size_t errlen);
+int fz_analyse_isolated(const uvsim_scenario* sc, const sim_repro* in,
+                         fz_analysis* a, char* err, size_t errlen);
 /* Writes the explanation (decisive decisions) for people. */
-void uvs_analysis_print(const uvs_analysis* a, FILE* out);
+void fz_analysis_print(const fz_analysis* a, FILE* out);
 
 /* Replays a reproducer: returns the outcome, the hash in out->hash. */
-int uvs_replay(const uvsim_scenario* sc, const sim_repro* r, uvs_outcome* out,
-               uvs_trace* trace);
+int fz_replay(const uvsim_scenario* sc, const sim_repro* r, fz_outcome* out,
+               fz_trace* trace);
 
 /* -------------------------------------------------------------- campaign */
 
-typedef struct uvs_campaign_opts {
+typedef struct fz_campaign_opts {
   const uvsim_scenario* sc;
-  uvs_strategy_kind strategy;
-  uvs_strategy_params params;
+  fz_strategy_kind strategy;
+  fz_strategy_params params;
   uint64_t seed;
   uint64_t runs;              /* 0 = until time_s                        */
   double time_s;              /* 0 = until runs                          */
@@ -227,23 +227,23 @@ typedef struct uvs_campaign_opts {
   int analyse;                /* minimise + explain each bug             */
   const char* corpus_dir;     /* NULL = do not write reproducers         */
   int stop_on_bug;            /* end at the first failing run (benches)  */
-} uvs_campaign_opts;
+} fz_campaign_opts;
 
-typedef struct uvs_bug {
+typedef struct fz_bug {
   char signature[256];
   uint64_t sig_hash;
-  uvs_outcome outcome;
+  fz_outcome outcome;
   uint64_t first_run;         /* 0-based run index of its first hit      */
   uint64_t hits;              /* failing runs with this signature        */
   sim_repro repro;            /* the schedule as found                   */
   char path[512];             /* corpus file ("" when not written)       */
   int analysed;
-  uvs_analysis an;
-} uvs_bug;
+  fz_analysis an;
+} fz_bug;
 
-typedef struct uvs_campaign {
+typedef struct fz_campaign {
   const uvsim_scenario* sc;
-  uvs_strategy_kind strategy;
+  fz_strategy_kind strategy;
   uint64_t seed;
   uint64_t runs;              /* schedules executed                      */
   uint64_t failing_runs;
@@ -253,15 +253,15 @@ typedef struct uvs_campaign {
   double elapsed_s;
   int dfs_exhausted;
   size_t nbugs, bugs_cap;
-  uvs_bug* bugs;
-} uvs_campaign;
+  fz_bug* bugs;
+} fz_campaign;
 
-int uvs_campaign_run(const uvs_campaign_opts* o, uvs_campaign* c);
-void uvs_campaign_free(uvs_campaign* c);
+int fz_campaign_run(const fz_campaign_opts* o, fz_campaign* c);
+void fz_campaign_free(fz_campaign* c);
 /* Does the result match the scenario's expectation? */
-int uvs_campaign_as_expected(const uvs_campaign* c);
+int fz_campaign_as_expected(const fz_campaign* c);
 
 /* Wall clock for campaigns and benchmarks only (never on a simulated path). */
-double uvs_wall_s(void);
+double fz_wall_s(void);
 
-#endif /* UVSIM_FUZZ_H */
+#endif /* UVSIM_FUZZ_FUZZ_H */

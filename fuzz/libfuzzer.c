@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fuzz.h"
+#include "fuzz/fuzz.h"
 
 #ifndef UVSIM_FUZZ_SCENARIO
 #define UVSIM_FUZZ_SCENARIO "lost_update/buggy"
@@ -30,29 +30,29 @@ int LLVMFuzzerInitialize(int* argc, char*** argv) {
     fprintf(stderr, "uvsim: unknown scenario '%s' (UVSIM_SCENARIO)\n", name);
     exit(2);
   }
-  uvs_scenario_prepare(target);
+  fz_scenario_prepare(target);
   return 0;
 }
 
 static void report(const sim* s) {
-  uvs_outcome out;
-  uvs_outcome_from_sim(&out, s);
+  fz_outcome out;
+  fz_outcome_from_sim(&out, s);
   sim_repro r;
   sim_repro_init(&r);
   sim_repro_take_log(&r, s);
   snprintf(r.scenario, sizeof r.scenario, "%s/%s", target->name, target->variant);
   snprintf(r.strategy, sizeof r.strategy, "tape");
-  uvs_signature(&out, r.signature, sizeof r.signature);
+  fz_signature(&out, r.signature, sizeof r.signature);
   r.has_hash = 1;
   r.hash = out.hash;
-  uvs_get_maps(&r);
+  fz_get_maps(&r);
   fprintf(stderr, "uvsim-finding: %s\n  %s\n", r.signature, out.message);
   sim_repro_fprint(&r, stderr);
   const char* dir = getenv("UVSIM_FINDING_DIR");
   if (dir && *dir) {
     char path[512], err[256];
     snprintf(path, sizeof path, "%s/finding-%012llx.uvsim", dir,
-             (unsigned long long)(uvs_sig_hash(r.signature) & 0xffffffffffffull));
+             (unsigned long long)(fz_sig_hash(r.signature) & 0xffffffffffffull));
     if (sim_repro_write(&r, path, err, sizeof err) == 0)
       fprintf(stderr, "uvsim-finding written: %s\nreplay: uvsim replay %s\n", path, path);
   }
@@ -63,12 +63,12 @@ int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!target) LLVMFuzzerInitialize(NULL, NULL);
   sim_config cfg = { .source = SIM_SRC_TAPE, .tape = data, .tape_len = size };
   if (target->flags & UVSIM_SCN_AGGRESSIVE) cfg.aggressive = 1;
-  sim* s = uvs_world_begin(&cfg);
+  sim* s = fz_world_begin(&cfg);
   target->run();
   if (sim_failed(s) || s->budget_exceeded) {
     report(s);
     abort();
   }
-  uvs_world_end();
+  fz_world_end();
   return 0;
 }

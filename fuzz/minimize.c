@@ -15,7 +15,7 @@
  * right after it in the failing run are shown next to those of the run with
  * it set back to 0: the reordering it caused.
  */
-#include "fuzz.h"
+#include "fuzz/fuzz.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -25,14 +25,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-void uvs_analysis_init(uvs_analysis* a) {
+void fz_analysis_init(fz_analysis* a) {
   memset(a, 0, sizeof *a);
   sim_repro_init(&a->min);
 }
 
-void uvs_analysis_free(uvs_analysis* a) {
+void fz_analysis_free(fz_analysis* a) {
   sim_repro_free(&a->min);
-  uvs_trace_free(&a->trace);
+  fz_trace_free(&a->trace);
   memset(a, 0, sizeof *a);
 }
 
@@ -40,22 +40,22 @@ typedef struct mctx {
   const uvsim_scenario* sc;
   const char* sig;
   int aggressive;
-  uvs_exec_mode mode;
+  fz_exec_mode mode;
   uint32_t attempts;
 } mctx;
 
 /* Runs `c` and says whether it fails with the target signature. */
-static int fails(mctx* m, const uint32_t* c, size_t len, uvs_outcome* out,
-                 sim_repro* log, uvs_trace* trace) {
-  uvs_outcome tmp;
+static int fails(mctx* m, const uint32_t* c, size_t len, fz_outcome* out,
+                 sim_repro* log, fz_trace* trace) {
+  fz_outcome tmp;
   if (!out) out = &tmp;
   sim_config cfg = { .source = SIM_SRC_LIST, .list = c, .list_len = len,
                      .aggressive = m->aggressive };
   m->attempts++;
-  if (uvs_exec(m->sc, &cfg, m->mode, out, log, trace) != 0) return 0;
+  if (fz_exec(m->sc, &cfg, m->mode, out, log, trace) != 0) return 0;
   if (out->oracle == SIM_BUG_NONE) return 0;
   char sig[256];
-  uvs_signature(out, sig, sizeof sig);
+  fz_signature(out, sig, sizeof sig);
   return strcmp(sig, m->sig) == 0;
 }
 
@@ -64,7 +64,7 @@ static size_t trim(const uint32_t* c, size_t len) {
   return len;
 }
 
-static int budget_left(const mctx* m) { return m->attempts < UVS_MINIMIZE_ATTEMPTS_MAX; }
+static int budget_left(const mctx* m) { return m->attempts < FZ_MINIMIZE_ATTEMPTS_MAX; }
 
 /* ddmin over the non-zero positions of c[0..len). */
 static void ddmin(mctx* m, uint32_t* c, size_t len, uint32_t* scratch) {
@@ -120,7 +120,7 @@ static void one_minimal(mctx* m, uint32_t* c, size_t len) {
 }
 
 /* Labels of up to 4 callbacks delivered after the `nth` decision. */
-static void window(const uvs_trace* t, size_t nth, char* out, size_t outlen) {
+static void window(const fz_trace* t, size_t nth, char* out, size_t outlen) {
   size_t d = 0, i = 0;
   out[0] = 0;
   for (; i < t->len; i++)
@@ -137,17 +137,17 @@ static void window(const uvs_trace* t, size_t nth, char* out, size_t outlen) {
   if (!shown) snprintf(out, outlen, "(nothing)");
 }
 
-static void explain(mctx* m, uvs_analysis* a, uint32_t* c, size_t len) {
+static void explain(mctx* m, fz_analysis* a, uint32_t* c, size_t len) {
   a->ndecisive = 0;
-  for (size_t i = 0; i < len && a->ndecisive < UVS_DECISIVE_MAX; i++) {
+  for (size_t i = 0; i < len && a->ndecisive < FZ_DECISIVE_MAX; i++) {
     if (!c[i]) continue;
     uint32_t keep = c[i];
     c[i] = 0;
-    uvs_trace zt = {0};
+    fz_trace zt = {0};
     int still = fails(m, c, len, NULL, NULL, &zt);
     c[i] = keep;
     if (!still && i < a->min.ndecisions) {
-      uvs_decisive* d = &a->decisive[a->ndecisive++];
+      fz_decisive* d = &a->decisive[a->ndecisive++];
       const sim_decision* dec = &a->min.decisions[i];
       d->index = i;
       d->kind = dec->kind;
@@ -157,18 +157,18 @@ static void explain(mctx* m, uvs_analysis* a, uint32_t* c, size_t len) {
       window(&a->trace, i, d->failing, sizeof d->failing);
       window(&zt, i, d->natural, sizeof d->natural);
     }
-    uvs_trace_free(&zt);
+    fz_trace_free(&zt);
   }
 }
 
-int uvs_analyse(const uvsim_scenario* sc, const sim_repro* in, uvs_analysis* a,
+int fz_analyse(const uvsim_scenario* sc, const sim_repro* in, fz_analysis* a,
                 char* err, size_t errlen) {
-  uvs_set_faults((const char (*)[128])in->faults, in->nfaults);
-  uvs_analysis_free(a);
-  uvs_analysis_init(a);
-  sim_oracle o = uvs_signature_oracle(in->signature);
+  fz_set_faults((const char (*)[128])in->faults, in->nfaults);
+  fz_analysis_free(a);
+  fz_analysis_init(a);
+  sim_oracle o = fz_signature_oracle(in->signature);
   mctx m = { .sc = sc, .sig = in->signature, .aggressive = in->aggressive,
-             .mode = uvs_mode_for(sc, o) };
+             .mode = fz_mode_for(sc, o) };
   size_t len = in->ndecisions;
   uint32_t* c = sim_repro_choices(in);
   uint32_t* scratch = malloc((len ? len : 1) * sizeof *scratch);
@@ -225,8 +225,8 @@ int uvs_analyse(const uvsim_scenario* sc, const sim_repro* in, uvs_analysis* a,
 
 /* The child writes: the analysis struct (pointers meaningless), then the
  * reproducer and the trace as text; the parent parses them back. */
-int uvs_analyse_isolated(const uvsim_scenario* sc, const sim_repro* in,
-                         uvs_analysis* a, char* err, size_t errlen) {
+int fz_analyse_isolated(const uvsim_scenario* sc, const sim_repro* in,
+                         fz_analysis* a, char* err, size_t errlen) {
   int fd = memfd_create("uvsim-analysis", 0);
   if (fd < 0) {
     snprintf(err, errlen, "memfd_create: %s", strerror(errno));
@@ -242,9 +242,9 @@ int uvs_analyse_isolated(const uvsim_scenario* sc, const sim_repro* in,
   }
   if (pid == 0) {
     char cerr[256] = "";
-    uvs_analysis an;
-    uvs_analysis_init(&an);
-    int rc = uvs_analyse(sc, in, &an, cerr, sizeof cerr);
+    fz_analysis an;
+    fz_analysis_init(&an);
+    int rc = fz_analyse(sc, in, &an, cerr, sizeof cerr);
     FILE* f = fdopen(fd, "w");
     if (!f) _exit(3);
     fwrite(&rc, sizeof rc, 1, f);
@@ -253,7 +253,7 @@ int uvs_analyse_isolated(const uvsim_scenario* sc, const sim_repro* in,
     if (rc == 0) {
       sim_repro_fprint(&an.min, f);
       fputs("\x1e", f);
-      uvs_trace_fprint(&an.trace, f);
+      fz_trace_fprint(&an.trace, f);
     }
     fclose(f);
     _exit(0);
@@ -270,7 +270,7 @@ int uvs_analyse_isolated(const uvsim_scenario* sc, const sim_repro* in,
   }
   close(fd);
   int rc = -1;
-  size_t head = sizeof rc + 256 + sizeof(uvs_analysis);
+  size_t head = sizeof rc + 256 + sizeof(fz_analysis);
   if (!buf || got < head || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     snprintf(err, errlen, "the analysis child failed (status %d)", status);
     free(buf);
@@ -283,7 +283,7 @@ int uvs_analyse_isolated(const uvsim_scenario* sc, const sim_repro* in,
     free(buf);
     return -1;
   }
-  uvs_analysis_free(a);
+  fz_analysis_free(a);
   memcpy(a, buf + sizeof rc + 256, sizeof *a);
   memset(&a->trace, 0, sizeof a->trace);
   a->min.decisions = NULL;
@@ -303,12 +303,12 @@ int uvs_analyse_isolated(const uvsim_scenario* sc, const sim_repro* in,
     return -1;
   }
   a->min = r;
-  uvs_trace_parse(&a->trace, sep + 1);
+  fz_trace_parse(&a->trace, sep + 1);
   free(buf);
   return 0;
 }
 
-void uvs_analysis_print(const uvs_analysis* a, FILE* out) {
+void fz_analysis_print(const fz_analysis* a, FILE* out) {
   fprintf(out, "  minimised: %zu -> %zu non-zero decisions, prefix %zu -> %zu (%u runs)\n",
           a->orig_nonzero, (size_t)a->outcome.nonzero, a->orig_len, a->min.ndecisions,
           a->attempts);
@@ -318,7 +318,7 @@ void uvs_analysis_print(const uvs_analysis* a, FILE* out) {
   }
   fprintf(out, "  decisive decisions (each, set back to 0 alone, makes the bug disappear):\n");
   for (size_t i = 0; i < a->ndecisive; i++) {
-    const uvs_decisive* d = &a->decisive[i];
+    const fz_decisive* d = &a->decisive[i];
     fprintf(out, "    #%zu %s %u/%u %s\n", d->index, sim_kind_name((sim_kind)d->kind),
             d->choice, d->n, d->label);
     fprintf(out, "        then:       %s\n", d->failing);
@@ -328,13 +328,13 @@ void uvs_analysis_print(const uvs_analysis* a, FILE* out) {
 
 /* ---------------------------------------------------------------- replay */
 
-int uvs_replay(const uvsim_scenario* sc, const sim_repro* r, uvs_outcome* out,
-               uvs_trace* trace) {
-  uvs_set_faults((const char (*)[128])r->faults, r->nfaults);
+int fz_replay(const uvsim_scenario* sc, const sim_repro* r, fz_outcome* out,
+               fz_trace* trace) {
+  fz_set_faults((const char (*)[128])r->faults, r->nfaults);
   uint32_t* c = sim_repro_choices(r);
   sim_config cfg = { .source = SIM_SRC_LIST, .list = c, .list_len = r->ndecisions,
                      .aggressive = r->aggressive };
-  int rc = uvs_exec(sc, &cfg, uvs_mode_for(sc, uvs_signature_oracle(r->signature)),
+  int rc = fz_exec(sc, &cfg, fz_mode_for(sc, fz_signature_oracle(r->signature)),
                     out, NULL, trace);
   free(c);
   return rc;

@@ -10,9 +10,9 @@
 extern const uvsim_scenario* const __start_uvsim_scenarios[] __attribute__((weak));
 extern const uvsim_scenario* const __stop_uvsim_scenarios[] __attribute__((weak));
 
-#define UVS_SCENARIOS_MAX 1024
+#define FZ_SCENARIOS_MAX 1024
 
-static const uvsim_scenario* sorted[UVS_SCENARIOS_MAX];
+static const uvsim_scenario* sorted[FZ_SCENARIOS_MAX];
 static size_t nsorted;
 static int ready;
 
@@ -28,7 +28,7 @@ static void load(void) {
   ready = 1;
   if (!__start_uvsim_scenarios) return;
   for (const uvsim_scenario* const* p = __start_uvsim_scenarios;
-       p < __stop_uvsim_scenarios && nsorted < UVS_SCENARIOS_MAX; p++)
+       p < __stop_uvsim_scenarios && nsorted < FZ_SCENARIOS_MAX; p++)
     if (*p) sorted[nsorted++] = *p;
   qsort(sorted, nsorted, sizeof sorted[0], cmp);
 }

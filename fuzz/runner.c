@@ -9,9 +9,9 @@
  * captured through a pipe: an assert() message or a sanitizer report names
  * the finding.
  */
-#include "runner.h"
-#include "fault.h"
-#include "fs.h"
+#include "fuzz/runner.h"
+#include "sim/sim_fault.h"
+#include "sim/sim_fs.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -32,7 +32,7 @@
 static char run_faults[SIM_REPRO_FAULTS_MAX][128];
 static size_t run_nfaults;
 
-void uvs_set_faults(const char (*specs)[128], size_t n) {
+void fz_set_faults(const char (*specs)[128], size_t n) {
   run_nfaults = n < SIM_REPRO_FAULTS_MAX ? n : SIM_REPRO_FAULTS_MAX;
   for (size_t i = 0; i < run_nfaults; i++) {
     memcpy(run_faults[i], specs[i], sizeof run_faults[i]);
@@ -40,13 +40,13 @@ void uvs_set_faults(const char (*specs)[128], size_t n) {
   }
 }
 
-size_t uvs_get_faults(char (*out)[128], size_t max) {
+size_t fz_get_faults(char (*out)[128], size_t max) {
   size_t n = run_nfaults < max ? run_nfaults : max;
   for (size_t i = 0; i < n; i++) memcpy(out[i], run_faults[i], sizeof out[i]);
   return n;
 }
 
-void uvs_get_maps(sim_repro* r) {
+void fz_get_maps(sim_repro* r) {
   sim_fs* fs = sim_fs_current();
   r->nmaps = 0;
   for (size_t i = 0; i < sim_fs_map_count(fs) && r->nmaps < SIM_REPRO_MAPS_MAX; i++)
@@ -54,7 +54,7 @@ void uvs_get_maps(sim_repro* r) {
       r->nmaps++;
 }
 
-int uvs_apply_maps(const sim_repro* r, char* err, size_t errlen) {
+int fz_apply_maps(const sim_repro* r, char* err, size_t errlen) {
   sim_fs* fs = sim_fs_current();
   sim_fs_unmap_all(fs);
   for (size_t i = 0; i < r->nmaps; i++)
@@ -62,7 +62,7 @@ int uvs_apply_maps(const sim_repro* r, char* err, size_t errlen) {
   return 0;
 }
 
-int uvs_fault_valid(const char* spec, int aggressive, char* err, size_t errlen) {
+int fz_fault_valid(const char* spec, int aggressive, char* err, size_t errlen) {
   sim_faults* f = sim_faults_new();
   if (!f) abort();
   int rc = sim_fault_add(f, spec, aggressive, err, errlen) < 0 ? -1 : 0;
@@ -83,22 +83,22 @@ static void apply_faults(sim* s) {
   }
 }
 
-void uvs_scenario_prepare(const uvsim_scenario* sc) {
+void fz_scenario_prepare(const uvsim_scenario* sc) {
   const char* env = getenv("UVSIM_POOL_INLINE");
   if (env && *env) return;   /* the user decided */
   uvsim_pool_set_inline(!(sc->flags & UVSIM_SCN_REAL_THREADS));
 }
 
-sim* uvs_world_begin(const sim_config* cfg) {
+sim* fz_world_begin(const sim_config* cfg) {
   uvsim_world_begin(cfg);
   sim* s = sim_current();
   if (run_nfaults) apply_faults(s);
   return s;
 }
 
-void uvs_world_end(void) { uvsim_world_end(); }
+void fz_world_end(void) { uvsim_world_end(); }
 
-void uvs_outcome_from_sim(uvs_outcome* out, const sim* s) {
+void fz_outcome_from_sim(fz_outcome* out, const sim* s) {
   memset(out, 0, sizeof *out);
   out->oracle = s->failure.oracle;
   out->time_ns = s->failure.time_ns;
@@ -114,24 +114,24 @@ void uvs_outcome_from_sim(uvs_outcome* out, const sim* s) {
   }
 }
 
-int uvs_oracle_needs_fork(sim_oracle o) {
+int fz_oracle_needs_fork(sim_oracle o) {
   return o == SIM_BUG_CRASH || o == SIM_BUG_ASSERT || o == SIM_BUG_SANITIZER;
 }
 
-uvs_exec_mode uvs_mode_for(const uvsim_scenario* sc, sim_oracle o) {
-  if (sc->flags & UVSIM_SCN_FORK_EACH) return UVS_EXEC_FORK;
-  return uvs_oracle_needs_fork(o) ? UVS_EXEC_FORK : UVS_EXEC_INPROC;
+fz_exec_mode fz_mode_for(const uvsim_scenario* sc, sim_oracle o) {
+  if (sc->flags & UVSIM_SCN_FORK_EACH) return FZ_EXEC_FORK;
+  return fz_oracle_needs_fork(o) ? FZ_EXEC_FORK : FZ_EXEC_INPROC;
 }
 
 /* ---------------------------------------------------------------- traces */
 
-void uvs_trace_free(uvs_trace* t) {
+void fz_trace_free(fz_trace* t) {
   for (size_t i = 0; i < t->len; i++) free((char*)t->recs[i].label);
   free(t->recs);
   memset(t, 0, sizeof *t);
 }
 
-static void trace_push(uvs_trace* t, const sim_trace_rec* r, const char* label) {
+static void trace_push(fz_trace* t, const sim_trace_rec* r, const char* label) {
   if (t->len == t->cap) {
     t->cap = t->cap ? t->cap * 2 : 64;
     t->recs = realloc(t->recs, t->cap * sizeof *t->recs);
@@ -143,12 +143,12 @@ static void trace_push(uvs_trace* t, const sim_trace_rec* r, const char* label) 
   t->len++;
 }
 
-void uvs_trace_copy(uvs_trace* t, const sim* s) {
-  uvs_trace_free(t);
+void fz_trace_copy(fz_trace* t, const sim* s) {
+  fz_trace_free(t);
   for (size_t i = 0; i < s->recs_len; i++) trace_push(t, &s->recs[i], s->recs[i].label);
 }
 
-void uvs_trace_fprint(const uvs_trace* t, FILE* out) {
+void fz_trace_fprint(const fz_trace* t, FILE* out) {
   for (size_t i = 0; i < t->len; i++) {
     const sim_trace_rec* r = &t->recs[i];
     if (r->type == SIM_TR_DECISION)
@@ -160,8 +160,8 @@ void uvs_trace_fprint(const uvs_trace* t, FILE* out) {
   }
 }
 
-int uvs_trace_parse(uvs_trace* t, const char* text) {
-  uvs_trace_free(t);
+int fz_trace_parse(fz_trace* t, const char* text) {
+  fz_trace_free(t);
   const char* p = text;
   while (*p) {
     const char* eol = strchr(p, '\n');
@@ -195,27 +195,27 @@ int uvs_trace_parse(uvs_trace* t, const char* text) {
 
 /* ----------------------------------------------- crash capture (children) */
 
-#define UVS_SHM_LOG_MAX 65536u
+#define FZ_SHM_LOG_MAX 65536u
 
-typedef struct uvs_shm_dec {
+typedef struct fz_shm_dec {
   uint16_t kind;
   uint32_t n, choice;
   char label[SIM_LABEL_MAX + 1];
-} uvs_shm_dec;
+} fz_shm_dec;
 
 /* The crash record of runner.h. */
-struct uvs_shm {
+struct fz_shm {
   volatile int filled;
-  uvs_outcome out;
+  fz_outcome out;
   uint32_t nlog;
-  uvs_shm_dec log[UVS_SHM_LOG_MAX];
+  fz_shm_dec log[FZ_SHM_LOG_MAX];
 };
 
-static uvs_shm* shm;          /* this process's mapping, made once        */
+static fz_shm* shm;          /* this process's mapping, made once        */
 static int crash_trace_fd = -1;
 
-static uvs_shm* shm_get(void) {
-  if (!shm) shm = uvs__shm_new();
+static fz_shm* shm_get(void) {
+  if (!shm) shm = fz_shm_new();
   return shm;
 }
 
@@ -224,8 +224,8 @@ static uvs_shm* shm_get(void) {
  * when a scenario crashes; this is the last thing the child does). */
 static void shm_fill(const sim* s) {
   if (!shm || shm->filled) return;
-  uvs_outcome_from_sim(&shm->out, s);
-  uint32_t n = s->log_len < UVS_SHM_LOG_MAX ? (uint32_t)s->log_len : UVS_SHM_LOG_MAX;
+  fz_outcome_from_sim(&shm->out, s);
+  uint32_t n = s->log_len < FZ_SHM_LOG_MAX ? (uint32_t)s->log_len : FZ_SHM_LOG_MAX;
   for (uint32_t i = 0; i < n; i++) {
     shm->log[i].kind = s->log[i].kind;
     shm->log[i].n = s->log[i].n;
@@ -255,7 +255,7 @@ static void sanitizer_death(void) { shm_fill(sim_current()); }
 extern void __sanitizer_set_death_callback(void (*cb)(void)) __attribute__((weak));
 
 /* Installed in every child that runs schedules (solo or batch workers). */
-void uvs__crash_capture_install(uvs_shm* m, int trace_fd) {
+void fz_crash_capture_install(fz_shm* m, int trace_fd) {
   if (m) shm = m;
   /* A crash is an expected outcome here, and a core dump per crash costs
    * milliseconds (or a crash reporter's attention): none. */
@@ -268,22 +268,22 @@ void uvs__crash_capture_install(uvs_shm* m, int trace_fd) {
 }
 
 /* Shared records for campaign workers. */
-uvs_shm* uvs__shm_new(void) {
-  void* p = mmap(NULL, sizeof(uvs_shm), PROT_READ | PROT_WRITE,
+fz_shm* fz_shm_new(void) {
+  void* p = mmap(NULL, sizeof(fz_shm), PROT_READ | PROT_WRITE,
                  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   return p == MAP_FAILED ? NULL : p;
 }
 
-void uvs__shm_free(uvs_shm* m) {
+void fz_shm_free(fz_shm* m) {
   if (m) munmap(m, sizeof *m);
 }
 
-void uvs__shm_clear(uvs_shm* m) {
+void fz_shm_clear(fz_shm* m) {
   m->filled = 0;
   m->nlog = 0;
 }
 
-size_t uvs__shm_choices(const uvs_shm* m, uint32_t* out, size_t max) {
+size_t fz_shm_choices(const fz_shm* m, uint32_t* out, size_t max) {
   if (!m->filled) return 0;
   size_t n = m->nlog < max ? m->nlog : max;
   for (size_t i = 0; i < n; i++) out[i] = m->log[i].choice;
@@ -329,7 +329,7 @@ static void strip_progname(char* msg) {
     memmove(msg, slash + 1, strlen(slash + 1) + 1);
 }
 
-static void classify(uvs_outcome* out, int status, const char* err) {
+static void classify(fz_outcome* out, int status, const char* err) {
   char line[256];
   int sanitizer = line_with(err, "ERROR: AddressSanitizer", line, sizeof line) ||
                   line_with(err, "ERROR: LeakSanitizer", line, sizeof line) ||
@@ -363,8 +363,8 @@ static void classify(uvs_outcome* out, int status, const char* err) {
 }
 
 /* For campaign supervisors (runner.h). */
-int uvs__classify_dead(const uvs_shm* m, int status, const char* err,
-                       uvs_outcome* out) {
+int fz_classify_dead(const fz_shm* m, int status, const char* err,
+                       fz_outcome* out) {
   memset(out, 0, sizeof *out);
   if (!m->filled) return 0;
   *out = m->out;
@@ -374,17 +374,17 @@ int uvs__classify_dead(const uvs_shm* m, int status, const char* err,
 
 /* ------------------------------------------------------------- execution */
 
-#define UVS_CHILD_WALL_S 60u
-#define UVS_STDERR_KEEP 16384u
+#define FZ_CHILD_WALL_S 60u
+#define FZ_STDERR_KEEP 16384u
 
 static void run_here(const uvsim_scenario* sc, const sim_config* cfg,
-                     uvs_outcome* out, sim_repro* log, uvs_trace* trace) {
-  sim* s = uvs_world_begin(cfg);
+                     fz_outcome* out, sim_repro* log, fz_trace* trace) {
+  sim* s = fz_world_begin(cfg);
   sc->run();
-  uvs_outcome_from_sim(out, s);
+  fz_outcome_from_sim(out, s);
   if (log) sim_repro_take_log(log, s);
-  if (trace) uvs_trace_copy(trace, s);
-  uvs_world_end();
+  if (trace) fz_trace_copy(trace, s);
+  fz_world_end();
 }
 
 static void read_all(int fd, char* keep, size_t cap) {
@@ -424,8 +424,8 @@ static char* read_fd_text(int fd) {
 }
 
 static int run_forked(const uvsim_scenario* sc, const sim_config* cfg,
-                      uvs_outcome* out, sim_repro* log, uvs_trace* trace) {
-  uvs_shm* m = shm_get();
+                      fz_outcome* out, sim_repro* log, fz_trace* trace) {
+  fz_shm* m = shm_get();
   if (!m) return -1;
   m->filled = 0;
   m->nlog = 0;
@@ -449,17 +449,17 @@ static int run_forked(const uvsim_scenario* sc, const sim_config* cfg,
     close(errp[0]);
     dup2(errp[1], 2);
     close(errp[1]);
-    uvs__crash_capture_install(NULL, tfd);
-    alarm(UVS_CHILD_WALL_S);
-    sim* s = uvs_world_begin(cfg);
+    fz_crash_capture_install(NULL, tfd);
+    alarm(FZ_CHILD_WALL_S);
+    sim* s = fz_world_begin(cfg);
     sc->run();
     shm_fill(s);
     _exit(0);
   }
   close(errp[1]);
-  char* err = malloc(UVS_STDERR_KEEP);
+  char* err = malloc(FZ_STDERR_KEEP);
   if (!err) abort();
-  read_all(errp[0], err, UVS_STDERR_KEEP);
+  read_all(errp[0], err, FZ_STDERR_KEEP);
   close(errp[0]);
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
@@ -483,22 +483,22 @@ static int run_forked(const uvsim_scenario* sc, const sim_config* cfg,
   }
   if (trace) {
     char* text = read_fd_text(tfd);
-    uvs_trace_free(trace);
-    if (text) uvs_trace_parse(trace, text);
+    fz_trace_free(trace);
+    if (text) fz_trace_parse(trace, text);
     free(text);
     close(tfd);
   }
   return 0;
 }
 
-int uvs_exec(const uvsim_scenario* sc, const sim_config* cfg_in,
-             uvs_exec_mode mode, uvs_outcome* out, sim_repro* log,
-             uvs_trace* trace) {
-  uvs_scenario_prepare(sc);
+int fz_exec(const uvsim_scenario* sc, const sim_config* cfg_in,
+             fz_exec_mode mode, fz_outcome* out, sim_repro* log,
+             fz_trace* trace) {
+  fz_scenario_prepare(sc);
   sim_config cfg = *cfg_in;
   if (trace) cfg.keep_trace = 1;
   if (sc->flags & UVSIM_SCN_AGGRESSIVE) cfg.aggressive = 1;
-  if (mode == UVS_EXEC_INPROC) {
+  if (mode == FZ_EXEC_INPROC) {
     run_here(sc, &cfg, out, log, trace);
     return 0;
   }

@@ -9,30 +9,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fuzz.h"
+#include "fuzz/fuzz.h"
 
 /* A crash record, mapped shared (MAP_SHARED | MAP_ANONYMOUS) so that it
  * outlives the worker that fills it. */
-typedef struct uvs_shm uvs_shm;
+typedef struct fz_shm fz_shm;
 
 /* A new, empty record; NULL when it cannot be mapped. */
-uvs_shm* uvs__shm_new(void);
-void uvs__shm_free(uvs_shm* m);   /* NULL is a no-op */
+fz_shm* fz_shm_new(void);
+void fz_shm_free(fz_shm* m);   /* NULL is a no-op */
 /* Empties it before a worker starts on it. */
-void uvs__shm_clear(uvs_shm* m);
+void fz_shm_clear(fz_shm* m);
 /* The decisions a crashed worker left behind, at most `max` (count; 0 when
  * none). */
-size_t uvs__shm_choices(const uvs_shm* m, uint32_t* out, size_t max);
+size_t fz_shm_choices(const fz_shm* m, uint32_t* out, size_t max);
 
 /* In a child that runs schedules: no core dumps, and a crash (fatal signal,
  * sanitizer report) fills `m` (the runner's own record when NULL) and, when
  * trace_fd >= 0, writes the trace to it before the child dies. */
-void uvs__crash_capture_install(uvs_shm* m, int trace_fd);
+void fz_crash_capture_install(fz_shm* m, int trace_fd);
 
 /* Classifies a dead worker from its wait status and stderr tail, with what
  * its crash handler saved in `m`. Returns 0 when the handler saved nothing
  * (then `out` is zeroed), else 1. */
-int uvs__classify_dead(const uvs_shm* m, int status, const char* err,
-                       uvs_outcome* out);
+int fz_classify_dead(const fz_shm* m, int status, const char* err,
+                       fz_outcome* out);
 
 #endif

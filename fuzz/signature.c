@@ -3,12 +3,12 @@
  * number normalised away (counts, times, addresses, pids differ between
  * schedules of one bug), so a campaign reports each bug once however many
  * schedules hit it. */
-#include "fuzz.h"
+#include "fuzz/fuzz.h"
 
 #include <ctype.h>
 #include <string.h>
 
-void uvs_normalise(const char* in, char* out, size_t outlen) {
+void fz_normalise(const char* in, char* out, size_t outlen) {
   size_t o = 0;
   const unsigned char* p = (const unsigned char*)in;
   if (outlen == 0) return;
@@ -32,15 +32,15 @@ void uvs_normalise(const char* in, char* out, size_t outlen) {
   out[o] = 0;
 }
 
-void uvs_signature(const uvs_outcome* o, char* out, size_t outlen) {
+void fz_signature(const fz_outcome* o, char* out, size_t outlen) {
   char msg[256], where[96];
-  uvs_normalise(o->message, msg, sizeof msg);
-  uvs_normalise(o->where, where, sizeof where);
+  fz_normalise(o->message, msg, sizeof msg);
+  fz_normalise(o->where, where, sizeof where);
   snprintf(out, outlen, "%s: %s: %s", sim_oracle_name(o->oracle),
            where[0] ? where : "-", msg);
 }
 
-uint64_t uvs_sig_hash(const char* signature) {
+uint64_t fz_sig_hash(const char* signature) {
   uint64_t h = 0xcbf29ce484222325ull;
   for (const unsigned char* p = (const unsigned char*)signature; *p; p++)
     h = (h ^ *p) * 0x100000001b3ull;
@@ -50,7 +50,7 @@ uint64_t uvs_sig_hash(const char* signature) {
   return h;
 }
 
-sim_oracle uvs_signature_oracle(const char* signature) {
+sim_oracle fz_signature_oracle(const char* signature) {
   const char* colon = strchr(signature, ':');
   if (!colon) return SIM_BUG_NONE;
   size_t len = (size_t)(colon - signature);

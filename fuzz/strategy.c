@@ -32,30 +32,30 @@
  *          bounds and cut the prefix there. Handles trees whose shape depends
  *          on earlier choices, since n is re-read on every run.
  */
-#include "fuzz.h"
+#include "fuzz/fuzz.h"
 
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char* const names[UVS_STRAT_COUNT] = {
-  [UVS_STRAT_RANDOM] = "random",
-  [UVS_STRAT_PCT] = "pct",
-  [UVS_STRAT_NODEFZ] = "nodefz",
-  [UVS_STRAT_DFS] = "dfs",
+static const char* const names[FZ_STRAT_COUNT] = {
+  [FZ_STRAT_RANDOM] = "random",
+  [FZ_STRAT_PCT] = "pct",
+  [FZ_STRAT_NODEFZ] = "nodefz",
+  [FZ_STRAT_DFS] = "dfs",
 };
 
-const char* uvs_strategy_name(uvs_strategy_kind k) {
-  return (unsigned)k < UVS_STRAT_COUNT ? names[k] : "?";
+const char* fz_strategy_name(fz_strategy_kind k) {
+  return (unsigned)k < FZ_STRAT_COUNT ? names[k] : "?";
 }
 
-int uvs_strategy_from_name(const char* name) {
-  for (int k = 0; k < UVS_STRAT_COUNT; k++)
+int fz_strategy_from_name(const char* name) {
+  for (int k = 0; k < FZ_STRAT_COUNT; k++)
     if (strcmp(names[k], name) == 0) return k;
   return -1;
 }
 
-void uvs_strategy_defaults(uvs_strategy_params* p) {
+void fz_strategy_defaults(fz_strategy_params* p) {
   memset(p, 0, sizeof *p);
   p->random_bias_max = 4;
   p->pct_depth = 3;
@@ -71,7 +71,7 @@ void uvs_strategy_defaults(uvs_strategy_params* p) {
   p->dfs_nonzero = 0;
 }
 
-uint64_t uvs_run_seed(uint64_t seed, uint64_t i) {
+uint64_t fz_run_seed(uint64_t seed, uint64_t i) {
   uint64_t x = seed ^ (i * 0x9e3779b97f4a7c15ull);
   return sim_splitmix64(&x);
 }
@@ -85,7 +85,7 @@ static uint32_t nonzero_below(sim_rng* rng, uint32_t n) {
 
 static uint32_t choose_random(void* ctx, sim* s, sim_kind kind, uint32_t n,
                               const char* label) {
-  uvs_strategy* st = ctx;
+  fz_strategy* st = ctx;
   (void)s, (void)kind, (void)label;
   st->step++;
   if (st->bias == 0) return sim_rng_below(&st->rng, n);
@@ -97,7 +97,7 @@ static uint32_t choose_random(void* ctx, sim* s, sim_kind kind, uint32_t n,
 
 static uint32_t choose_pct(void* ctx, sim* s, sim_kind kind, uint32_t n,
                            const char* label) {
-  uvs_strategy* st = ctx;
+  fz_strategy* st = ctx;
   (void)s, (void)kind, (void)label;
   uint32_t i = st->step++;
   for (uint32_t c = 0; c < st->ncp; c++)
@@ -114,8 +114,8 @@ static uint32_t percent_nonzero(sim_rng* rng, uint32_t pct, uint32_t window,
 
 static uint32_t choose_nodefz(void* ctx, sim* s, sim_kind kind, uint32_t n,
                               const char* label) {
-  uvs_strategy* st = ctx;
-  const uvs_strategy_params* p = &st->p;
+  fz_strategy* st = ctx;
+  const fz_strategy_params* p = &st->p;
   (void)s, (void)label;
   st->step++;
   switch (kind) {
@@ -136,7 +136,7 @@ static uint32_t choose_nodefz(void* ctx, sim* s, sim_kind kind, uint32_t n,
 
 static uint32_t choose_dfs(void* ctx, sim* s, sim_kind kind, uint32_t n,
                            const char* label) {
-  uvs_strategy* st = ctx;
+  fz_strategy* st = ctx;
   (void)s, (void)kind, (void)label;
   uint32_t i = st->step++;
   if (i >= st->p.dfs_depth || i >= st->dfs_len) return 0;
@@ -147,7 +147,7 @@ static uint32_t choose_dfs(void* ctx, sim* s, sim_kind kind, uint32_t n,
 
 static uint32_t choose_zero(void* ctx, sim* s, sim_kind kind, uint32_t n,
                             const char* label) {
-  uvs_strategy* st = ctx;
+  fz_strategy* st = ctx;
   (void)s, (void)kind, (void)n, (void)label;
   st->step++;
   return 0;
@@ -155,19 +155,19 @@ static uint32_t choose_zero(void* ctx, sim* s, sim_kind kind, uint32_t n,
 
 /* ---- lifecycle */
 
-void uvs_strategy_init(uvs_strategy* st, uvs_strategy_kind kind,
-                       const uvs_strategy_params* p) {
-  assert((unsigned)kind < UVS_STRAT_COUNT);
+void fz_strategy_init(fz_strategy* st, fz_strategy_kind kind,
+                       const fz_strategy_params* p) {
+  assert((unsigned)kind < FZ_STRAT_COUNT);
   memset(st, 0, sizeof *st);
   st->kind = kind;
   if (p) st->p = *p;
-  else uvs_strategy_defaults(&st->p);
+  else fz_strategy_defaults(&st->p);
   if (st->p.pct_depth == 0) st->p.pct_depth = 1;
-  if (st->p.pct_depth > UVS_PCT_DEPTH_MAX) st->p.pct_depth = UVS_PCT_DEPTH_MAX;
+  if (st->p.pct_depth > FZ_PCT_DEPTH_MAX) st->p.pct_depth = FZ_PCT_DEPTH_MAX;
   if (st->p.random_bias_max > 30) st->p.random_bias_max = 30;
-  if (kind == UVS_STRAT_DFS) {
-    if (st->p.dfs_depth == 0 || st->p.dfs_depth > UVS_DFS_DEPTH_MAX)
-      st->p.dfs_depth = UVS_DFS_DEPTH_MAX;
+  if (kind == FZ_STRAT_DFS) {
+    if (st->p.dfs_depth == 0 || st->p.dfs_depth > FZ_DFS_DEPTH_MAX)
+      st->p.dfs_depth = FZ_DFS_DEPTH_MAX;
     if (st->p.dfs_branch < 2) st->p.dfs_branch = 2;
     st->dfs_choice = calloc(st->p.dfs_depth, sizeof *st->dfs_choice);
     st->dfs_n = calloc(st->p.dfs_depth, sizeof *st->dfs_n);
@@ -175,13 +175,13 @@ void uvs_strategy_init(uvs_strategy* st, uvs_strategy_kind kind,
   }
 }
 
-void uvs_strategy_free(uvs_strategy* st) {
+void fz_strategy_free(fz_strategy* st) {
   free(st->dfs_choice);
   free(st->dfs_n);
   memset(st, 0, sizeof *st);
 }
 
-int uvs_strategy_begin(uvs_strategy* st, uint64_t run_seed, int natural,
+int fz_strategy_begin(fz_strategy* st, uint64_t run_seed, int natural,
                        sim_config* cfg) {
   memset(cfg, 0, sizeof *cfg);
   cfg->source = SIM_SRC_CUSTOM;
@@ -190,7 +190,7 @@ int uvs_strategy_begin(uvs_strategy* st, uint64_t run_seed, int natural,
   st->step = 0;
   st->natural = natural;
   sim_rng_seed(&st->rng, run_seed);
-  if (st->kind == UVS_STRAT_DFS) {
+  if (st->kind == FZ_STRAT_DFS) {
     if (st->dfs_done) return 1;
     cfg->chooser = choose_dfs;
     return 0;
@@ -200,11 +200,11 @@ int uvs_strategy_begin(uvs_strategy* st, uint64_t run_seed, int natural,
     return 0;
   }
   switch (st->kind) {
-  case UVS_STRAT_RANDOM:
+  case FZ_STRAT_RANDOM:
     st->bias = sim_rng_below(&st->rng, st->p.random_bias_max + 1);
     cfg->chooser = choose_random;
     break;
-  case UVS_STRAT_PCT: {
+  case FZ_STRAT_PCT: {
     uint32_t k = st->p.pct_k ? st->p.pct_k : st->k_seen;
     if (k == 0) k = 16;   /* nothing learned yet */
     st->ncp = st->p.pct_depth - 1;
@@ -212,7 +212,7 @@ int uvs_strategy_begin(uvs_strategy* st, uint64_t run_seed, int natural,
     cfg->chooser = choose_pct;
     break;
   }
-  case UVS_STRAT_NODEFZ:
+  case FZ_STRAT_NODEFZ:
     cfg->chooser = choose_nodefz;
     break;
   default:
@@ -224,9 +224,9 @@ int uvs_strategy_begin(uvs_strategy* st, uint64_t run_seed, int natural,
 /* dfs: the next prefix. Position i can advance when it offered more options
  * than were tried (within the branch bound) and the non-zero bound allows
  * one more deviation before it. */
-static void dfs_advance(uvs_strategy* st) {
+static void dfs_advance(fz_strategy* st) {
   uint32_t seen = st->dfs_seen;
-  uint32_t nz_before[UVS_DFS_DEPTH_MAX + 1];
+  uint32_t nz_before[FZ_DFS_DEPTH_MAX + 1];
   uint32_t nz = 0;
   for (uint32_t i = 0; i < seen; i++) {
     nz_before[i] = nz;
@@ -245,9 +245,9 @@ static void dfs_advance(uvs_strategy* st) {
   st->dfs_done = 1;
 }
 
-void uvs_strategy_end(uvs_strategy* st, const sim_decision* log, size_t len) {
+void fz_strategy_end(fz_strategy* st, const sim_decision* log, size_t len) {
   if (len > st->k_seen) st->k_seen = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
-  if (st->kind == UVS_STRAT_DFS) {
+  if (st->kind == FZ_STRAT_DFS) {
     /* The log is the truth: the chooser may have clamped, and positions
      * past the prefix answered 0. */
     uint32_t seen = len < st->p.dfs_depth ? (uint32_t)len : st->p.dfs_depth;

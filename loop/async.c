@@ -6,7 +6,7 @@
  * thread and from pool work (which runs while the loop waits for it) are
  * deterministic; sends from free-running user threads are only as
  * deterministic as the program's own threads. */
-#include "internal.h"
+#include "loop/internal.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -77,8 +77,8 @@ int uv_async_send(uv_async_t* handle) {
 int uvs__async_pending_any(uv_loop_t* loop) {
   uvs__loop* L = uvs__L(loop);
   void* (*q)[2];
-  UVS_QFOREACH(q, &loop->async_handles) {
-    uv_async_t* h = UVS_QDATA(q, uv_async_t, queue);
+  UVS__QFOREACH(q, &loop->async_handles) {
+    uv_async_t* h = UVS__QDATA(q, uv_async_t, queue);
     if (atomic_load((_Atomic int*)&h->pending)) {
       L->async_pending = 1;
       return 1;
@@ -95,7 +95,7 @@ int uvs__run_async(uv_loop_t* loop) {
   uvs__q_move(&loop->async_handles, &q);
   while (!uvs__q_empty(&q)) {
     void* (*e)[2] = uvs__q_head(&q);
-    uv_async_t* h = UVS_QDATA(e, uv_async_t, queue);
+    uv_async_t* h = UVS__QDATA(e, uv_async_t, queue);
     uvs__q_remove(e);
     uvs__q_insert_tail(&loop->async_handles, e);
     int one = 1;

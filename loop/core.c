@@ -7,7 +7,7 @@
  * time jumps to the next timer deadline or world event, so an hour of timers
  * takes microseconds. The only blocking real wait is for real threads
  * (uv_async_send from a user thread, a pool job blocked on a semaphore). */
-#include "internal.h"
+#include "loop/internal.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "os.h"
-#include "sim/util.h"
+#include "loop/os.h"
+#include "sim/sim_util.h"
 
 static uv_loop_t default_loop_struct;
 static uv_loop_t* default_loop_ptr;
@@ -49,8 +49,8 @@ uint64_t uvs__next_id(void) { return ++id_counter; }
 
 void uvs__update_time(uv_loop_t* loop) {
   sim* s = uvs__sim();
-  sim_advance_to(s, sim_now(s) + UVS_CLOCK_READ_COST_NS);
-  loop->time = (UVS_EPOCH_NS + sim_now(s)) / 1000000u;
+  sim_advance_to(s, sim_now(s) + UVS__CLOCK_READ_COST_NS);
+  loop->time = (UVS__EPOCH_NS + sim_now(s)) / 1000000u;
 }
 
 int uv_loop_init(uv_loop_t* loop) {
@@ -99,9 +99,9 @@ uv_loop_t* uv_loop_new(void) {
 int uv_loop_close(uv_loop_t* loop) {
   if (loop->active_reqs.count > 0) return UV_EBUSY;
   void* (*q)[2];
-  UVS_QFOREACH(q, &loop->handle_queue) {
-    uv_handle_t* h = UVS_QDATA(q, uv_handle_t, handle_queue);
-    if (!(h->flags & UVS_H_INTERNAL)) return UV_EBUSY;
+  UVS__QFOREACH(q, &loop->handle_queue) {
+    uv_handle_t* h = UVS__QDATA(q, uv_handle_t, handle_queue);
+    if (!(h->flags & UVS__H_INTERNAL)) return UV_EBUSY;
   }
   uvs__loop* L = uvs__L(loop);
   if (L) live_free(L);
@@ -176,14 +176,14 @@ void uv_update_time(uv_loop_t* loop) { uvs__update_time(loop); }
  * the main loop at moments real time decides, and runs stopped repeating.
  * So a busy wait on performance.now() does not end; one on Date.now()
  * does: see uvs__clock_read.) */
-uint64_t uv_hrtime(void) { return UVS_EPOCH_NS + sim_now(uvs__sim()); }
+uint64_t uv_hrtime(void) { return UVS__EPOCH_NS + sim_now(uvs__sim()); }
 
-/* Reading the wall clock costs UVS_CLOCK_READ_COST_NS: a program that waits
+/* Reading the wall clock costs UVS__CLOCK_READ_COST_NS: a program that waits
  * for time to pass by reading Date.now() in a loop gets there, as on a real
  * machine, instead of spinning at one instant for ever. */
 uint64_t uvs__clock_read(void) {
   sim* s = uvs__sim();
-  sim_advance_to(s, sim_now(s) + UVS_CLOCK_READ_COST_NS);
+  sim_advance_to(s, sim_now(s) + UVS__CLOCK_READ_COST_NS);
   return sim_now(s);
 }
 
@@ -192,8 +192,8 @@ void uv_stop(uv_loop_t* loop) { loop->stop_flag = 1; }
 /* ---- closing */
 
 void uv_close(uv_handle_t* handle, uv_close_cb close_cb) {
-  UVS_ASSERT(!uvs__is_closing(handle), "uv_close called twice on a handle");
-  handle->flags |= UVS_H_CLOSING;
+  UVS__ASSERT(!uvs__is_closing(handle), "uv_close called twice on a handle");
+  handle->flags |= UVS__H_CLOSING;
   handle->close_cb = close_cb;
   switch (handle->type) {
   case UV_TIMER: uvs__timer_close((uv_timer_t*)handle); break;
@@ -218,14 +218,14 @@ void (*uvs__close_hook[UV_HANDLE_TYPE_MAX])(uv_handle_t*);
 void (*uvs__finish_close_hook[UV_HANDLE_TYPE_MAX])(uv_handle_t*);
 
 static void finish_close(uv_handle_t* h) {
-  assert(h->flags & UVS_H_CLOSING);
-  assert(!(h->flags & UVS_H_CLOSED));
-  h->flags |= UVS_H_CLOSED;
+  assert(h->flags & UVS__H_CLOSING);
+  assert(!(h->flags & UVS__H_CLOSED));
+  h->flags |= UVS__H_CLOSED;
   if ((unsigned)h->type < UV_HANDLE_TYPE_MAX && uvs__finish_close_hook[h->type])
     uvs__finish_close_hook[h->type](h);
   /* unref, then unlink: a closed handle no longer keeps the loop alive */
-  if (h->flags & UVS_H_REF) {
-    h->flags &= ~UVS_H_REF;
+  if (h->flags & UVS__H_REF) {
+    h->flags &= ~UVS__H_REF;
   }
   uvs__q_remove(&h->handle_queue);
   if (h->close_cb) {
@@ -276,7 +276,7 @@ static int has_ready(uv_loop_t* loop) {
 
 /* How long (real time) a loop waits for a pool job blocked in its work
  * callback when nothing else can happen, before calling it a hang. */
-#define UVS_BLOCKED_HANG_NS 1000000000ull
+#define UVS__BLOCKED_HANG_NS 1000000000ull
 
 /* UVSIM_THREADS_HANG_MS=N (`uvsim node` sets it): a loop with nothing
  * simulated left to wait for waits at most N ms of real time for the
@@ -296,10 +296,10 @@ static uint64_t threads_hang_ns(void) {
 static void pending_handles(uv_loop_t* loop, char* out, size_t outlen) {
   unsigned count[UV_HANDLE_TYPE_MAX] = {0};
   void* (*q)[2];
-  UVS_QFOREACH(q, &loop->handle_queue) {
-    uv_handle_t* h = UVS_QDATA(q, uv_handle_t, handle_queue);
-    if ((h->flags & UVS_H_ACTIVE) && (h->flags & UVS_H_REF) &&
-        !(h->flags & UVS_H_INTERNAL) && (unsigned)h->type < UV_HANDLE_TYPE_MAX)
+  UVS__QFOREACH(q, &loop->handle_queue) {
+    uv_handle_t* h = UVS__QDATA(q, uv_handle_t, handle_queue);
+    if ((h->flags & UVS__H_ACTIVE) && (h->flags & UVS__H_REF) &&
+        !(h->flags & UVS__H_INTERNAL) && (unsigned)h->type < UV_HANDLE_TYPE_MAX)
       count[h->type]++;
   }
   size_t n = 0;
@@ -342,7 +342,7 @@ static void io_poll(uv_loop_t* loop, int timeout) {
        * blocked in its work callback with no user thread left to release
        * it gets a bounded wait: a deadlocked work callback is a hang. */
       uint64_t max_ns = target != UINT64_MAX ? 2000000u
-                        : threads ? threads_hang_ns() : UVS_BLOCKED_HANG_NS;
+                        : threads ? threads_hang_ns() : UVS__BLOCKED_HANG_NS;
       int woken = uvs__real_wait(max_ns);
       uvs__pool_collect();
       if (uvs__async_pending_any(loop) || uvs__L(loop)->nwork_done) {
@@ -381,7 +381,7 @@ static int run_pending(uv_loop_t* loop) {
   while (!uvs__q_empty(&q)) {
     void* (*e)[2] = uvs__q_head(&q);
     uvs__q_remove(e);
-    uvs__io* io = UVS_QDATA(e, uvs__io, q);
+    uvs__io* io = UVS__QDATA(e, uvs__io, q);
     io->queued = 0;
     uvs__trace_cb(io->label);
     io->cb(loop, io);
@@ -445,7 +445,7 @@ static void start_lag(uv_loop_t* loop) {
   done = 1;
   sim* s = uvs__sim();
   const uv_timer_t* t = uvs__timer_min(loop);
-  uint64_t now_ms = (UVS_EPOCH_NS + sim_now(s)) / 1000000u;
+  uint64_t now_ms = (UVS__EPOCH_NS + sim_now(s)) / 1000000u;
   if (t && t->timeout <= now_ms + lag_ms &&
       sim_choose(s, SIM_TIMEOUT_VS_IMMEDIATE, 2, "main script: start-up time") == 1)
     return;
@@ -491,7 +491,7 @@ static int run_loop(uv_loop_t* loop, uv_run_mode mode) {
 void uvs__handle_init(uv_loop_t* loop, uv_handle_t* h, uv_handle_type type) {
   h->loop = loop;
   h->type = type;
-  h->flags = UVS_H_REF;
+  h->flags = UVS__H_REF;
   h->close_cb = NULL;
   h->next_closing = NULL;
   uvs__q_insert_tail(&loop->handle_queue, &h->handle_queue);
@@ -500,35 +500,35 @@ void uvs__handle_init(uv_loop_t* loop, uv_handle_t* h, uv_handle_type type) {
 }
 
 void uvs__handle_start(uv_handle_t* h) {
-  if (h->flags & UVS_H_ACTIVE) return;
-  h->flags |= UVS_H_ACTIVE;
-  if (h->flags & UVS_H_REF) h->loop->active_handles++;
+  if (h->flags & UVS__H_ACTIVE) return;
+  h->flags |= UVS__H_ACTIVE;
+  if (h->flags & UVS__H_REF) h->loop->active_handles++;
 }
 
 void uvs__handle_stop(uv_handle_t* h) {
-  if (!(h->flags & UVS_H_ACTIVE)) return;
-  h->flags &= ~UVS_H_ACTIVE;
-  if (h->flags & UVS_H_REF) h->loop->active_handles--;
+  if (!(h->flags & UVS__H_ACTIVE)) return;
+  h->flags &= ~UVS__H_ACTIVE;
+  if (h->flags & UVS__H_REF) h->loop->active_handles--;
 }
 
 void uv_ref(uv_handle_t* h) {
-  if (h->flags & UVS_H_REF) return;
-  h->flags |= UVS_H_REF;
-  if (h->flags & UVS_H_CLOSING) return;
-  if (h->flags & UVS_H_ACTIVE) h->loop->active_handles++;
+  if (h->flags & UVS__H_REF) return;
+  h->flags |= UVS__H_REF;
+  if (h->flags & UVS__H_CLOSING) return;
+  if (h->flags & UVS__H_ACTIVE) h->loop->active_handles++;
 }
 
 void uv_unref(uv_handle_t* h) {
-  if (!(h->flags & UVS_H_REF)) return;
-  h->flags &= ~UVS_H_REF;
-  if (h->flags & UVS_H_CLOSING) return;
-  if (h->flags & UVS_H_ACTIVE) h->loop->active_handles--;
+  if (!(h->flags & UVS__H_REF)) return;
+  h->flags &= ~UVS__H_REF;
+  if (h->flags & UVS__H_CLOSING) return;
+  if (h->flags & UVS__H_ACTIVE) h->loop->active_handles--;
 }
 
-int uv_has_ref(const uv_handle_t* h) { return (h->flags & UVS_H_REF) != 0; }
+int uv_has_ref(const uv_handle_t* h) { return (h->flags & UVS__H_REF) != 0; }
 
 int uv_is_active(const uv_handle_t* h) {
-  return (h->flags & UVS_H_ACTIVE) != 0;
+  return (h->flags & UVS__H_ACTIVE) != 0;
 }
 
 int uv_is_closing(const uv_handle_t* h) { return uvs__is_closing(h); }
@@ -540,10 +540,10 @@ void uv_walk(uv_loop_t* loop, uv_walk_cb walk_cb, void* arg) {
   uvs__q_move(&loop->handle_queue, &q);
   while (!uvs__q_empty(&q)) {
     void* (*e)[2] = uvs__q_head(&q);
-    uv_handle_t* h = UVS_QDATA(e, uv_handle_t, handle_queue);
+    uv_handle_t* h = UVS__QDATA(e, uv_handle_t, handle_queue);
     uvs__q_remove(e);
     uvs__q_insert_tail(&loop->handle_queue, e);
-    if (h->flags & UVS_H_INTERNAL) continue;
+    if (h->flags & UVS__H_INTERNAL) continue;
     walk_cb(h, arg);
   }
 }
@@ -551,12 +551,12 @@ void uv_walk(uv_loop_t* loop, uv_walk_cb walk_cb, void* arg) {
 static void print_handles(uv_loop_t* loop, FILE* stream, int only_active) {
   if (loop == NULL) loop = uv_default_loop();
   void* (*q)[2];
-  UVS_QFOREACH(q, &loop->handle_queue) {
-    uv_handle_t* h = UVS_QDATA(q, uv_handle_t, handle_queue);
+  UVS__QFOREACH(q, &loop->handle_queue) {
+    uv_handle_t* h = UVS__QDATA(q, uv_handle_t, handle_queue);
     if (only_active && !uv_is_active(h)) continue;
-    fprintf(stream, "[%c%c%c] %-8s %p\n", (h->flags & UVS_H_REF) ? 'R' : '-',
-            (h->flags & UVS_H_ACTIVE) ? 'A' : '-',
-            (h->flags & UVS_H_INTERNAL) ? 'I' : '-',
+    fprintf(stream, "[%c%c%c] %-8s %p\n", (h->flags & UVS__H_REF) ? 'R' : '-',
+            (h->flags & UVS__H_ACTIVE) ? 'A' : '-',
+            (h->flags & UVS__H_INTERNAL) ? 'I' : '-',
             uv_handle_type_name(h->type), (void*)h);
   }
 }

@@ -1,11 +1,11 @@
 /* loop/errors.c — error names and messages, type names and sizes, version.
  * Generated from the maps in the system's uv.h, so they match real libuv. */
-#include "internal.h"
+#include "loop/internal.h"
 
 #include <string.h>
 
-#define UVS_ERR_NAME(name, _) case UV_##name: return #name;
-#define UVS_ERR_MSG(name, msg) case UV_##name: return msg;
+#define UVS__ERR_NAME(name, _) case UV_##name: return #name;
+#define UVS__ERR_MSG(name, msg) case UV_##name: return msg;
 
 /* An unknown code gets "Unknown system error N", as libuv says it (libuv
  * leaks a malloc'd string per call; a small per-thread ring serves here). */
@@ -18,12 +18,12 @@ static const char* unknown_err(int err) {
 }
 
 static const char* known_name(int err) {
-  switch (err) { UV_ERRNO_MAP(UVS_ERR_NAME) }
+  switch (err) { UV_ERRNO_MAP(UVS__ERR_NAME) }
   return NULL;
 }
 
 static const char* known_msg(int err) {
-  switch (err) { UV_ERRNO_MAP(UVS_ERR_MSG) }
+  switch (err) { UV_ERRNO_MAP(UVS__ERR_MSG) }
   return NULL;
 }
 
@@ -55,44 +55,44 @@ int uv_translate_sys_error(int sys_errno) {
   return sys_errno <= 0 ? sys_errno : -sys_errno;
 }
 
-#define UVS_HT_NAME(uc, lc) case UV_##uc: return #lc;
+#define UVS__HT_NAME(uc, lc) case UV_##uc: return #lc;
 const char* uv_handle_type_name(uv_handle_type type) {
   switch (type) {
-  UV_HANDLE_TYPE_MAP(UVS_HT_NAME)
+  UV_HANDLE_TYPE_MAP(UVS__HT_NAME)
   case UV_FILE: return "file";
   default: return NULL;
   }
 }
 
-#define UVS_RT_NAME(uc, lc) case UV_##uc: return #lc;
+#define UVS__RT_NAME(uc, lc) case UV_##uc: return #lc;
 const char* uv_req_type_name(uv_req_type type) {
   switch (type) {
-  UV_REQ_TYPE_MAP(UVS_RT_NAME)
+  UV_REQ_TYPE_MAP(UVS__RT_NAME)
   default: return NULL;
   }
 }
 
-#define UVS_HT_SIZE(uc, lc) case UV_##uc: return sizeof(uv_##lc##_t);
+#define UVS__HT_SIZE(uc, lc) case UV_##uc: return sizeof(uv_##lc##_t);
 size_t uv_handle_size(uv_handle_type type) {
   switch (type) {
-  UV_HANDLE_TYPE_MAP(UVS_HT_SIZE)
+  UV_HANDLE_TYPE_MAP(UVS__HT_SIZE)
   default: return (size_t)-1;
   }
 }
 
-#define UVS_RT_SIZE(uc, lc) case UV_##uc: return sizeof(uv_##lc##_t);
+#define UVS__RT_SIZE(uc, lc) case UV_##uc: return sizeof(uv_##lc##_t);
 size_t uv_req_size(uv_req_type type) {
   switch (type) {
-  UV_REQ_TYPE_MAP(UVS_RT_SIZE)
+  UV_REQ_TYPE_MAP(UVS__RT_SIZE)
   default: return (size_t)-1;
   }
 }
 
 unsigned int uv_version(void) { return UV_VERSION_HEX; }
 
-#define UVS_STR2(x) #x
-#define UVS_STR(x) UVS_STR2(x)
+#define UVS__STR2(x) #x
+#define UVS__STR(x) UVS__STR2(x)
 const char* uv_version_string(void) {
-  return UVS_STR(UV_VERSION_MAJOR) "." UVS_STR(UV_VERSION_MINOR) "."
-      UVS_STR(UV_VERSION_PATCH);
+  return UVS__STR(UV_VERSION_MAJOR) "." UVS__STR(UV_VERSION_MINOR) "."
+      UVS__STR(UV_VERSION_PATCH);
 }

@@ -1,14 +1,14 @@
-/* loop/fs.c — uv_fs_* on the simulated filesystem (sim/fs.h).
+/* loop/fs.c — uv_fs_* on the simulated filesystem (sim/sim_fs.h).
  *
  * Same shape as libuv: each call fills the request, then either runs the
  * operation at once (cb == NULL: synchronous, the result is returned) or
  * hands it to the simulated thread pool, which decides when each job
  * finishes; the operation takes effect when its job runs, and the callback
- * comes in the loop's poll phase. Faults (sim/fault.h) are checked when an
+ * comes in the loop's poll phase. Faults (sim/sim_fault.h) are checked when an
  * operation runs. Descriptors 0-2 pass through to the real stdio so that
  * programs can print with uv_fs_write; every other descriptor is simulated.
  */
-#include "internal.h"
+#include "loop/internal.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -18,10 +18,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fault.h"
-#include "fs.h"
+#include "sim/sim_fault.h"
+#include "sim/sim_fs.h"
 #include "uvsim/loop.h"
-#include "worldio.h"
+#include "loop/world_io.h"
 
 /* --------------------------------------------------------------- helpers */
 
@@ -485,7 +485,7 @@ static int post(uv_loop_t* loop, uv_fs_t* req) {
 
 static int init(uv_loop_t* loop, uv_fs_t* req, uv_fs_type type, uv_fs_cb cb) {
   if (req == NULL) return UV_EINVAL;
-  UVS_CLEAR_REQ(req);
+  UVS__CLEAR_REQ(req);
   req->type = UV_FS;
   req->fs_type = type;
   req->loop = loop;

@@ -5,26 +5,26 @@
  *
  * Sections: core · handles · timers · watchers · async · pool · io · world.
  */
-#ifndef UVS_INTERNAL_H
-#define UVS_INTERNAL_H
+#ifndef UVSIM_LOOP_INTERNAL_H
+#define UVSIM_LOOP_INTERNAL_H
 
 #include <assert.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <uv.h>
 
-#include "queue.h"
-#include "sim.h"
+#include "loop/queue.h"
+#include "sim/sim.h"
 
 /* ------------------------------------------------------------------ core */
 
 /* Handle flags (handle->flags). Private to uvsim; the values are ours. */
 enum {
-  UVS_H_CLOSING = 0x01,
-  UVS_H_CLOSED = 0x02,
-  UVS_H_ACTIVE = 0x04,
-  UVS_H_REF = 0x08,
-  UVS_H_INTERNAL = 0x10,   /* not reported by uv_walk, not counted by close */
+  UVS__H_CLOSING = 0x01,
+  UVS__H_CLOSED = 0x02,
+  UVS__H_ACTIVE = 0x04,
+  UVS__H_REF = 0x08,
+  UVS__H_INTERNAL = 0x10,   /* not reported by uv_walk, not counted by close */
   /* streams (loop/stream.c may use 0x100 and up) */
 };
 
@@ -70,7 +70,7 @@ static inline uvs__loop* uvs__L(const uv_loop_t* loop) {
 static inline sim* uvs__sim(void) { return sim_current(); }
 
 /* Misuse that libuv asserts on: abort with a clear message. */
-#define UVS_ASSERT(cond, msg)                                          \
+#define UVS__ASSERT(cond, msg)                                          \
   do {                                                                 \
     if (!(cond)) uvs__fatal(__func__, msg);                            \
   } while (0)
@@ -88,25 +88,25 @@ static inline void uvs__trace_cb(const char* label) {
 /* The virtual clock as libuv shows it. Real monotonic clocks are never 0
  * (upstream tests assert `0 < uv_now()`), so uv_hrtime/uv_now count from a
  * fixed epoch of 1000 s. */
-#define UVS_EPOCH_NS 1000000000000ull
-#define UVS_EPOCH_MS (UVS_EPOCH_NS / 1000000u)
+#define UVS__EPOCH_NS 1000000000000ull
+#define UVS__EPOCH_MS (UVS__EPOCH_NS / 1000000u)
 /* Real time always moves: reading the clock costs 1 us of virtual time, so a
  * busy loop (idle handles, NOWAIT polling) reaches its timers, as on a real
  * machine, instead of spinning at one instant. Deterministic, not a
  * decision. */
-#define UVS_CLOCK_READ_COST_NS 1000u
+#define UVS__CLOCK_READ_COST_NS 1000u
 
 /* The virtual wall clock starts at 2020-01-01T00:00:00Z (uv_gettimeofday,
  * uvsim_wall_ns, and Date.now() under `uvsim node`). */
-#define UVS_WALL_EPOCH_S 1577836800ull
+#define UVS__WALL_EPOCH_S 1577836800ull
 
 /* A program run unchanged that hangs (loop alive, nothing can ever
  * happen) says so on stderr and exits with this status (loop/world.c). */
-#define UVS_EXIT_HANG 86
+#define UVS__EXIT_HANG 86
 void uvs__hang_stop(sim* s);
 
 /* The virtual clock (ns) as a program reads the wall clock: each read costs
- * UVS_CLOCK_READ_COST_NS (uv_gettimeofday, uvsim_wall_ns_read). */
+ * UVS__CLOCK_READ_COST_NS (uv_gettimeofday, uvsim_wall_ns_read). */
 uint64_t uvs__clock_read(void);
 
 /* libuv's buffer contract (uv_os_getenv, uv_os_gethostname, uv_os_homedir
@@ -120,7 +120,7 @@ void uvs__update_time(uv_loop_t* loop);
 /* A loop-time deadline (ms) as a virtual clock instant (ns). */
 static inline uint64_t uvs__deadline_ns(uint64_t loop_ms) {
   if (loop_ms >= UINT64_MAX / 1000000u) return UINT64_MAX;
-  return loop_ms * 1000000u - UVS_EPOCH_NS;
+  return loop_ms * 1000000u - UVS__EPOCH_NS;
 }
 
 /* Per-world counters that name handles in labels ("timer#3"). Reset by
@@ -139,10 +139,10 @@ void uvs__handle_init(uv_loop_t* loop, uv_handle_t* h, uv_handle_type type);
 void uvs__handle_start(uv_handle_t* h);
 void uvs__handle_stop(uv_handle_t* h);
 static inline int uvs__is_active(const uv_handle_t* h) {
-  return (h->flags & UVS_H_ACTIVE) != 0;
+  return (h->flags & UVS__H_ACTIVE) != 0;
 }
 static inline int uvs__is_closing(const uv_handle_t* h) {
-  return (h->flags & (UVS_H_CLOSING | UVS_H_CLOSED)) != 0;
+  return (h->flags & (UVS__H_CLOSING | UVS__H_CLOSED)) != 0;
 }
 /* Each handle's label lives in u.reserved[3] (u.fd and reserved[0..2]
  * stay free for handle types that want them). */
@@ -270,4 +270,4 @@ void uvs__loop_globals_reset(void);
  * loop may still be woken by uv_async_send, so it is not a hang. */
 int uvs__user_threads_live(void);
 
-#endif /* UVS_INTERNAL_H */
+#endif /* UVSIM_LOOP_INTERNAL_H */

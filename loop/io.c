@@ -1,11 +1,11 @@
 /* loop/io.c — delivery of I/O events made ready by the simulated world.
  *
- * The world (sim/net.c through loop/tcp.c, ...) decides when something
+ * The world (sim/sim_net.c through loop/tcp.c, ...) decides when something
  * becomes ready; it calls uvs__io_ready() from a sim_event. The poll phase
  * then delivers the ready events. When several are ready at once — as when
  * epoll_wait returns many fds — the order is a decision (SIM_IO_ORDER,
  * choice 0 = the order they became ready in). */
-#include "internal.h"
+#include "loop/internal.h"
 
 void uvs__io_init(uvs__io* io, void (*cb)(uv_loop_t*, uvs__io*),
                   const char* label) {
@@ -45,11 +45,11 @@ int uvs__run_io_ready(uv_loop_t* loop) {
   int ran = 0;
   while (remaining > 0 && L->nio_ready > 0 && !sim_failed(s)) {
     void* (*e)[2] = uvs__q_head(&L->io_ready);
-    uvs__io* first = UVS_QDATA(e, uvs__io, q);
+    uvs__io* first = UVS__QDATA(e, uvs__io, q);
     uint32_t n = (uint32_t)(remaining < L->nio_ready ? remaining : L->nio_ready);
     uint32_t c = sim_choose(s, SIM_IO_ORDER, n, first->label);
     for (uint32_t i = 0; i < c; i++) e = uvs__q_next(e);
-    uvs__io* io = UVS_QDATA(e, uvs__io, q);
+    uvs__io* io = UVS__QDATA(e, uvs__io, q);
     uvs__q_remove(e);
     L->nio_ready--;
     io->queued = 0;

@@ -1,5 +1,5 @@
 /* loop/misc.c — pure helpers of libuv's API that touch nothing real. */
-#include "internal.h"
+#include "loop/internal.h"
 
 #include <stdlib.h>
 
@@ -30,20 +30,20 @@ int uv_replace_allocator(uv_malloc_func m, uv_realloc_func r, uv_calloc_func c,
 void uv_library_shutdown(void) {}
 
 uint64_t uvsim_wall_ns(void) {
-  return UVS_WALL_EPOCH_S * 1000000000ull + sim_now(uvs__sim());
+  return UVS__WALL_EPOCH_S * 1000000000ull + sim_now(uvs__sim());
 }
 
 uint64_t uvsim_wall_ns_read(void) {
-  return UVS_WALL_EPOCH_S * 1000000000ull + uvs__clock_read();
+  return UVS__WALL_EPOCH_S * 1000000000ull + uvs__clock_read();
 }
 
 /* uv_gettimeofday reads the virtual wall clock: the virtual clock offset to
- * a fixed date (UVS_WALL_EPOCH_S) so programs that print dates stay
+ * a fixed date (UVS__WALL_EPOCH_S) so programs that print dates stay
  * deterministic. */
 int uv_gettimeofday(uv_timeval64_t* tv) {
   if (tv == NULL) return UV_EINVAL;
   uint64_t ns = uvs__clock_read();
-  tv->tv_sec = UVS_WALL_EPOCH_S + (int64_t)(ns / 1000000000u);
+  tv->tv_sec = UVS__WALL_EPOCH_S + (int64_t)(ns / 1000000000u);
   tv->tv_usec = (int32_t)((ns % 1000000000u) / 1000u);
   return 0;
 }

@@ -13,12 +13,12 @@
  *
  * Argument checks and buffer contracts follow libuv 1.44's src/unix/core.c
  * and getaddrinfo.c line by line, so misuse answers the same codes. */
-#include "internal.h"
+#include "loop/internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "os.h"
+#include "loop/os.h"
 
 /* ------------------------------------------------------------ the machine */
 
@@ -57,8 +57,8 @@ unsigned int uv_available_parallelism(void) { return MACHINE_NCPUS; }
 
 /* Virtual seconds since the machine booted. uv_hrtime is CLOCK_MONOTONIC,
  * which on Linux counts from boot too, so the two agree: the machine booted
- * UVS_EPOCH_NS before the run began. */
-static uint64_t uptime_ns(void) { return UVS_EPOCH_NS + sim_now(uvs__sim()); }
+ * UVS__EPOCH_NS before the run began. */
+static uint64_t uptime_ns(void) { return UVS__EPOCH_NS + sim_now(uvs__sim()); }
 
 int uv_uptime(double* uptime) {
   if (uptime == NULL) return UV_EINVAL;
@@ -120,8 +120,8 @@ int uv_os_get_passwd(uv_passwd_t* pwd) {
   pwd->username = memcpy(block, USER_NAME, nl);
   pwd->homedir = memcpy(block + nl, USER_HOME, hl);
   pwd->shell = memcpy(block + nl + hl, USER_SHELL, sl);
-  pwd->uid = UVS_USER_UID;
-  pwd->gid = UVS_USER_GID;
+  pwd->uid = UVS__USER_UID;
+  pwd->gid = UVS__USER_GID;
   return 0;
 }
 

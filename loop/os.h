@@ -4,15 +4,15 @@
  *
  * The machine is a fixed, documented one (docs/loop.md, "The machine"):
  * nothing here reads the real host. */
-#ifndef UVS_OS_H
-#define UVS_OS_H
+#ifndef UVSIM_LOOP_OS_H
+#define UVSIM_LOOP_OS_H
 
 #include <stdint.h>
 
-/* The simulated user (sim/fs.c gives every file the same owner). Not root:
+/* The simulated user (sim/sim_fs.c gives every file the same owner). Not root:
  * Linux's rules for an unprivileged process apply (uv_os_setpriority). */
-#define UVS_USER_UID 1000u
-#define UVS_USER_GID 1000u
+#define UVS__USER_UID 1000u
+#define UVS__USER_GID 1000u
 
 /* Forgets the state of the previous run: the priorities set, the position
  * of uv_random's byte stream, the registry of started signal handles.

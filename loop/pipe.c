@@ -2,13 +2,13 @@
  * simulated network. Paths live in the network's own namespace: binding
  * creates no file in sim/fs, but the directory holding the path must exist
  * there (else EACCES, as libuv turns ENOENT into). No IPC handle passing. */
-#include "stream.h"
+#include "loop/stream.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fs.h"
+#include "sim/sim_fs.h"
 
 int uv_pipe_init(uv_loop_t* loop, uv_pipe_t* pipe, int ipc) {
   uvs__stream_init(loop, (uv_stream_t*)pipe, UV_NAMED_PIPE);
@@ -47,7 +47,7 @@ int uv_pipe_bind(uv_pipe_t* pipe, const char* name) {
     return r;
   }
   pipe->pipe_fname = strdup(name);
-  uvs__stream_attach((uv_stream_t*)pipe, sock, UVS_S_BOUND);
+  uvs__stream_attach((uv_stream_t*)pipe, sock, UVS__S_BOUND);
   return 0;
 }
 

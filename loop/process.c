@@ -8,7 +8,7 @@
  * differ from run to run on a real machine (the pid, free memory) is a fixed
  * value, so that a run stays a pure function of its decisions. Nothing here
  * changes the real process: a title set is only remembered. */
-#include "internal.h"
+#include "loop/internal.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fs.h"
+#include "sim/sim_fs.h"
 
 extern char** environ;
 

@@ -2,16 +2,16 @@
  * `void* q[2]` fields (handle_queue, idle_handles, ...). The link lives inside
  * the owner, so enqueueing never allocates. Same idea as libuv's queue.h,
  * written as inline functions so the types are checked. */
-#ifndef UVS_QUEUE_H
-#define UVS_QUEUE_H
+#ifndef UVSIM_LOOP_QUEUE_H
+#define UVSIM_LOOP_QUEUE_H
 
 #include <stddef.h>
 
 typedef void* uvs__queue[2];
 
-#define UVS_QNEXT(q) (*(void***)&((*(q))[0]))
-#define UVS_QPREV(q) (*(void***)&((*(q))[1]))
-#define UVS_QDATA(ptr, type, field) \
+#define UVS__QNEXT(q) (*(void***)&((*(q))[0]))
+#define UVS__QPREV(q) (*(void***)&((*(q))[1]))
+#define UVS__QDATA(ptr, type, field) \
   ((type*)((char*)(ptr) - offsetof(type, field)))
 
 static inline void uvs__q_init(void* (*q)[2]) {
@@ -60,7 +60,7 @@ static inline void uvs__q_move(void* (*h)[2], void* (*n)[2]) {
   uvs__q_init(h);
 }
 
-#define UVS_QFOREACH(q, h) \
+#define UVS__QFOREACH(q, h) \
   for ((q) = uvs__q_head(h); (q) != (h); (q) = uvs__q_next(q))
 
 #endif

@@ -8,7 +8,7 @@
  * and reproducer of a run unchanged (the pool form is a pool job, with a
  * pool job's decisions). The stream restarts at uvsim_world_begin; a
  * replayed reproducer gets the same bytes because its world carries the
- * run's seed (UVSIM_REPLAY: sim/world.c).
+ * run's seed (UVSIM_REPLAY: sim/sim_world.c).
  *
  * As in libuv 1.44 (src/random.c): buflen above 0x7FFFFFFF is E2BIG, any
  * flag EINVAL; without a callback the call fills the buffer at once;
@@ -16,13 +16,13 @@
  * cancellable while queued) whose callback the loop delivers in its poll
  * phase like every other pool job. The bytes are drawn when the job runs,
  * so the order of draws is the order jobs start: FIFO, whatever the seed. */
-#include "internal.h"
+#include "loop/internal.h"
 
 #include <pthread.h>
 #include <string.h>
 
-#include "os.h"
-#include "worldio.h"
+#include "loop/os.h"
+#include "loop/world_io.h"
 
 /* "uv_random" in ASCII: keeps this stream apart from the decision PRNG,
  * which splitmix64 seeds from the bare seed. */

@@ -20,15 +20,15 @@
  * one-shot (libuv never clears the flag); starting or stopping a closing
  * handle is a misuse libuv asserts on. Signals caught but not dispatched
  * when the handle stops or closes are dropped, as libuv's do. */
-#include "internal.h"
+#include "loop/internal.h"
 
 #include <signal.h>
 
-#include "os.h"
-#include "worldio.h"
+#include "loop/os.h"
+#include "loop/world_io.h"
 
 /* handle->flags: started with uv_signal_start_oneshot (never cleared). */
-#define UVS_SIG_ONESHOT 0x100
+#define UVS__SIG_ONESHOT 0x100
 
 /* Per-handle state, in handle->u.reserved[0]; run-owned (worldio.h). */
 typedef struct sig_state {
@@ -90,7 +90,7 @@ static void signal_stop(uv_signal_t* h) {
  * message per signal from its pipe. */
 static void signal_io(uv_loop_t* loop, uvs__io* io) {
   (void)loop;
-  sig_state* st = UVS_QDATA(io, sig_state, io);
+  sig_state* st = UVS__QDATA(io, sig_state, io);
   uv_signal_t* h = st->h;
   while (h->dispatched_signals < h->caught_signals && h->signum != 0 &&
          !uvs__is_closing((uv_handle_t*)h)) {
@@ -100,7 +100,7 @@ static void signal_io(uv_loop_t* loop, uvs__io* io) {
       h->signal_cb(h, h->signum);
       uvs__after_callback();
     }
-    if ((h->flags & UVS_SIG_ONESHOT) && !uvs__is_closing((uv_handle_t*)h))
+    if ((h->flags & UVS__SIG_ONESHOT) && !uvs__is_closing((uv_handle_t*)h))
       signal_stop(h);
   }
 }
@@ -130,7 +130,7 @@ int uv_signal_init(uv_loop_t* loop, uv_signal_t* handle) {
 }
 
 static int signal_start(uv_signal_t* h, uv_signal_cb cb, int signum, int oneshot) {
-  UVS_ASSERT(!uvs__is_closing((uv_handle_t*)h), "signal handle is closing");
+  UVS__ASSERT(!uvs__is_closing((uv_handle_t*)h), "signal handle is closing");
   if (signum == 0) return UV_EINVAL;
   if (signum == h->signum) {
     h->signal_cb = cb;
@@ -139,7 +139,7 @@ static int signal_start(uv_signal_t* h, uv_signal_cb cb, int signum, int oneshot
   if (h->signum != 0) signal_stop(h);
   if (!signum_valid(signum)) return UV_EINVAL;
   h->signum = signum;
-  if (oneshot) h->flags |= UVS_SIG_ONESHOT;
+  if (oneshot) h->flags |= UVS__SIG_ONESHOT;
   link_started(state_of(h));
   h->signal_cb = cb;
   uvs__handle_start((uv_handle_t*)h);
@@ -156,7 +156,7 @@ int uv_signal_start_oneshot(uv_signal_t* handle, uv_signal_cb signal_cb,
 }
 
 int uv_signal_stop(uv_signal_t* handle) {
-  UVS_ASSERT(!uvs__is_closing((uv_handle_t*)handle), "signal handle is closing");
+  UVS__ASSERT(!uvs__is_closing((uv_handle_t*)handle), "signal handle is closing");
   signal_stop(handle);
   return 0;
 }

@@ -1,7 +1,7 @@
 /* loop/spawn.c — child processes are not simulated yet (uv_spawn answers
  * UV_ENOSYS and says so), but as in libuv a handle whose spawn failed is
  * initialised and must be closed: Node closes it when child_process fails. */
-#include "internal.h"
+#include "loop/internal.h"
 
 static void process_close(uv_handle_t* h) { (void)h; }
 

@@ -1,5 +1,5 @@
 /* loop/stream.c — libuv's stream machinery (read, write, shutdown, listen,
- * accept) over sockets of the simulated network (sim/net.h).
+ * accept) over sockets of the simulated network (sim/sim_net.h).
  *
  * It follows libuv 1.44's src/unix/stream.c step for step, because programs
  * depend on its exact callback order: uv_write writes at once when the queue
@@ -9,7 +9,7 @@
  * a loop until the user leaves one unaccepted. Readiness comes from the world
  * through sim_net's notify callback and is re-reported each loop iteration
  * while it holds, as level-triggered epoll does (uvs__stream_rearm). */
-#include "stream.h"
+#include "loop/stream.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fault.h"
+#include "sim/sim_fault.h"
 
 static void stream_io(uv_loop_t* loop, uvs__io* io);
 static void stream_pending(uv_loop_t* loop, uvs__io* io);
@@ -56,7 +56,7 @@ static int has_transport(const uvs__stream* st) {
  * descriptor block, as libuv's tty writes may) and always readable: its
  * input is at its end (tty.c). */
 static unsigned poll_events(const uvs__stream* st) {
-  if (st->flags & UVS_S_TTY) return SIM_NET_IN | SIM_NET_OUT;
+  if (st->flags & UVS__S_TTY) return SIM_NET_IN | SIM_NET_OUT;
   return sim_net_poll(uvs__net(), st->sock);
 }
 
@@ -145,12 +145,12 @@ void uvs__stream_rearm(uvs__stream* st) {
   if (!has_transport(st) || closing(h) || st->rd.queued) return;
   unsigned p = poll_events(st);
   int want = 0;
-  if (st->flags & UVS_S_LISTENING) {
+  if (st->flags & UVS__S_LISTENING) {
     want = st->accepted < 0 && (p & SIM_NET_IN);
   } else if (h->connect_req) {
     want = h->delayed_error == 0 && !sim_net_connecting(uvs__net(), st->sock);
   } else {
-    if ((st->flags & UVS_S_READING) && (p & SIM_NET_IN)) want = 1;
+    if ((st->flags & UVS__S_READING) && (p & SIM_NET_IN)) want = 1;
     if (!uvs__q_empty(&h->write_queue) && (p & (SIM_NET_OUT | SIM_NET_ERR))) want = 1;
   }
   if (want) uvs__io_ready(h->loop, &st->rd);
@@ -159,13 +159,13 @@ void uvs__stream_rearm(uvs__stream* st) {
 /* --------------------------------------------------------------- reads */
 
 static void read_stop_internal(uvs__stream* st) {
-  st->flags &= ~UVS_S_READING;
+  st->flags &= ~UVS__S_READING;
   uvs__handle_stop((uv_handle_t*)st->h);
 }
 
 static void stream_eof(uvs__stream* st, const uv_buf_t* buf) {
   uv_stream_t* h = st->h;
-  st->flags |= UVS_S_READ_EOF;
+  st->flags |= UVS__S_READ_EOF;
   read_stop_internal(st);
   DELIVER(h, "read", h->read_cb(h, UV_EOF, buf));
 }
@@ -173,18 +173,18 @@ static void stream_eof(uvs__stream* st, const uv_buf_t* buf) {
 static void do_read(uvs__stream* st) {
   uv_stream_t* h = st->h;
   int pipe = h->type == UV_NAMED_PIPE;
-  for (int count = 32; h->read_cb && (st->flags & UVS_S_READING) && count > 0; count--) {
+  for (int count = 32; h->read_cb && (st->flags & UVS__S_READING) && count > 0; count--) {
     if (!(poll_events(st) & SIM_NET_IN)) return;
     uv_buf_t buf = uv_buf_init(NULL, 0);
     DELIVER(h, "alloc", h->alloc_cb((uv_handle_t*)h, 64 * 1024, &buf));
-    if (closing(h) || !(st->flags & UVS_S_READING)) return;
+    if (closing(h) || !(st->flags & UVS__S_READING)) return;
     if (buf.base == NULL || buf.len == 0) {
       DELIVER(h, "read", h->read_cb(h, UV_ENOBUFS, &buf));
       return;
     }
     size_t limit = buf.len;
     ssize_t n = 0;              /* a tty: read(2) finds the end of input */
-    if (!(st->flags & UVS_S_TTY)) {
+    if (!(st->flags & UVS__S_TTY)) {
       n = net_fault(st, SIM_FOP_RECV, &limit);
       if (n == 0) n = sim_net_read(uvs__net(), st->sock, buf.base, limit);
     }
@@ -198,9 +198,9 @@ static void do_read(uvs__stream* st) {
     }
     if (n < 0) {
       /* The user should close the stream now. */
-      st->flags &= ~(UVS_S_READABLE | UVS_S_WRITABLE);
+      st->flags &= ~(UVS__S_READABLE | UVS__S_WRITABLE);
       DELIVER(h, "read", h->read_cb(h, (ssize_t)n, &buf));
-      if (!closing(h) && (st->flags & UVS_S_READING)) read_stop_internal(st);
+      if (!closing(h) && (st->flags & UVS__S_READING)) read_stop_internal(st);
       return;
     }
     if (n == 0) {
@@ -216,10 +216,10 @@ int uv_read_start(uv_stream_t* s, uv_alloc_cb alloc_cb, uv_read_cb read_cb) {
   if (s == NULL || alloc_cb == NULL || read_cb == NULL) return UV_EINVAL;
   if (closing(s)) return UV_EINVAL;
   uvs__stream* st = uvs__st(s);
-  if (st->flags & UVS_S_READING) return UV_EALREADY;
-  if (!(st->flags & UVS_S_READABLE)) return UV_ENOTCONN;
-  st->flags |= UVS_S_READING;
-  st->flags &= ~UVS_S_READ_EOF;
+  if (st->flags & UVS__S_READING) return UV_EALREADY;
+  if (!(st->flags & UVS__S_READABLE)) return UV_ENOTCONN;
+  st->flags |= UVS__S_READING;
+  st->flags &= ~UVS__S_READ_EOF;
   s->read_cb = read_cb;
   s->alloc_cb = alloc_cb;
   uvs__handle_start((uv_handle_t*)s);
@@ -230,7 +230,7 @@ int uv_read_start(uv_stream_t* s, uv_alloc_cb alloc_cb, uv_read_cb read_cb) {
 int uv_read_stop(uv_stream_t* s) {
   uvs__stream* st = uvs__st(s);
   if (st == NULL) return 0;   /* closed: its state is gone, nothing reads */
-  if (!(st->flags & UVS_S_READING)) return 0;
+  if (!(st->flags & UVS__S_READING)) return 0;
   read_stop_internal(st);
   s->read_cb = NULL;
   s->alloc_cb = NULL;
@@ -239,12 +239,12 @@ int uv_read_stop(uv_stream_t* s) {
 
 int uv_is_readable(const uv_stream_t* s) {
   const uvs__stream* st = uvs__st(s);
-  return st != NULL && (st->flags & UVS_S_READABLE) != 0;
+  return st != NULL && (st->flags & UVS__S_READABLE) != 0;
 }
 
 int uv_is_writable(const uv_stream_t* s) {
   const uvs__stream* st = uvs__st(s);
-  return st != NULL && (st->flags & UVS_S_WRITABLE) != 0;
+  return st != NULL && (st->flags & UVS__S_WRITABLE) != 0;
 }
 
 /* -------------------------------------------------------------- writes */
@@ -257,7 +257,7 @@ static size_t bufs_size(const uv_buf_t* bufs, unsigned n) {
 
 /* One writev(2): as much as fits, or an error if nothing was written. */
 static ssize_t try_write(uvs__stream* st, const uv_buf_t* bufs, unsigned n) {
-  if (st->flags & UVS_S_TTY) return uvs__tty_write(st->fd, bufs, n);
+  if (st->flags & UVS__S_TTY) return uvs__tty_write(st->fd, bufs, n);
   size_t limit = 0;
   int f = net_fault(st, SIM_FOP_SEND, &limit);
   if (f < 0) return f;
@@ -312,7 +312,7 @@ static void req_finish(uvs__stream* st, uv_write_t* req) {
 static void do_write(uvs__stream* st) {
   uv_stream_t* h = st->h;
   if (uvs__q_empty(&h->write_queue)) return;
-  uv_write_t* req = UVS_QDATA(uvs__q_head(&h->write_queue), uv_write_t, queue);
+  uv_write_t* req = UVS__QDATA(uvs__q_head(&h->write_queue), uv_write_t, queue);
   ssize_t n = try_write(st, req->bufs + req->write_index, req->nbufs - req->write_index);
   if (n >= 0) {
     if (req_update(h, req, (size_t)n)) req_finish(st, req);
@@ -329,7 +329,7 @@ static void write_callbacks(uvs__stream* st) {
   uvs__queue done;
   uvs__q_move(&h->write_completed_queue, &done);
   while (!uvs__q_empty(&done)) {
-    uv_write_t* req = UVS_QDATA(uvs__q_head(&done), uv_write_t, queue);
+    uv_write_t* req = UVS__QDATA(uvs__q_head(&done), uv_write_t, queue);
     uvs__q_remove(&req->queue);
     uvs__req_unregister(h->loop);
     if (req->bufs != NULL) {
@@ -345,20 +345,20 @@ static void write_callbacks(uvs__stream* st) {
 /* The write queue is empty: a pending shutdown happens now. */
 static void drain(uvs__stream* st) {
   uv_stream_t* h = st->h;
-  if (!(st->flags & UVS_S_SHUTTING)) return;
+  if (!(st->flags & UVS__S_SHUTTING)) return;
   uv_shutdown_t* req = h->shutdown_req;
   assert(req != NULL);
-  if (!closing(h) && (st->flags & UVS_S_SHUT)) return;
+  if (!closing(h) && (st->flags & UVS__S_SHUT)) return;
   h->shutdown_req = NULL;
-  st->flags &= ~UVS_S_SHUTTING;
+  st->flags &= ~UVS__S_SHUTTING;
   uvs__req_unregister(h->loop);
   int err = 0;
   if (closing(h)) {
     err = UV_ECANCELED;
   } else {
     /* shutdown(2) on a tty's descriptor: not a socket */
-    err = (st->flags & UVS_S_TTY) ? UV_ENOTSOCK : sim_net_shutdown(uvs__net(), st->sock);
-    if (err == 0) st->flags |= UVS_S_SHUT;
+    err = (st->flags & UVS__S_TTY) ? UV_ENOTSOCK : sim_net_shutdown(uvs__net(), st->sock);
+    if (err == 0) st->flags |= UVS__S_SHUT;
   }
   if (req->cb) DELIVER(h, "shutdown", req->cb(req, err));
 }
@@ -366,7 +366,7 @@ static void drain(uvs__stream* st) {
 static void flush_write_queue(uvs__stream* st, int error) {
   uv_stream_t* h = st->h;
   while (!uvs__q_empty(&h->write_queue)) {
-    uv_write_t* req = UVS_QDATA(uvs__q_head(&h->write_queue), uv_write_t, queue);
+    uv_write_t* req = UVS__QDATA(uvs__q_head(&h->write_queue), uv_write_t, queue);
     uvs__q_remove(&req->queue);
     req->error = error;
     uvs__q_insert_tail(&h->write_completed_queue, &req->queue);
@@ -375,14 +375,14 @@ static void flush_write_queue(uvs__stream* st, int error) {
 
 int uv_write2(uv_write_t* req, uv_stream_t* s, const uv_buf_t bufs[],
               unsigned int nbufs, uv_stream_t* send_handle, uv_write_cb cb) {
-  UVS_ASSERT(nbufs > 0, "uv_write with no buffers");
+  UVS__ASSERT(nbufs > 0, "uv_write with no buffers");
   uvs__stream* st = uvs__st(s);
   /* A closed handle's state is gone; libuv sees fd -1 and says EBADF. */
   if (st == NULL || !has_transport(st)) return UV_EBADF;
-  if (!(st->flags & UVS_S_WRITABLE)) return UV_EPIPE;
+  if (!(st->flags & UVS__S_WRITABLE)) return UV_EPIPE;
   if (send_handle != NULL) return UV_EINVAL;   /* no IPC in the simulation */
   int empty_queue = s->write_queue_size == 0;
-  UVS_CLEAR_REQ(req);
+  UVS__CLEAR_REQ(req);
   req->type = UV_WRITE;
   req->cb = cb;
   req->handle = s;
@@ -415,9 +415,9 @@ int uv_try_write2(uv_stream_t* s, const uv_buf_t bufs[], unsigned int nbufs,
                   uv_stream_t* send_handle) {
   uvs__stream* st = uvs__st(s);
   if (s->connect_req != NULL || s->write_queue_size != 0) return UV_EAGAIN;
-  UVS_ASSERT(nbufs > 0, "uv_try_write with no buffers");
+  UVS__ASSERT(nbufs > 0, "uv_try_write with no buffers");
   if (st == NULL || !has_transport(st)) return UV_EBADF;
-  if (!(st->flags & UVS_S_WRITABLE)) return UV_EPIPE;
+  if (!(st->flags & UVS__S_WRITABLE)) return UV_EPIPE;
   if (send_handle != NULL) return UV_EINVAL;
   ssize_t n = try_write(st, bufs, nbufs);
   return (int)n;
@@ -472,17 +472,17 @@ int uv_stream_set_blocking(uv_stream_t* s, int blocking) {
 int uv_shutdown(uv_shutdown_t* req, uv_stream_t* s, uv_shutdown_cb cb) {
   uvs__stream* st = uvs__st(s);
   if (st == NULL) return UV_ENOTCONN;
-  if (!(st->flags & UVS_S_WRITABLE) || (st->flags & (UVS_S_SHUT | UVS_S_SHUTTING)) ||
+  if (!(st->flags & UVS__S_WRITABLE) || (st->flags & (UVS__S_SHUT | UVS__S_SHUTTING)) ||
       closing(s))
     return UV_ENOTCONN;
-  UVS_CLEAR_REQ(req);
+  UVS__CLEAR_REQ(req);
   req->type = UV_SHUTDOWN;
   req->handle = s;
   req->cb = cb;
   uvs__req_register(s->loop);
   s->shutdown_req = req;
-  st->flags |= UVS_S_SHUTTING;
-  st->flags &= ~UVS_S_WRITABLE;
+  st->flags |= UVS__S_SHUTTING;
+  st->flags &= ~UVS__S_WRITABLE;
   if (uvs__q_empty(&s->write_queue)) feed(st);
   return 0;
 }
@@ -494,7 +494,7 @@ int uvs__stream_connect(uv_connect_t* req, uv_stream_t* s, const sim_addr* to,
   uvs__stream* st = uvs__st(s);
   if (s->connect_req != NULL) return UV_EALREADY;
   if (s->delayed_error == 0) {
-    int r = uvs__stream_socket(s, to->family, UVS_S_READABLE | UVS_S_WRITABLE);
+    int r = uvs__stream_socket(s, to->family, UVS__S_READABLE | UVS__S_WRITABLE);
     if (r < 0) return r;
     char t[160];
     sim_fault_hit hit;
@@ -517,7 +517,7 @@ int uvs__stream_connect(uv_connect_t* req, uv_stream_t* s, const sim_addr* to,
         return r;
     }
   }
-  UVS_CLEAR_REQ(req);
+  UVS__CLEAR_REQ(req);
   req->type = UV_CONNECT;
   req->cb = cb;
   req->handle = s;
@@ -578,7 +578,7 @@ int uvs__stream_listen(uv_stream_t* s, int backlog, uv_connection_cb cb) {
   int r = sim_net_listen(uvs__net(), st->sock, backlog);
   if (r < 0) return r;
   s->connection_cb = cb;
-  st->flags |= UVS_S_LISTENING | UVS_S_BOUND;
+  st->flags |= UVS__S_LISTENING | UVS__S_BOUND;
   uvs__stream_rearm(st);
   return 0;
 }
@@ -606,7 +606,7 @@ int uv_accept(uv_stream_t* server, uv_stream_t* client) {
     sim_net_close(uvs__net(), st->accepted, 0);
   } else {
     uvs__stream_attach(client, st->accepted,
-                       UVS_S_READABLE | UVS_S_WRITABLE | UVS_S_BOUND);
+                       UVS__S_READABLE | UVS__S_WRITABLE | UVS__S_BOUND);
   }
   st->accepted = -1;
   server->accepted_fd = -1;
@@ -618,17 +618,17 @@ int uv_accept(uv_stream_t* server, uv_stream_t* client) {
 
 static void stream_io(uv_loop_t* loop, uvs__io* io) {
   (void)loop;
-  uvs__stream* st = UVS_QDATA(io, uvs__stream, rd);
+  uvs__stream* st = UVS__QDATA(io, uvs__stream, rd);
   uv_stream_t* h = st->h;
   st->events = 0;
   if (closing(h) || !has_transport(st)) return;
-  if (st->flags & UVS_S_LISTENING) {
+  if (st->flags & UVS__S_LISTENING) {
     server_io(st);
   } else if (h->connect_req) {
     connect_step(st);
   } else {
     unsigned p = poll_events(st);
-    if ((st->flags & UVS_S_READING) && (p & SIM_NET_IN)) do_read(st);
+    if ((st->flags & UVS__S_READING) && (p & SIM_NET_IN)) do_read(st);
     if (closing(h)) return;
     if (!uvs__q_empty(&h->write_queue) && (p & (SIM_NET_OUT | SIM_NET_ERR))) {
       do_write(st);
@@ -645,7 +645,7 @@ static void stream_io(uv_loop_t* loop, uvs__io* io) {
  * error known at once). */
 static void stream_pending(uv_loop_t* loop, uvs__io* io) {
   (void)loop;
-  uvs__stream* st = UVS_QDATA(io, uvs__stream, pend);
+  uvs__stream* st = UVS__QDATA(io, uvs__stream, pend);
   uv_stream_t* h = st->h;
   if (closing(h)) return;
   if (h->connect_req) {
@@ -666,11 +666,11 @@ static void stream_close(uv_handle_t* hh) {
   uvs__stream* st = uvs__st(h);
   uv_read_stop(h);
   uvs__handle_stop(hh);
-  st->flags &= ~(UVS_S_READABLE | UVS_S_WRITABLE);
+  st->flags &= ~(UVS__S_READABLE | UVS__S_WRITABLE);
   uvs__io_cancel(h->loop, &st->rd);
   if (st->sock >= 0) {
     sim_net_set_notify(uvs__net(), st->sock, NULL, NULL);
-    sim_net_close(uvs__net(), st->sock, (st->flags & UVS_S_RESET) != 0);
+    sim_net_close(uvs__net(), st->sock, (st->flags & UVS__S_RESET) != 0);
     st->sock = -1;
     h->io_watcher.fd = -1;
   }

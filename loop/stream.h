@@ -1,33 +1,33 @@
 /* loop/stream.h — what loop/stream.c shares with tcp.c and pipe.c: the
  * per-stream state that does not fit in uv_stream_t's private fields (kept
  * behind stream->queued_fds) and the stream operations the two transports
- * build on. The transport is a socket of the simulated network (sim/net.h),
- * or, for a tty (UVS_S_TTY), a real stdio descriptor: writes pass through
+ * build on. The transport is a socket of the simulated network (sim/sim_net.h),
+ * or, for a tty (UVS__S_TTY), a real stdio descriptor: writes pass through
  * to it, reads meet the end of input at once (tty.c says why). */
-#ifndef UVS_STREAM_H
-#define UVS_STREAM_H
+#ifndef UVSIM_LOOP_STREAM_H
+#define UVSIM_LOOP_STREAM_H
 
 #include <sys/types.h>
 
-#include "internal.h"
-#include "net.h"
-#include "worldio.h"
+#include "loop/internal.h"
+#include "sim/sim_net.h"
+#include "loop/world_io.h"
 
 /* Stream state flags (uvs__stream.flags). */
 enum {
-  UVS_S_READABLE = 0x001,
-  UVS_S_WRITABLE = 0x002,
-  UVS_S_READING = 0x004,
-  UVS_S_SHUTTING = 0x008,
-  UVS_S_SHUT = 0x010,
-  UVS_S_READ_EOF = 0x020,
-  UVS_S_LISTENING = 0x040,
-  UVS_S_BOUND = 0x080,
-  UVS_S_IPV6 = 0x100,
-  UVS_S_RESET = 0x200,          /* close with RST (uv_tcp_close_reset)     */
-  UVS_S_NODELAY = 0x400,
-  UVS_S_KEEPALIVE = 0x800,
-  UVS_S_TTY = 0x1000            /* a terminal on a real stdio fd (tty.c)   */
+  UVS__S_READABLE = 0x001,
+  UVS__S_WRITABLE = 0x002,
+  UVS__S_READING = 0x004,
+  UVS__S_SHUTTING = 0x008,
+  UVS__S_SHUT = 0x010,
+  UVS__S_READ_EOF = 0x020,
+  UVS__S_LISTENING = 0x040,
+  UVS__S_BOUND = 0x080,
+  UVS__S_IPV6 = 0x100,
+  UVS__S_RESET = 0x200,          /* close with RST (uv_tcp_close_reset)     */
+  UVS__S_NODELAY = 0x400,
+  UVS__S_KEEPALIVE = 0x800,
+  UVS__S_TTY = 0x1000            /* a terminal on a real stdio fd (tty.c)   */
 };
 
 typedef struct uvs__stream {
@@ -47,7 +47,7 @@ static inline uvs__stream* uvs__st(const uv_stream_t* s) {
 static inline sim_net* uvs__net(void) { return sim_net_current(); }
 
 void uvs__stream_init(uv_loop_t* loop, uv_stream_t* s, uv_handle_type type);
-/* Creates the socket on first need; `flags` are UVS_S_* to add. */
+/* Creates the socket on first need; `flags` are UVS__S_* to add. */
 int uvs__stream_socket(uv_stream_t* s, int family, unsigned flags);
 /* Attaches an existing socket (accept, socketpair). */
 void uvs__stream_attach(uv_stream_t* s, int sock, unsigned flags);

@@ -4,7 +4,7 @@
  * libuv 1.44's src/unix/tcp.c does, including its quirks: a bind that finds
  * the address in use succeeds and the error surfaces at listen or connect
  * (delayed_error), and the socket exists from the first bind or connect. */
-#include "stream.h"
+#include "loop/stream.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -49,8 +49,8 @@ int uv_tcp_bind(uv_tcp_t* tcp, const struct sockaddr* addr, unsigned int flags) 
   r = sim_net_bind(uvs__net(), st->sock, &a);
   if (r < 0 && r != -EADDRINUSE) return r == -EAFNOSUPPORT ? UV_EINVAL : r;
   tcp->delayed_error = r == -EADDRINUSE ? UV_EADDRINUSE : 0;
-  st->flags |= UVS_S_BOUND;
-  if (addr->sa_family == AF_INET6) st->flags |= UVS_S_IPV6;
+  st->flags |= UVS__S_BOUND;
+  if (addr->sa_family == AF_INET6) st->flags |= UVS__S_IPV6;
   return 0;
 }
 
@@ -80,16 +80,16 @@ int uv_tcp_open(uv_tcp_t* tcp, uv_os_sock_t sock) {
 
 int uv_tcp_nodelay(uv_tcp_t* tcp, int enable) {
   uvs__stream* st = uvs__st((uv_stream_t*)tcp);
-  if (enable) st->flags |= UVS_S_NODELAY;
-  else st->flags &= ~UVS_S_NODELAY;
+  if (enable) st->flags |= UVS__S_NODELAY;
+  else st->flags &= ~UVS__S_NODELAY;
   return 0;
 }
 
 int uv_tcp_keepalive(uv_tcp_t* tcp, int enable, unsigned int delay) {
   uvs__stream* st = uvs__st((uv_stream_t*)tcp);
   if (enable && delay == 0) return UV_EINVAL;
-  if (enable) st->flags |= UVS_S_KEEPALIVE;
-  else st->flags &= ~UVS_S_KEEPALIVE;
+  if (enable) st->flags |= UVS__S_KEEPALIVE;
+  else st->flags &= ~UVS__S_KEEPALIVE;
   return 0;
 }
 
@@ -127,8 +127,8 @@ int uv_tcp_getpeername(const uv_tcp_t* tcp, struct sockaddr* name, int* namelen)
 
 int uv_tcp_close_reset(uv_tcp_t* tcp, uv_close_cb close_cb) {
   uvs__stream* st = uvs__st((uv_stream_t*)tcp);
-  if (st->flags & UVS_S_SHUTTING) return UV_EINVAL;
-  st->flags |= UVS_S_RESET;
+  if (st->flags & UVS__S_SHUTTING) return UV_EINVAL;
+  st->flags |= UVS__S_RESET;
   uv_close((uv_handle_t*)tcp, close_cb);
   return 0;
 }

@@ -2,7 +2,7 @@
  * really work: programs (and libuv's own tests) block real threads on them.
  * uv_thread_create also counts live user threads, because while one runs an
  * otherwise idle loop may still be woken by uv_async_send — not a hang. */
-#include "internal.h"
+#include "loop/internal.h"
 #include "uvsim.h"
 
 #include <errno.h>

@@ -19,14 +19,14 @@
  * really returns — that one program is as deterministic as its threads.
  * uvsim_pool_set_inline(1) runs work() on the loop thread instead: fastest,
  * fully deterministic, but a blocking work callback deadlocks. */
-#include "internal.h"
+#include "loop/internal.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "sim/util.h"
+#include "sim/sim_util.h"
 #include "uvsim.h"
 
 enum { JOB_IDLE, JOB_QUEUED, JOB_RUNNING, JOB_DONE };
@@ -148,7 +148,7 @@ static void start_queued(void);
 
 static void on_virtual_done(sim* s, sim_event* ev) {
   (void)s;
-  uvs__work* w = UVS_QDATA(ev, uvs__work, ev);
+  uvs__work* w = UVS__QDATA(ev, uvs__work, ev);
   w->virt_done = 1;
   if (w->real_done) finish(w);
 }
@@ -180,7 +180,7 @@ static void start_queued(void) {
     if (workers[i].job != NULL) continue;
     void* (*e)[2] = uvs__q_head(&pool_queue);
     uvs__q_remove(e);
-    start(UVS_QDATA(e, uvs__work, q), i);
+    start(UVS__QDATA(e, uvs__work, q), i);
   }
 }
 
@@ -250,11 +250,11 @@ int uvs__run_work_done(uv_loop_t* loop) {
   int ran = 0;
   while (remaining > 0 && !sim_failed(s)) {
     void* (*e)[2] = uvs__q_head(&L->work_done);
-    uvs__work* first = UVS_QDATA(e, uvs__work, q);
+    uvs__work* first = UVS__QDATA(e, uvs__work, q);
     uint32_t c = sim_choose(s, SIM_POOL_FINISH, (uint32_t)remaining, first->label);
     remaining--;
     for (uint32_t i = 0; i < c; i++) e = uvs__q_next(e);
-    uvs__work* w = UVS_QDATA(e, uvs__work, q);
+    uvs__work* w = UVS__QDATA(e, uvs__work, q);
     uvs__q_remove(e);
     L->nwork_done--;
     w->state = JOB_IDLE;

@@ -2,7 +2,7 @@
  * start_id). start_id breaks ties so that timers with equal deadlines fire in
  * the order they were started, whatever the seed: that is a guarantee real
  * libuv gives, so exploring around it would be unsound. */
-#include "internal.h"
+#include "loop/internal.h"
 
 #include <stdlib.h>
 

@@ -4,7 +4,7 @@
  * readable) and 1 and 2 (its screen, writable), whatever the real
  * descriptors are: nothing real is asked (no isatty, tcgetattr, ioctl), so
  * a run behaves the same under a terminal, a pipe or a CI log. A tty is a
- * stream (loop/stream.c, UVS_S_TTY) whose transport is:
+ * stream (loop/stream.c, UVS__S_TTY) whose transport is:
  *
  *  - writes: passed through to the real descriptor synchronously, as
  *    loop/fs.c does for uv_fs_write on 0-2. uv_write completes in the next
@@ -22,7 +22,7 @@
  * writable for 1 and 2, where libuv reads the access mode) and refuses
  * every other descriptor with EINVAL, which is what libuv answers for a
  * file (uv_guess_handle says UV_FILE for stdio and the simulated files). */
-#include "stream.h"
+#include "loop/stream.h"
 
 #include <errno.h>
 #include <unistd.h>
@@ -36,7 +36,7 @@ int uv_tty_init(uv_loop_t* loop, uv_tty_t* tty, int fd, int unused) {
   uvs__stream_init(loop, (uv_stream_t*)tty, UV_TTY);
   uvs__stream* st = uvs__st((uv_stream_t*)tty);
   st->fd = fd;
-  st->flags |= UVS_S_TTY | (fd == 0 ? UVS_S_READABLE : UVS_S_WRITABLE);
+  st->flags |= UVS__S_TTY | (fd == 0 ? UVS__S_READABLE : UVS__S_WRITABLE);
   tty->io_watcher.fd = fd;
   tty->mode = UV_TTY_MODE_NORMAL;
   return 0;

@@ -2,9 +2,9 @@
  * in libuv's loop-watcher.c. start inserts at the head, so the most recently
  * started runs first; the runner moves the list aside so callbacks may
  * start/stop watchers safely. */
-#include "internal.h"
+#include "loop/internal.h"
 
-#define UVS_WATCHER(name, type)                                              \
+#define UVS__WATCHER(name, type)                                              \
   int uv_##name##_init(uv_loop_t* loop, uv_##name##_t* handle) {             \
     uvs__handle_init(loop, (uv_handle_t*)handle, type);                      \
     handle->name##_cb = NULL;                                                \
@@ -32,7 +32,7 @@
     uvs__q_move(&loop->name##_handles, &q);                                  \
     while (!uvs__q_empty(&q)) {                                              \
       void* (*e)[2] = uvs__q_head(&q);                                       \
-      uv_##name##_t* h = UVS_QDATA(e, uv_##name##_t, queue);                 \
+      uv_##name##_t* h = UVS__QDATA(e, uv_##name##_t, queue);                 \
       uvs__q_remove(e);                                                      \
       uvs__q_insert_tail(&loop->name##_handles, e);                          \
       uvs__trace_cb(uvs__label((uv_handle_t*)h));                            \
@@ -43,6 +43,6 @@
                                                                              \
   void uvs__##name##_close(uv_##name##_t* handle) { uv_##name##_stop(handle); }
 
-UVS_WATCHER(idle, UV_IDLE)
-UVS_WATCHER(prepare, UV_PREPARE)
-UVS_WATCHER(check, UV_CHECK)
+UVS__WATCHER(idle, UV_IDLE)
+UVS__WATCHER(prepare, UV_PREPARE)
+UVS__WATCHER(check, UV_CHECK)

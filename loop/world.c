@@ -1,13 +1,17 @@
-/* loop/world.c — the public face of the simulated world (uvsim/world.h) and
- * the in-process run boundary (uvsim_world_begin/end in uvsim/loop.h). */
-#include "internal.h"
+/* loop/world.c — the public face of the simulated world (uvsim/world.h:
+ * choices, notes, invariants, faults, files and names given by a scenario)
+ * and the in-process run boundary (uvsim_world_begin/end in uvsim/loop.h). */
+#include "loop/internal.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "loop/world_io.h"  /* uvs__world_io_reset */
+#include "sim/sim_dns.h"
+#include "sim/sim_fault.h"
+#include "sim/sim_fs.h"
 #include "uvsim.h"           /* uvs__engine_reset (uvsim/engine.h) */
-#include "worldio.h"        /* uvs__world_io_reset */
 
 static uvsim_after_callback_fn after_cb;
 
@@ -72,13 +76,13 @@ static int in_campaign(void) {
 /* A hang outside a campaign (a program run unchanged, `uvsim exec` or
  * `uvsim node`): nothing will ever happen, and a runtime would call uv_run
  * again at once (Node does while the loop is alive), so say so and end the
- * process with UVS_EXIT_HANG. In a campaign the run just stops. */
+ * process with UVS__EXIT_HANG. In a campaign the run just stops. */
 void uvs__hang_stop(sim* s) {
   if (in_campaign()) return;
   fprintf(stderr, "uvsim: hang: %s\n", s->failure.message);
   fflush(NULL);
   sim_report_now();
-  _exit(UVS_EXIT_HANG);   /* no atexit: the runtime's teardown expects a closed loop */
+  _exit(UVS__EXIT_HANG);   /* no atexit: the runtime's teardown expects a closed loop */
 }
 
 void uvsim_invariant_failed(const char* where, const char* fmt, ...) {
@@ -109,3 +113,37 @@ void uvsim_note(const char* label) {
 uint64_t uvsim_now_ns(void) { return sim_now(uvs__sim()); }
 uint64_t uvsim_trace_hash(void) { return sim_trace_hash(uvs__sim()); }
 int uvsim_failed(void) { return sim_failed(uvs__sim()); }
+
+int uvsim_fault(const char* spec) {
+  char err[256];
+  sim* s = uvs__sim();
+  if (sim_fault_add(sim_faults_current(), spec, s->cfg.aggressive, err,
+                    sizeof err) < 0) {
+    fprintf(stderr, "uvsim: %s\n", err);
+    return -1;
+  }
+  return 0;
+}
+
+int uvsim_fs_put(const char* path, const void* data, size_t len) {
+  return sim_fs_put_file(sim_fs_current(), path, data, len, 0);
+}
+
+int uvsim_fs_map(const char* sim_dir, const char* real_dir, unsigned flags) {
+  _Static_assert(UVSIM_FS_MAP_READONLY == SIM_FS_MAP_READONLY &&
+                 UVSIM_FS_MAP_SNAPSHOT == SIM_FS_MAP_SNAPSHOT,
+                 "public and sim/ mapping flags agree");
+  char err[SIM_FS_PATH_MAX + 256];
+  int r = sim_fs_map(sim_fs_current(), sim_dir, real_dir, flags, err,
+                     sizeof err);
+  if (r < 0) fprintf(stderr, "uvsim: %s\n", err);
+  return r;
+}
+
+int uvsim_fs_unmap(const char* sim_dir) {
+  return sim_fs_unmap(sim_fs_current(), sim_dir);
+}
+
+int uvsim_dns_add(const char* name, const char* addr) {
+  return sim_dns_add(sim_dns_current(), name, addr);
+}

@@ -8,7 +8,7 @@
  * virtual-time order with the time written where it changes, decisions as
  * vertical marks (red when decisive).
  */
-#include "report.h"
+#include "reports/report.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -17,9 +17,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "sim/util.h"
+#include "sim/sim_util.h"
 
-void uvs_json_str(FILE* f, const char* s) {
+void report_json_str(FILE* f, const char* s) {
   fputc('"', f);
   for (const unsigned char* p = (const unsigned char*)(s ? s : ""); *p; p++) {
     switch (*p) {
@@ -36,7 +36,7 @@ void uvs_json_str(FILE* f, const char* s) {
   fputc('"', f);
 }
 
-void uvs_html_text(FILE* f, const char* s) {
+void report_html_text(FILE* f, const char* s) {
   for (const char* p = s ? s : ""; *p; p++) {
     switch (*p) {
     case '<': fputs("&lt;", f); break;
@@ -72,46 +72,46 @@ static const char* rec_type(uint8_t t) {
 
 /* ----------------------------------------------------------------- JSON */
 
-static void json_bug(FILE* f, const uvs_bug* b) {
+static void json_bug(FILE* f, const fz_bug* b) {
   fprintf(f, "{\"signature\":");
-  uvs_json_str(f, b->signature);
+  report_json_str(f, b->signature);
   fprintf(f, ",\"oracle\":");
-  uvs_json_str(f, sim_oracle_name(b->outcome.oracle));
+  report_json_str(f, sim_oracle_name(b->outcome.oracle));
   fprintf(f, ",\"where\":");
-  uvs_json_str(f, b->outcome.where);
+  report_json_str(f, b->outcome.where);
   fprintf(f, ",\"message\":");
-  uvs_json_str(f, b->outcome.message);
+  report_json_str(f, b->outcome.message);
   fprintf(f, ",\"first_run\":%" PRIu64 ",\"hits\":%" PRIu64, b->first_run + 1, b->hits);
   fprintf(f, ",\"reproducer_path\":");
-  uvs_json_str(f, b->path);
+  report_json_str(f, b->path);
   char cmd[600];
   snprintf(cmd, sizeof cmd, "uvsim replay %s", b->path[0] ? b->path : "FILE.uvsim");
   fprintf(f, ",\"replay_command\":");
-  uvs_json_str(f, cmd);
+  report_json_str(f, cmd);
   fprintf(f, ",\"found\":{\"decisions\":%zu,\"nonzero\":%zu,\"hash\":\"%016" PRIx64 "\"}",
           b->repro.ndecisions, nonzero(&b->repro), b->repro.hash);
   if (!b->analysed) {
     fprintf(f, ",\"minimised\":null,\"decisive\":[],\"timeline\":[]}");
     return;
   }
-  const uvs_analysis* a = &b->an;
+  const fz_analysis* a = &b->an;
   char* text = repro_text(&a->min);
   fprintf(f, ",\"minimised\":{\"decisions\":%zu,\"nonzero\":%zu,\"attempts\":%u,"
           "\"hash\":\"%016" PRIx64 "\",\"text\":",
           a->min.ndecisions, nonzero(&a->min), a->attempts, a->min.hash);
-  uvs_json_str(f, text);
+  report_json_str(f, text);
   free(text);
   fprintf(f, "},\"decisive\":[");
   for (size_t i = 0; i < a->ndecisive; i++) {
-    const uvs_decisive* d = &a->decisive[i];
+    const fz_decisive* d = &a->decisive[i];
     fprintf(f, "%s{\"index\":%zu,\"kind\":", i ? "," : "", d->index);
-    uvs_json_str(f, sim_kind_name((sim_kind)d->kind));
+    report_json_str(f, sim_kind_name((sim_kind)d->kind));
     fprintf(f, ",\"choice\":%u,\"n\":%u,\"label\":", d->choice, d->n);
-    uvs_json_str(f, d->label);
+    report_json_str(f, d->label);
     fprintf(f, ",\"then\":");
-    uvs_json_str(f, d->failing);
+    report_json_str(f, d->failing);
     fprintf(f, ",\"instead_of\":");
-    uvs_json_str(f, d->natural);
+    report_json_str(f, d->natural);
     fprintf(f, "}");
   }
   fprintf(f, "],\"timeline\":[");
@@ -120,7 +120,7 @@ static void json_bug(FILE* f, const uvs_bug* b) {
     const sim_trace_rec* r = &a->trace.recs[i];
     fprintf(f, "%s{\"t_ns\":%" PRIu64 ",\"type\":\"%s\",\"label\":", i ? "," : "",
             r->time_ns, rec_type(r->type));
-    uvs_json_str(f, r->label);
+    report_json_str(f, r->label);
     if (r->type == SIM_TR_DECISION)
       fprintf(f, ",\"kind\":\"%s\",\"choice\":%u,\"n\":%u", sim_kind_name((sim_kind)r->kind),
               r->choice, r->n);
@@ -144,33 +144,33 @@ static char* slurp(const char* path) {
   return buf;
 }
 
-static void json_report(FILE* f, const char* name, const uvs_campaign* cs, size_t n,
+static void json_report(FILE* f, const char* name, const fz_campaign* cs, size_t n,
                         const char* bench) {
   fprintf(f, "{\"schema\":\"uvsim-report/1\",\"uvsim_version\":\"%s\",\"name\":", SIM_VERSION);
-  uvs_json_str(f, name);
+  report_json_str(f, name);
   fprintf(f, ",\"campaigns\":[");
   for (size_t i = 0; i < n; i++) {
-    const uvs_campaign* c = &cs[i];
+    const fz_campaign* c = &cs[i];
     fprintf(f, "%s\n{\"scenario\":", i ? "," : "");
-    uvs_json_str(f, c->sc->name);
+    report_json_str(f, c->sc->name);
     fprintf(f, ",\"variant\":");
-    uvs_json_str(f, c->sc->variant);
+    report_json_str(f, c->sc->variant);
     fprintf(f, ",\"description\":");
-    uvs_json_str(f, c->sc->description);
+    report_json_str(f, c->sc->description);
     fprintf(f, ",\"invariant\":");
-    uvs_json_str(f, c->sc->invariant);
+    report_json_str(f, c->sc->invariant);
     fprintf(f, ",\"expect\":\"%s\",\"as_expected\":%s",
             c->sc->expect == UVSIM_EXPECT_BUG ? "bug" : "clean",
-            uvs_campaign_as_expected(c) ? "true" : "false");
+            fz_campaign_as_expected(c) ? "true" : "false");
     fprintf(f, ",\"strategy\":\"%s\",\"seed\":%" PRIu64 ",\"runs\":%" PRIu64
             ",\"failing_runs\":%" PRIu64 ",\"distinct_traces\":%" PRIu64
             ",\"elapsed_s\":%.6f,\"runs_per_s\":%.1f,\"worker_crashes\":%" PRIu64,
-            uvs_strategy_name(c->strategy), c->seed, c->runs, c->failing_runs, c->distinct,
+            fz_strategy_name(c->strategy), c->seed, c->runs, c->failing_runs, c->distinct,
             c->elapsed_s, c->elapsed_s > 0 ? (double)c->runs / c->elapsed_s : 0.0,
             c->worker_crashes);
     if (c->first_bug_run) fprintf(f, ",\"time_to_first_bug_runs\":%" PRIu64, c->first_bug_run);
     else fprintf(f, ",\"time_to_first_bug_runs\":null");
-    if (c->strategy == UVS_STRAT_DFS)
+    if (c->strategy == FZ_STRAT_DFS)
       fprintf(f, ",\"dfs_exhausted\":%s", c->dfs_exhausted ? "true" : "false");
     fprintf(f, ",\"bugs\":[");
     for (size_t b = 0; b < c->nbugs; b++) {
@@ -195,25 +195,25 @@ static const char* css =
   "code{background:#f0f2f6;padding:1px 4px}.bug{border-left:4px solid #b3261e;padding-left:12px;"
   "margin:16px 0}.muted{color:#5b6476}svg{border:1px solid #dde2ea;background:#fcfcfe}";
 
-static void html_summary(FILE* f, const uvs_campaign* cs, size_t n) {
+static void html_summary(FILE* f, const fz_campaign* cs, size_t n) {
   fprintf(f, "<table><tr><th>scenario</th><th>variant</th><th>strategy</th><th>runs</th>"
           "<th>bugs</th><th>time to first bug (runs)</th><th>distinct traces</th>"
           "<th>runs/s</th><th>expected</th></tr>\n");
   for (size_t i = 0; i < n; i++) {
-    const uvs_campaign* c = &cs[i];
+    const fz_campaign* c = &cs[i];
     fprintf(f, "<tr><td>");
-    uvs_html_text(f, c->sc->name);
+    report_html_text(f, c->sc->name);
     fprintf(f, "</td><td>");
-    uvs_html_text(f, c->sc->variant);
+    report_html_text(f, c->sc->variant);
     fprintf(f, "</td><td>%s</td><td class=num>%" PRIu64 "</td><td class=\"num %s\">%zu</td>",
-            uvs_strategy_name(c->strategy), c->runs, c->nbugs ? "bad" : "", c->nbugs);
+            fz_strategy_name(c->strategy), c->runs, c->nbugs ? "bad" : "", c->nbugs);
     if (c->first_bug_run) fprintf(f, "<td class=num>%" PRIu64 "</td>", c->first_bug_run);
     else fprintf(f, "<td class=num>&ndash;</td>");
     fprintf(f, "<td class=num>%" PRIu64 "</td><td class=num>%.0f</td><td class=%s>%s %s</td></tr>\n",
             c->distinct, c->elapsed_s > 0 ? (double)c->runs / c->elapsed_s : 0.0,
-            uvs_campaign_as_expected(c) ? "ok" : "bad",
+            fz_campaign_as_expected(c) ? "ok" : "bad",
             c->sc->expect == UVSIM_EXPECT_BUG ? "bug" : "clean",
-            uvs_campaign_as_expected(c) ? "&#10003;" : "&#10007;");
+            fz_campaign_as_expected(c) ? "&#10003;" : "&#10007;");
   }
   fprintf(f, "</table>\n");
 }
@@ -231,14 +231,14 @@ static void lane_key(const char* label, char* out, size_t outlen) {
 
 #define LANES_MAX 24
 
-static int is_decisive(const uvs_analysis* a, size_t decision_index) {
+static int is_decisive(const fz_analysis* a, size_t decision_index) {
   for (size_t i = 0; i < a->ndecisive; i++)
     if (a->decisive[i].index == decision_index) return 1;
   return 0;
 }
 
-static void html_timeline(FILE* f, const uvs_analysis* a) {
-  const uvs_trace* t = &a->trace;
+static void html_timeline(FILE* f, const fz_analysis* a) {
+  const fz_trace* t = &a->trace;
   size_t shown = t->len < TIMELINE_MAX ? t->len : TIMELINE_MAX;
   char lanes[LANES_MAX][48];
   size_t nl = 0;
@@ -267,7 +267,7 @@ static void html_timeline(FILE* f, const uvs_analysis* a) {
     fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#e1e5ee\"/>"
             "<text x=\"6\" y=\"%d\" font-size=\"12\" fill=\"#39404f\">", left - 10, y,
             width - 10, y, y + 4);
-    uvs_html_text(f, lanes[l]);
+    report_html_text(f, lanes[l]);
     fprintf(f, "</text>\n");
   }
   uint64_t last_t = UINT64_MAX;
@@ -292,7 +292,7 @@ static void html_timeline(FILE* f, const uvs_analysis* a) {
     fprintf(f, "<g><title>t=%.3f ms %s ", (double)r->time_ns / 1e6, rec_type(r->type));
     if (r->type == SIM_TR_DECISION)
       fprintf(f, "%s %u/%u ", sim_kind_name((sim_kind)r->kind), r->choice, r->n);
-    uvs_html_text(f, r->label);
+    report_html_text(f, r->label);
     fprintf(f, "</title>");
     if (r->type == SIM_TR_DECISION) {
       int decisive = is_decisive(a, dec);
@@ -319,23 +319,23 @@ static void html_timeline(FILE* f, const uvs_analysis* a) {
   free(lane_of);
 }
 
-static void html_bug(FILE* f, const uvs_campaign* c, const uvs_bug* b) {
+static void html_bug(FILE* f, const fz_campaign* c, const fz_bug* b) {
   fprintf(f, "<div class=bug><h3>");
-  uvs_html_text(f, b->signature);
+  report_html_text(f, b->signature);
   fprintf(f, "</h3><p>");
-  uvs_html_text(f, b->outcome.message);
+  report_html_text(f, b->outcome.message);
   fprintf(f, "<br><span class=muted>scenario %s/%s &middot; first at run %" PRIu64
           " &middot; %" PRIu64 " failing runs &middot; invariant: ",
           c->sc->name, c->sc->variant, b->first_run + 1, b->hits);
-  uvs_html_text(f, c->sc->invariant);
+  report_html_text(f, c->sc->invariant);
   fprintf(f, "</span></p>\n<p>replay: <code>uvsim replay ");
-  uvs_html_text(f, b->path[0] ? b->path : "FILE.uvsim");
+  report_html_text(f, b->path[0] ? b->path : "FILE.uvsim");
   fprintf(f, "</code></p>\n");
   if (!b->analysed) {
     fprintf(f, "<p class=muted>not minimised</p></div>\n");
     return;
   }
-  const uvs_analysis* a = &b->an;
+  const fz_analysis* a = &b->an;
   fprintf(f, "<p>minimised from %zu decisions (%zu non-zero) to %zu (%zu non-zero) "
           "in %u runs.</p>\n", b->repro.ndecisions, nonzero(&b->repro), a->min.ndecisions,
           nonzero(&a->min), a->attempts);
@@ -343,14 +343,14 @@ static void html_bug(FILE* f, const uvs_campaign* c, const uvs_bug* b) {
     fprintf(f, "<table><tr><th>#</th><th>decision</th><th>label</th><th>then</th>"
             "<th>instead of (set to 0)</th></tr>\n");
     for (size_t i = 0; i < a->ndecisive; i++) {
-      const uvs_decisive* d = &a->decisive[i];
+      const fz_decisive* d = &a->decisive[i];
       fprintf(f, "<tr><td class=num>%zu</td><td>%s %u/%u</td><td>", d->index,
               sim_kind_name((sim_kind)d->kind), d->choice, d->n);
-      uvs_html_text(f, d->label);
+      report_html_text(f, d->label);
       fprintf(f, "</td><td>");
-      uvs_html_text(f, d->failing);
+      report_html_text(f, d->failing);
       fprintf(f, "</td><td>");
-      uvs_html_text(f, d->natural);
+      report_html_text(f, d->natural);
       fprintf(f, "</td></tr>\n");
     }
     fprintf(f, "</table>\n");
@@ -359,31 +359,31 @@ static void html_bug(FILE* f, const uvs_campaign* c, const uvs_bug* b) {
   }
   char* text = repro_text(&a->min);
   fprintf(f, "<pre>");
-  uvs_html_text(f, text);
+  report_html_text(f, text);
   fprintf(f, "</pre>\n");
   free(text);
   html_timeline(f, a);
   fprintf(f, "</div>\n");
 }
 
-static void html_report(FILE* f, const char* name, const uvs_campaign* cs, size_t n,
+static void html_report(FILE* f, const char* name, const fz_campaign* cs, size_t n,
                         const char* bench_html) {
   size_t bugs = 0;
   for (size_t i = 0; i < n; i++) bugs += cs[i].nbugs;
   fprintf(f, "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>"
           "<meta name=viewport content=\"width=device-width\"><title>uvsim report: ");
-  uvs_html_text(f, name);
+  report_html_text(f, name);
   fprintf(f, "</title><style>%s</style></head><body>\n<h1>uvsim report: ", css);
-  uvs_html_text(f, name);
+  report_html_text(f, name);
   fprintf(f, "</h1><p class=muted>uvsim %s &middot; %zu campaign%s &middot; %zu bug%s</p>\n",
           SIM_VERSION, n, n == 1 ? "" : "s", bugs, bugs == 1 ? "" : "s");
   fprintf(f, "<h2>Summary</h2>\n");
   html_summary(f, cs, n);
   for (size_t i = 0; i < n; i++) {
-    const uvs_campaign* c = &cs[i];
+    const fz_campaign* c = &cs[i];
     if (!c->nbugs) continue;
     fprintf(f, "<h2>%s/%s</h2>\n<p>", c->sc->name, c->sc->variant);
-    uvs_html_text(f, c->sc->description);
+    report_html_text(f, c->sc->description);
     fprintf(f, "</p>\n");
     for (size_t b = 0; b < c->nbugs; b++) html_bug(f, c, &c->bugs[b]);
   }
@@ -411,7 +411,7 @@ static int write_mem(const char* path, void (*fill)(FILE*, void*), void* arg, ch
 
 typedef struct rargs {
   const char* name;
-  const uvs_campaign* cs;
+  const fz_campaign* cs;
   size_t n;
   const char* bench_json;
   const char* bench_html;
@@ -427,7 +427,7 @@ static void fill_html(FILE* f, void* p) {
   html_report(f, r->name, r->cs, r->n, r->bench_html);
 }
 
-int uvs_report_write(const char* out_dir, const char* name, const uvs_campaign* cs,
+int report_write(const char* out_dir, const char* name, const fz_campaign* cs,
                      size_t n, char* path, size_t pathlen, char* err, size_t errlen) {
   char dir[512];
   snprintf(dir, sizeof dir, "%s/%s", out_dir, name);

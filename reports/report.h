@@ -1,8 +1,8 @@
 /* reports/report.h — campaign reports: report.json (docs/report-schema.md)
  * and a self-contained report.html (inline CSS and SVG, no external
  * resources), both written atomically. */
-#ifndef UVSIM_REPORT_H
-#define UVSIM_REPORT_H
+#ifndef UVSIM_REPORTS_REPORT_H
+#define UVSIM_REPORTS_REPORT_H
 
 #include <stddef.h>
 
@@ -11,12 +11,12 @@
 /* Writes OUT_DIR/NAME/report.json and report.html for `n` campaigns. When
  * OUT_DIR/bench-fuzz.json and bench-fuzz.html exist (bench/fuzz), they are
  * included. `path` gets the HTML file's path. Returns 0, or -1 with `err`. */
-int uvs_report_write(const char* out_dir, const char* name, const uvs_campaign* cs,
+int report_write(const char* out_dir, const char* name, const fz_campaign* cs,
                      size_t n, char* path, size_t pathlen, char* err, size_t errlen);
 
 /* JSON string literal (quotes included). */
-void uvs_json_str(FILE* f, const char* s);
+void report_json_str(FILE* f, const char* s);
 /* HTML-escaped text. */
-void uvs_html_text(FILE* f, const char* s);
+void report_html_text(FILE* f, const char* s);
 
 #endif

@@ -9,8 +9,8 @@
  *
  * Sections: core · rng · decisions · event queue · trace · reproducer.
  */
-#ifndef UVSIM_SIM_H
-#define UVSIM_SIM_H
+#ifndef UVSIM_SIM_SIM_H
+#define UVSIM_SIM_SIM_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -340,4 +340,4 @@ int sim_repro_parse(sim_repro* r, const char* name, const char* text,
 int sim_write_atomic(const char* path, const void* data, size_t len,
                      char* err, size_t errlen);
 
-#endif /* UVSIM_SIM_H */
+#endif /* UVSIM_SIM_SIM_H */

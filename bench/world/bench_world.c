@@ -11,8 +11,8 @@
 #include <time.h>
 #include <uv.h>
 
-#include "fs.h"
-#include "sim.h"
+#include "sim/sim_fs.h"
+#include "sim/sim.h"
 #include "uvsim/loop.h"
 
 static double now_s(void) {

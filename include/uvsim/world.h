@@ -35,7 +35,7 @@ uint64_t uvsim_wall_ns(void);
  * costs 1 us of virtual time (a busy wait on the clock ends). */
 uint64_t uvsim_wall_ns_read(void);
 
-/* The simulated world's I/O (implemented in loop/fault.c; docs/world.md).
+/* The simulated world's I/O (implemented in loop/world_io.c; docs/world.md).
  * A fault rule for this run, e.g. "write path=/data/?* nth=3 err=ENOSPC";
  * returns -1 (and prints why) for a malformed or, outside aggressive mode,
  * aggressive spec. */

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine_int.h"
-#include "sim/util.h"
+#include "loop/engine/engine_int.h"
+#include "sim/sim_util.h"
 
 #define ALIGN 16u
 

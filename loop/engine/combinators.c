@@ -4,7 +4,7 @@
  * NewPromiseResolveThenableJob), then `.then` with per-element functions
  * that fire at most once; the result settles when the remaining count
  * reaches zero. */
-#include "engine_int.h"
+#include "loop/engine/engine_int.h"
 
 typedef struct combo {
   uvsim_promise* cap;     /* the result promise (its resolving functions) */

@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "engine_int.h"
+#include "loop/engine/engine_int.h"
 
 /* Called by the virtual loop after every callback it delivers. The engine's
  * own handles (timer, check, idle) already ran the checkpoint exactly where

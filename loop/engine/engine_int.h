@@ -7,8 +7,8 @@
  * sim_fail()/sim_choose(); compiled with UVSIM_ENGINE_REAL_LIBUV it runs on
  * the system libuv (conformance twins), where failures also print to stderr
  * the way node does. */
-#ifndef UVSIM_ENGINE_INT_H
-#define UVSIM_ENGINE_INT_H
+#ifndef UVSIM_LOOP_ENGINE_ENGINE_INT_H
+#define UVSIM_LOOP_ENGINE_ENGINE_INT_H
 
 #include <assert.h>
 #include <stddef.h>
@@ -270,4 +270,4 @@ int uvs__timers_init(uv_loop_t* loop);
 void uvs__timers_before_loop(void);
 void uvs__timers_close(void);
 
-#endif /* UVSIM_ENGINE_INT_H */
+#endif /* UVSIM_LOOP_ENGINE_ENGINE_INT_H */

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine_int.h"
+#include "loop/engine/engine_int.h"
 #include "sim/sim.h"
 
 uvs__engine uvs__eng;

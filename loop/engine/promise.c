@@ -8,7 +8,7 @@
  * kPromiseHandlerAddedAfterReject). */
 #include <string.h>
 
-#include "engine_int.h"
+#include "loop/engine/engine_int.h"
 
 static void trigger_reactions(uvsim_promise* p);
 

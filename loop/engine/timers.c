@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "engine_int.h"
+#include "loop/engine/engine_int.h"
 #include "sim/sim.h"
 
 #define TIMEOUT_MAX 2147483647.0

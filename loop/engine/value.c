@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine_int.h"
+#include "loop/engine/engine_int.h"
 
 static const char* arena_strdup(const char* s) {
   if (s == NULL) return NULL;

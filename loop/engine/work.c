@@ -3,7 +3,7 @@
  * fs.promises and of most promisified C libraries. The promise settles in
  * the after-work callback (poll phase), followed by the checkpoint, as
  * Node's callback scope does. */
-#include "engine_int.h"
+#include "loop/engine/engine_int.h"
 #include "uvsim/loop.h"
 
 typedef struct delay_rec {

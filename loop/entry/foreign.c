@@ -19,7 +19,7 @@
  * and passes the call on. ASan refuses RTLD_DEEPBIND; there the copy's
  * internal calls come back through these entry points, which send them,
  * being about foreign loops, back to it. */
-#include "foreign.h"
+#include "loop/entry/foreign.h"
 
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -66,7 +66,7 @@ void uvs__not_simulated(const char* name) {
 static __thread int sim_thread = -1;    /* -1: not asked yet */
 
 int uvs__on_sim_thread(void) {
-  if (UVS_UNLIKELY(sim_thread < 0))
+  if (UVS__UNLIKELY(sim_thread < 0))
     sim_thread = (pid_t)syscall(SYS_gettid) == getpid();
   return sim_thread || uvs__in_pool_work();
 }
@@ -266,6 +266,6 @@ int uv_cancel(uv_req_t* req) {
 /* Virtual on the world's threads; real time elsewhere once loops run
  * there (V8's background threads ask Node's platform for the time). */
 uint64_t uv_hrtime(void) {
-  if (UVS_UNLIKELY(uvs__off_sim_thread())) return real_hrtime();
+  if (UVS__UNLIKELY(uvs__off_sim_thread())) return real_hrtime();
   return uvs__impl_uv_hrtime();
 }

@@ -7,13 +7,13 @@
  * the system's libuv, loaded privately, in real time with real I/O, and
  * never touches the simulated world. Every uv_* call about a foreign loop
  * (its handles and requests included) is sent there. */
-#ifndef UVS_ENTRY_FOREIGN_H
-#define UVS_ENTRY_FOREIGN_H
+#ifndef UVSIM_LOOP_ENTRY_FOREIGN_H
+#define UVSIM_LOOP_ENTRY_FOREIGN_H
 
 #include <stdatomic.h>
 #include <uv.h>
 
-#define UVS_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define UVS__UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 /* Non-zero once the real libuv is loaded (the first foreign loop). Until
  * then every call is simulated and the tests below cost one load. */

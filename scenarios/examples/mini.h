@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "sim.h"
+#include "sim/sim.h"
 
 typedef struct mini_ev mini_ev;
 struct mini_ev {

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "sim.h"
+#include "sim/sim.h"
 #include "uvsim/explore.h"
 #include "uvsim/world.h"
 

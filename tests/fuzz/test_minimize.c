@@ -44,13 +44,13 @@ UVSIM_SCENARIO(synthetic, aborts, aborts, .description = "aborts when b != 0",
 
 static void noisy_repro(sim_repro* r, const uvsim_scenario* sc, const uint32_t* c, size_t n) {
   sim_config cfg = { .source = SIM_SRC_LIST, .list = c, .list_len = n };
-  uvs_outcome out;
+  fz_outcome out;
   sim_repro_init(r);
-  uvs_exec_mode mode = strcmp(sc->variant, "aborts") == 0 ? UVS_EXEC_FORK : UVS_EXEC_INPROC;
-  assert_int_equal(uvs_exec(sc, &cfg, mode, &out, r, NULL), 0);
+  fz_exec_mode mode = strcmp(sc->variant, "aborts") == 0 ? FZ_EXEC_FORK : FZ_EXEC_INPROC;
+  assert_int_equal(fz_exec(sc, &cfg, mode, &out, r, NULL), 0);
   assert_int_not_equal(out.oracle, SIM_BUG_NONE);
   snprintf(r->scenario, sizeof r->scenario, "%s/%s", sc->name, sc->variant);
-  uvs_signature(&out, r->signature, sizeof r->signature);
+  fz_signature(&out, r->signature, sizeof r->signature);
   r->has_hash = 1;
   r->hash = out.hash;
 }
@@ -62,10 +62,10 @@ static void minimises_to_two(void** state) {
   uint32_t noisy[12] = { 1, 2, 0, 2, 1, 1, 2, 1, 0, 2, 1, 2 };
   sim_repro r;
   noisy_repro(&r, sc, noisy, 12);
-  uvs_analysis a;
-  uvs_analysis_init(&a);
+  fz_analysis a;
+  fz_analysis_init(&a);
   char err[256];
-  assert_int_equal(uvs_analyse(sc, &r, &a, err, sizeof err), 0);
+  assert_int_equal(fz_analyse(sc, &r, &a, err, sizeof err), 0);
   assert_int_equal(a.orig_nonzero, 10);
   assert_int_equal(a.outcome.nonzero, 2);
   assert_int_equal(a.min.ndecisions, 8);           /* prefix ends at b7 */
@@ -77,20 +77,20 @@ static void minimises_to_two(void** state) {
   assert_int_equal(a.decisive[1].index, 7);
   assert_string_equal(a.min.signature, r.signature);
   /* The minimised reproducer replays with its hash. */
-  uvs_outcome out;
-  assert_int_equal(uvs_replay(sc, &a.min, &out, NULL), 0);
+  fz_outcome out;
+  assert_int_equal(fz_replay(sc, &a.min, &out, NULL), 0);
   assert_int_equal(out.oracle, SIM_BUG_INVARIANT);
   assert_true(out.hash == a.min.hash);
   /* Isolated analysis gives the same answer. */
-  uvs_analysis b;
-  uvs_analysis_init(&b);
-  assert_int_equal(uvs_analyse_isolated(sc, &r, &b, err, sizeof err), 0);
+  fz_analysis b;
+  fz_analysis_init(&b);
+  assert_int_equal(fz_analyse_isolated(sc, &r, &b, err, sizeof err), 0);
   assert_int_equal(b.min.ndecisions, 8);
   assert_int_equal(b.ndecisive, 2);
   assert_true(b.min.hash == a.min.hash);
   assert_true(b.trace.len == a.trace.len && a.trace.len > 0);
-  uvs_analysis_free(&a);
-  uvs_analysis_free(&b);
+  fz_analysis_free(&a);
+  fz_analysis_free(&b);
   sim_repro_free(&r);
 }
 
@@ -101,17 +101,17 @@ static void minimises_crash_in_forks(void** state) {
   uint32_t noisy[3] = { 3, 3, 2 };
   sim_repro r;
   noisy_repro(&r, sc, noisy, 3);
-  assert_int_equal(uvs_signature_oracle(r.signature), SIM_BUG_ASSERT);
+  assert_int_equal(fz_signature_oracle(r.signature), SIM_BUG_ASSERT);
   assert_non_null(strstr(r.signature, "about to abort (a=N)"));
-  uvs_analysis a;
-  uvs_analysis_init(&a);
+  fz_analysis a;
+  fz_analysis_init(&a);
   char err[256];
-  assert_int_equal(uvs_analyse(sc, &r, &a, err, sizeof err), 0);
+  assert_int_equal(fz_analyse(sc, &r, &a, err, sizeof err), 0);
   assert_int_equal(a.min.ndecisions, 2);
   assert_int_equal(a.min.decisions[0].choice, 0);
   assert_int_equal(a.min.decisions[1].choice, 1);
   assert_int_equal(a.ndecisive, 1);
-  uvs_analysis_free(&a);
+  fz_analysis_free(&a);
   sim_repro_free(&r);
 }
 
@@ -121,12 +121,12 @@ static void rejects_non_failing(void** state) {
   sim_repro r;
   sim_repro_init(&r);
   snprintf(r.signature, sizeof r.signature, "invariant: two_needed: whatever");
-  uvs_analysis a;
-  uvs_analysis_init(&a);
+  fz_analysis a;
+  fz_analysis_init(&a);
   char err[256];
-  assert_int_equal(uvs_analyse(sc, &r, &a, err, sizeof err), -1);
+  assert_int_equal(fz_analyse(sc, &r, &a, err, sizeof err), -1);
   assert_non_null(strstr(err, "does not fail"));
-  uvs_analysis_free(&a);
+  fz_analysis_free(&a);
   sim_repro_free(&r);
 }
 

@@ -53,19 +53,19 @@ static void fork_each(void) {
 UVSIM_SCENARIO(oracles, fork_each, fork_each, .description = "d", .invariant = "i",
                .flags = UVSIM_SCN_FORK_EACH);
 
-static uvs_outcome run_fork(int m) {
+static fz_outcome run_fork(int m) {
   mode = m;
   uint32_t one = 1;
   sim_config cfg = { .source = SIM_SRC_LIST, .list = &one, .list_len = 1 };
-  uvs_outcome out;
-  assert_int_equal(uvs_exec(uvsim_scenario_find("oracles/endings"), &cfg, UVS_EXEC_FORK,
+  fz_outcome out;
+  assert_int_equal(fz_exec(uvsim_scenario_find("oracles/endings"), &cfg, FZ_EXEC_FORK,
                             &out, NULL, NULL), 0);
   return out;
 }
 
 static void classifies(void** state) {
   (void)state;
-  uvs_outcome o = run_fork(0);
+  fz_outcome o = run_fork(0);
   assert_int_equal(o.oracle, SIM_BUG_ASSERT);
   assert_string_equal(o.message, "endings: giving up on item 42");
   assert_int_equal(o.signal, SIGABRT);
@@ -82,8 +82,8 @@ static void classifies(void** state) {
   /* same schedule in process: same hash */
   uint32_t one = 1;
   sim_config cfg = { .source = SIM_SRC_LIST, .list = &one, .list_len = 1 };
-  uvs_outcome in;
-  uvs_exec(uvsim_scenario_find("oracles/endings"), &cfg, UVS_EXEC_INPROC, &in, NULL, NULL);
+  fz_outcome in;
+  fz_exec(uvsim_scenario_find("oracles/endings"), &cfg, FZ_EXEC_INPROC, &in, NULL, NULL);
   assert_true(in.hash == o.hash);
 #if defined(__SANITIZE_ADDRESS__)
   o = run_fork(3);
@@ -95,44 +95,44 @@ static void classifies(void** state) {
 static void campaign_survives_crashes(void** state) {
   (void)state;
   mode = 1;   /* SIGSEGV in half the schedules */
-  uvs_campaign_opts o;
+  fz_campaign_opts o;
   memset(&o, 0, sizeof o);
-  uvs_strategy_defaults(&o.params);
+  fz_strategy_defaults(&o.params);
   o.params.random_bias_max = 0;
   o.sc = uvsim_scenario_find("oracles/endings");
   o.runs = 40;
   o.jobs = 2;
   o.isolate = 1;
-  uvs_campaign c;
-  assert_int_equal(uvs_campaign_run(&o, &c), 0);
+  fz_campaign c;
+  assert_int_equal(fz_campaign_run(&o, &c), 0);
   assert_int_equal(c.runs, 40);
   assert_int_equal(c.nbugs, 1);
   assert_true(c.worker_crashes >= 5);
   assert_int_equal(c.bugs[0].outcome.oracle, SIM_BUG_CRASH);
   assert_int_equal(c.bugs[0].hits, c.worker_crashes);
   assert_int_equal(c.distinct, 2);
-  uvs_campaign_free(&c);
+  fz_campaign_free(&c);
 }
 
 static void fork_each_isolates(void** state) {
   (void)state;
-  uvs_campaign_opts o;
+  fz_campaign_opts o;
   memset(&o, 0, sizeof o);
-  uvs_strategy_defaults(&o.params);
+  fz_strategy_defaults(&o.params);
   o.params.random_bias_max = 0;
   o.sc = uvsim_scenario_find("oracles/fork_each");
   o.runs = 30;
   o.jobs = 1;
   o.isolate = 1;
   o.analyse = 1;
-  uvs_campaign c;
-  assert_int_equal(uvs_campaign_run(&o, &c), 0);
+  fz_campaign c;
+  assert_int_equal(fz_campaign_run(&o, &c), 0);
   assert_int_equal(c.runs, 30);
   assert_int_equal(c.nbugs, 1);   /* only "picked N": no leaked state */
   assert_non_null(strstr(c.bugs[0].signature, "picked N"));
   assert_true(c.bugs[0].analysed);
   assert_int_equal(c.bugs[0].an.ndecisive, 1);
-  uvs_campaign_free(&c);
+  fz_campaign_free(&c);
   (void)forks_seen;
 }
 

@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "fault.h"
+#include "sim/sim_fault.h"
 #include "fuzz/fuzz.h"
 #include "uvsim/world.h"
 
@@ -33,9 +33,9 @@ static void campaign_repro_replays(void** state) {
   assert_non_null(sc);
   char dir[] = "/tmp/uvsim-replay-XXXXXX";
   assert_non_null(mkdtemp(dir));
-  uvs_campaign_opts o;
+  fz_campaign_opts o;
   memset(&o, 0, sizeof o);
-  uvs_strategy_defaults(&o.params);
+  fz_strategy_defaults(&o.params);
   o.params.random_bias_max = 0;   /* uniform: the bug is common */
   o.sc = sc;
   o.seed = 7;
@@ -44,12 +44,12 @@ static void campaign_repro_replays(void** state) {
   o.isolate = 1;
   o.analyse = 1;
   o.corpus_dir = dir;
-  uvs_campaign c;
-  assert_int_equal(uvs_campaign_run(&o, &c), 0);
+  fz_campaign c;
+  assert_int_equal(fz_campaign_run(&o, &c), 0);
   assert_int_equal(c.runs, 200);
   assert_int_equal(c.nbugs, 1);
   assert_true(c.distinct > 100);
-  uvs_bug* b = &c.bugs[0];
+  fz_bug* b = &c.bugs[0];
   assert_true(b->analysed);
   assert_true(b->path[0] != 0);
   sim_repro r;
@@ -58,12 +58,12 @@ static void campaign_repro_replays(void** state) {
   assert_int_equal(sim_repro_read(&r, b->path, err, sizeof err), 0);
   assert_true(r.has_hash);
   assert_string_equal(r.signature, b->signature);
-  uvs_outcome in, fk;
+  fz_outcome in, fk;
   sim_config cfg;
   uint32_t* ch = sim_repro_choices(&r);
   cfg = (sim_config){ .source = SIM_SRC_LIST, .list = ch, .list_len = r.ndecisions };
-  assert_int_equal(uvs_exec(sc, &cfg, UVS_EXEC_INPROC, &in, NULL, NULL), 0);
-  assert_int_equal(uvs_exec(sc, &cfg, UVS_EXEC_FORK, &fk, NULL, NULL), 0);
+  assert_int_equal(fz_exec(sc, &cfg, FZ_EXEC_INPROC, &in, NULL, NULL), 0);
+  assert_int_equal(fz_exec(sc, &cfg, FZ_EXEC_FORK, &fk, NULL, NULL), 0);
   assert_true(in.hash == r.hash);
   assert_true(fk.hash == r.hash);
   assert_int_equal(in.oracle, SIM_BUG_INVARIANT);
@@ -74,7 +74,7 @@ static void campaign_repro_replays(void** state) {
       ch[i] = 0;
       break;
     }
-  assert_int_equal(uvs_exec(sc, &cfg, UVS_EXEC_INPROC, &in, NULL, NULL), 0);
+  assert_int_equal(fz_exec(sc, &cfg, FZ_EXEC_INPROC, &in, NULL, NULL), 0);
   assert_true(in.hash != r.hash);
   free(ch);
   sim_repro_free(&r);
@@ -82,15 +82,15 @@ static void campaign_repro_replays(void** state) {
   o.jobs = 1;
   o.corpus_dir = NULL;
   o.analyse = 0;
-  uvs_campaign c2;
-  assert_int_equal(uvs_campaign_run(&o, &c2), 0);
+  fz_campaign c2;
+  assert_int_equal(fz_campaign_run(&o, &c2), 0);
   assert_int_equal(c2.nbugs, 1);
   assert_int_equal(c2.bugs[0].first_run, c.bugs[0].first_run);
   assert_true(c2.bugs[0].repro.hash == c.bugs[0].repro.hash);
   assert_int_equal(c2.distinct, c.distinct);
-  uvs_campaign_free(&c2);
+  fz_campaign_free(&c2);
   unlink(b->path);
-  uvs_campaign_free(&c);
+  fz_campaign_free(&c);
   char cmd[300];
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
   assert_int_equal(system(cmd), 0);
@@ -118,18 +118,18 @@ static void fault_lines_replay(void** state) {
   const uvsim_scenario* sc = uvsim_scenario_find("replaytest/faulty");
   static const char specs[1][128] = { "write path=/data/* nth=2 err=EIO" };
   char err[256];
-  assert_int_equal(uvs_fault_valid(specs[0], 0, err, sizeof err), 0);
-  assert_int_equal(uvs_fault_valid("write nth=x err=EIO", 0, err, sizeof err), -1);
-  uvs_set_faults(specs, 1);
-  uvs_campaign_opts o;
+  assert_int_equal(fz_fault_valid(specs[0], 0, err, sizeof err), 0);
+  assert_int_equal(fz_fault_valid("write nth=x err=EIO", 0, err, sizeof err), -1);
+  fz_set_faults(specs, 1);
+  fz_campaign_opts o;
   memset(&o, 0, sizeof o);
-  uvs_strategy_defaults(&o.params);
+  fz_strategy_defaults(&o.params);
   o.sc = sc;
   o.runs = 20;
   o.isolate = 1;
   o.analyse = 1;
-  uvs_campaign c;
-  assert_int_equal(uvs_campaign_run(&o, &c), 0);
+  fz_campaign c;
+  assert_int_equal(fz_campaign_run(&o, &c), 0);
   assert_int_equal(c.nbugs, 1);
   assert_int_equal(c.bugs[0].first_run, 0);   /* the natural schedule fails */
   assert_int_equal(c.bugs[0].repro.nfaults, 1);
@@ -137,18 +137,18 @@ static void fault_lines_replay(void** state) {
   assert_int_equal(c.bugs[0].an.min.nfaults, 1);
   sim_repro r = c.bugs[0].an.min;
   /* Replay applies the reproducer's faults, whatever was set before. */
-  uvs_set_faults(NULL, 0);
-  uvs_outcome out;
-  assert_int_equal(uvs_replay(sc, &r, &out, NULL), 0);
+  fz_set_faults(NULL, 0);
+  fz_outcome out;
+  assert_int_equal(fz_replay(sc, &r, &out, NULL), 0);
   assert_int_equal(out.oracle, SIM_BUG_INVARIANT);
   assert_true(out.hash == r.hash);
   /* Without the fault line it passes. */
   r.nfaults = 0;
-  assert_int_equal(uvs_replay(sc, &r, &out, NULL), 0);
+  assert_int_equal(fz_replay(sc, &r, &out, NULL), 0);
   assert_int_equal(out.oracle, SIM_BUG_NONE);
   c.bugs[0].an.min.nfaults = 1;
-  uvs_campaign_free(&c);
-  uvs_set_faults(NULL, 0);
+  fz_campaign_free(&c);
+  fz_set_faults(NULL, 0);
 }
 
 int main(void) {

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim.h"
+#include "sim/sim.h"
 
 /* A little synthetic "program": a fixed workload of decisions whose sizes
  * depend on earlier answers, plus callbacks and clock moves, so that the hash

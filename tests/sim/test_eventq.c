@@ -8,7 +8,7 @@
 #include <cmocka.h>
 #include <stdlib.h>
 
-#include "sim.h"
+#include "sim/sim.h"
 
 typedef struct fired_log { int order[4096]; int n; } fired_log;
 static fired_log fired;

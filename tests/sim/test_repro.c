@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
-#include "sim.h"
+#include "sim/sim.h"
 
 static const char* good =
     "# found by uvsim\n"

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dns.h"
-#include "fault.h"
+#include "sim/sim_dns.h"
+#include "sim/sim_fault.h"
 
 static int count(struct addrinfo* ai) {
   int n = 0;

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <uv.h>
 
-#include "sim.h"
+#include "sim/sim.h"
 #include "uvsim/loop.h"
 #include "uvsim/world.h"
 

@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fs.h"
+#include "sim/sim_fs.h"
 
 static sim world;
 static sim_fs* fs;

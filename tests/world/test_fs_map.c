@@ -23,7 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fs.h"
+#include "sim/sim_fs.h"
 #include "hostdir.h"
 
 static sim world;

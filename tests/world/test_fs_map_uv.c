@@ -22,7 +22,7 @@
 #include <unistd.h>
 #include <uv.h>
 
-#include "sim.h"
+#include "sim/sim.h"
 #include "uvsim/loop.h"
 #include "uvsim/world.h"
 #include "hostdir.h"

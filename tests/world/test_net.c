@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net.h"
+#include "sim/sim_net.h"
 
 static sim world;
 static sim_net* net;

@@ -1,0 +1,28 @@
+/* cli/cli.h — helpers shared by the uvsim commands (main.c, exec.c).
+ * Bad input is one line on stderr ("uvsim: ... (see uvsim help)") and exit
+ * status 2; the parsers print it themselves and return -1. */
+#ifndef UVSIM_CLI_CLI_H
+#define UVSIM_CLI_CLI_H
+
+#include <stdint.h>
+
+#define EXIT_BUG 1
+#define EXIT_USAGE 2
+
+/* Prints the message and returns EXIT_USAGE. */
+__attribute__((format(printf, 1, 2))) int cli_usage_error(const char* fmt, ...);
+int cli_is_help(const char* a);
+/* Strict (sim_parse_u64): the whole string, base 10 only, no sign, no
+ * overflow; "010" is 10. */
+int cli_parse_u64(const char* flag, const char* v, uint64_t* out);
+int cli_parse_u32(const char* flag, const char* v, uint32_t* out);
+/* "DOF,PCT" with PCT <= 100. */
+int cli_parse_pair(const char* flag, const char* v, uint32_t* a, uint32_t* b);
+/* A positive number of seconds (fractions allowed). */
+int cli_parse_seconds(const char* flag, const char* v, double* out);
+
+/* `uvsim exec` (exec.c): the command and its help text. */
+int cli_cmd_exec(int argc, char** argv);
+const char* cli_exec_usage(void);
+
+#endif

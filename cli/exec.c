@@ -1,0 +1,637 @@
+/* cli/exec.c — `uvsim exec`: schedules of an unchanged program.
+ *
+ * The program is any dynamically linked libuv program, run as it is: each
+ * run is a fresh process with libuvsim.so preloaded in place of libuv.so
+ * (same ABI, so the dynamic linker binds every uv_* call to the simulation)
+ * and UVSIM_SEED set, which makes that run one seeded schedule (sim/sim_world.c
+ * reads it once). The first run has no seed: the natural order, the
+ * baseline. A run fails when the process dies of a signal, exits non-zero,
+ * outlives --timeout, or — with --same-output — prints something else than
+ * the natural order did. Failures are grouped by signature; the first of
+ * each is run again with the same seed to show it replays, and printed with
+ * the one line that replays it.
+ *
+ * What the harness measures (wall time for the timeout, child processes)
+ * is outside the simulated path; inside, the run is as deterministic as the
+ * program is: its own reads of the wall clock, real randomness or real
+ * files are not uvsim's to control, and the replay check says when that
+ * shows. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <link.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/exec.h"
+#include "sim/sim_fs.h"
+#include "fuzz/fuzz.h"
+#include "cli/node.h"
+
+#define EXEC_JOBS_MAX 64
+#define EXEC_OUTPUTS_MAX 4096
+#define EXEC_ERR_KEEP (64 * 1024)
+
+static const char* usage_exec =
+  "usage: uvsim exec [options] [--] PROGRAM [ARGS...]\n"
+  "\n"
+  "Runs an unchanged, dynamically linked libuv program under many schedules:\n"
+  "each run preloads libuvsim.so in place of libuv and sets UVSIM_SEED. The\n"
+  "first run is the natural order (no seed).\n"
+  "\n"
+  "options:\n"
+  "  --runs N        seeded runs after the natural one (default 200)\n"
+  "  --time S        start no run after S wall seconds (the runs done are\n"
+  "                  the same first ones as without it)\n"
+  "  --seed S        campaign seed (default 1); run i uses splitmix64(S, i)\n"
+  "  --jobs J        runs at once (default 1, at most 64); the report is the\n"
+  "                  same for any J\n"
+  "  --timeout S     wall seconds a run may take before it counts as a hang\n"
+  "                  (default 10)\n"
+  "  --same-output   a run whose stdout differs from the natural order's fails\n"
+  "  --map SIM=HOST[,ro|,snapshot]\n"
+  "                  map a host directory into the program's simulated\n"
+  "                  filesystem (repeatable; UVSIM_FS_MAP, docs/world.md)\n"
+  "  --lib PATH      libuvsim.so to preload (default: lib/libuvsim.so beside\n"
+  "                  this uvsim binary, or $UVSIM_LIB)\n"
+  "  --quiet         no progress line\n"
+  "\n"
+  "Each failure is printed once per signature with the seed, whether running\n"
+  "that seed again gave the same exit and output, and the command that\n"
+  "replays it. exit status: 0 no failure, 1 a failure, 2 bad usage.\n";
+
+/* The descriptor the child's libuvsim writes its exit report to
+ * (UVSIM_REPORT_FD, sim/sim_world.c); high, to stay out of the program's way. */
+#define EXEC_REPORT_FD 243
+
+/* ----------------------------------------------------------- one run */
+
+static double now_s(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* FNV-1a of a whole file (from its start). */
+static uint64_t hash_file(FILE* f) {
+  uint64_t h = 1469598103934665603ull;
+  char buf[8192];
+  size_t n;
+  rewind(f);
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)buf[i]) * 1099511628211ull;
+  return h;
+}
+
+static void copy_str(char* out, size_t outlen, const char* s) {
+  size_t n = strlen(s);
+  if (n >= outlen) n = outlen - 1;
+  memcpy(out, s, n);
+  out[n] = '\0';
+}
+
+/* uvsim's own message, else an assertion's, else the first line. */
+static void telling_line(FILE* f, char* out, size_t outlen) {
+  char line[1024], first[1024] = "";
+  out[0] = '\0';
+  rewind(f);
+  while (fgets(line, sizeof line, f)) {
+    line[strcspn(line, "\n")] = '\0';
+    if (!first[0] && line[0]) snprintf(first, sizeof first, "%s", line);
+    if (!strncmp(line, "uvsim: ", 7) || strstr(line, "Assertion") ||
+        strstr(line, "assert")) {
+      copy_str(out, outlen, line);
+      return;
+    }
+  }
+  copy_str(out, outlen, first);
+}
+
+/* The environment a run gets (also used by `uvsim node`'s plain runs). */
+void cli_exec_child_env(const exec_opts* o, const uint64_t* seed) {
+  setenv("LD_PRELOAD", o->preload, 1);
+  char s[32];
+  unsetenv("UVSIM_REPLAY");
+  if (o->replay) {
+    setenv("UVSIM_REPLAY", o->replay, 1);
+    unsetenv("UVSIM_SEED");
+  } else if (seed) {
+    snprintf(s, sizeof s, "%" PRIu64, *seed);
+    setenv("UVSIM_SEED", s, 1);
+  } else {
+    unsetenv("UVSIM_SEED");
+  }
+  if (o->maps[0]) setenv("UVSIM_FS_MAP", o->maps, 1);
+  if (o->cwd[0]) setenv("UVSIM_CWD", o->cwd, 1);
+  if (o->node && strstr(o->preload, "/libasan.so")) {
+    /* A sanitized libuvsim in node: node's own allocations at exit are not
+     * ours to report (LeakSanitizer would fail every run). */
+    const char* old = getenv("ASAN_OPTIONS");
+    char buf[2048];
+    snprintf(buf, sizeof buf, "%s%sdetect_leaks=0", old && *old ? old : "",
+             old && *old ? ":" : "");
+    setenv("ASAN_OPTIONS", buf, 1);
+  }
+  if (o->lib_path[0]) {
+    const char* old = getenv("LD_LIBRARY_PATH");
+    char buf[8192];
+    snprintf(buf, sizeof buf, "%s%s%s", o->lib_path, old && *old ? ":" : "",
+             old ? old : "");
+    setenv("LD_LIBRARY_PATH", buf, 1);
+  }
+}
+
+static void child(const exec_opts* o, const uint64_t* seed, int out, int err,
+                  int rep, int report) {
+  dup2(out, 1);
+  dup2(err, 2);
+  dup2(rep, EXEC_REPORT_FD);
+  char fdname[16];
+  snprintf(fdname, sizeof fdname, "%d", EXEC_REPORT_FD);
+  setenv("UVSIM_REPORT_FD", fdname, 1);
+  setpgid(0, 0);                /* a hung run is killed with its threads */
+  cli_exec_child_env(o, seed);
+  char** argv = o->node ? cli_node_argv(o, seed) : o->argv;
+  execvp(argv[0], argv);
+  int e = errno;
+  ssize_t w = write(report, &e, sizeof e);
+  (void)w;
+  _exit(127);
+}
+
+/* Waits for pid up to the timeout; 1 when it had to be killed. A pidfd
+ * wakes us the moment the child exits; where the kernel has none, poll. */
+static int wait_or_kill(pid_t pid, double deadline, int* status) {
+  int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+  struct timespec nap = { 0, 100000 };
+  for (;;) {
+    pid_t r = waitpid(pid, status, WNOHANG);
+    if (r == pid || (r < 0 && errno != EINTR)) break;
+    double left = deadline - now_s();
+    if (left <= 0) {
+      kill(-pid, SIGKILL);
+      kill(pid, SIGKILL);
+      while (waitpid(pid, status, 0) < 0 && errno == EINTR) {}
+      if (pfd >= 0) close(pfd);
+      return 1;
+    }
+    if (pfd >= 0) {
+      struct pollfd p = { .fd = pfd, .events = POLLIN };
+      poll(&p, 1, (int)(left * 1000) + 1);
+    } else {
+      nanosleep(&nap, NULL);
+      if (nap.tv_nsec < 2000000) nap.tv_nsec *= 2;
+    }
+  }
+  if (pfd >= 0) close(pfd);
+  return 0;
+}
+
+/* The children in flight, so that an interrupted exec takes them along:
+ * each is its own process group (a hung one would outlive us otherwise). */
+static volatile sig_atomic_t live_pids[EXEC_JOBS_MAX + 1];
+
+static void live_add(pid_t pid) {
+  for (size_t i = 0; i < EXEC_JOBS_MAX + 1; i++)
+    if (live_pids[i] == 0) { live_pids[i] = pid; return; }
+}
+
+static void live_remove(pid_t pid) {
+  for (size_t i = 0; i < EXEC_JOBS_MAX + 1; i++)
+    if (live_pids[i] == pid) live_pids[i] = 0;
+}
+
+static void on_interrupt(int sig) {
+  for (size_t i = 0; i < EXEC_JOBS_MAX + 1; i++)
+    if (live_pids[i] > 0) {
+      kill(-live_pids[i], SIGKILL);
+      kill(live_pids[i], SIGKILL);
+    }
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+static void catch_interrupts(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_interrupt;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+}
+
+/* A started run: the child and where its output goes. */
+typedef struct xrun {
+  pid_t pid;
+  FILE* out;
+  FILE* err;
+  FILE* rep;                    /* the child's uvsim-run line */
+  double deadline;              /* wall clock: the harness, not the run */
+  uint64_t seed;
+  int seeded;
+} xrun;
+
+/* Starts the program; 0, or -errno when it could not be started at all
+ * (the child reports execvp's errno through a close-on-exec pipe). */
+static int run_start(const exec_opts* o, const uint64_t* seed, xrun* x) {
+  memset(x, 0, sizeof *x);
+  x->seeded = seed != NULL;
+  if (seed) x->seed = *seed;
+  x->out = tmpfile();
+  x->err = tmpfile();
+  x->rep = tmpfile();
+  int pipefd[2];
+  if (!x->out || !x->err || !x->rep || pipe2(pipefd, O_CLOEXEC) < 0) {
+    int e = errno;
+    if (x->out) fclose(x->out);
+    if (x->err) fclose(x->err);
+    if (x->rep) fclose(x->rep);
+    return -e;
+  }
+  fflush(NULL);
+  x->deadline = now_s() + o->timeout_s;
+  x->pid = fork();
+  if (x->pid < 0) return -errno;
+  if (x->pid > 0) {
+    setpgid(x->pid, x->pid);    /* both sides, so no window without it */
+    live_add(x->pid);
+  }
+  if (x->pid == 0)
+    child(o, seed, fileno(x->out), fileno(x->err), fileno(x->rep), pipefd[1]);
+  close(pipefd[1]);
+  int exec_errno = 0;
+  ssize_t got = read(pipefd[0], &exec_errno, sizeof exec_errno);
+  close(pipefd[0]);
+  if (got == (ssize_t)sizeof exec_errno) {
+    int status;
+    waitpid(x->pid, &status, 0);
+    live_remove(x->pid);
+    fclose(x->out);
+    fclose(x->err);
+    fclose(x->rep);
+    return -exec_errno;
+  }
+  return 0;
+}
+
+/* The first `max` bytes of a file, NUL-terminated (malloc'd). */
+static char* read_head(FILE* f, size_t max) {
+  char* buf = malloc(max + 1);
+  if (!buf) return NULL;
+  rewind(f);
+  size_t n = fread(buf, 1, max, f);
+  buf[n] = '\0';
+  return buf;
+}
+
+/* The "d KIND C/N LABEL" lines after the report line, without the "d ". */
+static char* read_decision_lines(FILE* rep) {
+  size_t cap = 4096, len = 0;
+  char* out = malloc(cap);
+  char line[512];
+  if (!out) return NULL;
+  out[0] = '\0';
+  while (fgets(line, sizeof line, rep)) {
+    if (strncmp(line, "d ", 2) != 0) continue;
+    size_t n = strlen(line + 2);
+    if (len + n + 1 > cap) {
+      while (len + n + 1 > cap) cap *= 2;
+      char* grown = realloc(out, cap);
+      if (!grown) break;
+      out = grown;
+    }
+    memcpy(out + len, line + 2, n + 1);
+    len += n;
+  }
+  return out;
+}
+
+static void run_finish(xrun* x, exec_result* r) {
+  memset(r, 0, sizeof *r);
+  int status = 0;
+  int killed = wait_or_kill(x->pid, x->deadline, &status);
+  live_remove(x->pid);
+  r->out_hash = hash_file(x->out);
+  r->err_hash = hash_file(x->err);
+  telling_line(x->err, r->line, sizeof r->line);
+  r->err_text = read_head(x->err, EXEC_ERR_KEEP);
+  cli_node_error_of(r->err_text, r->js_error, sizeof r->js_error, r->js_frame,
+                sizeof r->js_frame);
+  char line[160];
+  rewind(x->rep);
+  r->traced = fgets(line, sizeof line, x->rep) &&
+              sscanf(line, "uvsim-run decisions=%" SCNu64 " nonzero=%" SCNu64
+                     " hash=%" SCNx64, &r->decisions, &r->nonzero,
+                     &r->trace_hash) == 3;
+  if (r->traced) r->decision_lines = read_decision_lines(x->rep);
+  fclose(x->out);
+  fclose(x->err);
+  fclose(x->rep);
+  if (killed) r->kind = X_TIMEOUT;
+  else if (WIFSIGNALED(status)) r->kind = X_SIGNAL, r->code = WTERMSIG(status);
+  else if (WEXITSTATUS(status) != 0) r->kind = X_EXIT, r->code = WEXITSTATUS(status);
+  else r->kind = X_PASS;
+}
+
+int cli_exec_run_once(const exec_opts* o, const uint64_t* seed, exec_result* r) {
+  xrun x;
+  int rc = run_start(o, seed, &x);
+  if (rc == 0) run_finish(&x, r);
+  return rc;
+}
+
+void cli_exec_result_free(exec_result* r) {
+  free(r->decision_lines);
+  free(r->err_text);
+  r->decision_lines = r->err_text = NULL;
+}
+
+int cli_exec_same_run(const exec_result* a, const exec_result* b) {
+  int same = a->kind == b->kind && a->code == b->code &&
+             a->out_hash == b->out_hash && a->err_hash == b->err_hash;
+  if (a->traced && b->traced) same = same && a->trace_hash == b->trace_hash;
+  return same;
+}
+
+void cli_exec_signature(const exec_opts* o, const exec_result* r, char* out,
+                    size_t outlen) {
+  char norm[256];
+  fz_normalise(r->line, norm, sizeof norm);
+  if (r->kind == X_EXIT && !strncmp(r->line, "uvsim: hang: ", 13)) {
+    snprintf(out, outlen, "hang: %s", norm + 13);
+    return;
+  }
+  if (o->node && r->js_error[0] && (r->kind == X_EXIT || r->kind == X_SIGNAL)) {
+    cli_node_signature(r, out, outlen);
+    return;
+  }
+  switch (r->kind) {
+    case X_SIGNAL:
+      snprintf(out, outlen, "signal SIG%s: %s",
+               sigabbrev_np(r->code) ? sigabbrev_np(r->code) : "?", norm);
+      break;
+    case X_EXIT: snprintf(out, outlen, "exit %d: %s", r->code, norm); break;
+    case X_TIMEOUT: snprintf(out, outlen, "timeout: still running after %g s", o->timeout_s); break;
+    case X_OUTPUT: snprintf(out, outlen, "output: stdout differs from the natural order"); break;
+    case X_PASS: snprintf(out, outlen, "pass"); break;
+  }
+}
+
+/* ------------------------------------------------------------ options */
+
+static int find_asan(struct dl_phdr_info* info, size_t size, void* data) {
+  (void)size;
+  if (info->dlpi_name && strstr(info->dlpi_name, "/libasan.so")) {
+    snprintf((char*)data, 4096, "%s", info->dlpi_name);
+    return 1;
+  }
+  return 0;
+}
+
+int cli_exec_find_lib(exec_opts* o, const char* given) {
+  if (!given) given = getenv("UVSIM_LIB");
+  if (given && *given) {
+    snprintf(o->lib, sizeof o->lib, "%s", given);
+  } else {
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n < 0) return cli_usage_error("exec: cannot find this binary (pass --lib)");
+    self[n] = '\0';
+    char* slash = strrchr(self, '/');
+    if (slash) *slash = '\0';
+    snprintf(o->lib, sizeof o->lib, "%.4000s/lib/libuvsim.so", self);
+  }
+  if (access(o->lib, R_OK) != 0)
+    return cli_usage_error("cannot read %s: %s (build it, or pass --lib)", o->lib,
+                       strerror(errno));
+  if (o->lib[0] != '/') {       /* the program may change directory */
+    char abs[4096];
+    if (realpath(o->lib, abs)) snprintf(o->lib, sizeof o->lib, "%s", abs);
+  }
+  /* A sanitized uvsim comes with a sanitized libuvsim.so, and ASan insists
+   * that its runtime be the first library loaded: preload it first. */
+  char asan[4096] = "";
+  dl_iterate_phdr(find_asan, asan);
+  snprintf(o->preload, sizeof o->preload, "%s%s%s", asan, asan[0] ? ":" : "", o->lib);
+  return 0;
+}
+
+/* Checks a --map spec now, on a scratch filesystem, so that a bad one is a
+ * usage error here rather than one in every child. */
+int cli_exec_add_map(exec_opts* o, const char* spec) {
+  if (!spec) return cli_usage_error("--map needs a value");
+  sim_fs* scratch = sim_fs_new();
+  char err[SIM_FS_PATH_MAX + 256];
+  int r = sim_fs_map_spec(scratch, spec, err, sizeof err);
+  sim_fs_free(scratch);
+  if (r < 0) return cli_usage_error("--%s", err);
+  size_t len = strlen(o->maps);
+  if (len + strlen(spec) + 2 > sizeof o->maps) return cli_usage_error("--map: too many");
+  snprintf(o->maps + len, sizeof o->maps - len, "%s%s", len ? ";" : "", spec);
+  return 0;
+}
+
+static int parse(int argc, char** argv, exec_opts* o) {
+  const char* lib = NULL;
+  o->runs = 200;
+  o->seed = 1;
+  o->jobs = 1;
+  o->timeout_s = 10;
+  int i = 2;
+  for (; i < argc; i++) {
+    const char* a = argv[i];
+    const char* v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (!strcmp(a, "--")) { i++; break; }
+    if (a[0] != '-') break;
+    if (cli_is_help(a)) return fputs(usage_exec, stdout), 1;
+    else if (!strcmp(a, "--runs")) { if (cli_parse_u64(a, v, &o->runs)) return -1; i++; }
+    else if (!strcmp(a, "--seed")) { if (cli_parse_u64(a, v, &o->seed)) return -1; i++; }
+    else if (!strcmp(a, "--jobs")) {
+      if (cli_parse_u32(a, v, &o->jobs)) return -1;
+      if (o->jobs < 1 || o->jobs > EXEC_JOBS_MAX)
+        return cli_usage_error("--jobs: %u is not in 1..%d", o->jobs, EXEC_JOBS_MAX), -1;
+      i++;
+    }
+    else if (!strcmp(a, "--time")) { if (cli_parse_seconds(a, v, &o->time_s)) return -1; i++; }
+    else if (!strcmp(a, "--timeout")) { if (cli_parse_seconds(a, v, &o->timeout_s)) return -1; i++; }
+    else if (!strcmp(a, "--same-output")) o->same_output = 1;
+    else if (!strcmp(a, "--quiet")) o->quiet = 1;
+    else if (!strcmp(a, "--map")) { if (cli_exec_add_map(o, v)) return -1; i++; }
+    else if (!strcmp(a, "--lib")) {
+      if (!v) return cli_usage_error("--lib needs a value"), -1;
+      lib = v;
+      i++;
+    }
+    else return cli_usage_error("exec: unknown option '%s'", a), -1;
+  }
+  if (i >= argc) return cli_usage_error("exec: name a program to run"), -1;
+  o->argv = argv + i;
+  return cli_exec_find_lib(o, lib) ? -1 : 0;
+}
+
+/* ------------------------------------------------------------ campaign */
+
+typedef struct exec_state {
+  exec_summary sum;
+  uint64_t outputs[EXEC_OUTPUTS_MAX];
+  size_t noutputs;
+  uint64_t traces[EXEC_OUTPUTS_MAX];
+} exec_state;
+
+static void note(uint64_t* set, size_t* n, uint64_t h) {
+  for (size_t i = 0; i < *n; i++)
+    if (set[i] == h) return;
+  if (*n < EXEC_OUTPUTS_MAX) set[(*n)++] = h;
+}
+
+static void print_replay_line(const exec_opts* o, const uint64_t* seed) {
+  printf("  replay: ");
+  if (seed) printf("UVSIM_SEED=%" PRIu64 " ", *seed);
+  if (o->maps[0]) printf("UVSIM_FS_MAP='%s' ", o->maps);
+  printf("LD_PRELOAD=%s", o->preload);
+  for (char** a = o->argv; *a; a++) printf(" %s", *a);
+  printf("\n");
+}
+
+/* A new signature: say so, run the same seed again, print how to replay
+ * (node mode: also write, minimise and explain a reproducer). */
+static void report_failure(const exec_opts* o, exec_state* st, const char* sig,
+                           uint64_t run, const uint64_t* seed, const exec_result* r,
+                           const exec_result* base) {
+  size_t k = st->sum.nsigs++;
+  copy_str(st->sum.sigs[k], sizeof st->sum.sigs[0], sig);
+  st->sum.first_run[k] = run;
+  st->sum.seed[k] = seed ? *seed : 0;
+  st->sum.hits[k] = 1;
+  printf("failure: %s\n", sig);
+  if (seed) printf("  first at run %" PRIu64 " (seed %" PRIu64 ")\n", run, *seed);
+  else printf("  in the natural order (no seed)\n");
+  if (o->node && r->js_error[0]) printf("  error: %s\n", r->js_error);
+  else if (r->line[0] && r->kind != X_OUTPUT) printf("  stderr: %s\n", r->line);
+  exec_result again = {0};
+  int same = 0;
+  if (cli_exec_run_once(o, seed, &again) == 0) {
+    same = cli_exec_same_run(r, &again);
+    if (r->kind == X_OUTPUT)    /* classified against the baseline */
+      same = again.kind == X_PASS && again.out_hash == r->out_hash &&
+             again.out_hash != base->out_hash &&
+             (!r->traced || !again.traced || again.trace_hash == r->trace_hash);
+    if (!same)
+      printf("  replays: NOT identical: the program depends on something uvsim "
+             "does not control (wall clock, real randomness, real threads or files)\n");
+    else if (r->traced && again.traced)
+      printf("  replays: identical (same exit, same output, same trace hash %016" PRIx64
+             "; %" PRIu64 " decisions, %" PRIu64 " off the natural order)\n",
+             r->trace_hash, r->decisions, r->nonzero);
+    else
+      printf("  replays: identical (same exit, same stdout and stderr)\n");
+  }
+  cli_exec_result_free(&again);
+  if (o->node)
+    cli_node_report_failure(o, sig, seed, r, same, st->sum.path[k], sizeof st->sum.path[k]);
+  else print_replay_line(o, seed);
+  fflush(stdout);
+}
+
+static int seen(exec_state* st, const char* sig) {
+  for (size_t i = 0; i < st->sum.nsigs; i++)
+    if (!strcmp(st->sum.sigs[i], sig)) return st->sum.hits[i]++, 1;
+  return 0;
+}
+
+static void judge(const exec_opts* o, exec_state* st, uint64_t run,
+                  const uint64_t* seed, exec_result* r, const exec_result* base) {
+  if (r->kind == X_PASS) note(st->outputs, &st->noutputs, r->out_hash);
+  if (r->traced) note(st->traces, &st->sum.ntraces, r->trace_hash);
+  if (r->kind == X_PASS && o->same_output && base && r->out_hash != base->out_hash)
+    r->kind = X_OUTPUT;
+  if (r->kind == X_PASS) return;
+  if (st->sum.failing++ == 0) st->sum.first_fail = run + 1;
+  char sig[EXEC_SIG_LEN];
+  cli_exec_signature(o, r, sig, sizeof sig);
+  if (!seen(st, sig) && st->sum.nsigs < EXEC_SIGS_MAX)
+    report_failure(o, st, sig, run, seed, r, base);
+}
+
+int cli_exec_campaign(exec_opts* o, exec_summary* out) {
+  static exec_state st;
+  memset(&st, 0, sizeof st);
+  catch_interrupts();
+  const char* what = o->node ? "node" : "exec";
+  double t0 = now_s();
+  exec_result base;
+  int rc = cli_exec_run_once(o, NULL, &base);
+  if (rc < 0) return cli_usage_error("%s: cannot run '%s': %s", what, o->argv[0], strerror(-rc));
+  if (!base.traced && (base.kind == X_PASS || base.kind == X_EXIT)) {
+    cli_exec_result_free(&base);
+    return cli_usage_error("%s: '%s' exited without starting uvsim's simulated world (no "
+                       "loop ran on libuvsim.so: is it dynamically linked against "
+                       "libuv.so.1?); nothing to explore", what, o->argv[0]);
+  }
+  if (o->node) cli_node_check_natural(o, &base);
+  judge(o, &st, 0, NULL, &base, NULL);
+  int progress = !o->quiet && isatty(2);
+  /* Up to J runs in flight, judged in run order: the report does not
+   * depend on which process happened to finish first. */
+  static xrun flight[EXEC_JOBS_MAX];
+  uint64_t started = 0, i = 0;
+  int out_of_time = 0;
+  for (;; i++) {
+    while (started < o->runs && started - i < o->jobs && !out_of_time) {
+      if (o->time_s > 0 && now_s() - t0 >= o->time_s) {
+        out_of_time = 1;
+        break;
+      }
+      uint64_t seed = fz_run_seed(o->seed, started);
+      rc = run_start(o, &seed, &flight[started % EXEC_JOBS_MAX]);
+      if (rc < 0) {
+        fprintf(stderr, "uvsim: %s: run %" PRIu64 ": %s\n", what, started + 1, strerror(-rc));
+        cli_exec_result_free(&base);
+        return EXIT_USAGE;
+      }
+      started++;
+    }
+    if (i == started) break;
+    xrun* x = &flight[i % EXEC_JOBS_MAX];
+    exec_result r;
+    run_finish(x, &r);
+    judge(o, &st, i + 1, &x->seed, &r, &base);
+    cli_exec_result_free(&r);
+    if (progress && (i % 16 == 15 || i + 1 == o->runs))
+      fprintf(stderr, "\r%s: %" PRIu64 "/%" PRIu64 " runs, %" PRIu64 " failing, %zu signatures",
+              what, i + 1, o->runs, st.sum.failing, st.sum.nsigs);
+  }
+  if (progress) fputc('\n', stderr);
+  double dt = now_s() - t0;
+  printf("%s: %" PRIu64 " runs (natural order + %" PRIu64 " seeds%s) in %.2f s "
+         "(%.0f/s), %zu distinct schedules, %zu distinct outputs among passing "
+         "runs, %" PRIu64 " failing, %zu signature%s\n", what, i + 1, i,
+         out_of_time ? ", stopped by --time" : "", dt,
+         (double)(i + 1) / (dt > 0 ? dt : 1), st.sum.ntraces, st.noutputs,
+         st.sum.failing, st.sum.nsigs, st.sum.nsigs == 1 ? "" : "s");
+  cli_exec_result_free(&base);
+  st.sum.runs = i + 1;
+  st.sum.elapsed_s = dt;
+  if (out) *out = st.sum;
+  return st.sum.nsigs ? EXIT_BUG : 0;
+}
+
+int cli_cmd_exec(int argc, char** argv) {
+  static exec_opts o;
+  memset(&o, 0, sizeof o);
+  int p = parse(argc, argv, &o);
+  if (p) return p > 0 ? 0 : EXIT_USAGE;
+  return cli_exec_campaign(&o, NULL);
+}
+
+const char* cli_exec_usage(void) { return usage_exec; }

@@ -1,0 +1,369 @@
+/* sim/sim_world.c — a simulated world: its clock, its decision stream and the
+ * label arena. One world is "current" per process; the loop layer asks it
+ * for every open choice. Campaigns reset the same world thousands of times a
+ * second, so reset keeps every allocation. */
+#include "sim/sim.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sim/sim_util.h"
+
+static const char* const kind_names[SIM_KIND_COUNT] = {
+  [SIM_POOL_FINISH] = "pool_finish",
+  [SIM_POOL_DURATION] = "pool_duration",
+  [SIM_IO_ORDER] = "io_order",
+  [SIM_READ_SPLIT] = "read_split",
+  [SIM_TIMER_LAG] = "timer_lag",
+  [SIM_CB_COST] = "cb_cost",
+  [SIM_NET_LATENCY] = "net_latency",
+  [SIM_TIMEOUT_VS_IMMEDIATE] = "timeout_vs_immediate",
+  [SIM_FAULT] = "fault",
+  [SIM_USER] = "user",
+  [SIM_EARLY_TIMER] = "early_timer",
+};
+
+static const char* const oracle_names[SIM_BUG_ORACLE_COUNT] = {
+  [SIM_BUG_NONE] = "none",
+  [SIM_BUG_CRASH] = "crash",
+  [SIM_BUG_ASSERT] = "assert",
+  [SIM_BUG_SANITIZER] = "sanitizer",
+  [SIM_BUG_INVARIANT] = "invariant",
+  [SIM_BUG_UNHANDLED_REJECTION] = "unhandled-rejection",
+  [SIM_BUG_UNCAUGHT] = "uncaught-exception",
+  [SIM_BUG_HANG] = "hang",
+  [SIM_BUG_STEP_BUDGET] = "step-budget",
+  [SIM_BUG_STARVATION] = "starvation",
+  [SIM_BUG_LEAK] = "leak",
+};
+
+const char* sim_oracle_name(sim_oracle o) {
+  if ((unsigned)o >= SIM_BUG_ORACLE_COUNT) return "?";
+  return oracle_names[o];
+}
+
+void sim_fail(sim* s, sim_oracle oracle, const char* where, const char* fmt, ...) {
+  assert(oracle != SIM_BUG_NONE);
+  if (sim_failed(s)) return;
+  s->failure.oracle = oracle;
+  s->failure.time_ns = s->now_ns;
+  snprintf(s->failure.where, sizeof s->failure.where, "%s", where ? where : "");
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(s->failure.message, sizeof s->failure.message, fmt, ap);
+  va_end(ap);
+  sim_trace_note(s, oracle_names[oracle]);
+}
+
+const char* sim_kind_name(sim_kind kind) {
+  if ((unsigned)kind >= SIM_KIND_COUNT) return "?";
+  return kind_names[kind];
+}
+
+int sim_kind_from_name(const char* name) {
+  for (int k = 0; k < SIM_KIND_COUNT; k++)
+    if (strcmp(kind_names[k], name) == 0) return k;
+  return -1;
+}
+
+
+/* ---- label arena: a chain of blocks so that interned pointers stay valid. */
+
+struct sim_arena_block {
+  struct sim_arena_block* next;
+  char* mem;
+};
+
+static void arena_reset(sim* s) {
+  while (s->arena_old) {
+    struct sim_arena_block* b = s->arena_old;
+    s->arena_old = b->next;
+    free(b->mem);
+    free(b);
+  }
+  s->arena_len = 0;
+}
+
+const char* sim_intern(sim* s, const char* label) {
+  size_t n = strlen(label) + 1;
+  if (s->arena_len + n > s->arena_cap) {
+    if (s->arena) {
+      struct sim_arena_block* b = sim_xmalloc(sizeof *b);
+      b->mem = s->arena;
+      b->next = s->arena_old;
+      s->arena_old = b;
+    }
+    s->arena_cap = s->arena_cap * 2 > n + 4096 ? s->arena_cap * 2 : n + 4096;
+    s->arena = sim_xmalloc(s->arena_cap);
+    s->arena_len = 0;
+  }
+  char* dst = s->arena + s->arena_len;
+  memcpy(dst, label, n);
+  s->arena_len += n;
+  return dst;
+}
+
+const char* sim_internf(sim* s, const char* fmt, ...) {
+  char buf[SIM_LABEL_MAX + 1];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  return sim_intern(s, buf);
+}
+
+/* ---- lifecycle */
+
+void sim_init(sim* s, const sim_config* cfg) {
+  memset(s, 0, sizeof *s);
+  sim_reset(s, cfg);
+}
+
+void sim_reset(sim* s, const sim_config* cfg) {
+  static const sim_config zero_cfg;
+  s->cfg = cfg ? *cfg : zero_cfg;
+  if (s->cfg.decisions_max == 0) s->cfg.decisions_max = SIM_DECISIONS_MAX_DEFAULT;
+  if (s->cfg.steps_max == 0) s->cfg.steps_max = SIM_STEPS_MAX_DEFAULT;
+  s->steps = 0;
+  memset(&s->failure, 0, sizeof s->failure);
+  assert(s->cfg.source != SIM_SRC_CUSTOM || s->cfg.chooser != NULL);
+  s->now_ns = 0;
+  sim_rng_seed(&s->rng, s->cfg.seed);
+  s->tape_pos = 0;
+  s->list_pos = 0;
+  s->log_len = 0;
+  s->nonzero = 0;
+  s->budget_exceeded = 0;
+  for (size_t i = 0; i < s->heap_len; i++) s->heap[i]->heap_index = (size_t)-1;
+  s->heap_len = 0;
+  s->next_seq = 0;
+  s->trace_hash = 0xcbf29ce484222325ull;
+  s->trace_len = 0;
+  s->recs_len = 0;
+  arena_reset(s);
+}
+
+void sim_free(sim* s) {
+  arena_reset(s);
+  free(s->arena);
+  free(s->log);
+  free(s->heap);
+  free(s->recs);
+  memset(s, 0, sizeof *s);
+}
+
+static sim default_world;
+static sim* current_world;
+
+/* UVSIM_REPORT_FD=N: when the process exits, one line on descriptor N about
+ * the default world's run, for `uvsim exec` (cli/exec.c), which learns
+ * from it that the program really ran on uvsim and which schedule it took. */
+static int report_fd = -1;
+static int reported;
+
+/* Formatting by hand: this also runs inside a signal handler, where
+ * snprintf is not safe. */
+static char* put_str(char* p, const char* s) {
+  while (*s) *p++ = *s++;
+  return p;
+}
+
+static char* put_u64(char* p, uint64_t v, unsigned base, int width) {
+  char tmp[24];
+  int n = 0;
+  do {
+    tmp[n++] = "0123456789abcdef"[v % base];
+    v /= base;
+  } while (v);
+  while (n < width) tmp[n++] = '0';
+  while (n) *p++ = tmp[--n];
+  return p;
+}
+
+/* Then one line per decision, "d KIND CHOICE/N LABEL", from which the
+ * harness writes a reproducer (a label is cut at 200 bytes). */
+static void report_decisions(void) {
+  char line[320];
+  for (size_t i = 0; i < default_world.log_len; i++) {
+    const sim_decision* d = &default_world.log[i];
+    char* p = put_str(line, "d ");
+    p = put_str(p, sim_kind_name((sim_kind)d->kind));
+    *p++ = ' ';
+    p = put_u64(p, d->choice, 10, 0);
+    *p++ = '/';
+    p = put_u64(p, d->n, 10, 0);
+    *p++ = ' ';
+    const char* l = d->label ? d->label : "-";
+    for (size_t k = 0; l[k] && k < 200; k++) *p++ = l[k] == '\n' ? ' ' : l[k];
+    *p++ = '\n';
+    if (write(report_fd, line, (size_t)(p - line)) < 0) return;
+  }
+}
+
+void sim_report_now(void) {
+  if (report_fd < 0 || reported) return;
+  reported = 1;
+  char line[160], *p = line;
+  p = put_str(p, "uvsim-run decisions=");
+  p = put_u64(p, default_world.log_len, 10, 0);
+  p = put_str(p, " nonzero=");
+  p = put_u64(p, default_world.nonzero, 10, 0);
+  p = put_str(p, " hash=");
+  p = put_u64(p, sim_trace_hash(&default_world), 16, 16);
+  *p++ = '\n';
+  if (write(report_fd, line, (size_t)(p - line)) < 0) {
+    /* nothing to do: the reader will say the report is missing */
+  }
+  report_decisions();
+}
+
+/* A crash reports too (the schedule that crashed is the interesting one),
+ * then goes on as it would have: the previous handler, or the default. */
+static const int crash_signals[] = { SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL };
+static struct sigaction crash_old[sizeof crash_signals / sizeof *crash_signals];
+
+/* A fault (SEGV, BUS, FPE, ILL) is not raised again: returning re-runs the
+ * faulting instruction, which delivers it to the restored handler with its
+ * real siginfo. That matters: V8 catches SIGSEGV on purpose (WebAssembly
+ * bounds checks) and must see the genuine fault. Only an abort is raised. */
+static void report_on_crash(int sig) {
+  if (sig == SIGABRT) sim_report_now();
+  for (size_t i = 0; i < sizeof crash_signals / sizeof *crash_signals; i++)
+    if (crash_signals[i] == sig) sigaction(sig, &crash_old[i], NULL);
+  if (sig == SIGABRT) raise(sig);
+}
+
+static void report_setup(int fd) {
+  report_fd = fd;
+  atexit(sim_report_now);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = report_on_crash;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_NODEFER;
+  for (size_t i = 0; i < sizeof crash_signals / sizeof *crash_signals; i++)
+    sigaction(crash_signals[i], &sa, &crash_old[i]);
+}
+
+/* UVSIM_REPLAY=FILE: the decisions of a reproducer, in order (what `uvsim
+ * replay` and minimisation hand to an unchanged program). A file that cannot
+ * be read stops the program: running some other schedule instead would
+ * report a replay that never happened. */
+static void replay_config(sim_config* cfg, const char* path) {
+  sim_repro r;
+  char err[512];
+  sim_repro_init(&r);
+  if (sim_repro_read(&r, path, err, sizeof err) != 0) {
+    fprintf(stderr, "uvsim: UVSIM_REPLAY: %s\n", err);
+    exit(2);
+  }
+  cfg->source = SIM_SRC_LIST;
+  /* Decisions come from the list; the seed still names the run's other
+   * seeded streams (uv_random's bytes: loop/random.c). */
+  cfg->seed = r.seed;
+  cfg->list = sim_repro_choices(&r);
+  cfg->list_len = r.ndecisions;
+  cfg->aggressive = r.aggressive;
+  sim_repro_free(&r);
+}
+
+/* Natural order unless UVSIM_SEED asks for a seeded run (decimal; a value
+ * that does not parse stops the program, see sim_env_u64). Reading the
+ * environment once at start-up is configuration, not nondeterminism. */
+static void default_world_init(void) {
+  sim_config cfg = {0};
+  const char* env = getenv("UVSIM_SEED");
+  const char* replay = getenv("UVSIM_REPLAY");
+  if (replay && *replay) {
+    replay_config(&cfg, replay);
+  } else if (env && *env) {
+    cfg.source = SIM_SRC_SEED;
+    cfg.seed = sim_env_u64("UVSIM_SEED", 0, UINT64_MAX);
+  } else {
+    cfg.source = SIM_SRC_LIST;
+  }
+  sim_init(&default_world, &cfg);
+  uint64_t fd = sim_env_u64("UVSIM_REPORT_FD", UINT64_MAX, INT_MAX);
+  if (fd != UINT64_MAX) report_setup((int)fd);
+}
+
+sim* sim_current(void) {
+  if (current_world) return current_world;
+  /* Once, even when the first callers are several threads at once (a
+   * program's own threads may read the clock before its loop runs; real
+   * Node's do). */
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, default_world_init);
+  if (current_world == NULL) current_world = &default_world;
+  return current_world;
+}
+
+void sim_set_current(sim* s) { current_world = s; }
+
+void sim_advance_to(sim* s, uint64_t t_ns) {
+  assert(t_ns >= s->now_ns && "virtual time never goes backwards");
+  s->now_ns = t_ns;
+}
+
+/* ---- the decision stream */
+
+static uint32_t answer(sim* s, sim_kind kind, uint32_t n, const char* label) {
+  switch (s->cfg.source) {
+  case SIM_SRC_SEED:
+    return sim_rng_below(&s->rng, n);
+  case SIM_SRC_TAPE: {
+    if (s->tape_pos >= s->cfg.tape_len) return 0;
+    uint32_t v = s->cfg.tape[s->tape_pos++];
+    /* Wide decisions take up to 3 more bytes, little-endian. */
+    for (int i = 1; n > 256 && i < 4 && s->tape_pos < s->cfg.tape_len; i++)
+      v |= (uint32_t)s->cfg.tape[s->tape_pos++] << (8 * i);
+    return v % n;
+  }
+  case SIM_SRC_LIST: {
+    if (s->list_pos >= s->cfg.list_len) return 0;
+    uint32_t v = s->cfg.list[s->list_pos++];
+    /* A replayed list from an edited program may ask for a choice that no
+     * longer exists; clamp rather than crash, the trace hash will tell. */
+    return v < n ? v : n - 1;
+  }
+  case SIM_SRC_CUSTOM: {
+    uint32_t v = s->cfg.chooser(s->cfg.chooser_ctx, s, kind, n, label);
+    assert(v < n && "strategy answered out of range");
+    return v;
+  }
+  }
+  return 0;
+}
+
+static void log_push(sim* s, sim_kind kind, uint32_t n, uint32_t choice,
+                     const char* label) {
+  if (s->log_len == s->log_cap) {
+    s->log_cap = s->log_cap ? s->log_cap * 2 : 256;
+    s->log = sim_xrealloc(s->log, s->log_cap * sizeof *s->log);
+  }
+  s->log[s->log_len++] = (sim_decision){ (uint16_t)kind, n, choice, label };
+}
+
+uint32_t sim_choose(sim* s, sim_kind kind, uint32_t n, const char* label) {
+  assert(n > 0 && "a decision needs at least one option");
+  assert((unsigned)kind < SIM_KIND_COUNT);
+  if (n == 1) return 0;
+  if (kind == SIM_EARLY_TIMER && !s->cfg.aggressive) return 0;
+  if (s->log_len >= s->cfg.decisions_max) {
+    s->budget_exceeded = 1;
+    return 0;
+  }
+  uint32_t c = answer(s, kind, n, label);
+  log_push(s, kind, n, c, label);
+  if (c != 0) s->nonzero++;
+  sim_trace_decision(s, kind, n, c, label);
+  return c;
+}
