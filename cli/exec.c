@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/ci.h"
 #include "cli/cli.h"
 #include "cli/exec.h"
 #include "sim/sim_fs.h"
@@ -61,9 +62,14 @@ static const char* usage_exec =
   "  --map SIM=HOST[,ro|,snapshot]\n"
   "                  map a host directory into the program's simulated\n"
   "                  filesystem (repeatable; UVSIM_FS_MAP, docs/world.md)\n"
-  "  --lib PATH      libuvsim.so to preload (default: lib/libuvsim.so beside\n"
-  "                  this uvsim binary, or $UVSIM_LIB)\n"
+  "  --lib PATH      libuvsim.so to preload (default: $UVSIM_LIB, else\n"
+  "                  ../lib/libuvsim.so from this uvsim binary when installed,\n"
+  "                  else lib/libuvsim.so beside it in the build tree)\n"
   "  --quiet         no progress line\n"
+  "  --junit FILE    also write JUnit XML: one test case for the program, a\n"
+  "                  failure per signature with its replay line\n"
+  "  --json          print a JSON summary on stdout (the usual output goes\n"
+  "                  to stderr)\n"
   "\n"
   "Each failure is printed once per signature with the seed, whether running\n"
   "that seed again gave the same exit and output, and the command that\n"
@@ -409,7 +415,14 @@ int cli_exec_find_lib(exec_opts* o, const char* given) {
     self[n] = '\0';
     char* slash = strrchr(self, '/');
     if (slash) *slash = '\0';
-    snprintf(o->lib, sizeof o->lib, "%.4000s/lib/libuvsim.so", self);
+    /* Installed: PREFIX/bin/uvsim and PREFIX/lib/libuvsim.so; else the
+     * build tree: build/uvsim and build/lib/libuvsim.so. */
+    char libdir[4096];
+    snprintf(o->lib, sizeof o->lib, "%.4000s/../lib", self);
+    if (realpath(o->lib, libdir))
+      snprintf(o->lib, sizeof o->lib, "%.4000s/libuvsim.so", libdir);
+    if (access(o->lib, R_OK) != 0)
+      snprintf(o->lib, sizeof o->lib, "%.4000s/lib/libuvsim.so", self);
   }
   if (access(o->lib, R_OK) != 0)
     return cli_usage_error("cannot read %s: %s (build it, or pass --lib)", o->lib,
@@ -447,7 +460,7 @@ static int parse(int argc, char** argv, exec_opts* o) {
   o->seed = 1;
   o->jobs = 1;
   o->timeout_s = 10;
-  int i = 2;
+  int i = 2, k;
   for (; i < argc; i++) {
     const char* a = argv[i];
     const char* v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -472,6 +485,7 @@ static int parse(int argc, char** argv, exec_opts* o) {
       lib = v;
       i++;
     }
+    else if ((k = cli_ci_option(a, v)) != 0) { if (k < 0) return -1; i += k - 1; }
     else return cli_usage_error("exec: unknown option '%s'", a), -1;
   }
   if (i >= argc) return cli_usage_error("exec: name a program to run"), -1;
@@ -494,13 +508,22 @@ static void note(uint64_t* set, size_t* n, uint64_t h) {
   if (*n < EXEC_OUTPUTS_MAX) set[(*n)++] = h;
 }
 
+void cli_exec_replay_line(const exec_opts* o, const uint64_t* seed, char* out, size_t len) {
+  FILE* f = fmemopen(out, len, "w");
+  if (!f) { if (len) out[0] = '\0'; return; }
+  if (seed) fprintf(f, "UVSIM_SEED=%" PRIu64 " ", *seed);
+  if (o->maps[0]) fprintf(f, "UVSIM_FS_MAP='%s' ", o->maps);
+  fprintf(f, "LD_PRELOAD=%s", o->preload);
+  for (char** a = o->argv; *a; a++) fprintf(f, " %s", *a);
+  fputc('\0', f);
+  fclose(f);
+  if (len) out[len - 1] = '\0';
+}
+
 static void print_replay_line(const exec_opts* o, const uint64_t* seed) {
-  printf("  replay: ");
-  if (seed) printf("UVSIM_SEED=%" PRIu64 " ", *seed);
-  if (o->maps[0]) printf("UVSIM_FS_MAP='%s' ", o->maps);
-  printf("LD_PRELOAD=%s", o->preload);
-  for (char** a = o->argv; *a; a++) printf(" %s", *a);
-  printf("\n");
+  static char line[16384];
+  cli_exec_replay_line(o, seed, line, sizeof line);
+  printf("  replay: %s\n", line);
 }
 
 /* A new signature: say so, run the same seed again, print how to replay
@@ -631,7 +654,11 @@ int cli_cmd_exec(int argc, char** argv) {
   memset(&o, 0, sizeof o);
   int p = parse(argc, argv, &o);
   if (p) return p > 0 ? 0 : EXIT_USAGE;
-  return cli_exec_campaign(&o, NULL);
+  static exec_summary sum;
+  cli_ci_begin("exec");
+  int rc = cli_exec_campaign(&o, &sum);
+  if (rc != EXIT_USAGE) cli_ci_add_exec(&o, &sum);
+  return cli_ci_finish(rc);
 }
 
 const char* cli_exec_usage(void) { return usage_exec; }

@@ -55,6 +55,8 @@ int cli_exec_same_run(const exec_result* a, const exec_result* b);
 /* LD_PRELOAD for `given` (or $UVSIM_LIB, or lib/libuvsim.so beside this
  * binary); a usage error when unreadable. */
 int cli_exec_find_lib(exec_opts* o, const char* given);
+/* The command line that replays a run (seed NULL: the natural order). */
+void cli_exec_replay_line(const exec_opts* o, const uint64_t* seed, char* out, size_t len);
 /* Checks a --map spec and appends it to o->maps. */
 int cli_exec_add_map(exec_opts* o, const char* spec);
 #define EXEC_SIGS_MAX 64

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/ci.h"
 #include "cli/cli.h"
 #include "sim/sim_fs.h"
 #include "fuzz/fuzz.h"
@@ -67,6 +68,10 @@ static const char* usage_run =
   "  --report NAME       report folder name (default: the scenario, or all)\n"
   "  --no-report         write no report\n"
   "  --quiet             no progress line, no bug details (summary only)\n"
+  "  --junit FILE        also write JUnit XML: a test case per scenario, a\n"
+  "                      failure with each bug's reproducer and replay line\n"
+  "  --json              print a JSON summary on stdout (the usual output\n"
+  "                      goes to stderr)\n"
   "strategy parameters:\n"
   "  --bias-max B        random: per-run bias bound (default 4; 0 = uniform)\n"
   "  --pct-depth D       pct: bug depth d (default 3)\n"
@@ -299,6 +304,7 @@ static int run_parse(int argc, char** argv, run_cmd* r) {
         return cli_usage_error("--report: '%s' is not a plain folder name", n);
     }
     else if ((rc = run_strategy_param(a, v, &o->params, &took)) != RUN_GO || took) i++;
+    else if ((took = cli_ci_option(a, v)) != 0) { if (took < 0) return 2; i += took - 1; }
     else if (a[0] == '-') return cli_usage_error("run: unknown option '%s'", a);
     else if (select_scenarios(a, r->sel, &r->nsel)) return 2;
 #undef TAKE
@@ -371,22 +377,24 @@ static int cmd_run(int argc, char** argv) {
   fz_set_faults((const char (*)[128])r.faults, r.nfaults);
   fz_campaign* cs = calloc(r.nsel, sizeof *cs);
   if (!cs) abort();
+  cli_ci_begin("run");
   int bugs = 0, unexpected = 0;
   for (size_t i = 0; i < r.nsel; i++) {
     if (run_campaign(&r, r.sel[i], &cs[i]) != 0) {
       fprintf(stderr, "uvsim: %s/%s: campaign failed: %s\n", r.sel[i]->name,
               r.sel[i]->variant, strerror(errno));
-      return EXIT_BUG;
+      return cli_ci_finish(EXIT_BUG);
     }
     run_print(&r, r.sel[i], &cs[i]);
+    if (cli_ci_suite()) report_suite_add_campaign(cli_ci_suite(), &cs[i], r.expect);
     bugs += cs[i].nbugs > 0;
     unexpected += !fz_campaign_as_expected(&cs[i]);
   }
   if (r.report) run_report(&r, cs);
   for (size_t i = 0; i < r.nsel; i++) fz_campaign_free(&cs[i]);
   free(cs);
-  if (r.expect) return unexpected ? EXIT_BUG : 0;
-  return bugs ? EXIT_BUG : 0;
+  if (r.expect) return cli_ci_finish(unexpected ? EXIT_BUG : 0);
+  return cli_ci_finish(bugs ? EXIT_BUG : 0);
 }
 
 /* ------------------------------------------------------ replay/minimize */

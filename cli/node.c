@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/ci.h"
 #include "cli/cli.h"
 #include "fuzz/fuzz.h"
 #include "reports/report.h"
@@ -80,6 +81,10 @@ static const char* usage_node =
   "                  then node on PATH); it must load libuv.so.1\n"
   "  --lib PATH      libuvsim.so to preload\n"
   "  --quiet         no progress line\n"
+  "  --junit FILE    with --runs/--time: also write JUnit XML, one test case\n"
+  "                  for the script, a failure per signature (its reproducer)\n"
+  "  --json          with --runs/--time: a JSON summary on stdout (the usual\n"
+  "                  output goes to stderr)\n"
   "\n"
   "A failure: a non-zero exit (uncaught exception, unhandled rejection), a\n"
   "crash, a timeout, or other output under --same-output. Each is printed\n"
@@ -648,6 +653,7 @@ static int takes_value(const char* a) {
 
 static int parse_uvsim_opts(int argc, char** argv, int* i, exec_opts* o, node_opts* n,
                             node_cli* c) {
+  int k;
   for (; *i < argc; (*i)++) {
     const char* a = argv[*i];
     const char* v = *i + 1 < argc ? argv[*i + 1] : NULL;
@@ -687,6 +693,7 @@ static int parse_uvsim_opts(int argc, char** argv, int* i, exec_opts* o, node_op
     else if (!strcmp(a, "--quiet")) { o->quiet = 1; continue; }
     else if (!strcmp(a, "--no-minimize") || !strcmp(a, "--no-minimise")) { n->minimize = 0; continue; }
     else if (!strcmp(a, "--check-determinism")) { c->check = 1; continue; }
+    else if ((k = cli_ci_option(a, v)) != 0) { if (k < 0) return -1; if (k == 1) continue; }
     else break;                 /* node's own flags, or the script */
     (*i)++;                     /* the option's value */
   }
@@ -789,6 +796,7 @@ static int run_with_timeout(char** args, double timeout_s) {
 static int campaign_with_report(exec_opts* o, node_opts* n, const char* out_dir) {
   static exec_summary sum;
   int rc = cli_exec_campaign(o, &sum);
+  if (rc != EXIT_USAGE) cli_ci_add_exec(o, &sum);
   if (rc == EXIT_USAGE || !out_dir) return rc;
   const char* base = strrchr(n->script, '/');
   char name[160];
@@ -823,8 +831,13 @@ int cli_cmd_node(int argc, char** argv) {
   memset(&n, 0, sizeof n);
   int p = setup_cli(argc, argv, &o, &n, &c);
   if (p) return p > 0 ? 0 : EXIT_USAGE;
+  if (cli_ci_wanted() && (c.check || !c.have_runs))
+    return cli_usage_error("node: --junit and --json go with a campaign (--runs or --time)");
   if (c.check) return check_determinism(&o, c.have_seed ? &o.seed : NULL);
-  if (c.have_runs) return campaign_with_report(&o, &n, c.out);
+  if (c.have_runs) {
+    cli_ci_begin("node");
+    return cli_ci_finish(campaign_with_report(&o, &n, c.out));
+  }
   /* One run, in the foreground: exactly what the program prints. */
   fflush(NULL);
   cli_exec_child_env(&o, c.have_seed ? &o.seed : NULL);

@@ -6,12 +6,14 @@
  *   // scenario: NAME
  *   // one line: the bug
  *   // runs: N            (optional: the self-test budget per variant)
- * The folder is $UVSIM_JS_SCENARIOS, else the source tree's scenarios/js
- * (where this uvsim was built from). */
+ * The folder is $UVSIM_JS_SCENARIOS, else ../share/uvsim/scenarios/js from
+ * this binary (installed), else the source tree's scenarios/js (where this
+ * uvsim was built from). */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "fuzz/fuzz.h"
@@ -66,7 +68,15 @@ size_t cli_node_scenarios(const node_scenario** out) {
     const char* dir = getenv("UVSIM_JS_SCENARIOS");
     char def[4096];
     if (!dir || !*dir) {
-      snprintf(def, sizeof def, "%s/scenarios/js", UVSIM_SOURCE_DIR);
+      /* Installed: PREFIX/share/uvsim/scenarios/js beside PREFIX/bin/uvsim;
+       * else the source tree this uvsim was built from. */
+      char self[3000];
+      ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+      char* slash = n > 0 ? (self[n] = '\0', strrchr(self, '/')) : NULL;
+      if (slash) *slash = '\0';
+      snprintf(def, sizeof def, "%s/../share/uvsim/scenarios/js", slash ? self : ".");
+      if (!slash || access(def, R_OK) != 0)
+        snprintf(def, sizeof def, "%s/scenarios/js", UVSIM_SOURCE_DIR);
       dir = def;
     }
     DIR* d = opendir(dir);
