@@ -30,7 +30,8 @@ for t in "$tmp"/out/uvsim_fuzz_*_buggy; do
   # libFuzzer starts (a bug found at once is fine: that is what they are for).
   (cd "$tmp/work" && timeout 60 "$t" -runs=20 -seed=1 > "$tmp/run.log" 2>&1) || true
   grep -q 'INFO: Seed: 1' "$tmp/run.log" || { cat "$tmp/run.log"; fail "$(basename "$t") does not start as a libFuzzer target"; }
-  nm "$t" | grep -q __asan_init || fail "$(basename "$t") is not built with ASan"
+  nm "$t" > "$tmp/nm.txt"
+  grep -q __asan_init "$tmp/nm.txt" || fail "$(basename "$t") is not built with ASan"
 done
 [ "$n" -gt 0 ] || fail "no uvsim_fuzz_*_buggy targets in \$OUT"
 echo "clusterfuzzlite: build.sh under OSS-Fuzz's environment made $n scenario targets and uvsim_libfuzzer"
