@@ -252,11 +252,16 @@ static int parse(const char* spec, rule* r, perr* e) {
   char* save;
   char* tok = strtok_r(buf, " \t", &save);
   if (tok == NULL) return fail(e, "empty spec");
-  if (parse_ops(tok, &r->ops) < 0)
-    return fail(e, "unknown operation '%s' (one of open close read write stat "
-                "mkdir rmdir unlink rename fsync ftruncate scandir readdir "
-                "copyfile link symlink readlink chmod utime access connect "
-                "accept recv send dns, or fs net any)", tok);
+  if (parse_ops(tok, &r->ops) < 0) {
+    /* The list comes from op_names, so a new operation is listed at once. */
+    char ops[SIM_FOP_COUNT * 12];
+    size_t n = 0;
+    ops[0] = '\0';
+    for (int i = 0; i < SIM_FOP_COUNT && n < sizeof ops; i++)
+      n += (size_t)snprintf(ops + n, sizeof ops - n, "%s%s", i ? " " : "",
+                            op_names[i]);
+    return fail(e, "unknown operation '%s' (one of %s, or fs net any)", tok, ops);
+  }
   int have_nth = 0, have_after = 0, have_count = 0, have_err = 0;
   const char* err_text = NULL;
   while ((tok = strtok_r(NULL, " \t", &save)) != NULL) {

@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,6 +120,19 @@ static void fault_specs_valid_and_invalid(void** state) {
   assert_int_equal(sim_fault_parse_check("fs path=/data/* delay=20ms", &aggr, err,
                                          sizeof err), 0);
   expect_parse_error("writ err=EIO", "unknown operation 'writ'");
+  {
+    /* the list of operations names every one of them (built from the
+     * parser's own table, so it cannot drift) */
+    char msg[512] = "";
+    assert_int_equal(sim_fault_parse_check("writ", &aggr, msg, sizeof msg), -1);
+    for (int op = 0; op < SIM_FOP_COUNT; op++) {
+      char word[32];
+      snprintf(word, sizeof word, " %s%s", sim_fault_op_name((sim_fault_op)op),
+               op == SIM_FOP_COUNT - 1 ? "," : "");
+      if (strstr(msg, word) == NULL) fail_msg("'%s' does not list%s", msg, word);
+    }
+    assert_non_null(strstr(msg, "or fs net any)"));
+  }
   expect_parse_error("write err=ENOSPACE", "unknown error name 'ENOSPACE'");
   expect_parse_error("write nth=0 err=EIO", "nth '0' must be a positive integer");
   expect_parse_error("write nth=2 after=1 err=EIO", "cannot be combined");
