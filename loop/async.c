@@ -63,10 +63,12 @@ int uv_async_init(uv_loop_t* loop, uv_async_t* handle, uv_async_cb async_cb) {
   atomic_store((_Atomic int*)&handle->pending, 0);
   uvs__q_insert_tail(&loop->async_handles, &handle->queue);
   uvs__handle_start((uv_handle_t*)handle);
+  UVS__ASSERT(uvs__is_active((uv_handle_t*)handle), "a new async handle is not active");
   return 0;
 }
 
 int uv_async_send(uv_async_t* handle) {
+  UVS__ASSERT(handle->type == UV_ASYNC, "uv_async_send on a handle that is not an async");
   _Atomic int* pending = (_Atomic int*)&handle->pending;
   if (atomic_load(pending) != 0) return 0;     /* coalesced, as in libuv */
   int expected = 0;
@@ -79,6 +81,8 @@ int uvs__async_pending_any(uv_loop_t* loop) {
   void* (*q)[2];
   UVS__QFOREACH(q, &loop->async_handles) {
     uv_async_t* h = UVS__QDATA(q, uv_async_t, queue);
+    UVS__ASSERT(h->type == UV_ASYNC && h->loop == loop,
+                "a foreign handle is on the loop's async list");
     if (atomic_load((_Atomic int*)&h->pending)) {
       L->async_pending = 1;
       return 1;
@@ -96,6 +100,9 @@ int uvs__run_async(uv_loop_t* loop) {
   while (!uvs__q_empty(&q)) {
     void* (*e)[2] = uvs__q_head(&q);
     uv_async_t* h = UVS__QDATA(e, uv_async_t, queue);
+    /* an async handle is on the list from init to close, active all along */
+    UVS__ASSERT(uvs__is_active((uv_handle_t*)h) && !uvs__is_closing((uv_handle_t*)h),
+                "an inactive or closing handle is on the async list");
     uvs__q_remove(e);
     uvs__q_insert_tail(&loop->async_handles, e);
     int one = 1;
@@ -112,6 +119,8 @@ int uvs__run_async(uv_loop_t* loop) {
 }
 
 void uvs__async_close(uv_async_t* h) {
+  UVS__ASSERT(uvs__is_active((uv_handle_t*)h) && uvs__q_linked(&h->queue),
+              "an async handle being closed is not on the loop's list");
   uvs__q_remove(&h->queue);
   uvs__handle_stop((uv_handle_t*)h);
 }

@@ -32,6 +32,8 @@ static void live_add(uvs__loop* L) {
 }
 
 static void live_free(uvs__loop* L) {
+  UVS__ASSERT(L->live_prev != NULL || live_loops == L,
+              "a loop's state is not on the list of live loops");
   if (L->live_prev) L->live_prev->live_next = L->live_next;
   else live_loops = L->live_next;
   if (L->live_next) L->live_next->live_prev = L->live_prev;
@@ -49,8 +51,12 @@ uint64_t uvs__next_id(void) { return ++id_counter; }
 
 void uvs__update_time(uv_loop_t* loop) {
   sim* s = uvs__sim();
+  uint64_t before = loop->time;
   sim_advance_to(s, sim_now(s) + UVS__CLOCK_READ_COST_NS);
   loop->time = (UVS__EPOCH_NS + sim_now(s)) / 1000000u;
+  /* Timers are due by comparing with loop->time: a clock going back
+   * would fire a timer, then find it not due. */
+  UVS__ASSERT(loop->time >= before, "the loop's clock went backwards");
 }
 
 int uv_loop_init(uv_loop_t* loop) {
@@ -96,15 +102,42 @@ uv_loop_t* uv_loop_new(void) {
   return loop;
 }
 
+static void leaked(uv_loop_t* loop);
+
 int uv_loop_close(uv_loop_t* loop) {
-  if (loop->active_reqs.count > 0) return UV_EBUSY;
+  if (loop->active_reqs.count > 0) {
+    leaked(loop);
+    return UV_EBUSY;
+  }
   void* (*q)[2];
   UVS__QFOREACH(q, &loop->handle_queue) {
     uv_handle_t* h = UVS__QDATA(q, uv_handle_t, handle_queue);
-    if (!(h->flags & UVS__H_INTERNAL)) return UV_EBUSY;
+    if (!(h->flags & UVS__H_INTERNAL)) {
+      leaked(loop);
+      return UV_EBUSY;
+    }
   }
   uvs__loop* L = uvs__L(loop);
-  if (L) live_free(L);
+  /* No handle and no request left: everything that hangs off one (queued
+   * timers, watchers, ready I/O, finished jobs, pending callbacks, closing
+   * handles) must be gone as well. */
+  UVS__ASSERT(loop->active_handles == 0, "active handles counted on an empty loop");
+  UVS__ASSERT(loop->closing_handles == NULL, "a closing handle is off the handle queue");
+  UVS__ASSERT(uvs__q_empty((void* (*)[2])&loop->idle_handles) &&
+              uvs__q_empty((void* (*)[2])&loop->prepare_handles) &&
+              uvs__q_empty((void* (*)[2])&loop->check_handles) &&
+              uvs__q_empty((void* (*)[2])&loop->async_handles),
+              "a watcher queue holds a handle the loop no longer has");
+  if (L) {
+    UVS__ASSERT(L->loop == loop, "loop state belongs to another loop");
+    UVS__ASSERT(L->ntimers == 0, "the timer heap holds a handle the loop no longer has");
+    UVS__ASSERT(L->nwork_done == 0 && uvs__q_empty(&L->work_done),
+                "finished pool jobs without a request");
+    UVS__ASSERT(L->nio_ready == 0 && uvs__q_empty(&L->io_ready),
+                "ready I/O without a handle");
+    UVS__ASSERT(uvs__q_empty(&L->pending), "pending callbacks without a handle");
+    live_free(L);
+  }
   void* saved_data = loop->data;
   memset(loop, -1, sizeof *loop);   /* use after close shows quickly */
   loop->data = saved_data;
@@ -208,6 +241,13 @@ void uv_close(uv_handle_t* handle, uv_close_cb close_cb) {
     uvs__close_hook[handle->type](handle);
     break;
   }
+  /* Every close stops its handle (libuv's uv__handle_stop in each
+   * type's close): a closing handle that stayed active would keep the loop
+   * alive for ever, and uv_ref/uv_unref skip closing handles, so the
+   * active count would drift. */
+  UVS__ASSERT(!uvs__is_active(handle), "a handle is still active after its close hook");
+  UVS__ASSERT(handle->next_closing == NULL && handle != handle->loop->closing_handles,
+              "a handle is on the closing list twice");
   /* libuv's closing list is LIFO: the last handle closed is the first
    * whose close callback runs (close_order depends on it). */
   handle->next_closing = handle->loop->closing_handles;
@@ -218,8 +258,9 @@ void (*uvs__close_hook[UV_HANDLE_TYPE_MAX])(uv_handle_t*);
 void (*uvs__finish_close_hook[UV_HANDLE_TYPE_MAX])(uv_handle_t*);
 
 static void finish_close(uv_handle_t* h) {
-  assert(h->flags & UVS__H_CLOSING);
-  assert(!(h->flags & UVS__H_CLOSED));
+  UVS__ASSERT(h->flags & UVS__H_CLOSING, "a handle on the closing list was never closed");
+  UVS__ASSERT(!(h->flags & UVS__H_CLOSED), "a handle is finished closing twice");
+  UVS__ASSERT(!uvs__is_active(h), "a closing handle became active again");
   h->flags |= UVS__H_CLOSED;
   if ((unsigned)h->type < UV_HANDLE_TYPE_MAX && uvs__finish_close_hook[h->type])
     uvs__finish_close_hook[h->type](h);
@@ -239,6 +280,7 @@ static void run_closing_handles(uv_loop_t* loop) {
   loop->closing_handles = NULL;
   while (p) {
     uv_handle_t* q = p->next_closing;
+    UVS__ASSERT(p->loop == loop, "a handle is on another loop's closing list");
     if (p->close_cb) uvs__trace_cb(uvs__label(p));
     finish_close(p);
     p = q;
@@ -291,16 +333,18 @@ static uint64_t threads_hang_ns(void) {
   return ns > 0 ? (uint64_t)ns : UINT64_MAX;
 }
 
-/* "2 tcp, 1 timer": the active, referenced handles that keep a hung loop
- * alive, by type (what the user must look for). */
-static void pending_handles(uv_loop_t* loop, char* out, size_t outlen) {
-  unsigned count[UV_HANDLE_TYPE_MAX] = {0};
+/* "2 tcp, 1 timer": the handles of `loop` that pass `keep`, by type (what
+ * the user must look for); returns how many. */
+static unsigned handles_by_type(uv_loop_t* loop, int (*keep)(const uv_handle_t*),
+                                char* out, size_t outlen) {
+  unsigned count[UV_HANDLE_TYPE_MAX] = {0}, total = 0;
   void* (*q)[2];
   UVS__QFOREACH(q, &loop->handle_queue) {
     uv_handle_t* h = UVS__QDATA(q, uv_handle_t, handle_queue);
-    if ((h->flags & UVS__H_ACTIVE) && (h->flags & UVS__H_REF) &&
-        !(h->flags & UVS__H_INTERNAL) && (unsigned)h->type < UV_HANDLE_TYPE_MAX)
+    if (keep(h) && !(h->flags & UVS__H_INTERNAL) && (unsigned)h->type < UV_HANDLE_TYPE_MAX) {
       count[h->type]++;
+      total++;
+    }
   }
   size_t n = 0;
   out[0] = '\0';
@@ -308,6 +352,34 @@ static void pending_handles(uv_loop_t* loop, char* out, size_t outlen) {
     if (count[t])
       n += (size_t)snprintf(out + n, outlen - n, "%s%u %s", n ? ", " : "", count[t],
                             uv_handle_type_name((uv_handle_type)t));
+  return total;
+}
+
+static int keeps_alive(const uv_handle_t* h) {
+  return (h->flags & UVS__H_ACTIVE) && (h->flags & UVS__H_REF);
+}
+
+/* The active, referenced handles that keep a hung loop alive. */
+static void pending_handles(uv_loop_t* loop, char* out, size_t outlen) {
+  (void)handles_by_type(loop, keeps_alive, out, outlen);
+}
+
+static int never_closed(const uv_handle_t* h) { return !uvs__is_closing(h); }
+
+/* uv_loop_close found the loop busy. With the leak oracle on, handles the
+ * program never closed and requests still in flight are a leak; handles
+ * whose close callback has not run yet are not (the program closed them,
+ * it only did not run the loop once more). */
+static void leaked(uv_loop_t* loop) {
+  if (!uvs__leak_check_on()) return;
+  char what[160], msg[256];
+  unsigned n = handles_by_type(loop, never_closed, what, sizeof what);
+  unsigned reqs = loop->active_reqs.count;
+  if (n == 0 && reqs == 0) return;
+  snprintf(msg, sizeof msg, "uv_loop_close: %u handle%s never closed%s%s%s, "
+           "%u request%s in flight", n, n == 1 ? "" : "s", n ? " (" : "", what,
+           n ? ")" : "", reqs, reqs == 1 ? "" : "s");
+  uvs__leak_found("uv_loop_close", msg);
 }
 
 static void io_poll(uv_loop_t* loop, int timeout) {
@@ -382,6 +454,7 @@ static int run_pending(uv_loop_t* loop) {
     void* (*e)[2] = uvs__q_head(&q);
     uvs__q_remove(e);
     uvs__io* io = UVS__QDATA(e, uvs__io, q);
+    UVS__ASSERT(io->queued == 2, "an event on the pending list is not marked pending");
     io->queued = 0;
     uvs__trace_cb(io->label);
     io->cb(loop, io);
@@ -419,6 +492,25 @@ static void run_leave(void) {
 }
 
 static int run_loop(uv_loop_t* loop, uv_run_mode mode);
+
+/* The loop's bookkeeping, checked at the top of every iteration: O(1) and
+ * side-effect free (no decision, no allocation, no order). */
+static void check_loop(const uv_loop_t* loop) {
+  const uvs__loop* L = uvs__L(loop);
+  UVS__ASSERT(L != NULL && L->loop == loop, "uv_run on a loop that is not initialised");
+  UVS__ASSERT((L->nio_ready == 0) == uvs__q_empty((void* (*)[2])&L->io_ready),
+              "the ready I/O count disagrees with its queue");
+  UVS__ASSERT((L->nwork_done == 0) == uvs__q_empty((void* (*)[2])&L->work_done),
+              "the finished-job count disagrees with its queue");
+  /* every finished job still holds the request it was submitted for */
+  UVS__ASSERT(L->nwork_done <= loop->active_reqs.count,
+              "more finished pool jobs than requests in flight");
+  UVS__ASSERT(L->ntimers <= L->timers_cap, "the timer heap overflows its array");
+  const uv_timer_t* t = uvs__timer_min(loop);
+  UVS__ASSERT((L->ntimers == 0) == (t == NULL) &&
+              (t == NULL || uvs__is_active((const uv_handle_t*)t)),
+              "an inactive timer is in the heap");
+}
 
 int uv_run(uv_loop_t* loop, uv_run_mode mode) {
   run_enter();
@@ -459,6 +551,7 @@ static int run_loop(uv_loop_t* loop, uv_run_mode mode) {
   int r = loop_alive(loop);
   if (!r) uvs__update_time(loop);
   while (r != 0 && loop->stop_flag == 0 && !sim_failed(s)) {
+    check_loop(loop);
     if (!step_budget_ok(s)) break;
     uvs__update_time(loop);
     uvs__run_timers(loop);
@@ -489,6 +582,11 @@ static int run_loop(uv_loop_t* loop, uv_run_mode mode) {
 /* ---- handles */
 
 void uvs__handle_init(uv_loop_t* loop, uv_handle_t* h, uv_handle_type type) {
+  UVS__ASSERT(type > UV_UNKNOWN_HANDLE && type < UV_HANDLE_TYPE_MAX, "bad handle type");
+  /* uv_loop_close fills the loop with 0xff: its state pointer reads all ones */
+  UVS__ASSERT(loop->internal_fields != NULL &&
+              loop->internal_fields != (void*)~(uintptr_t)0,
+              "a handle is initialised on a loop that is not initialised or was closed");
   h->loop = loop;
   h->type = type;
   h->flags = UVS__H_REF;
@@ -500,15 +598,22 @@ void uvs__handle_init(uv_loop_t* loop, uv_handle_t* h, uv_handle_type type) {
 }
 
 void uvs__handle_start(uv_handle_t* h) {
+  UVS__ASSERT(!(h->flags & UVS__H_CLOSED), "a closed handle is started");
   if (h->flags & UVS__H_ACTIVE) return;
   h->flags |= UVS__H_ACTIVE;
   if (h->flags & UVS__H_REF) h->loop->active_handles++;
 }
 
+/* active_handles counts the handles that are active and referenced; it is
+ * unsigned, so a decrement it does not cover would wrap to 4 billion and
+ * keep the loop alive for ever instead of failing. */
 void uvs__handle_stop(uv_handle_t* h) {
   if (!(h->flags & UVS__H_ACTIVE)) return;
   h->flags &= ~UVS__H_ACTIVE;
-  if (h->flags & UVS__H_REF) h->loop->active_handles--;
+  if (h->flags & UVS__H_REF) {
+    UVS__ASSERT(h->loop->active_handles > 0, "the active handle count goes below 0");
+    h->loop->active_handles--;
+  }
 }
 
 void uv_ref(uv_handle_t* h) {
@@ -522,7 +627,10 @@ void uv_unref(uv_handle_t* h) {
   if (!(h->flags & UVS__H_REF)) return;
   h->flags &= ~UVS__H_REF;
   if (h->flags & UVS__H_CLOSING) return;
-  if (h->flags & UVS__H_ACTIVE) h->loop->active_handles--;
+  if (h->flags & UVS__H_ACTIVE) {
+    UVS__ASSERT(h->loop->active_handles > 0, "the active handle count goes below 0");
+    h->loop->active_handles--;
+  }
 }
 
 int uv_has_ref(const uv_handle_t* h) { return (h->flags & UVS__H_REF) != 0; }
@@ -541,6 +649,7 @@ void uv_walk(uv_loop_t* loop, uv_walk_cb walk_cb, void* arg) {
   while (!uvs__q_empty(&q)) {
     void* (*e)[2] = uvs__q_head(&q);
     uv_handle_t* h = UVS__QDATA(e, uv_handle_t, handle_queue);
+    UVS__ASSERT(h->loop == loop, "a handle is on another loop's handle queue");
     uvs__q_remove(e);
     uvs__q_insert_tail(&loop->handle_queue, e);
     if (h->flags & UVS__H_INTERNAL) continue;

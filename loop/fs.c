@@ -450,11 +450,13 @@ static void job_work(uvs__work* w) { fs_work(((fs_job*)w)->req); }
 static void job_done(uvs__work* w, int status) {
   fs_job* job = (fs_job*)w;
   uv_fs_t* req = job->req;
+  UVS__ASSERT(req->type == UV_FS && req->work_req.wq[0] == job && req->cb != NULL,
+              "an fs job is not its (asynchronous) request's");
   req->work_req.wq[0] = NULL;
   uvs__wfree(job);
   uvs__req_unregister(req->loop);
   if (status == UV_ECANCELED) {
-    assert(req->result == 0);
+    UVS__ASSERT(req->result == 0, "a cancelled fs request already has a result");
     req->result = UV_ECANCELED;
   }
   req->cb(req);
@@ -464,6 +466,7 @@ static int fs_cancel(uv_req_t* r) {
   uv_fs_t* req = (uv_fs_t*)r;
   fs_job* job = req->work_req.wq[0];
   if (job == NULL) return UV_EBUSY;
+  UVS__ASSERT(job->req == req, "uv_cancel: the job belongs to another request");
   return uvs__work_cancel(&job->w);
 }
 

@@ -25,6 +25,7 @@ static int dns_cancel(uv_req_t* r) {
                      ? ((uv_getaddrinfo_t*)r)->work_req.wq[0]
                      : ((uv_getnameinfo_t*)r)->work_req.wq[0];
   if (job == NULL) return UV_EBUSY;
+  UVS__ASSERT(job->req == r, "uv_cancel: the job belongs to another request");
   return uvs__work_cancel(&job->w);
 }
 
@@ -79,6 +80,11 @@ static void gai_job_work(uvs__work* w) { gai_work((uv_getaddrinfo_t*)((dns_job*)
 static void gai_job_done(uvs__work* w, int status) {
   dns_job* job = (dns_job*)w;
   uv_getaddrinfo_t* req = (uv_getaddrinfo_t*)job->req;
+  UVS__ASSERT(req->type == UV_GETADDRINFO && req->work_req.wq[0] == job,
+              "a getaddrinfo job is not its request's");
+  /* a cancelled lookup never ran: no result to free but the empty one */
+  UVS__ASSERT(status != UV_ECANCELED || req->addrinfo == NULL,
+              "a cancelled getaddrinfo has a result");
   uvs__wfree(job);
   req->work_req.wq[0] = NULL;
   uvs__req_unregister(req->loop);
@@ -151,6 +157,8 @@ static void gni_job_work(uvs__work* w) { gni_work((uv_getnameinfo_t*)((dns_job*)
 static void gni_job_done(uvs__work* w, int status) {
   dns_job* job = (dns_job*)w;
   uv_getnameinfo_t* req = (uv_getnameinfo_t*)job->req;
+  UVS__ASSERT(req->type == UV_GETNAMEINFO && req->work_req.wq[0] == job,
+              "a getnameinfo job is not its request's");
   req->work_req.wq[0] = NULL;
   uvs__wfree(job);
   uvs__req_unregister(req->loop);

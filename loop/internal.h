@@ -48,6 +48,9 @@ typedef struct uvs__loop {
    * for their done callback in the poll phase; FIFO by finish time */
   uvs__queue work_done;
   size_t nwork_done;
+  /* pool jobs of this loop submitted and not yet delivered (queued,
+   * running or done): each holds a request in flight (assertions) */
+  size_t njobs;
   /* I/O events made ready by the world, delivered in the poll phase */
   uvs__queue io_ready;
   size_t nio_ready;
@@ -99,6 +102,11 @@ static inline void uvs__trace_cb(const char* label) {
 /* The virtual wall clock starts at 2020-01-01T00:00:00Z (uv_gettimeofday,
  * uvsim_wall_ns, and Date.now() under `uvsim node`). */
 #define UVS__WALL_EPOCH_S 1577836800ull
+
+/* The leak oracle (uvsim_set_leak_check): on or off for this run, and the
+ * report of a leak found by uv_loop_close (loop/world.c). */
+int uvs__leak_check_on(void);
+void uvs__leak_found(const char* where, const char* msg);
 
 /* A program run unchanged that hangs (loop alive, nothing can ever
  * happen) says so on stderr and exits with this status (loop/world.c). */
@@ -164,7 +172,9 @@ static inline void uvs__req_unregister(uv_loop_t* loop) {
 void uvs__run_timers(uv_loop_t* loop);
 /* Milliseconds until the next timer, -1 when none. */
 int uvs__next_timeout(const uv_loop_t* loop);
-/* Deadline (loop ms) of the earliest timer and its handle; 0 when none. */
+/* The active timer that fires first (the heap's root: earliest deadline,
+ * then earliest start), NULL when none. Its deadline, in loop ms, is the
+ * handle's `timeout`. */
 uv_timer_t* uvs__timer_min(const uv_loop_t* loop);
 void uvs__timer_close(uv_timer_t* t);
 

@@ -45,6 +45,15 @@ static inline void uvs__q_remove(void* (*q)[2]) {
   (*prev)[0] = next;
   (*next)[1] = prev;
 }
+/* Whether q is linked into a queue: its neighbours point back at it. A
+ * removed node keeps its stale links, whose neighbours no longer do (for
+ * assertions of queue membership). */
+static inline int uvs__q_linked(void* (*q)[2]) {
+  void* (*next)[2] = (void* (*)[2])(*q)[0];
+  void* (*prev)[2] = (void* (*)[2])(*q)[1];
+  return next != NULL && prev != NULL && (*next)[1] == (void*)q &&
+         (*prev)[0] == (void*)q;
+}
 /* Moves every element of h to n (n must be uninitialised or empty). */
 static inline void uvs__q_move(void* (*h)[2], void* (*n)[2]) {
   if (uvs__q_empty(h)) {

@@ -77,6 +77,7 @@ static void job_work(uvs__work* w) {
 static void job_done(uvs__work* w, int status) {
   random_job* job = (random_job*)w;
   uv_random_t* req = job->req;
+  UVS__ASSERT(req->work_req.wq[0] == job, "a uv_random job is not its request's");
   req->work_req.wq[0] = NULL;
   uvs__wfree(job);
   uvs__req_unregister(req->loop);
@@ -87,6 +88,7 @@ static void job_done(uvs__work* w, int status) {
 static int random_cancel(uv_req_t* r) {
   random_job* job = ((uv_random_t*)r)->work_req.wq[0];
   if (job == NULL) return UV_EBUSY;
+  UVS__ASSERT(job->req == (uv_random_t*)r, "uv_cancel: the job belongs to another request");
   return uvs__work_cancel(&job->w);
 }
 

@@ -117,7 +117,7 @@ void uvs__stream_init(uv_loop_t* loop, uv_stream_t* s, uv_handle_type type) {
 
 void uvs__stream_attach(uv_stream_t* s, int sock, unsigned flags) {
   uvs__stream* st = uvs__st(s);
-  assert(st->sock < 0);
+  UVS__ASSERT(st->sock < 0, "a stream is given a second socket");
   st->sock = sock;
   st->flags |= flags;
   s->io_watcher.fd = sock;
@@ -159,6 +159,7 @@ void uvs__stream_rearm(uvs__stream* st) {
 /* --------------------------------------------------------------- reads */
 
 static void read_stop_internal(uvs__stream* st) {
+  UVS__ASSERT(st->flags & UVS__S_READING, "a stream stops reading that was not reading");
   st->flags &= ~UVS__S_READING;
   uvs__handle_stop((uv_handle_t*)st->h);
 }
@@ -282,6 +283,7 @@ static ssize_t try_write(uvs__stream* st, const uv_buf_t* bufs, unsigned n) {
 
 /* Consumes n written bytes from the request; 1 when it is complete. */
 static int req_update(uv_stream_t* h, uv_write_t* req, size_t n) {
+  UVS__ASSERT(h->write_queue_size >= n, "more bytes written than queued");
   h->write_queue_size -= n;
   uv_buf_t* b = req->bufs + req->write_index;
   uv_buf_t* end = req->bufs + req->nbufs;
@@ -293,12 +295,14 @@ static int req_update(uv_stream_t* h, uv_write_t* req, size_t n) {
     if (b->len != 0) break;
     b++;
   }
-  assert(n == 0);
+  UVS__ASSERT(n == 0, "a write consumed more bytes than its request holds");
   req->write_index = (unsigned)(b - req->bufs);
   return req->write_index == req->nbufs;
 }
 
 static void req_finish(uvs__stream* st, uv_write_t* req) {
+  UVS__ASSERT(req->handle == st->h && uvs__q_linked(&req->queue),
+              "a finished write is not on its stream's write queue");
   uvs__q_remove(&req->queue);
   if (req->error == 0) {
     if (req->bufs != req->bufsml) free(req->bufs);
@@ -313,6 +317,9 @@ static void do_write(uvs__stream* st) {
   uv_stream_t* h = st->h;
   if (uvs__q_empty(&h->write_queue)) return;
   uv_write_t* req = UVS__QDATA(uvs__q_head(&h->write_queue), uv_write_t, queue);
+  /* a complete request leaves the write queue at once (req_finish) */
+  UVS__ASSERT(req->handle == h && req->bufs != NULL && req->write_index < req->nbufs,
+              "a complete or foreign request heads the write queue");
   ssize_t n = try_write(st, req->bufs + req->write_index, req->nbufs - req->write_index);
   if (n >= 0) {
     if (req_update(h, req, (size_t)n)) req_finish(st, req);
@@ -330,11 +337,16 @@ static void write_callbacks(uvs__stream* st) {
   uvs__q_move(&h->write_completed_queue, &done);
   while (!uvs__q_empty(&done)) {
     uv_write_t* req = UVS__QDATA(uvs__q_head(&done), uv_write_t, queue);
+    UVS__ASSERT(req->handle == h, "a foreign write is on the completed queue");
+    /* the buffers are kept only by a request that failed */
+    UVS__ASSERT(req->bufs == NULL || req->error != 0,
+                "a successful write still holds its buffers");
     uvs__q_remove(&req->queue);
     uvs__req_unregister(h->loop);
     if (req->bufs != NULL) {
-      h->write_queue_size -= bufs_size(req->bufs + req->write_index,
-                                       req->nbufs - req->write_index);
+      size_t left = bufs_size(req->bufs + req->write_index, req->nbufs - req->write_index);
+      UVS__ASSERT(h->write_queue_size >= left, "a failed write had more bytes than queued");
+      h->write_queue_size -= left;
       if (req->bufs != req->bufsml) free(req->bufs);
       req->bufs = NULL;
     }
@@ -347,7 +359,7 @@ static void drain(uvs__stream* st) {
   uv_stream_t* h = st->h;
   if (!(st->flags & UVS__S_SHUTTING)) return;
   uv_shutdown_t* req = h->shutdown_req;
-  assert(req != NULL);
+  UVS__ASSERT(req != NULL && req->handle == h, "a shutting stream has no shutdown request");
   if (!closing(h) && (st->flags & UVS__S_SHUT)) return;
   h->shutdown_req = NULL;
   st->flags &= ~UVS__S_SHUTTING;
@@ -480,6 +492,7 @@ int uv_shutdown(uv_shutdown_t* req, uv_stream_t* s, uv_shutdown_cb cb) {
   req->handle = s;
   req->cb = cb;
   uvs__req_register(s->loop);
+  UVS__ASSERT(s->shutdown_req == NULL, "a stream has two shutdown requests");
   s->shutdown_req = req;
   st->flags |= UVS__S_SHUTTING;
   st->flags &= ~UVS__S_WRITABLE;
@@ -531,6 +544,7 @@ int uvs__stream_connect(uv_connect_t* req, uv_stream_t* s, const sim_addr* to,
 static void connect_step(uvs__stream* st) {
   uv_stream_t* h = st->h;
   uv_connect_t* req = h->connect_req;
+  UVS__ASSERT(req != NULL && req->handle == h, "a connect step without its request");
   int err;
   if (h->delayed_error) {
     err = h->delayed_error;
@@ -555,6 +569,8 @@ static void connect_step(uvs__stream* st) {
 
 static void server_io(uvs__stream* st) {
   uv_stream_t* h = st->h;
+  UVS__ASSERT(h->connection_cb != NULL && uvs__is_active((uv_handle_t*)h),
+              "a listening stream is inactive or has no connection callback");
   while (st->sock >= 0 && !closing(h) && st->accepted < 0) {
     int r = net_fault(st, SIM_FOP_ACCEPT, NULL);
     if (r < 0) {
@@ -596,9 +612,10 @@ int uv_listen(uv_stream_t* s, int backlog, uv_connection_cb cb) {
 }
 
 int uv_accept(uv_stream_t* server, uv_stream_t* client) {
-  assert(server->loop == client->loop);
+  UVS__ASSERT(server->loop == client->loop, "uv_accept across two loops");
   uvs__stream* st = uvs__st(server);
   if (st == NULL || st->accepted < 0) return UV_EAGAIN;
+  UVS__ASSERT(st->flags & UVS__S_LISTENING, "a connection waits on a stream that is not listening");
   if (client->type != UV_TCP && client->type != UV_NAMED_PIPE) return UV_EINVAL;
   int err = 0;
   if (uvs__st(client)->sock >= 0) {
@@ -620,8 +637,13 @@ static void stream_io(uv_loop_t* loop, uvs__io* io) {
   (void)loop;
   uvs__stream* st = UVS__QDATA(io, uvs__stream, rd);
   uv_stream_t* h = st->h;
+  UVS__ASSERT(uvs__st(h) == st, "an I/O event of a stream whose state is gone");
   st->events = 0;
   if (closing(h) || !has_transport(st)) return;
+  /* reading and listening are what make an open stream active */
+  UVS__ASSERT(!(st->flags & (UVS__S_READING | UVS__S_LISTENING)) ||
+              uvs__is_active((uv_handle_t*)h),
+              "a reading or listening stream is not active");
   if (st->flags & UVS__S_LISTENING) {
     server_io(st);
   } else if (h->connect_req) {
@@ -647,6 +669,7 @@ static void stream_pending(uv_loop_t* loop, uvs__io* io) {
   (void)loop;
   uvs__stream* st = UVS__QDATA(io, uvs__stream, pend);
   uv_stream_t* h = st->h;
+  UVS__ASSERT(uvs__st(h) == st, "a pending event of a stream whose state is gone");
   if (closing(h)) return;
   if (h->connect_req) {
     connect_step(st);
@@ -682,6 +705,8 @@ static void stream_close(uv_handle_t* hh) {
   /* A tty's real descriptor stays open: libuv never closes stdio. */
   st->fd = -1;
   h->io_watcher.fd = -1;
+  UVS__ASSERT(!(st->flags & UVS__S_READING) && !st->rd.queued,
+              "a closing stream still reads or has a ready event");
   if (h->type == UV_NAMED_PIPE) uvs__pipe_close((uv_pipe_t*)h);
 }
 
@@ -706,6 +731,12 @@ static void stream_finish_close(uv_handle_t* hh) {
   }
   uvs__io_cancel(h->loop, &st->pend);
   uvs__io_cancel(h->loop, &st->rd);
+  /* everything queued on the stream was delivered or cancelled above */
+  UVS__ASSERT(h->connect_req == NULL && h->shutdown_req == NULL,
+              "a closed stream still holds a connect or shutdown request");
+  UVS__ASSERT(uvs__q_empty(&h->write_queue) && uvs__q_empty(&h->write_completed_queue),
+              "a closed stream still holds write requests");
+  UVS__ASSERT(h->write_queue_size == 0, "a closed stream still counts queued bytes");
   h->queued_fds = NULL;
   uvs__wfree(st);
 }

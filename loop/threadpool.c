@@ -47,6 +47,9 @@ typedef struct worker {
 static worker* workers;
 static unsigned nworkers;
 static uvs__queue pool_queue;  /* FIFO of queued jobs                       */
+/* Bookkeeping the assertions check: jobs on pool_queue, and workers with a
+ * job (running, or finished really but not virtually, or blocked). */
+static size_t pool_nqueued, pool_nrunning;
 static int pool_ready;
 static int inline_mode = -1;   /* -1: read UVSIM_POOL_INLINE once           */
 static uint64_t grace_ns;
@@ -149,6 +152,8 @@ static void start_queued(void);
 static void on_virtual_done(sim* s, sim_event* ev) {
   (void)s;
   uvs__work* w = UVS__QDATA(ev, uvs__work, ev);
+  UVS__ASSERT(w->state == JOB_RUNNING && !w->virt_done,
+              "a pool job's virtual duration ends twice, or before it ran");
   w->virt_done = 1;
   if (w->real_done) finish(w);
 }
@@ -156,6 +161,13 @@ static void on_virtual_done(sim* s, sim_event* ev) {
 static void start(uvs__work* w, unsigned idx) {
   static const uint64_t duration_us[] = { 0, 100, 1000, 10000 };
   sim* s = uvs__sim();
+  UVS__ASSERT(w->state == JOB_QUEUED, "a pool job starts that is not queued");
+  UVS__ASSERT(idx < nworkers && workers[idx].job == NULL,
+              "a pool job starts on a busy worker");
+  UVS__ASSERT(pool_nqueued > 0 && pool_nrunning < nworkers,
+              "the pool's queued/running counts disagree with a start");
+  pool_nqueued--;
+  pool_nrunning++;
   workers[idx].job = w;
   w->worker = (int)idx;
   w->state = JOB_RUNNING;
@@ -182,16 +194,31 @@ static void start_queued(void) {
     uvs__q_remove(e);
     start(UVS__QDATA(e, uvs__work, q), i);
   }
+  /* FIFO on free workers: a job waits only while every worker is busy */
+  UVS__ASSERT((pool_nqueued == 0) == uvs__q_empty(&pool_queue),
+              "the pool's queued count disagrees with its queue");
+  UVS__ASSERT(pool_nqueued == 0 || pool_nrunning == nworkers,
+              "a pool job waits while a worker is free");
 }
 
 static void push_done(uvs__work* w) {
   uvs__loop* L = uvs__L(w->loop);
+  UVS__ASSERT(w->state == JOB_RUNNING || w->state == JOB_QUEUED,
+              "a pool job is done twice");
   w->state = JOB_DONE;
   uvs__q_insert_tail(&L->work_done, &w->q);
   L->nwork_done++;
 }
 
 static void finish(uvs__work* w) {
+  /* both halves are over: the real work() returned and the virtual
+   * duration elapsed, on the worker that holds it */
+  UVS__ASSERT(w->state == JOB_RUNNING && w->real_done && w->virt_done,
+              "a pool job finishes before both its real and virtual ends");
+  UVS__ASSERT(w->worker >= 0 && (unsigned)w->worker < nworkers &&
+              workers[w->worker].job == w, "a finished pool job is not on its worker");
+  UVS__ASSERT(pool_nrunning > 0, "the pool's running count goes below 0");
+  pool_nrunning--;
   workers[w->worker].job = NULL;
   w->status = 0;
   push_done(w);
@@ -202,7 +229,8 @@ void uvs__work_submit(uv_loop_t* loop, uvs__work* w, const char* label,
                       void (*work)(uvs__work* w),
                       void (*done)(uvs__work* w, int status)) {
   pool_init();
-  assert(work != NULL && done != NULL);
+  UVS__ASSERT(work != NULL && done != NULL, "a pool job without work or done");
+  UVS__ASSERT(w->state == JOB_IDLE, "a pool job is submitted while in the pool");
   w->work = work;
   w->done = done;
   w->loop = loop;
@@ -211,6 +239,12 @@ void uvs__work_submit(uv_loop_t* loop, uvs__work* w, const char* label,
   w->status = 0;
   w->worker = -1;
   uvs__q_insert_tail(&pool_queue, &w->q);
+  pool_nqueued++;
+  uvs__loop* L = uvs__L(loop);
+  L->njobs++;
+  /* every submitter registers its request first (fs, dns, random, work) */
+  UVS__ASSERT(L->njobs <= loop->active_reqs.count,
+              "a pool job without a request in flight");
   /* Not started here: a real worker needs a wake-up before it takes the
    * job, so the submitting code runs on first (an immediate uv_cancel
    * succeeds, as it does on real libuv). Jobs start at the next scheduling
@@ -230,12 +264,17 @@ int uvs__work_cancel(uvs__work* w) {
     /* Cancelled, done callback not run yet: libuv takes it off the loop's
      * queue and posts it again (answering 0 again). */
     uvs__loop* L = uvs__L(w->loop);
+    UVS__ASSERT(L->nwork_done > 0 && uvs__q_linked(&w->q),
+                "a cancelled job is not on its loop's done list");
     uvs__q_remove(&w->q);
     uvs__q_insert_tail(&L->work_done, &w->q);
     return 0;
   }
   if (w->state != JOB_QUEUED) return UV_EBUSY;
+  UVS__ASSERT(pool_nqueued > 0 && uvs__q_linked(&w->q),
+              "a queued job is not on the pool's queue");
   uvs__q_remove(&w->q);
+  pool_nqueued--;
   push_done(w);
   w->status = UV_ECANCELED;
   return 0;
@@ -252,11 +291,20 @@ int uvs__run_work_done(uv_loop_t* loop) {
     void* (*e)[2] = uvs__q_head(&L->work_done);
     uvs__work* first = UVS__QDATA(e, uvs__work, q);
     uint32_t c = sim_choose(s, SIM_POOL_FINISH, (uint32_t)remaining, first->label);
+    UVS__ASSERT(c < remaining, "a decision chose past the finished jobs");
     remaining--;
     for (uint32_t i = 0; i < c; i++) e = uvs__q_next(e);
+    UVS__ASSERT(e != &L->work_done, "the finished-job list is shorter than its count");
     uvs__work* w = UVS__QDATA(e, uvs__work, q);
+    UVS__ASSERT(w->state == JOB_DONE && w->loop == loop,
+                "a job on the loop's done list is not done, or not the loop's");
+    UVS__ASSERT(w->status == 0 || w->status == UV_ECANCELED,
+                "a finished job's status is neither 0 nor UV_ECANCELED");
+    UVS__ASSERT(L->nwork_done > 0 && L->njobs >= L->nwork_done,
+                "the loop's job counts go below its finished jobs");
     uvs__q_remove(e);
     L->nwork_done--;
+    L->njobs--;
     w->state = JOB_IDLE;
     uvs__trace_cb(w->label);
     w->done(w, w->status);
@@ -274,6 +322,7 @@ void uvs__pool_collect(void) {
   for (unsigned i = 0; i < nworkers; i++) {
     uvs__work* w = workers[i].job;
     if (w && !w->real_done && workers[i].real_finished) {
+      UVS__ASSERT(nblocked > 0, "the blocked job count goes below 0");
       w->real_done = 1;
       nblocked--;
       if (w->virt_done) {
@@ -305,6 +354,7 @@ void uvs__pool_reset(void) {
   }
   for (unsigned i = 0; i < nworkers; i++) workers[i].job = NULL;
   uvs__q_init(&pool_queue);
+  pool_nqueued = pool_nrunning = 0;
   uvs__pool_kick_pending = 0;
 }
 
@@ -357,6 +407,8 @@ static void work_run(uvs__work* w) {
 static void work_done(uvs__work* w, int status) {
   work_wrap* ww = (work_wrap*)w;
   uv_work_t* req = ww->req;
+  UVS__ASSERT(req->work_req.wq[0] == ww && req->work_req.done != NULL,
+              "a uv_work_t's job is delivered twice or is not its own");
   uvs__req_unregister(req->loop);
   ww->next_free = free_wraps;
   free_wraps = ww;
@@ -407,6 +459,8 @@ int uv_cancel(uv_req_t* req) {
   if (req->type == UV_WORK) {
     uv_work_t* w = (uv_work_t*)req;
     if (w->work_req.done == NULL) return UV_EBUSY;
+    UVS__ASSERT(((work_wrap*)w->work_req.wq[0])->req == w,
+                "uv_cancel: the request's job belongs to another request");
     return uvs__work_cancel(&((work_wrap*)w->work_req.wq[0])->w);
   }
   if ((unsigned)req->type < UV_REQ_TYPE_MAX && uvs__cancel_hook[req->type])

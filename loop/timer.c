@@ -26,6 +26,10 @@ static int less(const tnode* a, const tnode* b) {
 }
 
 static void place(uvs__loop* L, size_t i, tnode n) {
+  UVS__ASSERT(i < L->ntimers, "a timer is placed past the end of the heap");
+  /* the keys copied into the array are the handle's own */
+  UVS__ASSERT(n.timeout == n.t->timeout && n.start_id == n.t->start_id,
+              "a timer's heap keys disagree with its handle");
   L->timers[i] = n;
   set_hidx(n.t, i + 1);
 }
@@ -39,6 +43,9 @@ static void sift_up(uvs__loop* L, size_t i) {
     i = p;
   }
   place(L, i, n);
+  /* heap order where the node came to rest (sift_down checks its side) */
+  UVS__ASSERT(i == 0 || !less(&L->timers[i], &L->timers[(i - 1) / 2]),
+              "the timer heap is out of order after sift up");
 }
 
 static void sift_down(uvs__loop* L, size_t i) {
@@ -54,22 +61,30 @@ static void sift_down(uvs__loop* L, size_t i) {
     i = b;
   }
   place(L, i, n);
+  UVS__ASSERT((2 * i + 1 >= len || !less(&L->timers[2 * i + 1], &L->timers[i])) &&
+              (2 * i + 2 >= len || !less(&L->timers[2 * i + 2], &L->timers[i])),
+              "the timer heap is out of order after sift down");
 }
 
 static void heap_insert(uvs__loop* L, uv_timer_t* t) {
+  UVS__ASSERT(hidx(t) == 0, "a timer is inserted in the heap twice");
   if (L->ntimers == L->timers_cap) {
     L->timers_cap = L->timers_cap ? L->timers_cap * 2 : 16;
     L->timers = realloc(L->timers, L->timers_cap * sizeof *L->timers);
     if (L->timers == NULL) uvs__fatal("uv_timer_start", "out of memory");
   }
   tnode n = { t->timeout, t->start_id, t };
-  place(L, L->ntimers++, n);
+  L->ntimers++;
+  place(L, L->ntimers - 1, n);
   sift_up(L, L->ntimers - 1);
+  UVS__ASSERT(hidx(t) != 0 && L->timers[hidx(t) - 1].t == t,
+              "an inserted timer does not know its heap slot");
 }
 
 static void heap_remove(uvs__loop* L, uv_timer_t* t) {
   size_t i = hidx(t);
-  assert(i > 0 && L->timers[i - 1].t == t);
+  UVS__ASSERT(i > 0 && i <= L->ntimers && L->timers[i - 1].t == t,
+              "a timer being removed is not where the heap says");
   i--;
   set_hidx(t, 0);
   L->ntimers--;
@@ -78,6 +93,7 @@ static void heap_remove(uvs__loop* L, uv_timer_t* t) {
   place(L, i, L->timers[L->ntimers]);
   sift_down(L, i);
   sift_up(L, hidx(moved) - 1);
+  UVS__ASSERT(hidx(t) == 0, "a removed timer still has a heap slot");
 }
 
 int uv_timer_init(uv_loop_t* loop, uv_timer_t* handle) {
@@ -90,7 +106,14 @@ int uv_timer_init(uv_loop_t* loop, uv_timer_t* handle) {
   return 0;
 }
 
+/* A timer is in its loop's heap exactly when it is active. */
+static void check_membership(const uv_timer_t* t) {
+  UVS__ASSERT(uvs__is_active((const uv_handle_t*)t) == (hidx(t) != 0),
+              "a timer is active but not in the heap, or in it but inactive");
+}
+
 int uv_timer_stop(uv_timer_t* handle) {
+  check_membership(handle);
   if (!uvs__is_active((uv_handle_t*)handle)) return 0;
   heap_remove(uvs__L(handle->loop), handle);
   uvs__handle_stop((uv_handle_t*)handle);
@@ -109,6 +132,7 @@ int uv_timer_start(uv_timer_t* handle, uv_timer_cb cb, uint64_t timeout,
   handle->start_id = handle->loop->timer_counter++;
   heap_insert(uvs__L(handle->loop), handle);
   uvs__handle_start((uv_handle_t*)handle);
+  check_membership(handle);
   return 0;
 }
 
@@ -140,6 +164,7 @@ uv_timer_t* uvs__timer_min(const uv_loop_t* loop) {
 int uvs__next_timeout(const uv_loop_t* loop) {
   const uv_timer_t* t = uvs__timer_min(loop);
   if (t == NULL) return -1;
+  UVS__ASSERT(t->loop == loop, "a timer is in another loop's heap");
   if (t->timeout <= loop->time) return 0;
   uint64_t diff = t->timeout - loop->time;
   return diff > INT32_MAX ? INT32_MAX : (int)diff;
@@ -148,11 +173,22 @@ int uvs__next_timeout(const uv_loop_t* loop) {
 void uvs__run_timers(uv_loop_t* loop) {
   uvs__loop* L = uvs__L(loop);
   sim* s = uvs__sim();
+  /* Timers fire in strictly increasing (deadline, start) order within a
+   * pass: anything (re)started by a callback is due no earlier than now and
+   * gets a later start_id. */
+  tnode last = { 0, 0, NULL };
   while (L->ntimers > 0 && !sim_failed(s)) {
     if (L->timers[0].timeout > loop->time) break;
     uv_timer_t* t = L->timers[0].t;
+    UVS__ASSERT(last.t == NULL || less(&last, &L->timers[0]),
+                "timers fire out of (deadline, start) order");
+    last = L->timers[0];
+    UVS__ASSERT(t->loop == loop && hidx(t) == 1, "the heap's root is not its first timer");
+    UVS__ASSERT(t->timer_cb != NULL, "an active timer has no callback");
     uv_timer_stop(t);
     uv_timer_again(t);
+    UVS__ASSERT(t->repeat == 0 || (uvs__is_active((uv_handle_t*)t) && t->timeout > loop->time),
+                "a repeating timer was not re-armed in the future");
     uvs__trace_cb(uvs__label((uv_handle_t*)t));
     t->timer_cb(t);
     uvs__after_callback();

@@ -11,11 +11,15 @@
 #include "sim/sim_dns.h"
 #include "sim/sim_fault.h"
 #include "sim/sim_fs.h"
-#include "uvsim.h"           /* uvs__engine_reset (uvsim/engine.h) */
+#include "uvsim.h"
 
+/* What the engine (or any layer above the loop) attaches: its checkpoint,
+ * run after every callback, and its reset, run at every world begin. */
 static uvsim_after_callback_fn after_cb;
+static uvsim_world_reset_fn world_reset_cb;
 
 void uvsim_set_after_callback(uvsim_after_callback_fn fn) { after_cb = fn; }
+void uvsim_set_world_reset(uvsim_world_reset_fn fn) { world_reset_cb = fn; }
 
 const char* uvs__cb_label;
 static int cb_cost = -1;   /* -1: read UVSIM_CB_COST once */
@@ -39,6 +43,21 @@ static void charge_cost(void) {
   if (c) sim_advance_to(s, sim_now(s) + cost_ns[c]);
 }
 
+/* -1: read UVSIM_LEAK_CHECK at the next world begin (or first use) */
+static int leak_check = -1;
+
+static int leak_check_default(void) {
+  const char* env = getenv("UVSIM_LEAK_CHECK");
+  return env && *env && *env != '0';
+}
+
+void uvsim_set_leak_check(int on) { leak_check = on ? 1 : 0; }
+
+int uvs__leak_check_on(void) {
+  if (leak_check < 0) leak_check = leak_check_default();
+  return leak_check;
+}
+
 void uvs__after_callback(void) {
   if (after_cb) after_cb();
   charge_cost();
@@ -56,10 +75,11 @@ void uvsim_world_begin(const struct sim_config* cfg) {
     sim_reset(&campaign_world, cfg);
   }
   sim_set_current(&campaign_world);
-  uvs__engine_reset();
+  if (world_reset_cb) world_reset_cb();
   uvs__loop_globals_reset();
   uvs__world_io_reset();
   after_cb = NULL;
+  leak_check = leak_check_default();
 }
 
 void uvsim_world_end(void) {
@@ -97,6 +117,18 @@ void uvsim_invariant_failed(const char* where, const char* fmt, ...) {
     fprintf(stderr, "uvsim: invariant failed in %s: %s\n", where, msg);
     fflush(stderr);
     abort();
+  }
+}
+
+/* In a campaign a leak is a finding like any other; a program run directly
+ * is told on stderr (uv_loop_close answers UV_EBUSY either way). */
+void uvs__leak_found(const char* where, const char* msg) {
+  sim* s = uvs__sim();
+  int first = !sim_failed(s);
+  sim_fail(s, SIM_BUG_LEAK, where, "%s", msg);
+  if (first && !in_campaign()) {
+    fprintf(stderr, "uvsim: leak: %s\n", msg);
+    fflush(stderr);
   }
 }
 

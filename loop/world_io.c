@@ -41,6 +41,10 @@ void* uvs__wcalloc(size_t size) {
 void uvs__wfree(void* p) {
   if (p == NULL) return;
   wblock* b = (wblock*)((char*)p - offsetof(wblock, align));
+  /* the list of run-owned blocks is well linked around this one */
+  UVS__ASSERT(b->prev ? b->prev->next == b : blocks == b,
+              "a run-owned block is not on the run's list (freed twice?)");
+  UVS__ASSERT(b->next == NULL || b->next->prev == b, "the run's block list is broken");
   if (b->prev) b->prev->next = b->next;
   else blocks = b->next;
   if (b->next) b->next->prev = b->prev;

@@ -15,6 +15,13 @@ extern "C" {
  * its checkpoint here (drain nextTicks, then microtasks). NULL removes it. */
 typedef void (*uvsim_after_callback_fn)(void);
 void uvsim_set_after_callback(uvsim_after_callback_fn fn);
+/* Called by uvsim_world_begin first, before the loop resets its own state:
+ * the engine registers its reset here (uvs__engine_reset) when it binds to a
+ * loop or first takes storage, so that the loop never calls the engine by
+ * name. Unlike the checkpoint it stays registered from run to run. NULL
+ * removes it. */
+typedef void (*uvsim_world_reset_fn)(void);
+void uvsim_set_world_reset(uvsim_world_reset_fn fn);
 
 /* Pool. Work callbacks run on real worker threads while the loop waits for
  * them (see docs/loop.md); inline mode runs them on the loop thread: faster

@@ -23,6 +23,14 @@ void uvsim_invariant_failed(const char* where, const char* fmt, ...)
  * 0 being what the program does when nothing is explored. */
 uint32_t uvsim_choose(uint32_t n, const char* label);
 
+/* The leak oracle ("leak"): when on, uv_loop_close that finds handles the
+ * program never closed, or requests still in flight, is a finding (and
+ * still answers UV_EBUSY, as libuv does). Off by default: real programs
+ * may end with handles open. Per run: uvsim_world_begin sets it back to
+ * UVSIM_LEAK_CHECK=0|1 from the environment (default 0), so a scenario
+ * turns it on at the top of its body, a campaign with the variable. */
+void uvsim_set_leak_check(int on);
+
 /* Record a line in the trace (shown in reports and `uvsim replay --trace`). */
 void uvsim_note(const char* label);
 

@@ -37,6 +37,7 @@ void* uvs__arena_alloc(uvs__arena* a, size_t size) {
     } else {
       b = block_new(size > UVS__ARENA_BLOCK_BYTES ? size
                                                   : UVS__ARENA_BLOCK_BYTES);
+      uvs__engine_attach_reset();   /* storage to give back at world begin */
     }
     b->next = a->head;
     a->head = b;
@@ -73,6 +74,7 @@ void uvs__jobq_push(uvs__jobq* q, const uvs__job* job) {
   if (q->len == q->cap) {
     size_t ncap = q->cap ? q->cap * 2 : 1024;
     uvs__job* nbuf = sim_xmalloc(ncap * sizeof(*nbuf));
+    uvs__engine_attach_reset();
     for (size_t i = 0; i < q->len; i++)
       nbuf[i] = q->buf[(q->head + i) & (q->cap - 1)];
     free(q->buf);
@@ -88,6 +90,7 @@ void uvs__plist_push(uvs__plist* l, uvsim_promise* p) {
   if (l->len == l->cap) {
     size_t ncap = l->cap ? l->cap * 2 : 64;
     uvsim_promise** n = sim_xmalloc(ncap * sizeof(*n));
+    uvs__engine_attach_reset();
     if (l->len) memcpy(n, l->items, l->len * sizeof(*n));
     free(l->items);
     l->items = n;

@@ -18,8 +18,11 @@ static void after_callback(void) {
   uvsim_checkpoint();
 }
 
+void uvs__engine_attach_reset(void) { uvsim_set_world_reset(uvs__engine_reset); }
+
 int uvsim_engine_init(uv_loop_t* loop) {
   assert(loop != NULL);
+  uvs__engine_attach_reset();
   /* A run that ended without a reset (a scenario body that bailed out):
    * forget it rather than abort the campaign; its loop is not touched. */
   if (uvs__eng.initialized) uvs__engine_reset();

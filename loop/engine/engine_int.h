@@ -65,6 +65,11 @@ typedef struct uvs__jobq {
 } uvs__jobq;
 
 void uvs__jobq_push(uvs__jobq* q, const uvs__job* job);
+/* Registers uvs__engine_reset with the loop's world begin
+ * (uvsim_set_world_reset): called when the engine binds and whenever it
+ * takes storage, so that any engine state a run leaves is forgotten by the
+ * next uvsim_world_begin. */
+void uvs__engine_attach_reset(void);
 static inline int uvs__jobq_pop(uvs__jobq* q, uvs__job* out) {
   if (q->len == 0) return 0;
   *out = q->buf[q->head];

@@ -10,6 +10,9 @@ int uvsim_queue_work_l(uv_loop_t* loop, uv_work_t* req, const char* label,
                        uv_work_cb work_cb, uv_after_work_cb after_work_cb);
 
 void uvsim_set_after_callback(void (*fn)(void)) { (void)fn; }
+/* No world begin on real libuv: nothing calls the engine's reset for it. */
+void uvsim_set_world_reset(void (*fn)(void));
+void uvsim_set_world_reset(void (*fn)(void)) { (void)fn; }
 
 /* On real libuv a labelled pool job is a plain one. */
 int uvsim_queue_work_l(uv_loop_t* loop, uv_work_t* req, const char* label,

@@ -13,14 +13,20 @@
 static void (*after_cb)(void);
 void uvsim_set_after_callback(void (*fn)(void));
 void uvsim_set_after_callback(void (*fn)(void)) { after_cb = fn; }
+static void (*world_reset_cb)(void);
+void uvsim_set_world_reset(void (*fn)(void));
+void uvsim_set_world_reset(void (*fn)(void)) { world_reset_cb = fn; }
 
 static void test_registers_checkpoint(void** s) {
   (void)s;
   uv_loop_t loop;
   uv_loop_init(&loop);
   after_cb = NULL;
+  world_reset_cb = NULL;
   uvsim_engine_init(&loop);
   assert_non_null(after_cb);
+  /* the world begin reaches the engine's reset through this hook only */
+  assert_true(world_reset_cb == uvs__engine_reset);
   uvsim_next_tick(rec_cb, "tick");
   after_cb(); /* what the loop does after a raw callback */
   assert_string_equal(rec_buf, "tick ");
@@ -28,6 +34,7 @@ static void test_registers_checkpoint(void** s) {
   assert_int_equal(uv_loop_close(&loop), 0);
   uvs__engine_reset();
   assert_null(after_cb); /* reset unregisters */
+  assert_true(world_reset_cb == uvs__engine_reset); /* but stays for the next run */
 }
 
 static void test_race_is_a_decision_and_traced(void** s) {
