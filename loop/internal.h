@@ -163,7 +163,8 @@ static inline void uvs__set_label(uv_handle_t* h, const char* label) {
 /* Requests are counted on the loop while in flight. */
 static inline void uvs__req_register(uv_loop_t* loop) { loop->active_reqs.count++; }
 static inline void uvs__req_unregister(uv_loop_t* loop) {
-  assert(loop->active_reqs.count > 0);
+  /* unsigned: a decrement too many would keep the loop alive for ever */
+  UVS__ASSERT(loop->active_reqs.count > 0, "the request count goes below 0");
   loop->active_reqs.count--;
 }
 
