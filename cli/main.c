@@ -87,15 +87,29 @@ static const char* usage_run =
   "exit status: 0 no bug (with --expect: as expected), 1 bugs, 2 bad usage.\n";
 
 static const char* usage_replay =
-  "usage: uvsim replay FILE.uvsim [--trace]\n"
+  "usage: uvsim replay FILE.uvsim [--strict] [--trace]\n"
   "\n"
-  "Re-runs the schedule recorded in FILE (its decision list; decisions past\n"
-  "the list are 0) and prints the failure and the trace hash.\n"
+  "Re-runs the schedule recorded in FILE and prints the failure, the trace\n"
+  "hash and how the run matched the file. Each decision the program asks\n"
+  "takes the choice recorded for the same kind and label (the k-th such\n"
+  "decision takes the k-th record), wherever it comes now, so that a log\n"
+  "line, a timer or a pool job added since the file was written does not\n"
+  "shift the schedule; decisions with no record take 0. Where the run and\n"
+  "the file disagree (a decision asked that the file lacks, a recorded one\n"
+  "never asked, a changed option count) the replay says so.\n"
   "\n"
+  "  --strict  answer by position instead (decision i takes record i), and\n"
+  "            require the identical trace hash: the exact replay of an\n"
+  "            unchanged program\n"
   "  --trace   print every decision and callback of the run\n"
   "\n"
-  "exit status: 0 when the recorded bug reproduces with the identical trace\n"
-  "hash, 1 when it does not, 2 bad usage or a malformed reproducer.\n";
+  "Verdicts: \"reproduced exactly\" (same bug, same trace hash, every\n"
+  "decision matched),\n"
+  "\"reproduced (same failure, different schedule)\" (same bug signature; the\n"
+  "program or the schedule changed), \"NOT reproduced\".\n"
+  "\n"
+  "exit status: 0 reproduced (exactly; without --strict also the same\n"
+  "failure), 1 not reproduced, 2 bad usage or a malformed reproducer.\n";
 
 static const char* usage_minimize =
   "usage: uvsim minimize FILE.uvsim [-o OUT]\n"
@@ -447,12 +461,46 @@ static int is_node_repro(const char* file) {
   return yes;
 }
 
+/* Prints how the run matched the file and the verdict; returns the exit
+ * status. The same failure on a different schedule counts as reproduced
+ * (the point of matching by label) except in strict mode. */
+static int replay_verdict(const sim_repro* r, const fz_outcome* out,
+                          const sim_replay* acct, int strict) {
+  char sig[256] = "";
+  if (out->oracle != SIM_BUG_NONE) fz_signature(out, sig, sizeof sig);
+  int same_sig = !r->signature[0] || strcmp(sig, r->signature) == 0;
+  if (!same_sig) printf("signature differs from the recorded one: %s\n", r->signature);
+  int same_hash = r->has_hash && out->hash == r->hash;
+  if (r->has_hash)
+    printf("hash %016" PRIx64 " (recorded %016" PRIx64 "): %s\n", out->hash, r->hash,
+           same_hash ? "identical" : "DIFFERENT");
+  else
+    printf("hash %016" PRIx64 " (none recorded)\n", out->hash);
+  sim_replay_fprint(acct, stdout, "");
+  int diverged = sim_replay_diverged(acct);
+  if (!diverged) printf("every decision matched the reproducer\n");
+  if (same_sig && (same_hash || !r->has_hash) && !diverged) {
+    printf("reproduced exactly\n");
+    return 0;
+  }
+  if (same_sig && !strict && r->signature[0]) {
+    printf(same_hash ? "reproduced (same failure and trace; the file does not match what "
+                       "the program asked, see above)\n"
+                     : "reproduced (same failure, different schedule)\n");
+    return 0;
+  }
+  printf("NOT reproduced%s\n", strict && same_sig ? " (strict: the run must match the "
+                                                    "file decision for decision)" : "");
+  return EXIT_BUG;
+}
+
 static int cmd_replay(int argc, char** argv) {
   const char* file = NULL;
-  int trace = 0;
+  int trace = 0, strict = 0;
   for (int i = 2; i < argc; i++) {
     if (cli_is_help(argv[i])) return fputs(usage_replay, stdout), 0;
     if (!strcmp(argv[i], "--trace")) trace = 1;
+    else if (!strcmp(argv[i], "--strict")) strict = 1;
     else if (argv[i][0] == '-') return cli_usage_error("replay: unknown option '%s'", argv[i]);
     else if (file) return cli_usage_error("replay: one reproducer at a time ('%s')", argv[i]);
     else file = argv[i];
@@ -465,7 +513,8 @@ static int cmd_replay(int argc, char** argv) {
   if (rc) return rc;
   fz_outcome out;
   fz_trace t = {0};
-  if (fz_replay(sc, &r, &out, trace ? &t : NULL) != 0) {
+  sim_replay acct;
+  if (fz_replay_matched(sc, &r, strict, &out, trace ? &t : NULL, &acct) != 0) {
     fprintf(stderr, "uvsim: replay: cannot run the schedule: %s\n", strerror(errno));
     sim_repro_free(&r);
     return EXIT_BUG;
@@ -475,25 +524,11 @@ static int cmd_replay(int argc, char** argv) {
   for (size_t i = 0; i < r.ndecisions; i++) nz += r.decisions[i].choice != 0;
   printf("scenario: %s (%zu decisions, %zu non-zero)\n", r.scenario, r.ndecisions, nz);
   print_outcome(&out);
-  int ok = 1;
-  char sig[256] = "";
-  if (out.oracle != SIM_BUG_NONE) fz_signature(&out, sig, sizeof sig);
-  if (r.signature[0] && strcmp(sig, r.signature) != 0) {
-    printf("signature differs from the recorded one: %s\n", r.signature);
-    ok = 0;
-  }
-  if (r.has_hash) {
-    int same = out.hash == r.hash;
-    printf("hash %016" PRIx64 " (recorded %016" PRIx64 "): %s\n", out.hash, r.hash,
-           same ? "identical" : "DIFFERENT");
-    ok = ok && same;
-  } else {
-    printf("hash %016" PRIx64 " (none recorded)\n", out.hash);
-  }
-  printf("%s\n", ok ? "reproduced" : "NOT reproduced");
+  rc = replay_verdict(&r, &out, &acct, strict);
+  sim_replay_free(&acct);
   fz_trace_free(&t);
   sim_repro_free(&r);
-  return ok ? 0 : EXIT_BUG;
+  return rc;
 }
 
 static int cmd_minimize(int argc, char** argv) {

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "sim/sim.h"
+#include "sim/sim_replay.h"
 #include "uvsim/scenario.h"
 
 /* ----------------------------------------------------------- strategies */
@@ -63,7 +64,10 @@ typedef struct fz_strategy {
   /* random */
   uint32_t bias;
   /* pct */
-  uint32_t k_seen;
+  uint32_t k_natural;         /* decisions of the natural run: PCT's k. A
+                                 function of the scenario alone, so that
+                                 run i's change points do not depend on
+                                 which runs a worker saw before it */
   uint32_t ncp;
   uint32_t cp[FZ_PCT_DEPTH_MAX];
   /* dfs: the current prefix, and what each position offered last run */
@@ -208,9 +212,17 @@ int fz_analyse_isolated(const uvsim_scenario* sc, const sim_repro* in,
 /* Writes the explanation (decisive decisions) for people. */
 void fz_analysis_print(const fz_analysis* a, FILE* out);
 
-/* Replays a reproducer: returns the outcome, the hash in out->hash. */
+/* Replays a reproducer (fuzz/replay.c): returns the outcome, the hash in
+ * out->hash. Decisions are matched by kind, label and occurrence
+ * (sim/sim_replay.h), so that a program edited since the file was written
+ * still gets the recorded choices where it asks the same questions. */
 int fz_replay(const uvsim_scenario* sc, const sim_repro* r, fz_outcome* out,
                fz_trace* trace);
+/* The same, by position instead when `strict` (the exact replay of an
+ * unchanged program), and with the account of how the run matched the file
+ * in `acct` (initialised here; the caller frees it with sim_replay_free). */
+int fz_replay_matched(const uvsim_scenario* sc, const sim_repro* r, int strict,
+                      fz_outcome* out, fz_trace* trace, sim_replay* acct);
 
 /* -------------------------------------------------------------- campaign */
 

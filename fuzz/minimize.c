@@ -119,22 +119,73 @@ static void one_minimal(mctx* m, uint32_t* c, size_t len) {
   }
 }
 
-/* Labels of up to 4 callbacks delivered after the `nth` decision. */
-static void window(const fz_trace* t, size_t nth, char* out, size_t outlen) {
+/* The callbacks and notes of a trace after its `nth` decision. */
+typedef struct events {
+  const sim_trace_rec** e;
+  size_t n;
+} events;
+
+static events after_decision(const fz_trace* t, size_t nth) {
+  events ev = { calloc(t->len ? t->len : 1, sizeof *ev.e), 0 };
+  if (!ev.e) abort();
   size_t d = 0, i = 0;
-  out[0] = 0;
   for (; i < t->len; i++)
     if (t->recs[i].type == SIM_TR_DECISION && d++ == nth) break;
+  for (i++; i < t->len; i++)
+    if (t->recs[i].type != SIM_TR_DECISION) ev.e[ev.n++] = &t->recs[i];
+  return ev;
+}
+
+static int same_event(const sim_trace_rec* a, const sim_trace_rec* b) {
+  return a->type == b->type && strcmp(a->label ? a->label : "", b->label ? b->label : "") == 0;
+}
+
+/* Up to 4 events from `from`, after one of context ("... X -> Y"). */
+static void show_from(const events* ev, size_t from, char* out, size_t outlen) {
   size_t o = 0;
+  out[0] = 0;
+  size_t start = from > 0 ? from - 1 : 0;
+  if (start > 0) o += (size_t)snprintf(out, outlen, "... ");
   int shown = 0;
-  for (i++; i < t->len && shown < 4; i++) {
-    if (t->recs[i].type == SIM_TR_DECISION) continue;
-    int w = snprintf(out + o, outlen - o, "%s%s", shown ? " -> " : "", t->recs[i].label);
+  for (size_t i = start; i < ev->n && shown < 5 && o < outlen; i++, shown++) {
+    const sim_trace_rec* r = ev->e[i];
+    int w = snprintf(out + o, outlen - o, "%s%s%s", shown ? " -> " : "",
+                     r->type == SIM_TR_NOTE ? "!" : "", r->label ? r->label : "?");
     if (w < 0 || (size_t)w >= outlen - o) break;
     o += (size_t)w;
-    shown++;
   }
-  if (!shown) snprintf(out, outlen, "(nothing)");
+  if (from >= ev->n && o < outlen)
+    snprintf(out + o, outlen - o, "%s(the run ends)", shown ? " -> " : "");
+}
+
+/* What decision `nth` changed: the callbacks of the failing run and of the
+ * run with it set back to 0, from the first place where they differ (with
+ * one callback of context), so that "then" and "instead of" never read the
+ * same. When the order is the same throughout, the difference is timing:
+ * the first callback that ran at another virtual time is named. */
+static void explain_difference(const fz_trace* failing, const fz_trace* natural,
+                               size_t nth, fz_decisive* d) {
+  events f = after_decision(failing, nth), z = after_decision(natural, nth);
+  size_t k = 0;
+  while (k < f.n && k < z.n && same_event(f.e[k], z.e[k])) k++;
+  if (k < f.n || k < z.n) {
+    show_from(&f, k, d->failing, sizeof d->failing);
+    show_from(&z, k, d->natural, sizeof d->natural);
+  } else {
+    size_t t = 0;
+    while (t < f.n && f.e[t]->time_ns == z.e[t]->time_ns) t++;
+    if (t < f.n) {
+      snprintf(d->failing, sizeof d->failing, "same order; %s ran at %.3f ms",
+               f.e[t]->label, (double)f.e[t]->time_ns / 1e6);
+      snprintf(d->natural, sizeof d->natural, "%s at %.3f ms", z.e[t]->label,
+               (double)z.e[t]->time_ns / 1e6);
+    } else {
+      snprintf(d->failing, sizeof d->failing, "the same callbacks at the same times");
+      snprintf(d->natural, sizeof d->natural, "(the difference is in a value, not the order)");
+    }
+  }
+  free(f.e);
+  free(z.e);
 }
 
 static void explain(mctx* m, fz_analysis* a, uint32_t* c, size_t len) {
@@ -154,8 +205,7 @@ static void explain(mctx* m, fz_analysis* a, uint32_t* c, size_t len) {
       d->n = dec->n;
       d->choice = dec->choice;
       snprintf(d->label, sizeof d->label, "%s", dec->label);
-      window(&a->trace, i, d->failing, sizeof d->failing);
-      window(&zt, i, d->natural, sizeof d->natural);
+      explain_difference(&a->trace, &zt, i, d);
     }
     fz_trace_free(&zt);
   }
@@ -324,18 +374,4 @@ void fz_analysis_print(const fz_analysis* a, FILE* out) {
     fprintf(out, "        then:       %s\n", d->failing);
     fprintf(out, "        instead of: %s\n", d->natural);
   }
-}
-
-/* ---------------------------------------------------------------- replay */
-
-int fz_replay(const uvsim_scenario* sc, const sim_repro* r, fz_outcome* out,
-               fz_trace* trace) {
-  fz_set_faults((const char (*)[128])r->faults, r->nfaults);
-  uint32_t* c = sim_repro_choices(r);
-  sim_config cfg = { .source = SIM_SRC_LIST, .list = c, .list_len = r->ndecisions,
-                     .aggressive = r->aggressive };
-  int rc = fz_exec(sc, &cfg, fz_mode_for(sc, fz_signature_oracle(r->signature)),
-                    out, NULL, trace);
-  free(c);
-  return rc;
 }

@@ -59,6 +59,7 @@ int uvs__real_wait(uint64_t max_ns) {
 
 int uv_async_init(uv_loop_t* loop, uv_async_t* handle, uv_async_cb async_cb) {
   uvs__handle_init(loop, (uv_handle_t*)handle, UV_ASYNC);
+  uvs__name_handle((uv_handle_t*)handle, (const void*)async_cb);
   handle->async_cb = async_cb;
   atomic_store((_Atomic int*)&handle->pending, 0);
   uvs__q_insert_tail(&loop->async_handles, &handle->queue);

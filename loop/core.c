@@ -593,8 +593,7 @@ void uvs__handle_init(uv_loop_t* loop, uv_handle_t* h, uv_handle_type type) {
   h->close_cb = NULL;
   h->next_closing = NULL;
   uvs__q_insert_tail(&loop->handle_queue, &h->handle_queue);
-  uvs__set_label(h, sim_internf(uvs__sim(), "%s#%llu", uv_handle_type_name(type),
-                                (unsigned long long)uvs__next_id()));
+  uvs__set_label(h, uvs__unique_label(uv_handle_type_name(type)));
 }
 
 void uvs__handle_start(uv_handle_t* h) {
@@ -683,6 +682,7 @@ void uv_req_set_data(uv_req_t* req, void* data) { req->data = data; }
 
 void uvs__loop_globals_reset(void) {
   id_counter = 0;
+  uvs__labels_reset();
   /* Loops of the previous run that were never closed (the run stopped at a
    * finding, or the program forgot) are forgotten, not closed: their handles
    * belonged to a run that has ended. Loops must not outlive their run. */

@@ -25,6 +25,7 @@ enum {
   UVS__H_ACTIVE = 0x04,
   UVS__H_REF = 0x08,
   UVS__H_INTERNAL = 0x10,   /* not reported by uv_walk, not counted by close */
+  UVS__H_NAMED = 0x20,      /* labelled by its callback (uvs__name_handle) */
   /* streams (loop/stream.c may use 0x100 and up) */
 };
 
@@ -131,9 +132,33 @@ static inline uint64_t uvs__deadline_ns(uint64_t loop_ms) {
   return loop_ms * 1000000u - UVS__EPOCH_NS;
 }
 
-/* Per-world counters that name handles in labels ("timer#3"). Reset by
- * uvsim_world_begin so labels are identical from run to run. */
+/* Per-world counter that numbers loops. Reset by uvsim_world_begin so that
+ * everything named from it is identical from run to run. */
 uint64_t uvs__next_id(void);
+
+/* ---------------------------------------------------------------- labels
+ *
+ * A label names what a decision is about so that it survives edits to the
+ * program (docs/loop.md): a handle is "TYPE:CALLBACK" once it has a
+ * callback (the function's symbol, loop/symbol.c), "TYPE" before; a pool
+ * job is its hand-given label or "work:AFTER_CB"; fs requests are "fs.OP
+ * NAME". Two things with the same label in one run are told apart by
+ * creation order among those alone: the second is "LABEL#2". */
+
+/* The callback's function name, or NULL (no symbol found). Never an
+ * address: labels must not depend on where things were loaded. */
+const char* uvs__symbol_name(const void* fn);
+/* LABEL, or LABEL#k for the k-th request of the same LABEL this run;
+ * interned in the world's arena. */
+const char* uvs__unique_label(const char* label);
+/* "TYPE:SYMBOL" (or "TYPE" when the symbol is unknown), made unique. */
+const char* uvs__callback_label(const char* type, const void* cb);
+/* Names a handle by its callback, once: the first callback it is given
+ * (uv_timer_start, uv_read_start, uv_listen, a connect...) names it for the
+ * rest of the run. Streams pass the new label on to their I/O. */
+void uvs__name_handle(uv_handle_t* h, const void* cb);
+/* Forgets the run's label counts (uvsim_world_begin). */
+void uvs__labels_reset(void);
 
 /* ---------------------------------------------------------------- handles */
 

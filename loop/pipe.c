@@ -68,6 +68,7 @@ void uv_pipe_connect(uv_connect_t* req, uv_pipe_t* pipe, const char* name,
     a.path[n] = '\0';
     a.family = AF_UNIX;
   }
+  uvs__name_handle((uv_handle_t*)pipe, (const void*)cb);
   int r = uvs__stream_connect(req, (uv_stream_t*)pipe, &a, cb);
   (void)r;
 }

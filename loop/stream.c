@@ -126,6 +126,14 @@ void uvs__stream_attach(uv_stream_t* s, int sock, unsigned flags) {
   uvs__stream_rearm(st);
 }
 
+void uvs__stream_relabel(uv_stream_t* s) {
+  uvs__stream* st = uvs__st(s);
+  const char* label = uvs__label((uv_handle_t*)s);
+  st->rd.label = label;
+  st->pend.label = label;
+  if (st->sock >= 0) sim_net_set_label(uvs__net(), st->sock, label);
+}
+
 int uvs__stream_socket(uv_stream_t* s, int family, unsigned flags) {
   uvs__stream* st = uvs__st(s);
   if (st->sock >= 0) {
@@ -223,6 +231,7 @@ int uv_read_start(uv_stream_t* s, uv_alloc_cb alloc_cb, uv_read_cb read_cb) {
   st->flags &= ~UVS__S_READ_EOF;
   s->read_cb = read_cb;
   s->alloc_cb = alloc_cb;
+  uvs__name_handle((uv_handle_t*)s, (const void*)read_cb);
   uvs__handle_start((uv_handle_t*)s);
   uvs__stream_rearm(st);
   return 0;
@@ -601,6 +610,7 @@ int uvs__stream_listen(uv_stream_t* s, int backlog, uv_connection_cb cb) {
 
 int uv_listen(uv_stream_t* s, int backlog, uv_connection_cb cb) {
   if (closing(s)) return UV_EINVAL;
+  uvs__name_handle((uv_handle_t*)s, (const void*)cb);
   int err;
   switch (s->type) {
   case UV_TCP: err = uvs__tcp_listen((uv_tcp_t*)s, backlog, cb); break;

@@ -51,6 +51,9 @@ void uvs__stream_init(uv_loop_t* loop, uv_stream_t* s, uv_handle_type type);
 int uvs__stream_socket(uv_stream_t* s, int family, unsigned flags);
 /* Attaches an existing socket (accept, socketpair). */
 void uvs__stream_attach(uv_stream_t* s, int sock, unsigned flags);
+/* The handle's label changed (uvs__name_handle): its I/O and its socket
+ * take the new one. */
+void uvs__stream_relabel(uv_stream_t* s);
 int uvs__stream_connect(uv_connect_t* req, uv_stream_t* s, const sim_addr* to,
                         uv_connect_cb cb);
 /* Re-reports readiness the way level-triggered epoll would. */

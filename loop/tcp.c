@@ -68,6 +68,7 @@ int uv_tcp_connect(uv_connect_t* req, uv_tcp_t* tcp, const struct sockaddr* addr
   if (uvs__is_closing((uv_handle_t*)tcp)) return UV_EINVAL;
   sim_addr a;
   sim_addr_from_sockaddr(&a, addr);
+  uvs__name_handle((uv_handle_t*)tcp, (const void*)cb);
   return uvs__stream_connect(req, (uv_stream_t*)tcp, &a, cb);
 }
 

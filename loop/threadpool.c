@@ -446,8 +446,9 @@ int uvsim_queue_work_l(uv_loop_t* loop, uv_work_t* req, const char* label,
   req->work_req.wq[0] = ww;      /* find the wrapper again in uv_cancel */
   req->work_req.done = (void (*)(struct uv__work*, int))work_done;
   uvs__req_register(loop);
-  uvs__work_submit(loop, &ww->w, sim_internf(uvs__sim(), "%.80s#%llu",
-                   label ? label : "work", (unsigned long long)uvs__next_id()),
+  uvs__work_submit(loop, &ww->w,
+                   label ? uvs__unique_label(label)
+                         : uvs__callback_label("work", (const void*)after_work_cb),
                    work_run, work_done);
   return 0;
 }

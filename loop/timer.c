@@ -127,6 +127,7 @@ int uv_timer_start(uv_timer_t* handle, uv_timer_cb cb, uint64_t timeout,
   uint64_t clamped = handle->loop->time + timeout;
   if (clamped < timeout) clamped = UINT64_MAX;   /* overflow: never */
   handle->timer_cb = cb;
+  uvs__name_handle((uv_handle_t*)handle, (const void*)cb);
   handle->timeout = clamped;
   handle->repeat = repeat;
   handle->start_id = handle->loop->timer_counter++;

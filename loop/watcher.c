@@ -17,6 +17,7 @@
     UVS__ASSERT(handle->type == htype, "uv_" #name "_start on another type"); \
     uvs__q_insert_head(&handle->loop->name##_handles, &handle->queue);       \
     handle->name##_cb = cb;                                                  \
+    uvs__name_handle((uv_handle_t*)handle, (const void*)cb);                 \
     uvs__handle_start((uv_handle_t*)handle);                                 \
     UVS__ASSERT(uvs__is_active((uv_handle_t*)handle),                        \
                 "a started " #name " handle is not active");                 \

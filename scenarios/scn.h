@@ -28,6 +28,13 @@
 static uv_loop_t scn_loop_storage;
 static uv_loop_t* scn_loop;
 
+#ifdef UVSIM_SCN_EDIT
+/* tests/replay-edits only: an edit made to the program after a reproducer
+ * was written (a log line, a timer, a pool job), run at the start of every
+ * run. The test's edit header defines it. */
+static void scn_edit(uv_loop_t* loop);
+#endif
+
 /* The start of a run: a fresh loop with the engine bound to it. */
 static inline uv_loop_t* scn_begin(void) {
   scn_loop = &scn_loop_storage;
@@ -36,6 +43,9 @@ static inline uv_loop_t* scn_begin(void) {
   UVSIM_CHECK(rc == 0, "uv_loop_init: %s", uv_err_name(rc));
   rc = uvsim_engine_init(scn_loop);
   UVSIM_CHECK(rc == 0, "uvsim_engine_init: %s", uv_err_name(rc));
+#ifdef UVSIM_SCN_EDIT
+  scn_edit(scn_loop);
+#endif
   return scn_loop;
 }
 

@@ -29,6 +29,16 @@ void* sim_xrealloc(void* p, size_t n) {
   return q;
 }
 
+void* sim_xcalloc(size_t nmemb, size_t size) {
+  if (size && nmemb > SIZE_MAX / size) {
+    fprintf(stderr, "uvsim: out of memory (%zu x %zu bytes)\n", nmemb, size);
+    abort();
+  }
+  size_t len = nmemb * size;
+  void* p = sim_xmalloc(len);
+  return memset(p, 0, len > 0 ? len : 1);
+}
+
 char* sim_xstrdup(const char* s) {
   size_t n = strlen(s) + 1;
   return memcpy(sim_xmalloc(n), s, n);

@@ -18,6 +18,8 @@
  * allocates one byte, so the result is always a distinct pointer. */
 void* sim_xmalloc(size_t n);
 void* sim_xrealloc(void* p, size_t n);
+/* Zeroed; nmemb * size must not overflow (checked). */
+void* sim_xcalloc(size_t nmemb, size_t size);
 char* sim_xstrdup(const char* s);
 
 /* ------------------------------------------------------------- numbers */

@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/corpus/replay_all.sh UVSIM CORPUS_DIR
 # Every checked-in reproducer must still reproduce its bug with the identical
-# trace hash (`uvsim replay` exits 0 only then). A reproducer that stops
+# trace hash (`uvsim replay --strict` exits 0 only then). A reproducer that stops
 # replaying means the simulator's decisions or a scenario changed: either a
 # regression, or the corpus must be regenerated (`uvsim run --all`) on purpose.
 set -u
@@ -10,7 +10,7 @@ n=0 bad=0
 for f in "$dir"/*/*.uvsim; do
   [ -e "$f" ] || continue
   n=$((n + 1))
-  if ! out=$("$uvsim" replay "$f" 2>&1); then
+  if ! out=$("$uvsim" replay --strict "$f" 2>&1); then
     echo "corpus: $f no longer replays:"; echo "$out" | tail -n 5 | sed 's/^/    /'
     bad=$((bad + 1))
   fi
