@@ -117,6 +117,7 @@ typedef struct worker {
   emit_fn emit;
   void* ectx;
   int watchdog;      /* forked worker: SIGALRM ends a run that never returns */
+  fz_shm* crash_shm; /* forked worker: where its crash handler writes */
 } worker;
 
 /* A run is microseconds; one that has not returned after this long is in a
@@ -171,6 +172,22 @@ static void emit_bug(worker* w, uint64_t run, const fz_outcome* out,
   free(text);
 }
 
+/* pct's k is the natural run's length (fuzz/strategy.c); a worker whose
+ * share does not start with run 0 learns it from a natural run of its own,
+ * in a fork so that a natural run that crashes costs nothing here. */
+static void probe_natural(worker* w, fz_strategy* st, sim_repro* flog) {
+  if (w->o->strategy != FZ_STRAT_PCT || w->o->params.pct_k || w->first == 0) return;
+  sim_config cfg;
+  fz_strategy_begin(st, fz_run_seed(w->o->seed, 0), 1, &cfg);
+  fz_outcome out;
+  if (fz_exec(w->o->sc, &cfg, FZ_EXEC_FORK, &out, flog, NULL) == 0)
+    fz_strategy_end(st, flog->decisions, flog->ndecisions);
+  /* The probe's child reported through the same shared record this
+   * worker's crash handler writes to: forget it, or a later crash would be
+   * read as the probe's natural run. */
+  if (w->crash_shm) fz_shm_clear(w->crash_shm);
+}
+
 /* The worker body: runs its share of the schedules. */
 static void worker_main(worker* w) {
   const fz_campaign_opts* o = w->o;
@@ -184,6 +201,7 @@ static void worker_main(worker* w) {
   int exhausted = 0;
   sim_repro flog;
   sim_repro_init(&flog);
+  probe_natural(w, &st, &flog);
   uint64_t k = 0;
   for (uint64_t i = w->first; i < w->end; i += w->stride, k++) {
     if (w->deadline > 0 && (k & 15) == 0 && fz_wall_s() >= w->deadline) break;
@@ -440,6 +458,7 @@ static int spawn(sup* S, slot* sl, worker* w) {
     w->emit = emit_pipe;
     w->ectx = &p[1];
     w->watchdog = 1;
+    w->crash_shm = sl->crash_shm;
     worker_main(w);
     _exit(0);
   }
@@ -578,8 +597,11 @@ static void supervise(sup* S, worker* proto, unsigned J, worker_stats* stats,
       for (uint32_t k = 0; k < w->stats->npending && k < 256; k++)
         hset_add(&S->traces, w->stats->pending[k]);
       w->stats->npending = 0;
-      /* A crash already known by its signature counts as a hit; a new one
-       * is re-run alone to classify it and check that it reproduces. */
+      /* A crash already known by its signature from an earlier run counts
+       * as a hit; a new one, or a known one from an earlier run than the
+       * one recorded (another worker got there first), is re-run alone to
+       * classify it and keep the earliest run's schedule: the reproducer
+       * must not depend on which worker crashed first. */
       fz_outcome quick;
       char qsig[256];
       fz_bug* known = NULL;
@@ -588,9 +610,8 @@ static void supervise(sup* S, worker* proto, unsigned J, worker_stats* stats,
         fz_signature(&quick, qsig, sizeof qsig);
         known = find_bug(S->c, fz_sig_hash(qsig));
       }
-      if (known) {
+      if (known && run > known->first_run) {
         known->hits++;
-        if (run < known->first_run) known->first_run = run;
         S->c->failing_runs++;
         S->c->worker_crashes++;
         hset_add(&S->traces, quick.hash);
@@ -635,6 +656,13 @@ static void write_bug(const fz_campaign_opts* o, fz_bug* b, const sim_repro* r) 
 
 /* ------------------------------------------------------------- campaign */
 
+static int by_first_run(const void* a, const void* b) {
+  const fz_bug* x = a;
+  const fz_bug* y = b;
+  if (x->first_run != y->first_run) return x->first_run < y->first_run ? -1 : 1;
+  return strcmp(x->signature, y->signature);
+}
+
 int fz_campaign_run(const fz_campaign_opts* o, fz_campaign* c) {
   memset(c, 0, sizeof *c);
   c->sc = o->sc;
@@ -675,6 +703,9 @@ int fz_campaign_run(const fz_campaign_opts* o, fz_campaign* c) {
   c->dfs_exhausted = S.dfs_exhausted;
   hset_free(&S.traces);
   c->elapsed_s = fz_wall_s() - t0;
+  /* Bugs arrive in the order workers happen to report them; list them in
+   * the order of their first runs, so that reports do not depend on --jobs. */
+  if (c->nbugs > 1) qsort(c->bugs, c->nbugs, sizeof *c->bugs, by_first_run);
   for (size_t i = 0; i < c->nbugs; i++) {
     fz_bug* b = &c->bugs[i];
     if (b->hits == 0) b->hits = 1;

@@ -18,7 +18,11 @@
  *          decisions of a run, demote the item that would go next (the
  *          answer is then uniform over 1..n-1). A bug that needs d-1
  *          specific decisions to deviate is hit with probability at least
- *          1/(k(n-1))^(d-1) per run. k is learned: the longest run so far.
+ *          1/(k(n-1))^(d-1) per run. k is the natural run's decision
+ *          count (fz_strategy_end of the natural run sets it; a campaign
+ *          worker that does not run it probes it first), never "the longest
+ *          run so far": that would make run i depend on the runs its worker
+ *          happened to see, and so on --jobs.
  *  nodefz  Node.fz (Davis et al., EuroSys'17): per class of decision a
  *          shuffle window ("degrees of freedom": the worker may pick any of
  *          the first dof queued items) and a deferral percentage (how often
@@ -205,8 +209,8 @@ int fz_strategy_begin(fz_strategy* st, uint64_t run_seed, int natural,
     cfg->chooser = choose_random;
     break;
   case FZ_STRAT_PCT: {
-    uint32_t k = st->p.pct_k ? st->p.pct_k : st->k_seen;
-    if (k == 0) k = 16;   /* nothing learned yet */
+    uint32_t k = st->p.pct_k ? st->p.pct_k : st->k_natural;
+    if (k == 0) k = 16;   /* no natural run seen (uvsim_explore's first) */
     st->ncp = st->p.pct_depth - 1;
     for (uint32_t c = 0; c < st->ncp; c++) st->cp[c] = sim_rng_below(&st->rng, k);
     cfg->chooser = choose_pct;
@@ -246,7 +250,8 @@ static void dfs_advance(fz_strategy* st) {
 }
 
 void fz_strategy_end(fz_strategy* st, const sim_decision* log, size_t len) {
-  if (len > st->k_seen) st->k_seen = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+  if (st->natural && st->kind != FZ_STRAT_DFS)
+    st->k_natural = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
   if (st->kind == FZ_STRAT_DFS) {
     /* The log is the truth: the chooser may have clamped, and positions
      * past the prefix answered 0. */
