@@ -57,7 +57,7 @@ env -u UVSIM_LIB uvsim run lost_update --runs 300 --expect --quiet --no-report -
   --junit run.xml > run.txt || { cat run.txt; fail "uvsim run lost_update --expect"; }
 grep -q 'testcase name="lost_update/buggy"' run.xml || fail "--junit from the installed uvsim"
 [ "$(pkg-config --modversion uvsim)" = "$version" ] || fail "pkg-config finds no uvsim $version"
-ldconfig -p | grep -q 'libuvsim.so.0 ' || echo "note: ldconfig has no libuvsim.so.0 (it is in /usr/lib, on the default path)"
+grep -q 'libuvsim.so.0 ' <<<"$(ldconfig -p)" || echo "note: ldconfig has no libuvsim.so.0 (it is in /usr/lib, on the default path)"
 echo "ok: uvsim $version installed, list and a campaign run from /usr/bin/uvsim"
 
 echo "== apt-get purge uvsim"

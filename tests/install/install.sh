@@ -38,7 +38,9 @@ ls "$p"/share/uvsim/scenarios/js/*.js >/dev/null 2>&1 || fail "no JS scenarios u
 soname=$(readelf -d "$p/lib/libuvsim.so" | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
 [ "$soname" = libuvsim.so.0 ] || fail "libuvsim.so's soname is '$soname', want libuvsim.so.0"
 [ -L "$p/lib/libuvsim.so" ] || fail "lib/libuvsim.so is not the development symlink"
-nm -D --defined-only "$p/lib/libuvsim.so" | grep -q ' T uvsim_explore$' || fail "libuvsim.so lacks uvsim_explore"
+# (no `| grep -q` under pipefail: grep's early exit would fail the pipeline)
+syms=$(nm -D --defined-only "$p/lib/libuvsim.so")
+grep -q ' T uvsim_explore$' <<<"$syms" || fail "libuvsim.so lacks uvsim_explore"
 echo "ok: $(cd "$p" && find . -type f -o -type l | wc -l) files; soname $soname"
 
 echo "== 2. nothing installed names the source or build tree"
@@ -86,7 +88,8 @@ cat > "$p/share/uvsim/scenarios/js/zz_install_probe.js" <<'EOF'
 // scenario: install_probe
 // exists only in the installed tree
 EOF
-"$p/bin/uvsim" list | grep -q '^js-install_probe/buggy' || fail "the JS scenarios are not read from $p/share/uvsim"
+listed=$("$p/bin/uvsim" list)
+grep -q '^js-install_probe/buggy' <<<"$listed" || fail "the JS scenarios are not read from $p/share/uvsim"
 rm "$p/share/uvsim/scenarios/js/zz_install_probe.js"
 "$p/bin/uvsim" run lost_update --runs 300 --expect --quiet --no-report --corpus corpus > run.txt ||
   { cat run.txt; fail "uvsim run lost_update --expect"; }
