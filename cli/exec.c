@@ -16,6 +16,8 @@
  * program is: its own reads of the wall clock, real randomness or real
  * files are not uvsim's to control, and the replay check says when that
  * shows. */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -25,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -58,6 +61,8 @@ static const char* usage_exec =
   "                  same for any J\n"
   "  --timeout S     wall seconds a run may take before it counts as a hang\n"
   "                  (default 10)\n"
+  "  --memory MB     resident memory a run may use before it is stopped and\n"
+  "                  reported as \"out of memory\" (default 4096)\n"
   "  --same-output   a run whose stdout differs from the natural order's fails\n"
   "  --map SIM=HOST[,ro|,snapshot]\n"
   "                  map a host directory into the program's simulated\n"
@@ -75,9 +80,9 @@ static const char* usage_exec =
   "that seed again gave the same exit and output, and the command that\n"
   "replays it. exit status: 0 no failure, 1 a failure, 2 bad usage.\n";
 
-/* The descriptor the child's libuvsim writes its exit report to
- * (UVSIM_REPORT_FD, sim/sim_world.c); high, to stay out of the program's way. */
-#define EXEC_REPORT_FD 243
+#define EXEC_MEMORY_MB_DEFAULT 4096u
+/* How often a running child's resident memory is looked at. */
+#define EXEC_MEMORY_POLL_S 0.02
 
 /* ----------------------------------------------------------- one run */
 
@@ -95,6 +100,30 @@ static uint64_t hash_file(FILE* f) {
   rewind(f);
   while ((n = fread(buf, 1, sizeof buf, f)) > 0)
     for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)buf[i]) * 1099511628211ull;
+  return h;
+}
+
+/* The same over stderr, blind to what differs between two identical
+ * crashes: a sanitizer's "==PID==" and addresses ("0x7ffd..."), which ASLR
+ * and the pid change from run to run. */
+static uint64_t hash_err(FILE* f) {
+  uint64_t h = 1469598103934665603ull;
+  int c, prev = 0, in_hex = 0, in_pid = 0;
+  rewind(f);
+  while ((c = getc(f)) != EOF) {
+    if (in_hex) {
+      if (isxdigit(c)) continue;
+      in_hex = 0;
+    }
+    if (in_pid) {
+      if (isdigit(c)) continue;
+      in_pid = 0;
+    }
+    if (prev == '0' && c == 'x') in_hex = 1;
+    if (prev == '=' && c == '=') in_pid = 1;
+    h = (h ^ (unsigned char)c) * 1099511628211ull;
+    prev = c;
+  }
   return h;
 }
 
@@ -157,13 +186,13 @@ void cli_exec_child_env(const exec_opts* o, const uint64_t* seed) {
 }
 
 static void child(const exec_opts* o, const uint64_t* seed, int out, int err,
-                  int rep, int report) {
+                  const char* rep_path, int report) {
   dup2(out, 1);
   dup2(err, 2);
-  dup2(rep, EXEC_REPORT_FD);
-  char fdname[16];
-  snprintf(fdname, sizeof fdname, "%d", EXEC_REPORT_FD);
-  setenv("UVSIM_REPORT_FD", fdname, 1);
+  /* The report goes to a file libuvsim opens at exit, not to an inherited
+   * descriptor: a program that closes what it inherited still reports. */
+  setenv("UVSIM_REPORT_PATH", rep_path, 1);
+  unsetenv("UVSIM_REPORT_FD");
   setpgid(0, 0);                /* a hung run is killed with its threads */
   cli_exec_child_env(o, seed);
   char** argv = o->node ? cli_node_argv(o, seed) : o->argv;
@@ -174,22 +203,50 @@ static void child(const exec_opts* o, const uint64_t* seed, int out, int err,
   _exit(127);
 }
 
-/* Waits for pid up to the timeout; 1 when it had to be killed. A pidfd
- * wakes us the moment the child exits; where the kernel has none, poll. */
-static int wait_or_kill(pid_t pid, double deadline, int* status) {
+/* Resident memory of a process, in MB (0 when it cannot be read). */
+static uint64_t rss_mb(pid_t pid) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/statm", (int)pid);
+  FILE* f = fopen(path, "r");
+  if (!f) return 0;
+  unsigned long long size = 0, resident = 0;
+  int got = fscanf(f, "%llu %llu", &size, &resident);
+  fclose(f);
+  if (got != 2) return 0;
+  return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE) / (1024 * 1024);
+}
+
+enum { RUN_EXITED, RUN_TIMED_OUT, RUN_OUT_OF_MEMORY };
+
+static void kill_run(pid_t pid, int* status) {
+  kill(-pid, SIGKILL);
+  kill(pid, SIGKILL);
+  while (waitpid(pid, status, 0) < 0 && errno == EINTR) {}
+}
+
+/* Waits for pid up to the timeout, looking at its memory on the way. A
+ * pidfd wakes us the moment the child exits; where the kernel has none,
+ * poll. A cap on resident memory rather than RLIMIT_AS: sanitizers and V8
+ * reserve far more address space than they use. */
+static int wait_or_kill(pid_t pid, double deadline, uint64_t memory_mb, int* status) {
   int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
   struct timespec nap = { 0, 100000 };
+  int how = RUN_EXITED;
   for (;;) {
     pid_t r = waitpid(pid, status, WNOHANG);
     if (r == pid || (r < 0 && errno != EINTR)) break;
     double left = deadline - now_s();
     if (left <= 0) {
-      kill(-pid, SIGKILL);
-      kill(pid, SIGKILL);
-      while (waitpid(pid, status, 0) < 0 && errno == EINTR) {}
-      if (pfd >= 0) close(pfd);
-      return 1;
+      kill_run(pid, status);
+      how = RUN_TIMED_OUT;
+      break;
     }
+    if (rss_mb(pid) > memory_mb) {
+      kill_run(pid, status);
+      how = RUN_OUT_OF_MEMORY;
+      break;
+    }
+    if (left > EXEC_MEMORY_POLL_S) left = EXEC_MEMORY_POLL_S;
     if (pfd >= 0) {
       struct pollfd p = { .fd = pfd, .events = POLLIN };
       poll(&p, 1, (int)(left * 1000) + 1);
@@ -199,7 +256,47 @@ static int wait_or_kill(pid_t pid, double deadline, int* status) {
     }
   }
   if (pfd >= 0) close(pfd);
-  return 0;
+  return how;
+}
+
+/* ------------------------------------------- descendants of finished runs
+ *
+ * Every run is its own process group, killed whole when its leader ends;
+ * and uvsim is a child subreaper, so whatever a run forked that left the
+ * group (setsid) is re-parented here when its parent dies, instead of
+ * outliving the campaign. Between runs those orphans are killed and every
+ * such child reaped; the run leaders themselves are reaped by waitpid on
+ * their own pid only. */
+
+static int is_live_run(pid_t pid);
+
+/* Children of this process that are not run leaders: killed (only when no
+ * run is in flight: an orphan may belong to a running one) and reaped. */
+static void sweep_orphans(int kill_them) {
+  DIR* d = opendir("/proc");
+  if (!d) return;
+  pid_t me = getpid();
+  struct dirent* e;
+  while ((e = readdir(d)) != NULL) {
+    if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%.20s/stat", e->d_name);
+    FILE* f = fopen(path, "r");
+    if (!f) continue;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char* p = strrchr(buf, ')');    /* the name may hold anything */
+    char state;
+    int ppid;
+    if (!p || sscanf(p + 1, " %c %d", &state, &ppid) != 2 || ppid != me) continue;
+    pid_t pid = (pid_t)atoi(e->d_name);
+    if (is_live_run(pid)) continue;
+    if (state != 'Z' && !kill_them) continue;
+    if (state != 'Z') kill(pid, SIGKILL);
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+  }
+  closedir(d);
 }
 
 /* The children in flight, so that an interrupted exec takes them along:
@@ -214,6 +311,18 @@ static void live_add(pid_t pid) {
 static void live_remove(pid_t pid) {
   for (size_t i = 0; i < EXEC_JOBS_MAX + 1; i++)
     if (live_pids[i] == pid) live_pids[i] = 0;
+}
+
+static int is_live_run(pid_t pid) {
+  for (size_t i = 0; i < EXEC_JOBS_MAX + 1; i++)
+    if (live_pids[i] == pid) return 1;
+  return 0;
+}
+
+static int runs_in_flight(void) {
+  for (size_t i = 0; i < EXEC_JOBS_MAX + 1; i++)
+    if (live_pids[i] > 0) return 1;
+  return 0;
 }
 
 static void on_interrupt(int sig) {
@@ -236,12 +345,36 @@ static void catch_interrupts(void) {
   sigaction(SIGHUP, &sa, NULL);
 }
 
+/* Reports come back through files in one private directory per uvsim
+ * process, removed when it exits. */
+static char report_dir[64];
+static uint64_t report_seq;
+
+static void remove_report_dir(void) {
+  if (report_dir[0]) rmdir(report_dir);
+}
+
+static int report_path(char* out, size_t outlen) {
+  if (!report_dir[0]) {
+    const char* tmp = getenv("TMPDIR");
+    snprintf(report_dir, sizeof report_dir, "%s/uvsim-exec-XXXXXX",
+             tmp && *tmp && strlen(tmp) < 32 ? tmp : "/tmp");
+    if (!mkdtemp(report_dir)) {
+      report_dir[0] = '\0';
+      return errno;
+    }
+    atexit(remove_report_dir);
+  }
+  snprintf(out, outlen, "%s/run-%" PRIu64, report_dir, report_seq++);
+  return 0;
+}
+
 /* A started run: the child and where its output goes. */
 typedef struct xrun {
   pid_t pid;
   FILE* out;
   FILE* err;
-  FILE* rep;                    /* the child's uvsim-run line */
+  char rep_path[4096];          /* the child's uvsim-run report */
   double deadline;              /* wall clock: the harness, not the run */
   uint64_t seed;
   int seeded;
@@ -255,13 +388,12 @@ static int run_start(const exec_opts* o, const uint64_t* seed, xrun* x) {
   if (seed) x->seed = *seed;
   x->out = tmpfile();
   x->err = tmpfile();
-  x->rep = tmpfile();
   int pipefd[2];
-  if (!x->out || !x->err || !x->rep || pipe2(pipefd, O_CLOEXEC) < 0) {
-    int e = errno;
+  int e = report_path(x->rep_path, sizeof x->rep_path);
+  if (e || !x->out || !x->err || pipe2(pipefd, O_CLOEXEC) < 0) {
+    e = e ? e : errno;
     if (x->out) fclose(x->out);
     if (x->err) fclose(x->err);
-    if (x->rep) fclose(x->rep);
     return -e;
   }
   fflush(NULL);
@@ -273,7 +405,7 @@ static int run_start(const exec_opts* o, const uint64_t* seed, xrun* x) {
     live_add(x->pid);
   }
   if (x->pid == 0)
-    child(o, seed, fileno(x->out), fileno(x->err), fileno(x->rep), pipefd[1]);
+    child(o, seed, fileno(x->out), fileno(x->err), x->rep_path, pipefd[1]);
   close(pipefd[1]);
   int exec_errno = 0;
   ssize_t got = read(pipefd[0], &exec_errno, sizeof exec_errno);
@@ -284,7 +416,7 @@ static int run_start(const exec_opts* o, const uint64_t* seed, xrun* x) {
     live_remove(x->pid);
     fclose(x->out);
     fclose(x->err);
-    fclose(x->rep);
+    unlink(x->rep_path);
     return -exec_errno;
   }
   return 0;
@@ -322,28 +454,33 @@ static char* read_decision_lines(FILE* rep) {
   return out;
 }
 
-static void run_finish(xrun* x, exec_result* r) {
+static void run_finish(const exec_opts* o, xrun* x, exec_result* r) {
   memset(r, 0, sizeof *r);
   int status = 0;
-  int killed = wait_or_kill(x->pid, x->deadline, &status);
+  uint64_t cap = o->memory_mb ? o->memory_mb : EXEC_MEMORY_MB_DEFAULT;
+  int how = wait_or_kill(x->pid, x->deadline, cap, &status);
+  kill(-x->pid, SIGKILL);       /* what the run left behind in its group */
   live_remove(x->pid);
+  sweep_orphans(!runs_in_flight());
   r->out_hash = hash_file(x->out);
-  r->err_hash = hash_file(x->err);
+  r->err_hash = hash_err(x->err);
   telling_line(x->err, r->line, sizeof r->line);
   r->err_text = read_head(x->err, EXEC_ERR_KEEP);
   cli_node_error_of(r->err_text, r->js_error, sizeof r->js_error, r->js_frame,
                 sizeof r->js_frame);
   char line[160];
-  rewind(x->rep);
-  r->traced = fgets(line, sizeof line, x->rep) &&
+  FILE* rep = fopen(x->rep_path, "r");
+  r->traced = rep && fgets(line, sizeof line, rep) &&
               sscanf(line, "uvsim-run decisions=%" SCNu64 " nonzero=%" SCNu64
                      " hash=%" SCNx64, &r->decisions, &r->nonzero,
                      &r->trace_hash) == 3;
-  if (r->traced) r->decision_lines = read_decision_lines(x->rep);
+  if (r->traced) r->decision_lines = read_decision_lines(rep);
+  if (rep) fclose(rep);
+  unlink(x->rep_path);
   fclose(x->out);
   fclose(x->err);
-  fclose(x->rep);
-  if (killed) r->kind = X_TIMEOUT;
+  if (how == RUN_TIMED_OUT) r->kind = X_TIMEOUT;
+  else if (how == RUN_OUT_OF_MEMORY) r->kind = X_MEMORY, r->code = (int)cap;
   else if (WIFSIGNALED(status)) r->kind = X_SIGNAL, r->code = WTERMSIG(status);
   else if (WEXITSTATUS(status) != 0) r->kind = X_EXIT, r->code = WEXITSTATUS(status);
   else r->kind = X_PASS;
@@ -352,7 +489,7 @@ static void run_finish(xrun* x, exec_result* r) {
 int cli_exec_run_once(const exec_opts* o, const uint64_t* seed, exec_result* r) {
   xrun x;
   int rc = run_start(o, seed, &x);
-  if (rc == 0) run_finish(&x, r);
+  if (rc == 0) run_finish(o, &x, r);
   return rc;
 }
 
@@ -388,6 +525,7 @@ void cli_exec_signature(const exec_opts* o, const exec_result* r, char* out,
       break;
     case X_EXIT: snprintf(out, outlen, "exit %d: %s", r->code, norm); break;
     case X_TIMEOUT: snprintf(out, outlen, "timeout: still running after %g s", o->timeout_s); break;
+    case X_MEMORY: snprintf(out, outlen, "out of memory: more than %d MB resident", r->code); break;
     case X_OUTPUT: snprintf(out, outlen, "output: stdout differs from the natural order"); break;
     case X_PASS: snprintf(out, outlen, "pass"); break;
   }
@@ -477,6 +615,11 @@ static int parse(int argc, char** argv, exec_opts* o) {
     }
     else if (!strcmp(a, "--time")) { if (cli_parse_seconds(a, v, &o->time_s)) return -1; i++; }
     else if (!strcmp(a, "--timeout")) { if (cli_parse_seconds(a, v, &o->timeout_s)) return -1; i++; }
+    else if (!strcmp(a, "--memory")) {
+      if (cli_parse_u64(a, v, &o->memory_mb)) return -1;
+      if (o->memory_mb == 0) return cli_usage_error("--memory: 0 MB leaves a run nothing"), -1;
+      i++;
+    }
     else if (!strcmp(a, "--same-output")) o->same_output = 1;
     else if (!strcmp(a, "--quiet")) o->quiet = 1;
     else if (!strcmp(a, "--map")) { if (cli_exec_add_map(o, v)) return -1; i++; }
@@ -590,6 +733,7 @@ int cli_exec_campaign(exec_opts* o, exec_summary* out) {
   static exec_state st;
   memset(&st, 0, sizeof st);
   catch_interrupts();
+  prctl(PR_SET_CHILD_SUBREAPER, 1);   /* see sweep_orphans */
   const char* what = o->node ? "node" : "exec";
   double t0 = now_s();
   exec_result base;
@@ -627,7 +771,7 @@ int cli_exec_campaign(exec_opts* o, exec_summary* out) {
     if (i == started) break;
     xrun* x = &flight[i % EXEC_JOBS_MAX];
     exec_result r;
-    run_finish(x, &r);
+    run_finish(o, x, &r);
     judge(o, &st, i + 1, &x->seed, &r, &base);
     cli_exec_result_free(&r);
     if (progress && (i % 16 == 15 || i + 1 == o->runs))
@@ -635,6 +779,7 @@ int cli_exec_campaign(exec_opts* o, exec_summary* out) {
               what, i + 1, o->runs, st.sum.failing, st.sum.nsigs);
   }
   if (progress) fputc('\n', stderr);
+  sweep_orphans(1);
   double dt = now_s() - t0;
   printf("%s: %" PRIu64 " runs (natural order + %" PRIu64 " seeds%s) in %.2f s "
          "(%.0f/s), %zu distinct schedules, %zu distinct outputs among passing "

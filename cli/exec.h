@@ -15,6 +15,7 @@ typedef struct exec_opts {
   uint64_t runs, seed;
   uint32_t jobs;
   double timeout_s;
+  uint64_t memory_mb;           /* resident memory cap per run; 0: the default */
   double time_s;                /* 0: no time budget */
   int same_output, quiet;
   char lib[4096];
@@ -28,7 +29,7 @@ typedef struct exec_opts {
   struct node_opts* node;       /* `uvsim node`: its extras, else NULL */
 } exec_opts;
 
-typedef enum { X_PASS, X_EXIT, X_SIGNAL, X_TIMEOUT, X_OUTPUT } xkind;
+typedef enum { X_PASS, X_EXIT, X_SIGNAL, X_TIMEOUT, X_OUTPUT, X_MEMORY } xkind;
 
 typedef struct exec_result {
   xkind kind;

@@ -5,6 +5,7 @@
 #include "sim/sim.h"
 
 #include <assert.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
@@ -163,10 +164,15 @@ void sim_free(sim* s) {
 static sim default_world;
 static sim* current_world;
 
-/* UVSIM_REPORT_FD=N: when the process exits, one line on descriptor N about
- * the default world's run, for `uvsim exec` (cli/exec.c), which learns
- * from it that the program really ran on uvsim and which schedule it took. */
+/* UVSIM_REPORT_PATH=FILE (or UVSIM_REPORT_FD=N): when the process exits,
+ * one line about the default world's run, for `uvsim exec` (cli/exec.c),
+ * which learns from it that the program really ran on uvsim and which
+ * schedule it took. A path is opened only then, so a program that closes
+ * every descriptor it inherited still reports; only the process that set
+ * the report up writes it (a forked child exits through the same atexit). */
 static int report_fd = -1;
+static char report_path[4096];
+static pid_t report_pid;
 static int reported;
 
 /* Formatting by hand: this also runs inside a signal handler, where
@@ -190,7 +196,7 @@ static char* put_u64(char* p, uint64_t v, unsigned base, int width) {
 
 /* Then one line per decision, "d KIND CHOICE/N LABEL", from which the
  * harness writes a reproducer (a label is cut at 200 bytes). */
-static void report_decisions(void) {
+static void report_decisions(int fd) {
   char line[320];
   for (size_t i = 0; i < default_world.log_len; i++) {
     const sim_decision* d = &default_world.log[i];
@@ -204,13 +210,18 @@ static void report_decisions(void) {
     const char* l = d->label ? d->label : "-";
     for (size_t k = 0; l[k] && k < 200; k++) *p++ = l[k] == '\n' ? ' ' : l[k];
     *p++ = '\n';
-    if (write(report_fd, line, (size_t)(p - line)) < 0) return;
+    if (write(fd, line, (size_t)(p - line)) < 0) return;
   }
 }
 
 void sim_report_now(void) {
-  if (report_fd < 0 || reported) return;
+  if ((report_fd < 0 && !report_path[0]) || reported || getpid() != report_pid) return;
   reported = 1;
+  int fd = report_fd;
+  if (report_path[0]) {
+    fd = open(report_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0) return;
+  }
   char line[160], *p = line;
   p = put_str(p, "uvsim-run decisions=");
   p = put_u64(p, default_world.log_len, 10, 0);
@@ -219,10 +230,11 @@ void sim_report_now(void) {
   p = put_str(p, " hash=");
   p = put_u64(p, sim_trace_hash(&default_world), 16, 16);
   *p++ = '\n';
-  if (write(report_fd, line, (size_t)(p - line)) < 0) {
+  if (write(fd, line, (size_t)(p - line)) < 0) {
     /* nothing to do: the reader will say the report is missing */
   }
-  report_decisions();
+  report_decisions(fd);
+  if (report_path[0]) close(fd);
 }
 
 /* A crash reports too (the schedule that crashed is the interesting one),
@@ -235,14 +247,28 @@ static struct sigaction crash_old[sizeof crash_signals / sizeof *crash_signals];
  * real siginfo. That matters: V8 catches SIGSEGV on purpose (WebAssembly
  * bounds checks) and must see the genuine fault. Only an abort is raised. */
 static void report_on_crash(int sig) {
-  if (sig == SIGABRT) sim_report_now();
-  for (size_t i = 0; i < sizeof crash_signals / sizeof *crash_signals; i++)
-    if (crash_signals[i] == sig) sigaction(sig, &crash_old[i], NULL);
+  for (size_t i = 0; i < sizeof crash_signals / sizeof *crash_signals; i++) {
+    if (crash_signals[i] != sig) continue;
+    /* A fault nobody else handles kills the process: report it now (the
+     * crashed schedule is the one to replay). One the program handles may
+     * be survived; its exit reports then. */
+    int fatal = sig == SIGABRT || (!(crash_old[i].sa_flags & SA_SIGINFO) &&
+                                   crash_old[i].sa_handler == SIG_DFL);
+    if (fatal) sim_report_now();
+    sigaction(sig, &crash_old[i], NULL);
+  }
   if (sig == SIGABRT) raise(sig);
 }
 
-static void report_setup(int fd) {
+/* A sanitizer that catches the crash itself (ASan's SEGV handler) ends
+ * the process through its death callback, not through our handlers. */
+extern void __sanitizer_set_death_callback(void (*cb)(void)) __attribute__((weak));
+
+static void report_setup(int fd, const char* path) {
   report_fd = fd;
+  if (path) snprintf(report_path, sizeof report_path, "%s", path);
+  report_pid = getpid();
+  if (__sanitizer_set_death_callback) __sanitizer_set_death_callback(sim_report_now);
   atexit(sim_report_now);
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
@@ -291,8 +317,10 @@ static void default_world_init(void) {
     cfg.source = SIM_SRC_LIST;
   }
   sim_init(&default_world, &cfg);
+  const char* path = getenv("UVSIM_REPORT_PATH");
   uint64_t fd = sim_env_u64("UVSIM_REPORT_FD", UINT64_MAX, INT_MAX);
-  if (fd != UINT64_MAX) report_setup((int)fd);
+  if (path && *path) report_setup(-1, path);
+  else if (fd != UINT64_MAX) report_setup((int)fd, NULL);
 }
 
 sim* sim_current(void) {
