@@ -50,6 +50,23 @@ int cli_parse_pair(const char* flag, const char* v, uint32_t* a, uint32_t* b) {
   return 0;
 }
 
+int cli_parse_shard(const char* flag, const char* v, uint32_t* index, uint32_t* count) {
+  if (!v) return cli_usage_error("%s needs a value", flag), -1;
+  char buf[64];
+  const char* slash = strchr(v, '/');
+  uint64_t i, n;
+  if (!slash || strlen(v) >= sizeof buf || slash - v == 0)
+    return cli_usage_error("%s: '%s' is not I/N (shard I of N, e.g. 1/4)", flag, v), -1;
+  snprintf(buf, sizeof buf, "%.*s", (int)(slash - v), v);
+  if (sim_parse_u64(buf, &i) || sim_parse_u64(slash + 1, &n))
+    return cli_usage_error("%s: '%s' is not I/N (shard I of N, e.g. 1/4)", flag, v), -1;
+  if (n < 1 || n > UINT32_MAX || i < 1 || i > n)
+    return cli_usage_error("%s: '%s': I/N needs 1 <= I <= N", flag, v), -1;
+  *index = (uint32_t)(i - 1);
+  *count = (uint32_t)n;
+  return 0;
+}
+
 int cli_parse_seconds(const char* flag, const char* v, double* out) {
   if (!v) return cli_usage_error("%s needs a value", flag), -1;
   char* end = NULL;

@@ -18,6 +18,8 @@ int cli_parse_u64(const char* flag, const char* v, uint64_t* out);
 int cli_parse_u32(const char* flag, const char* v, uint32_t* out);
 /* "DOF,PCT" with PCT <= 100. */
 int cli_parse_pair(const char* flag, const char* v, uint32_t* a, uint32_t* b);
+/* "I/N" with 1 <= I <= N (--shard): *index gets I - 1 (0-based). */
+int cli_parse_shard(const char* flag, const char* v, uint32_t* index, uint32_t* count);
 /* A positive number of seconds (fractions allowed). */
 int cli_parse_seconds(const char* flag, const char* v, double* out);
 

@@ -6,14 +6,17 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/ci.h"
 #include "cli/cli.h"
 #include "sim/sim_fs.h"
+#include "sim/sim_util.h"
 #include "fuzz/fuzz.h"
 #include "cli/node.h"
 #include "reports/report.h"
+#include "reports/report_read.h"
 
 
 static const char* usage_main =
@@ -24,6 +27,7 @@ static const char* usage_main =
   "commands:\n"
   "  list                 the scenarios built into this binary\n"
   "  run SCENARIO...      explore schedules of scenarios, report bugs\n"
+  "  merge REPORT...      one report from the shards of a campaign (run --shard)\n"
   "  replay FILE.uvsim    re-run a reproducer bit for bit\n"
   "  minimize FILE.uvsim  shrink a reproducer, explain its decisive decisions\n"
   "  exec -- PROGRAM ...  schedules of an unchanged, dynamically linked libuv program\n"
@@ -51,6 +55,10 @@ static const char* usage_run =
   "  --seed S            campaign seed (default 1); run i uses splitmix64(S, i)\n"
   "  --strategy NAME     random (default) | pct | nodefz | dfs\n"
   "  --jobs J            worker processes over disjoint runs (default 1)\n"
+  "  --shard I/N         run only shard I of N: the runs i with i % N == I-1\n"
+  "                      (run 1, the natural schedule, is in shard 1); the\n"
+  "                      report can be merged with the others' (uvsim merge).\n"
+  "                      Not with dfs (sequential) nor --time\n"
   "  --map SIM=HOST[,ro|,snapshot]\n"
   "                      map a host directory into every run's filesystem\n"
   "                      (repeatable; docs/world.md); recorded in reproducers\n"
@@ -292,6 +300,8 @@ static int run_parse(int argc, char** argv, run_cmd* r) {
       if (o->runs == 0) return cli_usage_error("--runs: must be at least 1"); }
     else if (!strcmp(a, "--time")) { if (cli_parse_seconds(a, TAKE(), &o->time_s)) return 2; }
     else if (!strcmp(a, "--seed")) { if (cli_parse_u64(a, TAKE(), &o->seed)) return 2; }
+    else if (!strcmp(a, "--shard")) {
+      if (cli_parse_shard(a, TAKE(), &o->shard_index, &o->shard_count)) return 2; }
     else if (!strcmp(a, "--jobs")) { uint32_t j; if (cli_parse_u32(a, TAKE(), &j)) return 2;
       if (j < 1 || j > 64) return cli_usage_error("--jobs: %u is not in 1..64", j);
       o->jobs = j; }
@@ -332,6 +342,17 @@ static int run_parse(int argc, char** argv, run_cmd* r) {
       r->sel[r->nsel++] = scenario_nth(i);
   }
   if (r->nsel == 0) return cli_usage_error("run: name a scenario or --all (see uvsim list)");
+  if (o->shard_count) {
+    if (o->strategy == FZ_STRAT_DFS)
+      return cli_usage_error("--shard: dfs is sequential (each schedule follows from the "
+                             "previous one) and does not shard; use random, pct or nodefz");
+    if (o->time_s > 0)
+      return cli_usage_error("--shard: a shard needs a run budget (--runs), not --time");
+    for (size_t i = 0; i < r->nsel; i++)
+      if (r->sel[i]->run == NULL)
+        return cli_usage_error("--shard: %s/%s is a JS scenario (node mode), which does not "
+                               "shard", r->sel[i]->name, r->sel[i]->variant);
+  }
   return RUN_GO;
 }
 
@@ -409,6 +430,158 @@ static int cmd_run(int argc, char** argv) {
   free(cs);
   if (r.expect) return cli_ci_finish(unexpected ? EXIT_BUG : 0);
   return cli_ci_finish(bugs ? EXIT_BUG : 0);
+}
+
+/* --------------------------------------------------------------- merge */
+
+static const char* usage_merge =
+  "usage: uvsim merge REPORT... [--out DIR] [--report NAME] [--corpus DIR]\n"
+  "                   [--expect] [--quiet]\n"
+  "\n"
+  "Combines the reports of the shards of one campaign (`uvsim run --shard I/N`;\n"
+  "REPORT is a report.json or its folder, with the `traces` file the shard\n"
+  "wrote next to it) into the report the unsharded run writes: runs, failing\n"
+  "runs and hits add up, distinct traces are the union of the shards', each\n"
+  "bug keeps the reproducer of its earliest failing run, elapsed time is the\n"
+  "sum. Shards 1/N..N/N must each be given once, all of the same scenarios,\n"
+  "strategy, seed, run budget, options and uvsim version.\n"
+  "\n"
+  "  --out DIR      where the merged report goes (default reports/out)\n"
+  "  --report NAME  its folder name (default: the shards' report name)\n"
+  "  --corpus DIR   write each bug's reproducer (from the reports) to\n"
+  "                 DIR/<name>/<variant>-<hash>.uvsim, atomically, and point\n"
+  "                 the report there; without it the report points at the\n"
+  "                 file the chosen shard wrote\n"
+  "  --expect       exit 0 iff every buggy variant had a bug and every fixed\n"
+  "                 one none\n"
+  "  --quiet        summary lines only\n"
+  "\n"
+  "exit status: 0 no bug (with --expect: as expected), 1 bugs, 2 bad usage or\n"
+  "inconsistent shards, 3 the report or a reproducer could not be written.\n";
+
+/* Writes bug b's reproducer where `uvsim run --corpus DIR` puts it, with the
+ * content run leaves there: the minimised schedule, else the one found. */
+static int merge_write_repro(const char* dir, const fz_campaign* c, fz_bug* b) {
+  char sub[600], path[1024], err[1200];
+  snprintf(sub, sizeof sub, "%s/%s", dir, c->sc->name);
+  if (sim_mkdir_p(sub, 0777) != 0) {
+    fprintf(stderr, "uvsim: merge: cannot create %s: %s\n", sub, strerror(errno));
+    return -1;
+  }
+  snprintf(path, sizeof path, "%s/%s-%012" PRIx64 ".uvsim", sub, c->sc->variant,
+           (uint64_t)(b->sig_hash & 0xffffffffffffull));
+  if (strlen(path) >= sizeof b->path) {
+    fprintf(stderr, "uvsim: merge: %s: path too long\n", path);
+    return -1;
+  }
+  if (sim_repro_write(b->analysed ? &b->an.min : &b->repro, path, err, sizeof err) != 0) {
+    fprintf(stderr, "uvsim: merge: %s\n", err);
+    return -1;
+  }
+  snprintf(b->path, sizeof b->path, "%s", path);
+  return 0;
+}
+
+static int cmd_merge(int argc, char** argv) {
+  const char* out_dir = "reports/out";
+  const char* name = NULL;
+  const char* corpus = NULL;
+  int expect = 0, quiet = 0;
+  size_t n = 0;
+  report_doc* docs = calloc((size_t)argc, sizeof *docs);
+  char (*paths)[600] = calloc((size_t)argc, sizeof *paths);
+  if (!docs || !paths) abort();
+  int rc = EXIT_USAGE;
+  for (int i = 2; i < argc; i++) {
+    const char* a = argv[i];
+    const char* v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (cli_is_help(a)) {
+      fputs(usage_merge, stdout);
+      rc = 0;
+      goto out;
+    } else if (!strcmp(a, "--out") || !strcmp(a, "--corpus") || !strcmp(a, "--report")) {
+      if (!v || !*v) {
+        cli_usage_error("%s needs a value", a);
+        goto out;
+      }
+      i++;
+      if (a[2] == 'o') out_dir = v;
+      else if (a[2] == 'c') corpus = v;
+      else if (strchr(v, '/') || v[0] == '.') {
+        cli_usage_error("--report: '%s' is not a plain folder name", v);
+        goto out;
+      } else {
+        name = v;
+      }
+    } else if (!strcmp(a, "--expect")) {
+      expect = 1;
+    } else if (!strcmp(a, "--quiet")) {
+      quiet = 1;
+    } else if (a[0] == '-') {
+      cli_usage_error("merge: unknown option '%s'", a);
+      goto out;
+    } else {
+      struct stat st;
+      if (stat(a, &st) == 0 && S_ISDIR(st.st_mode))
+        snprintf(paths[n], sizeof paths[n], "%s/report.json", a);
+      else
+        snprintf(paths[n], sizeof paths[n], "%s", a);
+      n++;
+    }
+  }
+  if (n == 0) {
+    cli_usage_error("merge: name the shards' reports (report.json or its folder)");
+    goto out;
+  }
+  char err[1200];
+  for (size_t k = 0; k < n; k++)
+    if (report_read(paths[k], &docs[k], err, sizeof err) != 0) {
+      fprintf(stderr, "uvsim: merge: %s\n", err);
+      goto out;
+    }
+  report_doc m;
+  if (report_merge(docs, n, &m, err, sizeof err) != 0) {
+    fprintf(stderr, "uvsim: merge: %s\n", err);
+    goto out;
+  }
+  rc = 0;
+  int bugs = 0, unexpected = 0;
+  for (size_t i = 0; i < m.n && rc == 0; i++)
+    for (size_t b = 0; b < m.cs[i].nbugs && rc == 0; b++)
+      if (corpus && merge_write_repro(corpus, &m.cs[i], &m.cs[i].bugs[b]) != 0) rc = 3;
+  for (size_t i = 0; i < m.n && rc == 0; i++) {
+    const fz_campaign* c = &m.cs[i];
+    printf("%s/%s: %s, %" PRIu64 " runs in %.2f s (%.0f/s), %" PRIu64
+           " distinct traces, %zu bug%s", c->sc->name, c->sc->variant,
+           fz_strategy_name(c->strategy), c->runs, c->elapsed_s,
+           c->elapsed_s > 0 ? (double)c->runs / c->elapsed_s : 0.0, c->distinct, c->nbugs,
+           c->nbugs == 1 ? "" : "s");
+    if (c->nbugs) printf(" (first at run %" PRIu64 ")", c->first_bug_run);
+    if (expect) printf(" [%s]", fz_campaign_as_expected(c) ? "as expected" : "UNEXPECTED");
+    printf("\n");
+    if (!quiet)
+      for (size_t b = 0; b < c->nbugs; b++) print_bug(&c->bugs[b]);
+    bugs += c->nbugs > 0;
+    unexpected += !fz_campaign_as_expected(c);
+  }
+  if (rc == 0) {
+    char path[600];
+    if (report_write(out_dir, name ? name : m.name, m.cs, m.n, path, sizeof path, err,
+                     sizeof err) != 0) {
+      fprintf(stderr, "uvsim: merge: report: %s\n", err);
+      rc = 3;
+    } else if (!quiet) {
+      printf("merged %zu shards; report: %s\n", n, path);
+    }
+  }
+  if (rc == 0) rc = expect ? (unexpected ? EXIT_BUG : 0) : (bugs ? EXIT_BUG : 0);
+  report_doc_free(&m);
+out:
+  for (size_t k = 0; k < n; k++) report_doc_free(&docs[k]);
+  free(docs);
+  free(paths);
+  fflush(stdout);
+  return rc;
 }
 
 /* ------------------------------------------------------ replay/minimize */
@@ -639,6 +812,7 @@ int main(int argc, char** argv) {
   const char* cmd = argv[1];
   if (!strcmp(cmd, "list")) return cmd_list(argc, argv);
   if (!strcmp(cmd, "run")) return cmd_run(argc, argv);
+  if (!strcmp(cmd, "merge")) return cmd_merge(argc, argv);
   if (!strcmp(cmd, "replay")) return cmd_replay(argc, argv);
   if (!strcmp(cmd, "minimize") || !strcmp(cmd, "minimise")) return cmd_minimize(argc, argv);
   if (!strcmp(cmd, "selfcheck")) return selfcheck(argc, argv);
@@ -648,6 +822,7 @@ int main(int argc, char** argv) {
     const char* t = argc > 2 ? argv[2] : NULL;
     if (!t) return fputs(usage_main, stdout), 0;
     if (!strcmp(t, "run")) return fputs(usage_run, stdout), 0;
+    if (!strcmp(t, "merge")) return fputs(usage_merge, stdout), 0;
     if (!strcmp(t, "replay")) return fputs(usage_replay, stdout), 0;
     if (!strcmp(t, "minimize")) return fputs(usage_minimize, stdout), 0;
     if (!strcmp(t, "list")) return fputs(usage_list, stdout), 0;

@@ -11,7 +11,9 @@
  * and starts a new worker at the next index. Run 0 is always the natural
  * schedule (every decision 0), so a bug that needs no reordering at all is
  * reported as such. Without isolation (--no-fork) the worker body runs in
- * the supervisor itself.
+ * the supervisor itself. A shard (--shard I/N) is the same over the run
+ * indices i with i % N == I-1: worker j of J takes i = I-1 + N*j, stepping
+ * N*J, so the shards of one campaign run exactly its schedules.
  */
 #include "fuzz/runner.h"
 
@@ -536,8 +538,8 @@ static void supervise(sup* S, worker* proto, unsigned J, worker_stats* stats,
   if (!slots || !ws) abort();
   for (unsigned j = 0; j < J; j++) {
     ws[j] = *proto;
-    ws[j].first = j;
-    ws[j].stride = J;
+    ws[j].first = proto->first + (uint64_t)j * proto->stride;
+    ws[j].stride = proto->stride * J;
     ws[j].stats = &stats[j];
     slots[j].crash_shm = fz_shm_new();
     if (!slots[j].crash_shm || spawn(S, &slots[j], &ws[j]) != 0) {
@@ -656,6 +658,23 @@ static void write_bug(const fz_campaign_opts* o, fz_bug* b, const sim_repro* r) 
 
 /* ------------------------------------------------------------- campaign */
 
+static int by_value(const void* a, const void* b) {
+  uint64_t x = *(const uint64_t*)a, y = *(const uint64_t*)b;
+  return x < y ? -1 : x > y;
+}
+
+/* The set's hashes, ascending (c->traces; NULL when it is empty). */
+static uint64_t* hset_sorted(const hset* h) {
+  if (!h->len) return NULL;
+  uint64_t* v = malloc(h->len * sizeof *v);
+  if (!v) abort();
+  size_t n = 0;
+  for (size_t i = 0; i < h->cap; i++)
+    if (h->slot[i]) v[n++] = h->slot[i];
+  qsort(v, n, sizeof *v, by_value);
+  return v;
+}
+
 static int by_first_run(const void* a, const void* b) {
   const fz_bug* x = a;
   const fz_bug* y = b;
@@ -668,12 +687,22 @@ int fz_campaign_run(const fz_campaign_opts* o, fz_campaign* c) {
   c->sc = o->sc;
   c->strategy = o->strategy;
   c->seed = o->seed;
+  if (o->shard_count &&
+      (o->strategy == FZ_STRAT_DFS || o->time_s > 0 || o->runs == 0 ||
+       o->shard_index >= o->shard_count)) {
+    errno = EINVAL;
+    return -1;
+  }
+  c->shard_index = o->shard_index;
+  c->shard_count = o->shard_count;
+  c->runs_budget = o->runs;
+  c->config = fz_campaign_config(o);
   sup S = { .c = c, .o = o };
   double t0 = fz_wall_s();
   worker proto = {
     .o = o,
-    .first = 0,
-    .stride = 1,
+    .first = o->shard_count ? o->shard_index : 0,
+    .stride = o->shard_count ? o->shard_count : 1,
     .end = o->runs ? o->runs : UINT64_MAX,
     .deadline = o->time_s > 0 ? t0 + o->time_s : 0,
   };
@@ -700,6 +729,7 @@ int fz_campaign_run(const fz_campaign_opts* o, fz_campaign* c) {
   }
   munmap(stats, J * sizeof *stats);
   c->distinct = S.traces.len;
+  c->traces = hset_sorted(&S.traces);
   c->dfs_exhausted = S.dfs_exhausted;
   hset_free(&S.traces);
   c->elapsed_s = fz_wall_s() - t0;
@@ -731,6 +761,7 @@ void fz_campaign_free(fz_campaign* c) {
     fz_analysis_free(&c->bugs[i].an);
   }
   free(c->bugs);
+  free(c->traces);
   memset(c, 0, sizeof *c);
 }
 

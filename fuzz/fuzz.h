@@ -239,6 +239,10 @@ typedef struct fz_campaign_opts {
   int analyse;                /* minimise + explain each bug             */
   const char* corpus_dir;     /* NULL = do not write reproducers         */
   int stop_on_bug;            /* end at the first failing run (benches)  */
+  /* --shard I/N: only the runs i < runs with i % shard_count ==
+   * shard_index (0-based); shard_count 0 = every run. Not for dfs (each of
+   * its schedules follows from the previous one) nor with time_s. */
+  uint32_t shard_index, shard_count;
 } fz_campaign_opts;
 
 typedef struct fz_bug {
@@ -266,9 +270,24 @@ typedef struct fz_campaign {
   int dfs_exhausted;
   size_t nbugs, bugs_cap;
   fz_bug* bugs;
+  /* The distinct trace hashes (`distinct` of them, ascending), so that
+   * shards' counts can be unioned (uvsim merge). NULL when not kept. */
+  uint64_t* traces;
+  /* A shard (shard_count > 0): which one, and what identifies the campaign
+   * it is part of: the run budget and fz_campaign_config(). */
+  uint32_t shard_index, shard_count;
+  uint64_t runs_budget;
+  uint64_t config;
 } fz_campaign;
 
 int fz_campaign_run(const fz_campaign_opts* o, fz_campaign* c);
+/* A hash of everything besides scenario, strategy, seed and budget that
+ * decides a campaign's schedules and reproducers: the strategy parameters,
+ * the fault rules and mapped directories in force, whether bugs are
+ * minimised. Shards of one campaign have the same (fuzz/shard.c). */
+uint64_t fz_campaign_config(const fz_campaign_opts* o);
+/* The runs of shard `index` (0-based) of `count` in a budget of `runs`. */
+uint64_t fz_shard_runs(uint64_t runs, uint32_t index, uint32_t count);
 void fz_campaign_free(fz_campaign* c);
 /* Does the result match the scenario's expectation? */
 int fz_campaign_as_expected(const fz_campaign* c);

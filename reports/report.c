@@ -72,7 +72,7 @@ static const char* rec_type(uint8_t t) {
 
 /* ----------------------------------------------------------------- JSON */
 
-static void json_bug(FILE* f, const fz_bug* b) {
+static void json_bug(FILE* f, const fz_campaign* c, const fz_bug* b) {
   fprintf(f, "{\"signature\":");
   report_json_str(f, b->signature);
   fprintf(f, ",\"oracle\":");
@@ -88,8 +88,17 @@ static void json_bug(FILE* f, const fz_bug* b) {
   snprintf(cmd, sizeof cmd, "uvsim replay %s", b->path[0] ? b->path : "FILE.uvsim");
   fprintf(f, ",\"replay_command\":");
   report_json_str(f, cmd);
-  fprintf(f, ",\"found\":{\"decisions\":%zu,\"nonzero\":%zu,\"hash\":\"%016" PRIx64 "\"}",
+  fprintf(f, ",\"found\":{\"decisions\":%zu,\"nonzero\":%zu,\"hash\":\"%016" PRIx64 "\"",
           b->repro.ndecisions, nonzero(&b->repro), b->repro.hash);
+  if (c->shard_count) {
+    /* A shard's report carries the schedule as found, so that `uvsim merge`
+     * rebuilds the bug (and its reproducer) from the report alone. */
+    char* found = repro_text(&b->repro);
+    fprintf(f, ",\"text\":");
+    report_json_str(f, found);
+    free(found);
+  }
+  fputc('}', f);
   if (!b->analysed) {
     fprintf(f, ",\"minimised\":null,\"decisive\":[],\"timeline\":[]}");
     return;
@@ -126,7 +135,8 @@ static void json_bug(FILE* f, const fz_bug* b) {
               r->choice, r->n);
     fprintf(f, "}");
   }
-  fprintf(f, "],\"timeline_truncated\":%s}", a->trace.len > TIMELINE_MAX ? "true" : "false");
+  fprintf(f, "],\"timeline_truncated\":%s,\"timeline_records\":%zu}",
+          a->trace.len > TIMELINE_MAX ? "true" : "false", a->trace.len);
 }
 
 static char* slurp(const char* path) {
@@ -172,10 +182,14 @@ static void json_report(FILE* f, const char* name, const fz_campaign* cs, size_t
     else fprintf(f, ",\"time_to_first_bug_runs\":null");
     if (c->strategy == FZ_STRAT_DFS)
       fprintf(f, ",\"dfs_exhausted\":%s", c->dfs_exhausted ? "true" : "false");
+    if (c->shard_count)
+      fprintf(f, ",\"shard\":{\"index\":%u,\"count\":%u,\"runs_budget\":%" PRIu64
+              ",\"config\":\"%016" PRIx64 "\"}",
+              c->shard_index + 1, c->shard_count, c->runs_budget, c->config);
     fprintf(f, ",\"bugs\":[");
     for (size_t b = 0; b < c->nbugs; b++) {
       if (b) fputc(',', f);
-      json_bug(f, &c->bugs[b]);
+      json_bug(f, c, &c->bugs[b]);
     }
     fprintf(f, "]}");
   }
@@ -427,6 +441,20 @@ static void fill_html(FILE* f, void* p) {
   html_report(f, r->name, r->cs, r->n, r->bench_html);
 }
 
+/* The `traces` file next to a shard's report.json (docs/report-schema.md):
+ * each campaign's distinct trace hashes, for `uvsim merge` to union. */
+static void fill_traces(FILE* f, void* p) {
+  rargs* r = p;
+  fprintf(f, "uvsim-traces 1\n");
+  for (size_t i = 0; i < r->n; i++) {
+    const fz_campaign* c = &r->cs[i];
+    uint64_t n = c->traces ? c->distinct : 0;
+    fprintf(f, "campaign %s/%s %" PRIu64 "\n", c->sc->name, c->sc->variant, n);
+    for (uint64_t k = 0; k < n; k++) fprintf(f, "%016" PRIx64 "\n", c->traces[k]);
+  }
+  fprintf(f, "end\n");
+}
+
 int report_write(const char* out_dir, const char* name, const fz_campaign* cs,
                      size_t n, char* path, size_t pathlen, char* err, size_t errlen) {
   char dir[512];
@@ -449,6 +477,13 @@ int report_write(const char* out_dir, const char* name, const fz_campaign* cs,
   int rc = write_mem(p, fill_json, &r, err, errlen);
   snprintf(p, sizeof p, "%s/report.html", dir);
   if (rc == 0) rc = write_mem(p, fill_html, &r, err, errlen);
+  int sharded = 0;
+  for (size_t i = 0; i < n; i++) sharded |= cs[i].shard_count != 0;
+  if (rc == 0 && sharded) {
+    char t[600];
+    snprintf(t, sizeof t, "%s/traces", dir);
+    rc = write_mem(t, fill_traces, &r, err, errlen);
+  }
   if (rc == 0 && path) snprintf(path, pathlen, "%s", p);
   free((char*)r.bench_json);
   free((char*)r.bench_html);
