@@ -523,7 +523,8 @@ static int cmd_merge(int argc, char** argv) {
     } else {
       struct stat st;
       if (stat(a, &st) == 0 && S_ISDIR(st.st_mode))
-        snprintf(paths[n], sizeof paths[n], "%s/report.json", a);
+        snprintf(paths[n], sizeof paths[n], "%s%sreport.json", a,
+                 a[strlen(a) - 1] == '/' ? "" : "/");
       else
         snprintf(paths[n], sizeof paths[n], "%s", a);
       n++;

@@ -108,6 +108,7 @@ for strategy in random pct nodefz; do
 done
 
 # --------------------------------------------------------------- bad input
+here=$(cd "$(dirname "$0")" && pwd)
 b=$tmp/bad
 mkdir -p "$b"
 cd "$b"
@@ -138,18 +139,13 @@ sed -i 's/"uvsim_version":"[^"]*"/"uvsim_version":"0.0.1"/' o-version/r/report.j
 cp -r o-a1 o-dup
 sed -i 's/^{"schema"/{"schema":"x","schema"/' o-dup/r/report.json
 
-bad() {   # expected substring, then the uvsim arguments
+# one line on stderr naming the problem, nothing on stdout, exit status 2
+. "$here/../lib/one_line_error.sh"
+set +e
+bad() {   # NEEDLE, then the uvsim arguments
   local want=$1
   shift
-  local rc=0
-  "$uvsim" "$@" > "$b/out" 2> "$b/err" || rc=$?
-  local lines
-  lines=$(wc -l < "$b/err")
-  if [ "$rc" != 2 ] || [ "$lines" != 1 ] || ! grep -q -- "$want" "$b/err"; then
-    echo "bad input: uvsim $*: exit $rc, $lines stderr lines (want 2, 1 line with '$want'):"
-    cat "$b/err"
-    fail=1
-  fi
+  expect_one_line_error "$want" "$uvsim" "$@"
 }
 bad "shard 2/2 is missing" merge o-a1/r --out m
 bad "both shard 1/2" merge o-a1/r o-a1/r/report.json --out m
