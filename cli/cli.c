@@ -3,11 +3,17 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
+#include "fuzz/fuzz.h"
+#include "sim/sim_replay.h"
 #include "sim/sim_util.h"
 
 int cli_usage_error(const char* fmt, ...) {
@@ -76,4 +82,75 @@ int cli_parse_seconds(const char* flag, const char* v, double* out) {
     return cli_usage_error("%s: '%s' is not a positive number of seconds", flag, v), -1;
   *out = x;
   return 0;
+}
+
+/* ------------------------------------------------------------- outputs */
+
+int cli_out_dir(const char* flag, const char* dir) {
+  if (!dir || !*dir)
+    return cli_usage_error("%s: an empty path (it would write into /)", flag);
+  if (sim_mkdir_p(dir, 0777) != 0)
+    return cli_usage_error("%s: cannot create '%s': %s", flag, dir, strerror(errno));
+  if (access(dir, W_OK | X_OK) != 0)
+    return cli_usage_error("%s: cannot write into '%s': %s", flag, dir, strerror(errno));
+  return 0;
+}
+
+int cli_lock_dir(const char* dir) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/.uvsim.lock", dir);
+  int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return cli_usage_error("cannot lock '%s': %s", dir, strerror(errno));
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK) return cli_usage_error("cannot lock '%s': %s", dir, strerror(errno));
+    fprintf(stderr, "uvsim: another campaign is writing into '%s'; waiting for it "
+            "(or give this one its own directory)\n", dir);
+    while (flock(fd, LOCK_EX) != 0 && errno == EINTR) {}
+  }
+  return 0;   /* fd stays open: the lock lasts as long as this process */
+}
+
+int cli_finish_stdout(int rc) {
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    fprintf(stderr, "uvsim: cannot write to stdout: %s\n", strerror(errno ? errno : EIO));
+    return EXIT_WRITE;
+  }
+  return rc;
+}
+
+/* --------------------------------------------------------------- replay */
+
+int cli_replay_verdict(const sim_repro* r, const char* sig, uint64_t hash,
+                       const sim_replay* acct, int strict) {
+  /* The same failure modulo numbers: a line added above the failing one
+   * moves its line number (node's frames), not the bug. */
+  char now[512], then[512];
+  fz_normalise(sig, now, sizeof now);
+  fz_normalise(r->signature, then, sizeof then);
+  int same_sig = !r->signature[0] || strcmp(now, then) == 0;
+  if (!same_sig) printf("signature differs from the recorded one: %s\n", r->signature);
+  else if (r->signature[0] && strcmp(sig, r->signature) != 0)
+    printf("the failure moved: recorded %s\n", r->signature);
+  int same_hash = r->has_hash && hash == r->hash;
+  if (r->has_hash)
+    printf("hash %016" PRIx64 " (recorded %016" PRIx64 "): %s\n", hash, r->hash,
+           same_hash ? "identical" : "DIFFERENT");
+  else
+    printf("hash %016" PRIx64 " (none recorded)\n", hash);
+  sim_replay_fprint(acct, stdout, "");
+  int diverged = sim_replay_diverged(acct);
+  if (!diverged) printf("every decision matched the reproducer\n");
+  if (same_sig && (same_hash || !r->has_hash) && !diverged) {
+    printf("reproduced exactly\n");
+    return 0;
+  }
+  if (same_sig && !strict && r->signature[0]) {
+    printf(same_hash ? "reproduced (same failure and trace; the file does not match what "
+                       "the program asked, see above)\n"
+                     : "reproduced (same failure, different schedule)\n");
+    return 0;
+  }
+  printf("NOT reproduced%s\n", strict && same_sig ? " (strict: the run must match the "
+                                                    "file decision for decision)" : "");
+  return EXIT_BUG;
 }

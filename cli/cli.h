@@ -8,6 +8,9 @@
 
 #define EXIT_BUG 1
 #define EXIT_USAGE 2
+/* An output (reproducer, report, stdout) could not be written: not the
+ * same as "the bug did not reproduce". */
+#define EXIT_WRITE 3
 
 /* Prints the message and returns EXIT_USAGE. */
 __attribute__((format(printf, 1, 2))) int cli_usage_error(const char* fmt, ...);
@@ -22,6 +25,26 @@ int cli_parse_pair(const char* flag, const char* v, uint32_t* a, uint32_t* b);
 int cli_parse_shard(const char* flag, const char* v, uint32_t* index, uint32_t* count);
 /* A positive number of seconds (fractions allowed). */
 int cli_parse_seconds(const char* flag, const char* v, double* out);
+
+/* An output directory given by FLAG: refused with one line (EXIT_USAGE)
+ * when empty or not writable, before any work; created when missing. */
+int cli_out_dir(const char* flag, const char* dir);
+/* Holds DIR/.uvsim.lock until the process ends, so that two campaigns
+ * never write into one directory at once: the second waits, saying so. */
+int cli_lock_dir(const char* dir);
+/* Flushes stdout and reports a write error on it (a full disk, a closed
+ * pipe) as one line; returns rc, or EXIT_WRITE when stdout failed. */
+int cli_finish_stdout(int rc);
+
+/* The end of a replay (`uvsim replay`, scenario or node): whether the run
+ * matched the file, the trace hash, and the verdict — "reproduced exactly"
+ * (same signature and hash, every decision matched), "reproduced (same
+ * failure...)" (not with `strict`), or "NOT reproduced". `sig` is the run's
+ * signature ("" or "pass" when it passed). Returns the exit status. */
+struct sim_repro;
+struct sim_replay;
+int cli_replay_verdict(const struct sim_repro* r, const char* sig, uint64_t hash,
+                       const struct sim_replay* acct, int strict);
 
 /* `uvsim exec` (exec.c): the command and its help text. */
 int cli_cmd_exec(int argc, char** argv);

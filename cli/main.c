@@ -35,7 +35,8 @@ static const char* usage_main =
   "  selfcheck            check that runs are deterministic\n"
   "  help [COMMAND]       this text, or a command's\n"
   "\n"
-  "exit status: 0 ok, 1 a bug was found (or did not reproduce), 2 bad usage.\n";
+  "exit status: 0 ok, 1 a bug was found (or did not reproduce), 2 bad usage,\n"
+  "3 an output (a reproducer, a report, stdout) could not be written.\n";
 
 static const char* usage_run =
   "usage: uvsim run (SCENARIO... | --all) [options]\n"
@@ -91,6 +92,10 @@ static const char* usage_run =
   "  --dfs-depth N       dfs: decisions explored per schedule (default 64)\n"
   "  --dfs-branch N      dfs: options tried per decision (default 4)\n"
   "  --dfs-nonzero N     dfs: non-zero decisions per schedule (default no bound)\n"
+  "  --slow              slow world: a delay (pool job, timer lag, network) that\n"
+  "                      leaves the natural order is uniform over its buckets,\n"
+  "                      up to 10 s, instead of each decade half as likely as\n"
+  "                      the one before (also UVSIM_SLOW=1)\n"
   "\n"
   "exit status: 0 no bug (with --expect: as expected), 1 bugs, 2 bad usage.\n";
 
@@ -130,7 +135,8 @@ static const char* usage_minimize =
   "  -o OUT    write the minimised reproducer to OUT (atomically);\n"
   "            without it the reproducer is printed on stdout\n"
   "\n"
-  "exit status: 0 minimised, 1 FILE does not reproduce its bug, 2 bad usage.\n";
+  "exit status: 0 minimised, 1 FILE does not reproduce its bug, 2 bad usage,\n"
+  "3 the minimised reproducer could not be written.\n";
 
 static const char* usage_list =
   "usage: uvsim list\n"
@@ -295,6 +301,7 @@ static int run_parse(int argc, char** argv, run_cmd* r) {
 #define TAKE() (i++, v)
     if (cli_is_help(a)) return fputs(usage_run, stdout), 0;
     else if (!strcmp(a, "--all")) r->all = 1;
+    else if (!strcmp(a, "--slow")) o->params.slow = 1;
     else if (!strcmp(a, "--runs")) { if (cli_parse_u64(a, TAKE(), &o->runs)) return 2;
       r->runs_given = 1;
       if (o->runs == 0) return cli_usage_error("--runs: must be at least 1"); }
@@ -339,7 +346,8 @@ static int run_parse(int argc, char** argv, run_cmd* r) {
   if (r->all) {
     r->nsel = 0;
     for (size_t i = 0; i < scenario_total() && r->nsel < SELECT_MAX; i++)
-      r->sel[r->nsel++] = scenario_nth(i);
+      if (!(scenario_nth(i)->flags & UVSIM_SCN_HARD))   /* bench/hard/ runs those */
+        r->sel[r->nsel++] = scenario_nth(i);
   }
   if (r->nsel == 0) return cli_usage_error("run: name a scenario or --all (see uvsim list)");
   if (o->shard_count) {
@@ -408,6 +416,11 @@ static int cmd_run(int argc, char** argv) {
   memset(&r, 0, sizeof r);
   int rc = run_parse(argc, argv, &r);
   if (rc != RUN_GO) return rc;
+  /* Where results go is checked, and held, before any work. */
+  if ((r.o.corpus_dir && (cli_out_dir("--corpus", r.o.corpus_dir) ||
+                          cli_lock_dir(r.o.corpus_dir))) ||
+      (r.report && (cli_out_dir("--out", r.out_dir) || cli_lock_dir(r.out_dir))))
+    return EXIT_USAGE;
   r.o.progress = !r.quiet && isatty(2);
   fz_set_faults((const char (*)[128])r.faults, r.nfaults);
   fz_campaign* cs = calloc(r.nsel, sizeof *cs);
@@ -635,39 +648,6 @@ static int is_node_repro(const char* file) {
   return yes;
 }
 
-/* Prints how the run matched the file and the verdict; returns the exit
- * status. The same failure on a different schedule counts as reproduced
- * (the point of matching by label) except in strict mode. */
-static int replay_verdict(const sim_repro* r, const fz_outcome* out,
-                          const sim_replay* acct, int strict) {
-  char sig[256] = "";
-  if (out->oracle != SIM_BUG_NONE) fz_signature(out, sig, sizeof sig);
-  int same_sig = !r->signature[0] || strcmp(sig, r->signature) == 0;
-  if (!same_sig) printf("signature differs from the recorded one: %s\n", r->signature);
-  int same_hash = r->has_hash && out->hash == r->hash;
-  if (r->has_hash)
-    printf("hash %016" PRIx64 " (recorded %016" PRIx64 "): %s\n", out->hash, r->hash,
-           same_hash ? "identical" : "DIFFERENT");
-  else
-    printf("hash %016" PRIx64 " (none recorded)\n", out->hash);
-  sim_replay_fprint(acct, stdout, "");
-  int diverged = sim_replay_diverged(acct);
-  if (!diverged) printf("every decision matched the reproducer\n");
-  if (same_sig && (same_hash || !r->has_hash) && !diverged) {
-    printf("reproduced exactly\n");
-    return 0;
-  }
-  if (same_sig && !strict && r->signature[0]) {
-    printf(same_hash ? "reproduced (same failure and trace; the file does not match what "
-                       "the program asked, see above)\n"
-                     : "reproduced (same failure, different schedule)\n");
-    return 0;
-  }
-  printf("NOT reproduced%s\n", strict && same_sig ? " (strict: the run must match the "
-                                                    "file decision for decision)" : "");
-  return EXIT_BUG;
-}
-
 static int cmd_replay(int argc, char** argv) {
   const char* file = NULL;
   int trace = 0, strict = 0;
@@ -698,7 +678,9 @@ static int cmd_replay(int argc, char** argv) {
   for (size_t i = 0; i < r.ndecisions; i++) nz += r.decisions[i].choice != 0;
   printf("scenario: %s (%zu decisions, %zu non-zero)\n", r.scenario, r.ndecisions, nz);
   print_outcome(&out);
-  rc = replay_verdict(&r, &out, &acct, strict);
+  char sig[256] = "";
+  if (out.oracle != SIM_BUG_NONE) fz_signature(&out, sig, sizeof sig);
+  rc = cli_replay_verdict(&r, sig, out.hash, &acct, strict);
   sim_replay_free(&acct);
   fz_trace_free(&t);
   sim_repro_free(&r);
@@ -713,6 +695,11 @@ static int cmd_minimize(int argc, char** argv) {
     if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
       if (i + 1 >= argc) return cli_usage_error("%s needs a value", argv[i]);
       out_path = argv[++i];
+      struct stat st;
+      if (!*out_path) return cli_usage_error("%s: an empty path", argv[i - 1]);
+      if (stat(out_path, &st) == 0 && !S_ISREG(st.st_mode))
+        return cli_usage_error("%s: '%s' exists and is not a regular file", argv[i - 1],
+                               out_path);
     } else if (argv[i][0] == '-') {
       return cli_usage_error("minimize: unknown option '%s'", argv[i]);
     } else if (file) {
@@ -754,7 +741,7 @@ static int cmd_minimize(int argc, char** argv) {
   if (out_path) {
     if (sim_repro_write(&a.min, out_path, err, sizeof err) != 0) {
       fprintf(stderr, "uvsim: %s\n", err);
-      rc = EXIT_BUG;
+      rc = EXIT_WRITE;
     } else {
       printf("wrote %s\nreplay: uvsim replay %s\n", out_path, out_path);
     }
@@ -805,7 +792,14 @@ static int selfcheck(int argc, char** argv) {
   return 0;
 }
 
+static int dispatch(int argc, char** argv);
+
 int main(int argc, char** argv) {
+  /* Output nobody could read is a failure too (a full disk, a closed pipe). */
+  return cli_finish_stdout(dispatch(argc, argv));
+}
+
+static int dispatch(int argc, char** argv) {
   if (argc < 2) {
     fputs(usage_main, stderr);
     return EXIT_USAGE;

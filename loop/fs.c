@@ -432,14 +432,19 @@ static const char* const op_names[] = {
   [UV_FS_LUTIME] = "lutime",
 };
 
-/* "fs.stat b": the operation and the last path component (or the fd). */
+/* "fs.stat b": the operation and the last path component. A request on a
+ * descriptor is named by the path the descriptor was opened with ("fs.read
+ * balance"), not by its number: descriptor numbers follow the order files
+ * were opened, which any earlier open changes (labels must survive edits). */
 static const char* job_label(const uv_fs_t* req) {
   const char* op = (unsigned)req->fs_type < sizeof op_names / sizeof *op_names &&
                    op_names[req->fs_type] ? op_names[req->fs_type] : "op";
   sim* s = uvs__sim();
-  if (req->path) {
-    const char* base = strrchr(req->path, '/');
-    base = base && base[1] ? base + 1 : req->path;
+  const char* path = req->path;
+  if (!path) path = sim_fs_fd_path(sim_fs_current(), (int)req->file);
+  if (path) {
+    const char* base = strrchr(path, '/');
+    base = base && base[1] ? base + 1 : path;
     return sim_internf(s, "fs.%s %s", op, base);
   }
   return sim_internf(s, "fs.%s fd%d", op, (int)req->file);

@@ -143,6 +143,26 @@ const char* uvs__symbol_name(const void* fn) {
 
 static struct { const void* fn; const char* name; int known; } name_cache[NAME_CACHE];
 
+/* A C++ callback (node's) reads better as node::Environment::RunTimers
+ * than as _ZN4node11Environment9RunTimersEP10uv_timer_s: when the program
+ * has a C++ runtime, ask it; the parameter list is dropped. Kept for the
+ * life of the process, like every name here. */
+static const char* demangled(const char* name) {
+  if (!name || strncmp(name, "_Z", 2) != 0) return name;
+  typedef char* (*demangle_fn)(const char*, char*, size_t*, int*);
+  demangle_fn dm = (demangle_fn)dlsym(RTLD_DEFAULT, "__cxa_demangle");
+  if (!dm) return name;
+  int status = 0;
+  char* out = dm(name, NULL, NULL, &status);
+  if (!out || status != 0) {
+    free(out);
+    return name;
+  }
+  char* paren = strchr(out, '(');
+  if (paren) *paren = '\0';
+  return out;
+}
+
 static const char* cached_symbol(const void* fn) {
   size_t j = ((uintptr_t)fn >> 4) & (NAME_CACHE - 1);
   pthread_mutex_lock(&lock);
@@ -150,7 +170,7 @@ static const char* cached_symbol(const void* fn) {
   const char* name = name_cache[j].name;
   pthread_mutex_unlock(&lock);
   if (hit) return name;
-  name = uvs__symbol_name(fn);
+  name = demangled(uvs__symbol_name(fn));
   pthread_mutex_lock(&lock);
   name_cache[j].fn = fn;
   name_cache[j].name = name;

@@ -5,10 +5,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sim/sim_util.h"
 
@@ -318,10 +321,31 @@ bad:
   return -1;
 }
 
+/* What a path that is not a regular file is, for the refusal. */
+static const char* kind_of(mode_t m) {
+  if (S_ISDIR(m)) return "a directory";
+  if (S_ISFIFO(m)) return "a FIFO";
+  if (S_ISCHR(m) || S_ISBLK(m)) return "a device";
+  if (S_ISSOCK(m)) return "a socket";
+  return "not a regular file";
+}
+
 int sim_repro_read(sim_repro* r, const char* path, char* err, size_t errlen) {
-  FILE* f = fopen(path, "rb");
+  /* O_NONBLOCK: opening a FIFO must not wait for a writer; a reproducer is
+   * a regular file, anything else is refused before reading (a FIFO or a
+   * device could block or never end). */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  struct stat st;
+  if (fd >= 0 && fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+    close(fd);
+    if (err) snprintf(err, errlen, "%s: %s, not a reproducer file", path, kind_of(st.st_mode));
+    sim_repro_init(r);
+    return -1;
+  }
+  FILE* f = fd >= 0 ? fdopen(fd, "rb") : NULL;
   if (f == NULL) {
     if (err) snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    if (fd >= 0) close(fd);
     sim_repro_init(r);
     return -1;
   }

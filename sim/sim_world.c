@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sim/sim_replay.h"
 #include "sim/sim_util.h"
 
 static const char* const kind_names[SIM_KIND_COUNT] = {
@@ -279,26 +280,31 @@ static void report_setup(int fd, const char* path) {
     sigaction(crash_signals[i], &sa, &crash_old[i]);
 }
 
-/* UVSIM_REPLAY=FILE: the decisions of a reproducer, in order (what `uvsim
- * replay` and minimisation hand to an unchanged program). A file that cannot
- * be read stops the program: running some other schedule instead would
- * report a replay that never happened. */
+/* UVSIM_REPLAY=FILE: the decisions of a reproducer (what `uvsim replay`
+ * hands to an unchanged program), matched by kind, label and occurrence
+ * (sim/sim_replay.h; UVSIM_REPLAY_STRICT=1: by position), so that a program
+ * edited since still gets its recorded choices. A file that cannot be read
+ * stops the program: running some other schedule instead would report a
+ * replay that never happened. The reproducer and its matcher live as long
+ * as the process. */
 static void replay_config(sim_config* cfg, const char* path) {
-  sim_repro r;
+  static sim_repro r;
+  static sim_replay m;
   char err[512];
   sim_repro_init(&r);
   if (sim_repro_read(&r, path, err, sizeof err) != 0) {
     fprintf(stderr, "uvsim: UVSIM_REPLAY: %s\n", err);
     exit(2);
   }
-  cfg->source = SIM_SRC_LIST;
-  /* Decisions come from the list; the seed still names the run's other
+  const char* strict = getenv("UVSIM_REPLAY_STRICT");
+  sim_replay_init(&m, r.decisions, r.ndecisions, strict && strcmp(strict, "1") == 0);
+  cfg->source = SIM_SRC_CUSTOM;
+  cfg->chooser = sim_replay_chooser;
+  cfg->chooser_ctx = &m;
+  /* Decisions come from the file; the seed still names the run's other
    * seeded streams (uv_random's bytes: loop/random.c). */
   cfg->seed = r.seed;
-  cfg->list = sim_repro_choices(&r);
-  cfg->list_len = r.ndecisions;
   cfg->aggressive = r.aggressive;
-  sim_repro_free(&r);
 }
 
 /* Natural order unless UVSIM_SEED asks for a seeded run (decimal; a value
