@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "reports/report.h"
 #include "sim/sim.h"
 
 static char* dup_or_null(const char* s) {
@@ -118,30 +119,10 @@ report_case* report_suite_add_campaign(report_suite* s, const fz_campaign* cp, i
 
 /* ------------------------------------------------------------- XML */
 
-/* Length of the valid UTF-8 sequence at p (1..4), or 0. */
-static size_t utf8_len(const unsigned char* p) {
-  size_t n;
-  uint32_t cp;
-  if (p[0] < 0x80) return 1;
-  else if ((p[0] & 0xe0) == 0xc0) { n = 2; cp = p[0] & 0x1f; }
-  else if ((p[0] & 0xf0) == 0xe0) { n = 3; cp = p[0] & 0x0f; }
-  else if ((p[0] & 0xf8) == 0xf0) { n = 4; cp = p[0] & 0x07; }
-  else return 0;
-  for (size_t i = 1; i < n; i++) {
-    if ((p[i] & 0xc0) != 0x80) return 0;
-    cp = (cp << 6) | (p[i] & 0x3f);
-  }
-  static const uint32_t min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
-  if (cp < min[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
-      cp == 0xfffe || cp == 0xffff)
-    return 0;
-  return n;
-}
-
 static void xml_text(FILE* f, const char* s, int attr) {
   const unsigned char* p = (const unsigned char*)(s ? s : "");
   while (*p) {
-    size_t n = utf8_len(p);
+    size_t n = report_utf8_len(p);
     if (n == 0) { fputc('?', f); p++; continue; }
     if (n > 1) { fwrite(p, 1, n, f); p += n; continue; }
     switch (*p) {
@@ -250,55 +231,33 @@ int report_junit_write(const report_suite* s, const char* path, char* err, size_
 
 /* ------------------------------------------------------------ JSON */
 
-/* A JSON string of s, valid UTF-8 whatever s holds (invalid bytes: '?'). */
-static void json_text(FILE* f, const char* s) {
-  const unsigned char* p = (const unsigned char*)(s ? s : "");
-  fputc('"', f);
-  while (*p) {
-    size_t n = utf8_len(p);
-    if (n == 0) { fputc('?', f); p++; continue; }
-    if (n > 1) { fwrite(p, 1, n, f); p += n; continue; }
-    switch (*p) {
-    case '"': fputs("\\\"", f); break;
-    case '\\': fputs("\\\\", f); break;
-    case '\n': fputs("\\n", f); break;
-    case '\r': fputs("\\r", f); break;
-    case '\t': fputs("\\t", f); break;
-    default:
-      if (*p < 0x20) fprintf(f, "\\u%04x", *p);
-      else fputc(*p, f);
-    }
-    p++;
-  }
-  fputc('"', f);
-}
 
 void report_json_summary(const report_suite* s, FILE* f, int exit_status) {
   fputs("{\"command\":", f);
-  json_text(f, s->command);
+  report_json_str(f, s->command);
   fprintf(f, ",\"exit_status\":%d,\"tests\":%zu,\"failures\":%zu,\"time\":%.3f,\"cases\":[",
           exit_status, s->ncases, total_failed(s), total_time(s));
   for (size_t i = 0; i < s->ncases; i++) {
     const report_case* c = &s->cases[i];
     fputs(i ? ",{\"name\":" : "{\"name\":", f);
-    json_text(f, c->name);
+    report_json_str(f, c->name);
     fputs(",\"classname\":", f);
-    json_text(f, c->classname);
+    report_json_str(f, c->classname);
     fprintf(f, ",\"status\":\"%s\",\"runs\":%" PRIu64 ",\"time\":%.3f,\"message\":",
             c->failed ? "failed" : "passed", c->runs, c->time_s);
-    json_text(f, c->message);
+    report_json_str(f, c->message);
     fputs(",\"bugs\":[", f);
     for (size_t b = 0; b < c->nbugs; b++) {
       const report_bug* g = &c->bugs[b];
       fputs(b ? ",{\"signature\":" : "{\"signature\":", f);
-      json_text(f, g->signature);
+      report_json_str(f, g->signature);
       fprintf(f, ",\"first_run\":%" PRIu64 ",\"hits\":%" PRIu64 ",\"reproducer\":",
               g->first_run, g->hits);
-      if (g->reproducer) json_text(f, g->reproducer); else fputs("null", f);
+      if (g->reproducer) report_json_str(f, g->reproducer); else fputs("null", f);
       fputs(",\"replay\":", f);
-      if (g->replay) json_text(f, g->replay); else fputs("null", f);
+      if (g->replay) report_json_str(f, g->replay); else fputs("null", f);
       fputs(",\"detail\":", f);
-      if (g->detail) json_text(f, g->detail); else fputs("null", f);
+      if (g->detail) report_json_str(f, g->detail); else fputs("null", f);
       fputc('}', f);
     }
     fputs("]}", f);

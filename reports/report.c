@@ -19,9 +19,32 @@
 
 #include "sim/sim_util.h"
 
+size_t report_utf8_len(const unsigned char* p) {
+  size_t n;
+  uint32_t cp;
+  if (p[0] < 0x80) return 1;
+  else if ((p[0] & 0xe0) == 0xc0) { n = 2; cp = p[0] & 0x1f; }
+  else if ((p[0] & 0xf0) == 0xe0) { n = 3; cp = p[0] & 0x0f; }
+  else if ((p[0] & 0xf8) == 0xf0) { n = 4; cp = p[0] & 0x07; }
+  else return 0;
+  for (size_t i = 1; i < n; i++) {
+    if ((p[i] & 0xc0) != 0x80) return 0;
+    cp = (cp << 6) | (p[i] & 0x3f);
+  }
+  static const uint32_t min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+  if (cp < min[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
+      cp == 0xfffe || cp == 0xffff)
+    return 0;
+  return n;
+}
+
 void report_json_str(FILE* f, const char* s) {
+  const unsigned char* p = (const unsigned char*)(s ? s : "");
   fputc('"', f);
-  for (const unsigned char* p = (const unsigned char*)(s ? s : ""); *p; p++) {
+  while (*p) {
+    size_t n = report_utf8_len(p);
+    if (n == 0) { fputc('?', f); p++; continue; }
+    if (n > 1) { fwrite(p, 1, n, f); p += n; continue; }
     switch (*p) {
     case '"': fputs("\\\"", f); break;
     case '\\': fputs("\\\\", f); break;
@@ -32,6 +55,7 @@ void report_json_str(FILE* f, const char* s) {
       if (*p < 0x20) fprintf(f, "\\u%04x", *p);
       else fputc(*p, f);
     }
+    p++;
   }
   fputc('"', f);
 }

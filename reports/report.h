@@ -14,8 +14,12 @@
 int report_write(const char* out_dir, const char* name, const fz_campaign* cs,
                      size_t n, char* path, size_t pathlen, char* err, size_t errlen);
 
-/* JSON string literal (quotes included). */
+/* A JSON string literal of s (quotes included), valid UTF-8 whatever s
+ * holds (invalid bytes: '?'):
+ * a program's output may hold anything. */
 void report_json_str(FILE* f, const char* s);
+/* The length of the valid UTF-8 sequence at p (1 to 4), 0 when none. */
+size_t report_utf8_len(const unsigned char* p);
 /* HTML-escaped text. */
 void report_html_text(FILE* f, const char* s);
 
