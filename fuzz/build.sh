@@ -22,7 +22,7 @@ trap 'rm -rf "$WORK"' EXIT
 
 FLAGS="$CFLAGS -std=c11 -D_GNU_SOURCE -I$SRC/include -I$SRC"
 srcs=("$SRC"/sim/*.c
-      "$SRC"/fuzz/{strategy,runner,signature,registry,minimize,replay,campaign,explore}.c
+      "$SRC"/fuzz/{strategy,runner,signature,registry,minimize,replay,campaign,explore,shard}.c
       "$SRC"/loop/*.c "$SRC"/loop/engine/*.c
       "$SRC"/scenarios/examples/*.c "$SRC"/scenarios/examples/uv/*.c)
 while IFS= read -r f; do srcs+=("$f"); done < <(find "$SRC/scenarios" -name '*.c' -not -path '*/examples/*' | sort)
