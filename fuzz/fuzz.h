@@ -51,6 +51,12 @@ typedef struct fz_strategy_params {
   /* dfs: decisions explored per schedule, options tried per decision,
    * non-zero decisions per schedule (0 = no bound). */
   uint32_t dfs_depth, dfs_branch, dfs_nonzero;
+  /* Duration kinds (pool_duration, timer_lag, net_latency): a non-natural
+   * answer of random, pct and nodefz is choice j in 1..n-1 with weight
+   * 2^(n-1-j) (choice 1 half the time, the slowest tail 1 in 2^(n-1)-1).
+   * slow = 1 ("slow world": `uvsim run --slow`, UVSIM_SLOW=1) makes it
+   * uniform over 1..n-1, so the tail is as likely as any other delay. */
+  uint32_t slow;
 } fz_strategy_params;
 
 void fz_strategy_defaults(fz_strategy_params* p);

@@ -73,6 +73,8 @@ void fz_strategy_defaults(fz_strategy_params* p) {
   p->dfs_depth = 64;
   p->dfs_branch = 4;
   p->dfs_nonzero = 0;
+  const char* slow = getenv("UVSIM_SLOW");
+  p->slow = slow && *slow && *slow != '0';
 }
 
 uint64_t fz_run_seed(uint64_t seed, uint64_t i) {
@@ -87,33 +89,61 @@ static uint32_t nonzero_below(sim_rng* rng, uint32_t n) {
   return 1 + sim_rng_below(rng, n - 1);
 }
 
+/* Duration kinds: the options are delays in increasing order (0 = none). */
+static int is_duration(sim_kind kind) {
+  return kind == SIM_POOL_DURATION || kind == SIM_TIMER_LAG ||
+         kind == SIM_NET_LATENCY;
+}
+
+/* A non-natural answer: uniform over 1..n-1, except for duration kinds,
+ * where choice j has weight 2^(n-1-j): each decade of delay half as likely
+ * as the one before, the slowest still reached (docs/cli.md). The slow
+ * world (p.slow) keeps them uniform. */
+static uint32_t pick_nonzero(fz_strategy* st, sim_kind kind, uint32_t n) {
+  assert(n >= 2);
+  uint32_t m = n - 1;
+  if (!is_duration(kind) || st->p.slow || m < 2 || m > 30)
+    return nonzero_below(&st->rng, n);
+  uint32_t r = sim_rng_below(&st->rng, (1u << m) - 1);
+  for (uint32_t j = 1; j < m; j++) {
+    uint32_t w = 1u << (m - j);
+    if (r < w) return j;
+    r -= w;
+  }
+  return m;
+}
+
 static uint32_t choose_random(void* ctx, sim* s, sim_kind kind, uint32_t n,
                               const char* label) {
   fz_strategy* st = ctx;
-  (void)s, (void)kind, (void)label;
+  (void)s, (void)label;
   st->step++;
-  if (st->bias == 0) return sim_rng_below(&st->rng, n);
+  if (st->bias == 0) {
+    /* a uniform run; a duration kind's non-zero answers keep their weights */
+    uint32_t c = sim_rng_below(&st->rng, n);
+    return c == 0 || !is_duration(kind) ? c : pick_nonzero(st, kind, n);
+  }
   /* P(non-zero) = 1/2^bias: the low `bias` bits of one draw all zero. */
   uint64_t r = sim_rng_next(&st->rng);
   if ((r & ((1ull << st->bias) - 1)) != 0) return 0;
-  return nonzero_below(&st->rng, n);
+  return pick_nonzero(st, kind, n);
 }
 
 static uint32_t choose_pct(void* ctx, sim* s, sim_kind kind, uint32_t n,
                            const char* label) {
   fz_strategy* st = ctx;
-  (void)s, (void)kind, (void)label;
+  (void)s, (void)label;
   uint32_t i = st->step++;
   for (uint32_t c = 0; c < st->ncp; c++)
-    if (st->cp[c] == i) return nonzero_below(&st->rng, n);
+    if (st->cp[c] == i) return pick_nonzero(st, kind, n);
   return 0;
 }
 
-static uint32_t percent_nonzero(sim_rng* rng, uint32_t pct, uint32_t window,
-                                uint32_t n) {
+static uint32_t percent_nonzero(fz_strategy* st, sim_kind kind, uint32_t pct,
+                                uint32_t window, uint32_t n) {
   uint32_t w = window == 0 || window > n ? n : window;
-  if (w < 2 || sim_rng_below(rng, 100) >= pct) return 0;
-  return nonzero_below(rng, w);
+  if (w < 2 || sim_rng_below(&st->rng, 100) >= pct) return 0;
+  return pick_nonzero(st, kind, w);
 }
 
 static uint32_t choose_nodefz(void* ctx, sim* s, sim_kind kind, uint32_t n,
@@ -124,17 +154,17 @@ static uint32_t choose_nodefz(void* ctx, sim* s, sim_kind kind, uint32_t n,
   st->step++;
   switch (kind) {
   case SIM_POOL_FINISH:
-    return percent_nonzero(&st->rng, p->nodefz_pool_pct, p->nodefz_pool_dof, n);
+    return percent_nonzero(st, kind, p->nodefz_pool_pct, p->nodefz_pool_dof, n);
   case SIM_IO_ORDER:
-    return percent_nonzero(&st->rng, p->nodefz_io_pct, p->nodefz_io_dof, n);
+    return percent_nonzero(st, kind, p->nodefz_io_pct, p->nodefz_io_dof, n);
   case SIM_TIMER_LAG:
   case SIM_TIMEOUT_VS_IMMEDIATE:
   case SIM_EARLY_TIMER:
-    return percent_nonzero(&st->rng, p->nodefz_timer_pct, 0, n);
+    return percent_nonzero(st, kind, p->nodefz_timer_pct, 0, n);
   case SIM_FAULT:
     return sim_rng_below(&st->rng, n);
   default:
-    return percent_nonzero(&st->rng, p->nodefz_other_pct, 0, n);
+    return percent_nonzero(st, kind, p->nodefz_other_pct, 0, n);
   }
 }
 

@@ -291,10 +291,13 @@ static void run_closing_handles(uv_loop_t* loop) {
 
 static uint64_t timer_lag_ns(uv_timer_t* t) {
   /* Loop lag: a busy machine runs timers late, never early. Choice 0 is an
-   * idle machine. The buckets are coarse on purpose: few options make
-   * exploration effective. */
-  static const uint64_t lag_ms[] = { 0, 1, 5, 25 };
-  uint32_t c = sim_choose(uvs__sim(), SIM_TIMER_LAG, 4, uvs__label((uv_handle_t*)t));
+   * idle machine; the tail is a GC pause, a swapping or suspended machine
+   * (docs/loop.md, "Latency tails"). The buckets are coarse on purpose: few
+   * options make exploration effective. */
+  static const uint64_t lag_ms[] = { 0, 1, 5, 25, 100, 1000, 10000 };
+  uint32_t c = sim_choose(uvs__sim(), SIM_TIMER_LAG,
+                          (uint32_t)(sizeof lag_ms / sizeof *lag_ms),
+                          uvs__label((uv_handle_t*)t));
   return lag_ms[c] * 1000000u;
 }
 
@@ -439,8 +442,11 @@ static void io_poll(uv_loop_t* loop, int timeout) {
     if (to_timer) target += timer_lag_ns(uvs__timer_min(loop));
     if (target > now) sim_advance_to(s, target);
   }
-  deliver_ready(loop);
+  /* libuv's uv__io_poll updates the loop time right after epoll_wait, before
+   * any I/O callback (a pool job's after_cb included) runs: a timer started
+   * there counts from the moment the wait ended, not from before it. */
   uvs__update_time(loop);
+  deliver_ready(loop);
 }
 
 /* ---- pending phase */

@@ -159,7 +159,11 @@ static void on_virtual_done(sim* s, sim_event* ev) {
 }
 
 static void start(uvs__work* w, unsigned idx) {
-  static const uint64_t duration_us[] = { 0, 100, 1000, 10000 };
+  /* 0 (an idle machine), then a tail by decades up to a job stuck behind a
+   * saturated pool, a dead NFS server or a resolver timing out (docs/loop.md,
+   * "Latency tails"). Strategies reach the slow end rarely but surely. */
+  static const uint64_t duration_us[] = { 0, 100, 1000, 10000, 100000,
+                                          1000000, 10000000 };
   sim* s = uvs__sim();
   UVS__ASSERT(w->state == JOB_QUEUED, "a pool job starts that is not queued");
   UVS__ASSERT(idx < nworkers && workers[idx].job == NULL,
@@ -182,7 +186,8 @@ static void start(uvs__work* w, unsigned idx) {
     w->real_done = run_threaded(&workers[idx], w);
     if (!w->real_done) nblocked++;
   }
-  uint32_t c = sim_choose(s, SIM_POOL_DURATION, 4, w->label);
+  uint32_t c = sim_choose(s, SIM_POOL_DURATION,
+                          (uint32_t)(sizeof duration_us / sizeof *duration_us), w->label);
   sim_event_init(&w->ev, on_virtual_done, w->label);
   sim_event_schedule(s, &w->ev, sim_now(s) + duration_us[c] * 1000u + w->extra_ns);
 }

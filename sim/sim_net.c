@@ -87,7 +87,11 @@ struct sim_net {
   size_t nhosts;
 };
 
-static const uint64_t latency_ns[] = { 0, 100000, 2000000, 50000000 };
+/* 0 (loopback), then a LAN, a WAN, a congested path, a retransmission
+ * (200 ms is Linux's minimum RTO, 1 s its initial SYN timeout) and a long
+ * stall (docs/world.md, "Latency tails"). */
+static const uint64_t latency_ns[] = { 0, 100000, 2000000, 50000000,
+                                       200000000, 1000000000, 10000000000 };
 
 /* -------------------------------------------------------------- helpers */
 
@@ -217,7 +221,7 @@ int sim_net_add_host(sim_net* net, const sim_addr* a) {
 sim_net* sim_net_new(void) {
   sim_net* net = sim_xmalloc(sizeof *net);
   memset(net, 0, sizeof *net);
-  net->latency_buckets = 4;
+  net->latency_buckets = sizeof latency_ns / sizeof *latency_ns;
   net->next_ephemeral = SIM_NET_EPHEMERAL_FIRST;
   return net;
 }

@@ -46,6 +46,11 @@ typedef enum uvsim_expect {
  * traces, tens of times faster. A scenario whose work callback blocks until
  * the loop does something (a semaphore the loop posts) needs real threads. */
 #define UVSIM_SCN_REAL_THREADS 0x4u
+/* A hard-bug benchmark scenario (scenarios/hard/, bench/hard/): its bug needs
+ * several specific non-natural decisions and may take random exploration
+ * more than 10,000 schedules. `uvsim run --all` leaves it out (so the
+ * self-test stays fast); naming it, or its folder's names, runs it. */
+#define UVSIM_SCN_HARD 0x8u
 
 typedef struct uvsim_scenario {
   const char* name;          /* "lost_update"                              */

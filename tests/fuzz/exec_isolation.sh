@@ -27,7 +27,7 @@ grep -q '^failure: out of memory: more than 200 MB resident' "$tmp/out" || bad "
 [ $fail = 0 ] && echo "ok: hog: out of memory reported"
 
 "$uvsim" exec --runs 3 --quiet -- "$prog" closer >"$tmp/out" 2>"$tmp/err" || bad "closer: exit $?"
-grep -q '3 distinct schedules' "$tmp/out" || bad "closer: its schedules were not reported"
+grep -q ' [1-9][0-9]* distinct schedules' "$tmp/out" || bad "closer: its schedules were not reported"
 [ $fail = 0 ] && echo "ok: closer: judged, schedules reported"
 
 "$uvsim" exec --runs 2 --quiet -- "$prog" segv >"$tmp/out" 2>"$tmp/err"

@@ -6,7 +6,7 @@
 set -uo pipefail
 uvsim=$1 corpus=$2
 f=$corpus/write_after_close/buggy-93691b56883a.uvsim
-line='net_latency 2/4 tcp:client_connected write'
+line='net_latency 2/7 tcp:server_read write'
 grep -qx "$line" "$f" || { echo "FAIL: $f lacks the line '$line' (corpus regenerated?)"; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -27,9 +27,9 @@ check() {   # NAME REPLACEMENT EXPECTED-MESSAGE (REPLACEMENT may be two lines)
   fi
   [ $fail = 0 ] && echo "ok: $1: $(grep -m1 'diverged\|changed\|never asked' <<<"$out")"
 }
-check kind 'timer_lag 2/4 tcp:client_connected write' 'replay diverged at decision 3: recorded `timer_lag 2/4'
-check label 'net_latency 2/4 tcp:somewhere_else write' 'never asked for'
-check count 'net_latency 2/3 tcp:client_connected write' 'changed option count'
-check clamp 'net_latency 9/12 tcp:client_connected write' 'choice clamped'
-check extra "$line\ntimer_lag 3/4 timer:nobody" 'never asked for'
+check kind 'timer_lag 2/7 tcp:server_read write' 'replay diverged at decision 6: recorded `timer_lag 2/7'
+check label 'net_latency 2/7 tcp:somewhere_else write' 'never asked for'
+check count 'net_latency 2/3 tcp:server_read write' 'changed option count'
+check clamp 'net_latency 9/12 tcp:server_read write' 'choice clamped'
+check extra "$line\ntimer_lag 3/7 timer:nobody" 'never asked for'
 exit $fail
