@@ -491,7 +491,7 @@ static int merge_write_repro(const char* dir, const fz_campaign* c, fz_bug* b) {
     fprintf(stderr, "uvsim: merge: %s\n", err);
     return -1;
   }
-  snprintf(b->path, sizeof b->path, "%s", path);
+  memcpy(b->path, path, strlen(path) + 1);   /* fits: checked above */
   return 0;
 }
 
