@@ -1,0 +1,65 @@
+#!/bin/sh
+# bench/hard/run.sh UVSIM [CAMPAIGNS] [RUNS] — the hard-bug benchmark
+# (issue 15 item 2): for each buggy scenario of scenarios/hard/ and each
+# strategy, CAMPAIGNS campaigns (default 20, seeds 1..CAMPAIGNS) of at most
+# RUNS schedules (default 10000); prints a markdown table: how many
+# campaigns found the bug, and the median schedules to the first bug over
+# all campaigns (a campaign that found nothing counts as more than RUNS, so
+# the median is "> RUNS" when fewer than half found it).
+#
+# Strategies: random, random --slow (the slow world), pct (depth 3, the
+# default, and depth 4: these bugs need three deviations, pct d needs d-1
+# change points), nodefz, dfs (deterministic: every seed is the same
+# campaign). The libFuzzer and AFL++ columns are not measured here.
+#
+# Not a test (timings and luck): run it by hand, paste the table into
+# bench/hard/README.md with the date and the command. Uses 2 processes.
+set -u
+UVSIM=${1:?usage: run.sh UVSIM [CAMPAIGNS] [RUNS]}
+CAMPAIGNS=${2:-20}
+RUNS=${3:-10000}
+here=$(cd "$(dirname "$0")" && pwd)
+src=$here/../../scenarios/hard
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+UVSIM_POOL_INLINE=1; export UVSIM_POOL_INLINE
+
+names=$(sed -n 's/^UVSIM_SCENARIO(\([a-z0-9_]*\), buggy,.*/\1/p' "$src"/*.c | sort -u)
+configs="random|--strategy_random random-slow|--strategy_random_--slow pct3|--strategy_pct pct4|--strategy_pct_--pct-depth_4 nodefz|--strategy_nodefz dfs|--strategy_dfs"
+
+# one job per line: scenario config seed
+for n in $names; do for c in $configs; do
+  s=1; while [ $s -le "$CAMPAIGNS" ]; do echo "$n $c $s"; s=$((s + 1)); done
+done; done > "$tmp/jobs"
+
+export UVSIM RUNS tmp
+start=$(date +%s)
+while read -r n c s; do
+  echo "$n|$c|$s"
+done < "$tmp/jobs" | xargs -P 2 -I{} sh -c '
+  IFS="|"; set -- $(echo "{}"); IFS=" "; n=$1; cname=$2; s=$4
+  args=$(echo "$3" | tr _ " ")
+  out=$("$UVSIM" run "$n/buggy" $args --runs "$RUNS" --seed "$s" --quiet --no-report \
+        --no-minimize --corpus "$tmp/c-$cname-$s-$n" 2>&1)
+  first=$(printf "%s\n" "$out" | sed -n "s/.*(first at run \([0-9]*\)).*/\1/p" | tail -1)
+  echo "$n $cname $s ${first:--}"' > "$tmp/results"
+end=$(date +%s)
+
+echo "| hard bug | $(for c in $configs; do printf '%s | ' "${c%%|*}"; done)"
+echo "|---|$(for c in $configs; do printf -- '---|'; done)"
+for n in $names; do
+  row="| $n |"
+  for c in $configs; do
+    cname=${c%%|*}
+    firsts=$(awk -v n="$n" -v c="$cname" '$1 == n && $2 == c { print $4 }' "$tmp/results")
+    found=$(printf '%s\n' "$firsts" | grep -c '^[0-9]')
+    # median over all campaigns; not found = more than RUNS
+    med=$(printf '%s\n' "$firsts" | sed "s/^-\$/$((RUNS + 1))/" | sort -n |
+          awk -v k="$CAMPAIGNS" -v r="$RUNS" '{ a[NR] = $1 } END {
+            m = (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2;
+            if (m > r) printf "> %d", r; else printf "%d", m }')
+    row="$row $found/$CAMPAIGNS, $med |"
+  done
+  echo "$row"
+done
+echo
+echo "$CAMPAIGNS campaigns per cell, at most $RUNS schedules each; cell: campaigns that found the bug, median schedules to the first bug (run index, 0-based). $(($end - $start)) s wall with 2 processes."
