@@ -387,6 +387,7 @@ static void leaked(uv_loop_t* loop) {
 
 static void io_poll(uv_loop_t* loop, int timeout) {
   sim* s = uvs__sim();
+  uvs__signal_poll();     /* raised since the last callback: ready now */
   if (uvs__pool_kick_pending) uvs__pool_kick();
   uvs__L(loop)->watchers_pending = 0;
   uvs__pool_collect();
@@ -553,6 +554,7 @@ static void start_lag(uv_loop_t* loop) {
 static int run_loop(uv_loop_t* loop, uv_run_mode mode) {
   sim* s = uvs__sim();
   start_lag(loop);
+  uvs__signal_poll();                              /* raised before */
   if (uvs__pool_kick_pending) uvs__pool_kick();   /* work queued before */
   int r = loop_alive(loop);
   if (!r) uvs__update_time(loop);

@@ -29,4 +29,19 @@ void uvs__signal_reset(void);
  * caller decides what an unwatched signal does to the process). */
 int uvs__signal_deliver(int signum);
 
+/* Scheduling points: signals the program raised itself (raise(3), kill(2))
+ * since the last call are delivered (loop/core.c: uv_run's entry and the
+ * poll phase). uvs__signal_tick does that and counts a callback for the
+ * `signal` fault rules (after every callback, loop/world.c). */
+void uvs__signal_poll(void);
+/* Makes the fault rules' signals arrive here (done at every world begin
+ * and whenever a program adds a rule itself). */
+void uvs__signal_hook(void);
+void uvs__signal_tick(void);
+
+/* A signal nobody handles whose default action ends the process: a crash
+ * finding in a campaign, else the real default action after the exit
+ * report (loop/world.c). `name` may be NULL. */
+void uvs__killed_by(int signum, const char* name);
+
 #endif

@@ -3,10 +3,12 @@
  * and the in-process run boundary (uvsim_world_begin/end in uvsim/loop.h). */
 #include "loop/internal.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "loop/os.h"        /* signals */
 #include "loop/world_io.h"  /* uvs__world_io_reset */
 #include "sim/sim_dns.h"
 #include "sim/sim_fault.h"
@@ -60,6 +62,7 @@ int uvs__leak_check_on(void) {
 
 void uvs__after_callback(void) {
   if (after_cb) after_cb();
+  uvs__signal_tick();     /* raised signals, `signal` fault rules */
   charge_cost();
   if (uvs__pool_kick_pending) uvs__pool_kick();
 }
@@ -103,6 +106,28 @@ void uvs__hang_stop(sim* s) {
   fflush(NULL);
   sim_report_now();
   _exit(UVS__EXIT_HANG);   /* no atexit: the runtime's teardown expects a closed loop */
+}
+
+/* A signal whose default action ends the process reached it and nothing
+ * handles it (loop/signal.c). In a campaign that is a finding like a crash
+ * (the run stops); a program run unchanged dies of it for real, after its
+ * exit report, as it would on libuv. */
+void uvs__killed_by(int signum, const char* name) {
+  sim* s = uvs__sim();
+  char num[16];
+  if (name == NULL) {
+    snprintf(num, sizeof num, "signal %d", signum);
+    name = num;
+  }
+  sim_fail(s, SIM_BUG_CRASH, uvs__cb_label ? uvs__cb_label : "signal",
+           "killed by %s: no handler watches it (default action)", name);
+  if (in_campaign()) return;
+  fprintf(stderr, "uvsim: killed by %s: no handler watches it\n", name);
+  fflush(NULL);
+  sim_report_now();
+  signal(signum, SIG_DFL);
+  raise(signum);
+  _exit(128 + signum);
 }
 
 void uvsim_invariant_failed(const char* where, const char* fmt, ...) {
@@ -149,6 +174,7 @@ int uvsim_failed(void) { return sim_failed(uvs__sim()); }
 int uvsim_fault(const char* spec) {
   char err[256];
   sim* s = uvs__sim();
+  uvs__signal_hook();     /* `signal` rules reach the loop */
   if (sim_fault_add(sim_faults_current(), spec, s->cfg.aggressive, err,
                     sizeof err) < 0) {
     fprintf(stderr, "uvsim: %s\n", err);

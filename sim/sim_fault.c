@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <netdb.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +65,38 @@ static const struct { const char* name; int value; } eai_names[] = {
   { "EAI_MEMORY", EAI_MEMORY }, { "EAI_SYSTEM", EAI_SYSTEM },
 };
 
+/* Signal names a `signal` rule may use (Linux numbers), also for messages. */
+static const struct { const char* name; int value; } sig_names[] = {
+  { "SIGHUP", SIGHUP }, { "SIGINT", SIGINT }, { "SIGQUIT", SIGQUIT },
+  { "SIGILL", SIGILL }, { "SIGTRAP", SIGTRAP }, { "SIGABRT", SIGABRT },
+  { "SIGBUS", SIGBUS }, { "SIGFPE", SIGFPE }, { "SIGKILL", SIGKILL },
+  { "SIGUSR1", SIGUSR1 }, { "SIGSEGV", SIGSEGV }, { "SIGUSR2", SIGUSR2 },
+  { "SIGPIPE", SIGPIPE }, { "SIGALRM", SIGALRM }, { "SIGTERM", SIGTERM },
+  { "SIGCHLD", SIGCHLD }, { "SIGCONT", SIGCONT }, { "SIGSTOP", SIGSTOP },
+  { "SIGTSTP", SIGTSTP }, { "SIGTTIN", SIGTTIN }, { "SIGTTOU", SIGTTOU },
+  { "SIGURG", SIGURG }, { "SIGXCPU", SIGXCPU }, { "SIGXFSZ", SIGXFSZ },
+  { "SIGVTALRM", SIGVTALRM }, { "SIGPROF", SIGPROF },
+  { "SIGWINCH", SIGWINCH }, { "SIGIO", SIGIO }, { "SIGPWR", SIGPWR },
+  { "SIGSYS", SIGSYS },
+};
+
+const char* sim_signal_name(int signum) {
+  for (size_t i = 0; i < sizeof sig_names / sizeof *sig_names; i++)
+    if (sig_names[i].value == signum) return sig_names[i].name;
+  return NULL;
+}
+
+/* "SIGTERM", "TERM" or a number; -1 when unknown. Range is checked by the
+ * caller (what sigaction accepts). */
+static int signal_from_name(const char* s) {
+  uint64_t v;
+  if (sim_parse_u64(s, &v) == 0) return v <= 64 ? (int)v : -1;
+  for (size_t i = 0; i < sizeof sig_names / sizeof *sig_names; i++)
+    if (strcmp(sig_names[i].name, s) == 0 || strcmp(sig_names[i].name + 3, s) == 0)
+      return sig_names[i].value;
+  return -1;
+}
+
 /* Errors each operation can really return on Linux in a situation a program
  * cannot rule out (a full disk, a failing device, a peer that vanishes...).
  * Anything else is aggressive. */
@@ -110,12 +143,23 @@ typedef struct rule {
   sim_fault_hit hit;
   int aggressive;
   uint64_t seen;                /* matching calls so far                 */
+  /* a `signal` rule (ops == 0): the process receives signum once, at a
+   * virtual time, after a number of callbacks, or at a seeded callback */
+  int signum;                   /* 0: an operation rule                   */
+  uint64_t at_ns;               /* UINT64_MAX: no time trigger            */
+  uint64_t after_cbs;           /* 0: no callback-count trigger           */
+  int fired;
+  sim_event ev;                 /* the at= trigger, in the world's queue  */
+  struct sim_faults* owner;
 } rule;
 
 struct sim_faults {
   sim* world;
   rule rules[SIM_FAULT_RULES_MAX];
   size_t n;
+  size_t nsignal;               /* signal rules among them                */
+  uint64_t callbacks;           /* callbacks seen this run (tick)         */
+  sim_fault_signal_fn on_signal;
 };
 
 sim_faults* sim_faults_new(void) {
@@ -124,14 +168,81 @@ sim_faults* sim_faults_new(void) {
   return f;
 }
 
-void sim_faults_free(sim_faults* f) { free(f); }
-void sim_faults_clear(sim_faults* f) { f->n = 0; }
+static sim* fworld(const sim_faults* f) { return f->world ? f->world : sim_current(); }
+
+/* An at= trigger is an event of the world, so a loop with nothing else to
+ * do still reaches it (the clock jumps there) and the hang oracle sees
+ * that something will happen. sim_reset forgets queued events (marks them
+ * unqueued), so cancelling here is safe after a reset. */
+static void signal_unschedule(sim_faults* f, rule* r) {
+  if (r->signum && sim_event_queued(&r->ev)) sim_event_cancel(fworld(f), &r->ev);
+}
+
+static void signal_fire(rule* r, const char* why) {
+  sim_faults* f = r->owner;
+  sim* w = fworld(f);
+  r->fired = 1;
+  sim_trace_note(w, sim_internf(w, "fault signal %s (%s): %s",
+                                sim_signal_name(r->signum) ? sim_signal_name(r->signum) : "?",
+                                why, r->spec));
+  if (f->on_signal) f->on_signal(r->signum);
+}
+
+static void signal_event(sim* s, sim_event* ev) {
+  (void)s;
+  rule* r = (rule*)((char*)ev - offsetof(rule, ev));
+  if (!r->fired) signal_fire(r, "time");
+}
+
+static void signal_schedule(sim_faults* f, rule* r) {
+  sim_event_init(&r->ev, signal_event, "fault signal");
+  r->owner = f;
+  if (r->at_ns == UINT64_MAX) return;
+  sim* w = fworld(f);
+  sim_event_schedule(w, &r->ev, r->at_ns > sim_now(w) ? r->at_ns : sim_now(w));
+}
+
+void sim_faults_free(sim_faults* f) { sim_faults_clear(f); free(f); }
+
+void sim_faults_clear(sim_faults* f) {
+  for (size_t i = 0; i < f->n; i++) signal_unschedule(f, &f->rules[i]);
+  f->n = 0;
+  f->nsignal = 0;
+  f->callbacks = 0;
+}
 
 void sim_faults_rewind(sim_faults* f) {
-  for (size_t i = 0; i < f->n; i++) f->rules[i].seen = 0;
+  f->callbacks = 0;
+  for (size_t i = 0; i < f->n; i++) {
+    rule* r = &f->rules[i];
+    r->seen = 0;
+    if (!r->signum) continue;
+    signal_unschedule(f, r);
+    r->fired = 0;
+    signal_schedule(f, r);
+  }
 }
 
 void sim_faults_attach(sim_faults* f, sim* s) { f->world = s; }
+
+void sim_faults_on_signal(sim_faults* f, sim_fault_signal_fn fn) { f->on_signal = fn; }
+
+void sim_fault_signal_tick(sim_faults* f, int (*watched)(int signum)) {
+  if (f->nsignal == 0) return;
+  f->callbacks++;
+  for (size_t i = 0; i < f->n; i++) {
+    rule* r = &f->rules[i];
+    if (!r->signum || r->fired) continue;
+    if (r->after_cbs && f->callbacks >= r->after_cbs) {
+      signal_fire(r, "callbacks");
+    } else if (r->prob_n && (watched == NULL || watched(r->signum))) {
+      sim* w = fworld(f);
+      const char* label = sim_internf(w, "fault signal %s",
+                                      sim_signal_name(r->signum) ? sim_signal_name(r->signum) : "?");
+      if (sim_choose(w, SIM_FAULT, r->prob_n, label) == 1) signal_fire(r, "seeded");
+    }
+  }
+}
 
 sim_faults* sim_faults_current(void) {
   static sim_faults* current;
@@ -237,6 +348,53 @@ static int classify(const rule* r) {
   return 0;
 }
 
+/* `signal SIG (at=DURATION | after-callbacks=N | prob=1/N)`; the keys may
+ * also be followed by their value as the next word (`at 250ms`), the form
+ * issue 14 writes. */
+static int parse_signal(char* save, rule* r, perr* e) {
+  char* tok = strtok_r(NULL, " \t", &save);
+  if (tok == NULL) return fail(e, "signal rules name a signal (SIGTERM, SIGINT, ...)");
+  int sig = signal_from_name(tok);
+  if (sig < 0) return fail(e, "unknown signal '%s' (SIGTERM, SIGINT, SIGHUP, SIGUSR1, a number...)", tok);
+  if (sig == 0 || sig == SIGKILL || sig == SIGSTOP || sig == 32 || sig == 33)
+    return fail(e, "signal '%s' cannot be caught by a program (no handler can see it)", tok);
+  r->signum = sig;
+  r->at_ns = UINT64_MAX;
+  int triggers = 0;
+  while ((tok = strtok_r(NULL, " \t", &save)) != NULL) {
+    char* val;
+    char* eq = strchr(tok, '=');
+    if (eq) {
+      *eq = '\0';
+      val = eq + 1;
+    } else {
+      val = strtok_r(NULL, " \t", &save);
+      if (val == NULL) return fail(e, "'%s' needs a value", tok);
+    }
+    uint64_t v;
+    if (strcmp(tok, "at") == 0) {
+      if (parse_duration(val, &r->at_ns) < 0 || r->at_ns == UINT64_MAX)
+        return fail(e, "at '%s' must be a duration like 500us, 250ms, 2s", val);
+    } else if (strcmp(tok, "after-callbacks") == 0) {
+      if (sim_parse_u64(val, &v) < 0 || v == 0)
+        return fail(e, "after-callbacks '%s' must be a positive integer", val);
+      r->after_cbs = v;
+    } else if (strcmp(tok, "prob") == 0) {
+      if (strncmp(val, "1/", 2) != 0 || sim_parse_u64(val + 2, &v) < 0 || v < 2 ||
+          v > 1000000)
+        return fail(e, "prob '%s' must be 1/N with 2 <= N <= 1000000", val);
+      r->prob_n = (uint32_t)v;
+    } else {
+      return fail(e, "unknown key '%s' for a signal (at after-callbacks prob)", tok);
+    }
+    triggers++;
+  }
+  if (triggers != 1)
+    return fail(e, "a signal rule takes exactly one of at=, after-callbacks=, prob=");
+  r->count = 1;
+  return 0;
+}
+
 static int parse(const char* spec, rule* r, perr* e) {
   memset(r, 0, sizeof *r);
   r->fd = -1;
@@ -252,6 +410,7 @@ static int parse(const char* spec, rule* r, perr* e) {
   char* save;
   char* tok = strtok_r(buf, " \t", &save);
   if (tok == NULL) return fail(e, "empty spec");
+  if (strcmp(tok, "signal") == 0) return parse_signal(save, r, e);
   if (parse_ops(tok, &r->ops) < 0) {
     /* The list comes from op_names, so a new operation is listed at once. */
     char ops[SIM_FOP_COUNT * 12];
@@ -260,7 +419,7 @@ static int parse(const char* spec, rule* r, perr* e) {
     for (int i = 0; i < SIM_FOP_COUNT && n < sizeof ops; i++)
       n += (size_t)snprintf(ops + n, sizeof ops - n, "%s%s", i ? " " : "",
                             op_names[i]);
-    return fail(e, "unknown operation '%s' (one of %s, or fs net any)", tok, ops);
+    return fail(e, "unknown operation '%s' (one of %s, or fs net any, or signal)", tok, ops);
   }
   int have_nth = 0, have_after = 0, have_count = 0, have_err = 0;
   const char* err_text = NULL;
@@ -356,7 +515,12 @@ int sim_fault_add(sim_faults* f, const char* spec, int aggressive, char* err,
   if (parse(spec, &r, &e) < 0) return -1;
   if (r.aggressive && !aggressive)
     return fail(&e, "no real kernel fails this way; it needs aggressive mode");
-  f->rules[f->n++] = r;
+  f->rules[f->n] = r;
+  if (r.signum) {
+    f->nsignal++;
+    signal_schedule(f, &f->rules[f->n]);
+  }
+  f->n++;
   return 0;
 }
 

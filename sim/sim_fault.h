@@ -31,7 +31,21 @@
  *           job of a file or dns operation takes that much longer (not on
  *           sockets, whose latency is a net_latency decision).
  *
- * At least one of err, short, delay. Examples:
+ * At least one of err, short, delay.
+ *
+ * A `signal` rule sends the process a signal once, as if another process
+ * had (graceful-shutdown bugs):
+ *
+ *   signal SIG at=DURATION         at that virtual time since the run began
+ *   signal SIG after-callbacks=N   right after the N-th callback
+ *   signal SIG prob=1/N            after each callback while the program
+ *                                  watches SIG, a `fault` decision (choice
+ *                                  1 = now), until it is sent
+ *
+ * ("at 250ms" with a blank works too). SIG is a name (SIGTERM or TERM) or
+ * a number; SIGKILL, SIGSTOP and glibc's 32/33 are refused. The loop layer
+ * gets it through the sim_faults_on_signal callback and counts callbacks
+ * with sim_fault_signal_tick. Examples:
  *   write path=/data/?* nth=3 err=ENOSPC    the 3rd write under /data fails
  *   recv after=2 count=inf err=ECONNRESET   every recv after the 2nd resets
  *   fsync prob=1/20 err=EIO                 1 fsync in ~20 fails
@@ -97,6 +111,16 @@ int sim_fault_parse_check(const char* spec, int* is_aggressive, char* err,
 size_t sim_fault_count(const sim_faults* f);
 const char* sim_fault_spec(const sim_faults* f, size_t i);
 int sim_fault_aggressive(const sim_faults* f, size_t i);
+
+/* Signal rules: `fn(signum)` is called when one fires (from an event of
+ * the world for at=, from sim_fault_signal_tick otherwise), once per rule
+ * per run. The loop layer calls sim_fault_signal_tick after every
+ * callback. sim_signal_name: "SIGTERM", or NULL for a number without one. */
+typedef void (*sim_fault_signal_fn)(int signum);
+void sim_faults_on_signal(sim_faults* f, sim_fault_signal_fn fn);
+/* `watched(signum)` (may be NULL): whether a prob= rule may ask now. */
+void sim_fault_signal_tick(sim_faults* f, int (*watched)(int signum));
+const char* sim_signal_name(int signum);
 
 /* Called by the loop layer before an operation. Returns 1 and fills `hit`
  * when a rule applies (first matching rule wins; every matching rule still

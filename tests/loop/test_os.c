@@ -448,6 +448,101 @@ static void test_signal_keeps_loop_alive(void** state) {
   assert_int_equal(uv_loop_close(loop), 0);
 }
 
+/* A `signal` fault rule: at= reaches a loop with nothing else to do (the
+ * clock jumps there: not a hang), after-callbacks= comes right after the
+ * N-th callback, prob= asks a `fault` decision after each callback while
+ * the signal is watched, and a terminating signal nobody watches is a
+ * crash finding in a campaign. */
+static uint64_t sig_at_ns;
+static int ticks;
+static void sig_close_cb(uv_signal_t* h, int signum) {
+  (void)signum;
+  sig_at_ns = uvsim_now_ns();
+  uv_close((uv_handle_t*)h, NULL);
+}
+static void tick_cb(uv_timer_t* t) {
+  if (++ticks == 10) uv_close((uv_handle_t*)t, NULL);
+}
+
+static void test_signal_fault_rules(void** state) {
+  (void)state;
+  uv_signal_t s;
+  uv_timer_t t;
+  begin_natural();
+  uv_loop_t* loop = uv_default_loop();
+  assert_int_equal(uvsim_fault("signal SIGTERM at 250ms"), 0);
+  uv_signal_init(loop, &s);
+  uv_signal_start(&s, sig_close_cb, SIGTERM);
+  assert_int_equal(uv_run(loop, UV_RUN_DEFAULT), 0);
+  assert_false(uvsim_failed());
+  assert_in_range(sig_at_ns, 250000000u, 250999999u);   /* + clock reads */
+  assert_int_equal(uv_loop_close(loop), 0);
+
+  /* after-callbacks: the 3rd tick's callback, then the signal's */
+  begin_natural();
+  loop = uv_default_loop();
+  ticks = 0;
+  sig_at_ns = 0;
+  assert_int_equal(uvsim_fault("signal SIGINT after-callbacks=3"), 0);
+  uv_signal_init(loop, &s);
+  uv_signal_start(&s, sig_close_cb, SIGINT);
+  uv_timer_init(loop, &t);
+  uv_timer_start(&t, tick_cb, 10, 10);
+  assert_int_equal(uv_run(loop, UV_RUN_DEFAULT), 0);
+  assert_false(uvsim_failed());
+  assert_int_equal(ticks, 10);
+  assert_in_range(sig_at_ns, 30000000u, 30999999u);     /* the 3rd tick's poll */
+  assert_int_equal(uv_loop_close(loop), 0);
+
+  /* prob=: the natural run never sends it; some seed does, and the same
+   * seed again does the same */
+  int sent = 0;
+  uint64_t first_at = 0;
+  for (uint64_t seed = 1; seed <= 50 && !sent; seed++) {
+    for (int again = 0; again < 2; again++) {
+      begin_seed(seed);
+      loop = uv_default_loop();
+      ticks = 0;
+      sig_at_ns = 0;
+      assert_int_equal(uvsim_fault("signal SIGUSR1 prob=1/8"), 0);
+      uv_signal_init(loop, &s);
+      uv_signal_start(&s, sig_close_cb, SIGUSR1);
+      uv_unref((uv_handle_t*)&s);
+      uv_timer_init(loop, &t);
+      uv_timer_start(&t, tick_cb, 10, 10);
+      uv_run(loop, UV_RUN_DEFAULT);
+      if (!again) first_at = sig_at_ns;
+      else assert_int_equal(sig_at_ns, first_at);
+      if (!uv_is_closing((uv_handle_t*)&s)) uv_close((uv_handle_t*)&s, NULL);
+      uv_run(loop, UV_RUN_DEFAULT);
+    }
+    sent = first_at != 0;
+  }
+  assert_true(sent);
+
+  /* nobody watches SIGTERM: killed, a crash finding */
+  begin_natural();
+  loop = uv_default_loop();
+  ticks = 0;
+  assert_int_equal(uvsim_fault("signal TERM at=15ms"), 0);
+  uv_timer_init(loop, &t);
+  uv_timer_start(&t, tick_cb, 10, 10);
+  uv_run(loop, UV_RUN_DEFAULT);
+  assert_true(uvsim_failed());
+  assert_int_equal(ticks, 1);
+  /* ... but an ignored one changes nothing */
+  begin_natural();
+  loop = uv_default_loop();
+  ticks = 0;
+  assert_int_equal(uvsim_fault("signal SIGCHLD after-callbacks=1"), 0);
+  uv_timer_init(loop, &t);
+  uv_timer_start(&t, tick_cb, 10, 10);
+  assert_int_equal(uv_run(loop, UV_RUN_DEFAULT), 0);
+  assert_false(uvsim_failed());
+  assert_int_equal(ticks, 10);
+  assert_int_equal(uv_loop_close(loop), 0);
+}
+
 /* ------------------------------------------------------------------- tty */
 
 static char tty_out[256];
@@ -600,6 +695,7 @@ int main(void) {
     cmocka_unit_test(test_signal_deliver),
     cmocka_unit_test(test_signal_two_loops),
     cmocka_unit_test(test_signal_keeps_loop_alive),
+    cmocka_unit_test(test_signal_fault_rules),
     cmocka_unit_test(test_tty_write_passthrough),
     cmocka_unit_test(test_tty_read_eof),
   };

@@ -131,8 +131,26 @@ static void fault_specs_valid_and_invalid(void** state) {
                op == SIM_FOP_COUNT - 1 ? "," : "");
       if (strstr(msg, word) == NULL) fail_msg("'%s' does not list%s", msg, word);
     }
-    assert_non_null(strstr(msg, "or fs net any)"));
+    assert_non_null(strstr(msg, "or fs net any, or signal)"));
   }
+  /* signal rules (docs/world.md, "Signals") */
+  assert_int_equal(sim_fault_parse_check("signal SIGTERM at 250ms", &aggr, err, sizeof err), 0);
+  assert_int_equal(aggr, 0);
+  assert_int_equal(sim_fault_parse_check("signal SIGINT after-callbacks 40", &aggr, err,
+                                         sizeof err), 0);
+  assert_int_equal(sim_fault_parse_check("signal TERM prob=1/50", &aggr, err, sizeof err), 0);
+  assert_int_equal(sim_fault_parse_check("signal 10 at=1s", &aggr, err, sizeof err), 0);
+  expect_parse_error("signal SIGFOO at=1s", "unknown signal 'SIGFOO'");
+  expect_parse_error("signal 65 at=1s", "unknown signal '65'");
+  expect_parse_error("signal SIGKILL at=1s", "cannot be caught");
+  expect_parse_error("signal 0 at=1s", "cannot be caught");
+  expect_parse_error("signal", "name a signal");
+  expect_parse_error("signal SIGTERM", "exactly one of");
+  expect_parse_error("signal SIGTERM at=1s after-callbacks=2", "exactly one of");
+  expect_parse_error("signal SIGTERM at=soon", "at 'soon' must be a duration");
+  expect_parse_error("signal SIGTERM after-callbacks=0", "must be a positive integer");
+  expect_parse_error("signal SIGTERM when=1s", "unknown key 'when'");
+  expect_parse_error("signal SIGTERM at", "'at' needs a value");
   expect_parse_error("write err=ENOSPACE", "unknown error name 'ENOSPACE'");
   expect_parse_error("write nth=0 err=EIO", "nth '0' must be a positive integer");
   expect_parse_error("write nth=2 after=1 err=EIO", "cannot be combined");
