@@ -92,7 +92,7 @@ static uint32_t nonzero_below(sim_rng* rng, uint32_t n) {
 /* Duration kinds: the options are delays in increasing order (0 = none). */
 static int is_duration(sim_kind kind) {
   return kind == SIM_POOL_DURATION || kind == SIM_TIMER_LAG ||
-         kind == SIM_NET_LATENCY;
+         kind == SIM_NET_LATENCY || kind == SIM_DGRAM_LATENCY;
 }
 
 /* A non-natural answer: uniform over 1..n-1, except for duration kinds,

@@ -49,6 +49,7 @@ typedef enum sim_kind {
   SIM_FAULT,             /* inject a fault into an operation               */
   SIM_USER,              /* a scenario's own explicit choice point         */
   SIM_EARLY_TIMER,       /* aggressive only: a timer fires early           */
+  SIM_DGRAM_LATENCY,     /* delivery latency of one UDP datagram (may reorder) */
   SIM_KIND_COUNT
 } sim_kind;
 

@@ -31,6 +31,7 @@ static const char* const kind_names[SIM_KIND_COUNT] = {
   [SIM_FAULT] = "fault",
   [SIM_USER] = "user",
   [SIM_EARLY_TIMER] = "early_timer",
+  [SIM_DGRAM_LATENCY] = "dgram_latency",
 };
 
 static const char* const oracle_names[SIM_BUG_ORACLE_COUNT] = {
