@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "loop/world_io.h"
+#include "sim/sim_dgram.h"
 #include "sim/sim_dns.h"
 #include "sim/sim_fault.h"
 #include "sim/sim_fs.h"
@@ -104,11 +105,13 @@ void uvs__world_io_reset(void) {
   uvs__fs_env_maps();
   sim_fs_reset(sim_fs_current());
   sim_net_reset(sim_net_current());
+  sim_dgram_reset(sim_dgram_current());
   sim_dns_reset(sim_dns_current());
   sim_faults_clear(sim_faults_current());
   /* Every component asks the current world; none holds on to an old one. */
   sim_fs_attach(sim_fs_current(), NULL);
   sim_net_attach(sim_net_current(), NULL);
+  sim_dgram_attach(sim_dgram_current(), NULL);
   sim_faults_attach(sim_faults_current(), NULL);
   (void)s;
 }

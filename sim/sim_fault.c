@@ -28,6 +28,7 @@ static const char* const op_names[SIM_FOP_COUNT] = {
   [SIM_FOP_UTIME] = "utime", [SIM_FOP_ACCESS] = "access",
   [SIM_FOP_CONNECT] = "connect", [SIM_FOP_ACCEPT] = "accept",
   [SIM_FOP_RECV] = "recv", [SIM_FOP_SEND] = "send", [SIM_FOP_DNS] = "dns",
+  [SIM_FOP_DGRAM] = "dgram",
 };
 
 const char* sim_fault_op_name(sim_fault_op op) {
@@ -37,9 +38,10 @@ const char* sim_fault_op_name(sim_fault_op op) {
 #define OPS_FS ((1u << (SIM_FOP_ACCESS + 1)) - 1u)
 #define OPS_NET ((1u << SIM_FOP_CONNECT) | (1u << SIM_FOP_ACCEPT) | \
                  (1u << SIM_FOP_RECV) | (1u << SIM_FOP_SEND))
-#define OPS_ANY ((1u << SIM_FOP_COUNT) - 1u)
+/* every operation that errors: datagrams have effects of their own */
+#define OPS_ANY ((1u << SIM_FOP_DGRAM) - 1u)
 #define OPS_XFER ((1u << SIM_FOP_READ) | (1u << SIM_FOP_WRITE) | \
-                  (1u << SIM_FOP_RECV) | (1u << SIM_FOP_SEND))
+                  (1u << SIM_FOP_RECV) | (1u << SIM_FOP_SEND) | (1u << SIM_FOP_DGRAM))
 
 /* Error names a spec may use. */
 static const struct { const char* name; int value; } err_names[] = {
@@ -342,8 +344,9 @@ static int classify(const rule* r) {
   for (int op = 0; op < SIM_FOP_COUNT; op++) {
     if (!(r->ops & (1u << op))) continue;
     if (r->hit.err && !err_is_sound((sim_fault_op)op, r->hit.err)) return 1;
-    /* Regular files are never read short except at end of file. */
-    if (r->hit.short_max && op == SIM_FOP_READ) return 1;
+    /* Regular files are never read short except at end of file; no
+     * network cuts a datagram. */
+    if (r->hit.short_max && (op == SIM_FOP_READ || op == SIM_FOP_DGRAM)) return 1;
   }
   return 0;
 }
@@ -423,7 +426,16 @@ static int parse(const char* spec, rule* r, perr* e) {
   }
   int have_nth = 0, have_after = 0, have_count = 0, have_err = 0;
   const char* err_text = NULL;
+  int is_dgram = r->ops == (1u << SIM_FOP_DGRAM);
   while ((tok = strtok_r(NULL, " \t", &save)) != NULL) {
+    if (is_dgram && strcmp(tok, "loss") == 0) {
+      r->hit.drop = 1;
+      continue;
+    }
+    if (is_dgram && strcmp(tok, "dup") == 0) {
+      r->hit.dup = 1;
+      continue;
+    }
     char* eq = strchr(tok, '=');
     if (eq == NULL || eq == tok || eq[1] == '\0')
       return fail(e, "'%s' is not key=value", tok);
@@ -468,7 +480,7 @@ static int parse(const char* spec, rule* r, perr* e) {
       if (sim_parse_u64(val, &v) < 0 || v == 0)
         return fail(e, "short '%s' must be a positive byte count", val);
       if (r->ops & ~OPS_XFER)
-        return fail(e, "short= applies only to read, write, recv and send");
+        return fail(e, "short= applies only to read, write, recv, send and dgram");
       r->hit.short_max = (size_t)v;
     } else if (strcmp(key, "delay") == 0) {
       if (parse_duration(val, &r->hit.delay_ns) < 0)
@@ -488,7 +500,13 @@ static int parse(const char* spec, rule* r, perr* e) {
     return fail(e, "nth= cannot be combined with after= or count=");
   if (r->prob_n && (have_nth || have_after || have_count))
     return fail(e, "prob= cannot be combined with nth=, after= or count=");
-  if (!have_err && !r->hit.short_max && !r->hit.delay_ns)
+  if (is_dgram) {
+    if (have_err || r->hit.delay_ns)
+      return fail(e, "a datagram's effects are loss, dup or short= (its latency is a "
+                  "dgram_latency decision)");
+    if (r->hit.drop + r->hit.dup + (r->hit.short_max != 0) != 1)
+      return fail(e, "give exactly one of loss, dup, short=");
+  } else if (!have_err && !r->hit.short_max && !r->hit.delay_ns)
     return fail(e, "no effect: give err=, short= or delay=");
   if (have_err && r->hit.short_max)
     return fail(e, "err= and short= exclude each other");

@@ -31,7 +31,13 @@
  *           job of a file or dns operation takes that much longer (not on
  *           sockets, whose latency is a net_latency decision).
  *
- * At least one of err, short, delay.
+ *   dgram   a UDP datagram sent, target = its destination "ip:port"; its
+ *           effects are the words `loss` (never arrives) or `dup` (arrives
+ *           twice, each copy with its own latency), or short=BYTES (only
+ *           the first BYTES arrive: aggressive, a network does not cut a
+ *           datagram). Not in the `any` group.
+ *
+ * At least one of err, short, delay (loss or dup for dgram).
  *
  * A `signal` rule sends the process a signal once, as if another process
  * had (graceful-shutdown bugs):
@@ -76,6 +82,7 @@ typedef enum sim_fault_op {
   SIM_FOP_CHMOD, SIM_FOP_UTIME, SIM_FOP_ACCESS,
   SIM_FOP_CONNECT, SIM_FOP_ACCEPT, SIM_FOP_RECV, SIM_FOP_SEND,
   SIM_FOP_DNS,
+  SIM_FOP_DGRAM,        /* a UDP datagram sent (sim_dgram.c): loss dup short= */
   SIM_FOP_COUNT
 } sim_fault_op;
 
@@ -87,6 +94,8 @@ typedef struct sim_fault_hit {
   int err;
   size_t short_max;
   uint64_t delay_ns;
+  int drop;             /* dgram: the datagram is lost                   */
+  int dup;              /* dgram: it arrives twice                       */
 } sim_fault_hit;
 
 typedef struct sim_faults sim_faults;

@@ -135,6 +135,8 @@ static int is_local(const sim_net* net, const sim_addr* a) {
   return 0;
 }
 
+int sim_net_is_local(const sim_net* net, const sim_addr* a) { return is_local(net, a); }
+
 /* ------------------------------------------------------------ addresses */
 
 int sim_addr_ip4(sim_addr* a, const char* ip, uint16_t port) {

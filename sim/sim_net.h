@@ -84,6 +84,8 @@ void sim_net_set_latency_buckets(sim_net* net, unsigned n);
 /* Addresses. 127.0.0.0/8, ::1, 0.0.0.0 and :: are local; more hosts (other
  * simulated machines in the same run) can be added. */
 int sim_net_add_host(sim_net* net, const sim_addr* a);
+/* Whether `a` is an address of this machine (sim_dgram binds with it). */
+int sim_net_is_local(const sim_net* net, const sim_addr* a);
 int sim_addr_from_sockaddr(sim_addr* a, const struct sockaddr* sa);
 /* Returns the length written (socklen) or -EINVAL. */
 int sim_addr_to_sockaddr(const sim_addr* a, struct sockaddr_storage* ss);

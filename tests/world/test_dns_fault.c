@@ -151,6 +151,18 @@ static void fault_specs_valid_and_invalid(void** state) {
   expect_parse_error("signal SIGTERM after-callbacks=0", "must be a positive integer");
   expect_parse_error("signal SIGTERM when=1s", "unknown key 'when'");
   expect_parse_error("signal SIGTERM at", "'at' needs a value");
+  /* datagram rules */
+  assert_int_equal(sim_fault_parse_check("dgram loss", &aggr, err, sizeof err), 0);
+  assert_int_equal(aggr, 0);
+  assert_int_equal(sim_fault_parse_check("dgram path=127.0.0.1:* prob=1/10 dup", &aggr, err,
+                                         sizeof err), 0);
+  assert_int_equal(aggr, 0);
+  assert_int_equal(sim_fault_parse_check("dgram short=3", &aggr, err, sizeof err), 0);
+  assert_int_equal(aggr, 1);            /* no network cuts a datagram */
+  expect_parse_error("dgram err=EIO", "a datagram's effects are loss, dup or short=");
+  expect_parse_error("dgram loss dup", "exactly one of loss, dup, short=");
+  expect_parse_error("dgram", "exactly one of loss, dup, short=");
+  expect_parse_error("send loss", "'loss' is not key=value");
   expect_parse_error("write err=ENOSPACE", "unknown error name 'ENOSPACE'");
   expect_parse_error("write nth=0 err=EIO", "nth '0' must be a positive integer");
   expect_parse_error("write nth=2 after=1 err=EIO", "cannot be combined");
