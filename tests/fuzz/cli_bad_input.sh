@@ -32,6 +32,10 @@ check "percentage 150 is above 100" run lost_update --nodefz-pool 4,150
 check "--map needs a value" run lost_update --map
 check "'/data' is not SIM=REAL" run lost_update --map /data
 check "'/' is not an absolute simulated directory" run lost_update --map /=/tmp
+check "unknown signal 'SIGFOO'" run lost_update --fault 'signal SIGFOO at=1s'
+check "cannot be caught" run lost_update --fault 'signal SIGKILL at 1s'
+check "exactly one of at=, after-callbacks=, prob=" run lost_update --fault 'signal SIGTERM'
+check "a datagram's effects are loss, dup or short=" run lost_update --fault 'dgram err=EIO'
 check "/nonexistent-host-dir: No such file or directory" run lost_update --map /data=/nonexistent-host-dir
 check "name a reproducer" replay
 check "cannot open" replay "$tmp/missing.uvsim"
