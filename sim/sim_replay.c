@@ -104,8 +104,10 @@ void sim_replay_init(sim_replay* r, const sim_decision* rec, size_t nrec, int st
     index_put(r, with_occ(k, r->occ[i]), (uint32_t)i);
   }
   /* The same table counts live occurrences from zero. */
-  memset(r->cnt_key, 0, r->cnt_cap * sizeof *r->cnt_key);
-  memset(r->cnt_val, 0, r->cnt_cap * sizeof *r->cnt_val);
+  if (r->cnt_cap) {   /* an empty file made no table */
+    memset(r->cnt_key, 0, r->cnt_cap * sizeof *r->cnt_key);
+    memset(r->cnt_val, 0, r->cnt_cap * sizeof *r->cnt_val);
+  }
   r->cnt_len = 0;
 }
 

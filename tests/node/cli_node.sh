@@ -38,10 +38,15 @@ grep -q "^reproduced" rep.out || fail "replay did not reproduce: $(cat rep.out)"
 "$uvsim" node --runs 60 --jobs 2 --corpus "$tmp/corpus2" --out "$tmp/out2" --quiet lost_update.js >camp2.out 2>&1
 sed 's/in [0-9.]* s ([0-9]*\/s)//; s/corpus2/corpus/; s/out2/out/' camp2.out >a; sed 's/in [0-9.]* s ([0-9]*\/s)//' camp.out >b
 cmp -s a b || { diff a b; fail "--jobs 2 reported differently"; }
-# An edited script is refused.
+# An edited script is replayed by label, with a note, and the bug comes
+# back; --strict refuses it.
 echo "// edited" >>lost_update.js
 "$uvsim" replay "$file" >edit.out 2>&1; rc=$?
-[ $rc -eq 2 ] || fail "replay of a changed script: exit $rc"
+[ $rc -eq 0 ] || fail "replay of a changed script: exit $rc: $(cat edit.out)"
+grep -q "^note: the script .* changed since this reproducer was written" edit.out || fail "$(cat edit.out)"
+grep -q "^reproduced" edit.out || fail "edited script: $(cat edit.out)"
+"$uvsim" replay --strict "$file" >edit.out 2>&1; rc=$?
+[ $rc -eq 2 ] || fail "strict replay of a changed script: exit $rc"
 grep -q "changed since this reproducer was written" edit.out || fail "$(cat edit.out)"
 
 # Everything observable repeats: natural order and a seed.
