@@ -365,7 +365,7 @@ void uvs__signal_poll(void) {
 
 void uvs__signal_tick(void) {
   uvs__signal_poll();
-  sim_fault_signal_tick(sim_faults_current(), watched_now);
+  sim_fault_signal_tick(sim_faults_current(), watched_now, uvs__cb_label);
 }
 
 int uv_kill(int pid, int signum) {

@@ -229,7 +229,7 @@ void sim_faults_attach(sim_faults* f, sim* s) { f->world = s; }
 
 void sim_faults_on_signal(sim_faults* f, sim_fault_signal_fn fn) { f->on_signal = fn; }
 
-void sim_fault_signal_tick(sim_faults* f, int (*watched)(int signum)) {
+void sim_fault_signal_tick(sim_faults* f, int (*watched)(int signum), const char* after) {
   if (f->nsignal == 0) return;
   f->callbacks++;
   for (size_t i = 0; i < f->n; i++) {
@@ -239,8 +239,11 @@ void sim_fault_signal_tick(sim_faults* f, int (*watched)(int signum)) {
       signal_fire(r, "callbacks");
     } else if (r->prob_n && (watched == NULL || watched(r->signum))) {
       sim* w = fworld(f);
-      const char* label = sim_internf(w, "fault signal %s",
-                                      sim_signal_name(r->signum) ? sim_signal_name(r->signum) : "?");
+      /* named by the callback it follows, so that a callback added to the
+       * program elsewhere does not shift which one a replay sends it after */
+      const char* label = sim_internf(w, "fault signal %s after %s",
+                                      sim_signal_name(r->signum) ? sim_signal_name(r->signum) : "?",
+                                      after ? after : "callback");
       if (sim_choose(w, SIM_FAULT, r->prob_n, label) == 1) signal_fire(r, "seeded");
     }
   }

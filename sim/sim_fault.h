@@ -127,8 +127,10 @@ int sim_fault_aggressive(const sim_faults* f, size_t i);
  * callback. sim_signal_name: "SIGTERM", or NULL for a number without one. */
 typedef void (*sim_fault_signal_fn)(int signum);
 void sim_faults_on_signal(sim_faults* f, sim_fault_signal_fn fn);
-/* `watched(signum)` (may be NULL): whether a prob= rule may ask now. */
-void sim_fault_signal_tick(sim_faults* f, int (*watched)(int signum));
+/* `watched(signum)` (may be NULL): whether a prob= rule may ask now;
+ * `after`: the label of the callback just run (the decision's label says
+ * "fault signal SIGTERM after timer:on_accept"), or NULL. */
+void sim_fault_signal_tick(sim_faults* f, int (*watched)(int signum), const char* after);
 const char* sim_signal_name(int signum);
 
 /* Called by the loop layer before an operation. Returns 1 and fills `hit`
