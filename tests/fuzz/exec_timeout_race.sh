@@ -14,7 +14,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; cat "$tmp/out" "$tmp/err" 2>/dev/null; exit 1; }
 
-"$UVSIM" exec --runs 2000 --quiet -- "$TARGET" buggy >"$tmp/out" 2>"$tmp/err"
+"$UVSIM" exec --runs 300 --quiet -- "$TARGET" buggy >"$tmp/out" 2>"$tmp/err"
 [ $? = 1 ] || fail "buggy: want exit 1"
 grep -q '^failure: signal SIGABRT: exec_timeout_race: caller answered twice' "$tmp/out" ||
   fail "buggy: no 'answered twice' failure"
