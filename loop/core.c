@@ -320,8 +320,11 @@ static int has_ready(uv_loop_t* loop) {
 }
 
 /* How long (real time) a loop waits for a pool job blocked in its work
- * callback when nothing else can happen, before calling it a hang. */
-#define UVS__BLOCKED_HANG_NS 1000000000ull
+ * callback when nothing else can happen, before calling it a hang. Long
+ * enough that a loaded machine (CI running two sanitized test suites on two
+ * cores) gets a worker thread scheduled: at 1 s, a work callback of a few
+ * microseconds was once judged a hang (examples/asyncstore under load). */
+#define UVS__BLOCKED_HANG_NS 5000000000ull
 
 /* UVSIM_THREADS_HANG_MS=N (`uvsim node` sets it): a loop with nothing
  * simulated left to wait for waits at most N ms of real time for the
