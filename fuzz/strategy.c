@@ -90,10 +90,7 @@ static uint32_t nonzero_below(sim_rng* rng, uint32_t n) {
 }
 
 /* Duration kinds: the options are delays in increasing order (0 = none). */
-static int is_duration(sim_kind kind) {
-  return kind == SIM_POOL_DURATION || kind == SIM_TIMER_LAG ||
-         kind == SIM_NET_LATENCY || kind == SIM_DGRAM_LATENCY;
-}
+static int is_duration(sim_kind kind) { return sim_kind_is_duration(kind); }
 
 /* A non-natural answer: uniform over 1..n-1, except for duration kinds,
  * where choice j has weight 2^(n-1-j): each decade of delay half as likely
@@ -101,16 +98,8 @@ static int is_duration(sim_kind kind) {
  * world (p.slow) keeps them uniform. */
 static uint32_t pick_nonzero(fz_strategy* st, sim_kind kind, uint32_t n) {
   assert(n >= 2);
-  uint32_t m = n - 1;
-  if (!is_duration(kind) || st->p.slow || m < 2 || m > 30)
-    return nonzero_below(&st->rng, n);
-  uint32_t r = sim_rng_below(&st->rng, (1u << m) - 1);
-  for (uint32_t j = 1; j < m; j++) {
-    uint32_t w = 1u << (m - j);
-    if (r < w) return j;
-    r -= w;
-  }
-  return m;
+  if (!is_duration(kind) || st->p.slow) return nonzero_below(&st->rng, n);
+  return sim_rng_tail(&st->rng, n);
 }
 
 static uint32_t choose_random(void* ctx, sim* s, sim_kind kind, uint32_t n,

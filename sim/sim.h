@@ -30,6 +30,10 @@ void sim_rng_seed(sim_rng* rng, uint64_t seed);
 uint64_t sim_rng_next(sim_rng* rng);
 /* Uniform in [0, n); n > 0. Unbiased (rejection). */
 uint32_t sim_rng_below(sim_rng* rng, uint32_t n);
+/* A non-natural answer 1..n-1 for a duration kind: choice j has weight
+ * 2^(n-1-j), each slower bucket half as likely as the one before, the
+ * slowest still reached (docs/loop.md, "Latency tails"). */
+uint32_t sim_rng_tail(sim_rng* rng, uint32_t n);
 uint64_t sim_splitmix64(uint64_t* state);
 
 /* ------------------------------------------------------------ decisions */
@@ -54,6 +58,9 @@ typedef enum sim_kind {
 } sim_kind;
 
 const char* sim_kind_name(sim_kind kind);
+/* How long something takes (pool_duration, timer_lag, net_latency,
+ * dgram_latency): its choices are buckets of delay, slowest last. */
+int sim_kind_is_duration(sim_kind kind);
 /* Returns -1 when the name is unknown. */
 int sim_kind_from_name(const char* name);
 

@@ -51,3 +51,16 @@ uint32_t sim_rng_below(sim_rng* rng, uint32_t n) {
   }
   return (uint32_t)(m >> 32);
 }
+
+uint32_t sim_rng_tail(sim_rng* rng, uint32_t n) {
+  assert(n >= 2);
+  uint32_t m = n - 1;
+  if (m < 2 || m > 30) return 1 + sim_rng_below(rng, m);
+  uint32_t r = sim_rng_below(rng, (1u << m) - 1);
+  for (uint32_t j = 1; j < m; j++) {
+    uint32_t w = 1u << (m - j);
+    if (r < w) return j;
+    r -= w;
+  }
+  return m;
+}
