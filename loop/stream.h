@@ -51,6 +51,9 @@ void uvs__stream_init(uv_loop_t* loop, uv_stream_t* s, uv_handle_type type);
 int uvs__stream_socket(uv_stream_t* s, int family, unsigned flags);
 /* Attaches an existing socket (accept, socketpair). */
 void uvs__stream_attach(uv_stream_t* s, int sock, unsigned flags);
+/* A socket's address into the caller's buffer as libuv does it (tcp.c):
+ * cut to *namelen, which then says the full length. Shared with udp.c. */
+int uvs__addr_copy_out(const sim_addr* a, struct sockaddr* name, int* namelen);
 /* The handle's label changed (uvs__name_handle): its I/O and its socket
  * take the new one. */
 void uvs__stream_relabel(uv_stream_t* s);

@@ -109,12 +109,16 @@ static int sock_name(const uv_tcp_t* tcp, struct sockaddr* name, int* namelen,
   int r = peer ? sim_net_getpeername(uvs__net(), st->sock, &a)
                : sim_net_getsockname(uvs__net(), st->sock, &a);
   if (r < 0) return r;
+  return uvs__addr_copy_out(&a, name, namelen);
+}
+
+int uvs__addr_copy_out(const sim_addr* a, struct sockaddr* name, int* namelen) {
   struct sockaddr_storage ss;
-  int len = sim_addr_to_sockaddr(&a, &ss);
+  int len = sim_addr_to_sockaddr(a, &ss);
   if (len < 0) return UV_EINVAL;
   if (*namelen < len) len = *namelen;
   memcpy(name, &ss, (size_t)len);
-  *namelen = sim_addr_to_sockaddr(&a, &ss);
+  *namelen = sim_addr_to_sockaddr(a, &ss);
   return 0;
 }
 

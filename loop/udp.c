@@ -21,6 +21,7 @@
  * connected socket gets from a port nobody listens on (the datagram is
  * dropped silently, as for an unconnected one). */
 #include "loop/internal.h"
+#include "loop/stream.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -521,13 +522,7 @@ static int sock_name(const uv_udp_t* handle, struct sockaddr* name, int* namelen
   int r = peer ? sim_dgram_getpeername(net(), st->sock, &a)
                : sim_dgram_getsockname(net(), st->sock, &a);
   if (r < 0) return r;
-  struct sockaddr_storage ss;
-  int len = sim_addr_to_sockaddr(&a, &ss);
-  if (len < 0) return UV_EINVAL;
-  if (*namelen < len) len = *namelen;
-  memcpy(name, &ss, (size_t)len);
-  *namelen = sim_addr_to_sockaddr(&a, &ss);
-  return 0;
+  return uvs__addr_copy_out(&a, name, namelen);
 }
 
 int uv_udp_getsockname(const uv_udp_t* handle, struct sockaddr* name, int* namelen) {
