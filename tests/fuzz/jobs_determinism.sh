@@ -17,16 +17,7 @@ for strategy in random pct nodefz dfs; do
     (cd "$d" && "$uvsim" run "${scenarios[@]}" --strategy "$strategy" --runs 300 --jobs "$j" \
        --corpus corpus --out out --report r --quiet) > "$d/summary.raw" 2>&1 || true
     sed -E 's/ in [0-9.]+ s \([0-9]+\/s\)//' "$d/summary.raw" > "$d/summary"
-    python3 - "$d/out/r/report.json" > "$d/report" <<'PY'
-import json, sys
-def strip(x):
-    if isinstance(x, dict):
-        return {k: strip(v) for k, v in x.items() if k not in ("elapsed_s", "runs_per_s")}
-    if isinstance(x, list):
-        return [strip(v) for v in x]
-    return x
-print(json.dumps(strip(json.load(open(sys.argv[1]))), indent=1, sort_keys=True))
-PY
+    python3 "$(dirname "$0")/../lib/strip_report.py" "$d/out/r/report.json" > "$d/report"
   done
   a=$tmp/$strategy-j1 b=$tmp/$strategy-j2
   [ -s "$a/summary" ] || { echo "$strategy: no summary"; fail=1; continue; }

@@ -16,18 +16,7 @@ scenarios=(lost_update/buggy close_race/buggy write_after_close/buggy retry_time
 runs=300
 fail=0
 
-strip_report() {   # report.json without its timings, keys sorted
-  python3 - "$1" <<'PY'
-import json, sys
-def strip(x):
-    if isinstance(x, dict):
-        return {k: strip(v) for k, v in x.items() if k not in ("elapsed_s", "runs_per_s")}
-    if isinstance(x, list):
-        return [strip(v) for v in x]
-    return x
-print(json.dumps(strip(json.load(open(sys.argv[1]))), indent=1, sort_keys=True))
-PY
-}
+strip_report() { python3 "$(dirname "$0")/../lib/strip_report.py" "$1"; }   # timings aside
 
 counts() {   # one line per campaign: the counts merge must add up
   python3 - "$1" <<'PY'
