@@ -4,6 +4,7 @@
  * replay can prove it reproduced a run bit for bit. Records are kept only
  * when asked (keep_trace); campaigns keep the hash alone. */
 #include "sim/sim.h"
+#include "sim/sim_ordcov.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -45,10 +46,12 @@ static void push(sim* s, sim_trace_type type, uint16_t kind, uint32_t n,
 void sim_trace_decision(sim* s, sim_kind kind, uint32_t n, uint32_t choice,
                         const char* label) {
   push(s, SIM_TR_DECISION, (uint16_t)kind, n, choice, label);
+  sim_ordcov_decision(kind, label, choice);   /* a no-op unless a fuzzer asked */
 }
 
 void sim_trace_callback(sim* s, const char* label) {
   push(s, SIM_TR_CALLBACK, 0, 0, 0, label);
+  sim_ordcov_callback(label);
 }
 
 void sim_trace_note(sim* s, const char* label) {
