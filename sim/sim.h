@@ -54,6 +54,9 @@ typedef enum sim_kind {
   SIM_USER,              /* a scenario's own explicit choice point         */
   SIM_EARLY_TIMER,       /* aggressive only: a timer fires early           */
   SIM_DGRAM_LATENCY,     /* delivery latency of one UDP datagram (may reorder) */
+  SIM_FS_EVENT_LATENCY,  /* how late a watcher reads an inotify event      */
+  SIM_FS_EVENT_COALESCE, /* an event merged with the same unread one       */
+  SIM_CHILD_EVENT,       /* when a child's output chunk, EOF or exit shows  */
   SIM_KIND_COUNT
 } sim_kind;
 

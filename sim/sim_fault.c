@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <netdb.h>
 #include <signal.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/sim_fs.h"
 #include "sim/sim_util.h"
 
 static const char* const op_names[SIM_FOP_COUNT] = {
@@ -151,6 +153,13 @@ typedef struct rule {
   uint64_t at_ns;               /* UINT64_MAX: no time trigger            */
   uint64_t after_cbs;           /* 0: no callback-count trigger           */
   int fired;
+  /* an `external` rule (ops == 0, signum == 0): another process changes
+   * the simulated filesystem once, at at_ns */
+  int ext_op;                   /* EXT_*, 0: not one                      */
+  char ext_path[SIM_FAULT_SPEC_MAX];
+  char ext_to[SIM_FAULT_SPEC_MAX];
+  char ext_data[SIM_FAULT_SPEC_MAX];
+  size_t ext_len;
   sim_event ev;                 /* the at= trigger, in the world's queue  */
   struct sim_faults* owner;
 } rule;
@@ -162,7 +171,13 @@ struct sim_faults {
   size_t nsignal;               /* signal rules among them                */
   uint64_t callbacks;           /* callbacks seen this run (tick)         */
   sim_fault_signal_fn on_signal;
+  uint64_t external_seq;        /* external changes made so far this run  */
+  int in_external;              /* one is being made (sim_fault_external) */
 };
+
+enum { EXT_WRITE = 1, EXT_APPEND, EXT_TOUCH, EXT_RENAME, EXT_UNLINK };
+static const char* const ext_names[] = { "", "write", "append", "touch", "rename", "unlink" };
+static void external_fire(rule* r);
 
 sim_faults* sim_faults_new(void) {
   sim_faults* f = calloc(1, sizeof *f);
@@ -177,7 +192,8 @@ static sim* fworld(const sim_faults* f) { return f->world ? f->world : sim_curre
  * that something will happen. sim_reset forgets queued events (marks them
  * unqueued), so cancelling here is safe after a reset. */
 static void signal_unschedule(sim_faults* f, rule* r) {
-  if (r->signum && sim_event_queued(&r->ev)) sim_event_cancel(fworld(f), &r->ev);
+  if ((r->signum || r->ext_op) && sim_event_queued(&r->ev))
+    sim_event_cancel(fworld(f), &r->ev);
 }
 
 static void signal_fire(rule* r, const char* why) {
@@ -193,11 +209,12 @@ static void signal_fire(rule* r, const char* why) {
 static void signal_event(sim* s, sim_event* ev) {
   (void)s;
   rule* r = (rule*)((char*)ev - offsetof(rule, ev));
-  if (!r->fired) signal_fire(r, "time");
+  if (r->ext_op && !r->fired) external_fire(r);
+  else if (!r->fired) signal_fire(r, "time");
 }
 
 static void signal_schedule(sim_faults* f, rule* r) {
-  sim_event_init(&r->ev, signal_event, "fault signal");
+  sim_event_init(&r->ev, signal_event, r->ext_op ? "fault external" : "fault signal");
   r->owner = f;
   if (r->at_ns == UINT64_MAX) return;
   sim* w = fworld(f);
@@ -211,14 +228,16 @@ void sim_faults_clear(sim_faults* f) {
   f->n = 0;
   f->nsignal = 0;
   f->callbacks = 0;
+  f->external_seq = 0;
 }
 
 void sim_faults_rewind(sim_faults* f) {
   f->callbacks = 0;
+  f->external_seq = 0;
   for (size_t i = 0; i < f->n; i++) {
     rule* r = &f->rules[i];
     r->seen = 0;
-    if (!r->signum) continue;
+    if (!r->signum && !r->ext_op) continue;
     signal_unschedule(f, r);
     r->fired = 0;
     signal_schedule(f, r);
@@ -401,6 +420,75 @@ static int parse_signal(char* save, rule* r, perr* e) {
   return 0;
 }
 
+/* `data=`: the bytes an external write or append puts in the file; no
+ * blanks in a spec, so \s is a space, \n a newline, \t a tab, \\ a
+ * backslash. */
+static int parse_data(const char* val, rule* r, perr* e) {
+  size_t n = 0;
+  for (const char* p = val; *p; p++) {
+    char c = *p;
+    if (c == '\\') {
+      p++;
+      if (*p == 's') c = ' ';
+      else if (*p == 'n') c = '\n';
+      else if (*p == 't') c = '\t';
+      else if (*p == '\\') c = '\\';
+      else return fail(e, "data: unknown escape '\\%c' (\\s \\n \\t \\\\)", *p ? *p : ' ');
+    }
+    r->ext_data[n++] = c;
+  }
+  r->ext_len = n;
+  return 0;
+}
+
+/* `external OP PATH [TO] at=DURATION [data=TEXT]`: another process changes
+ * a file of the simulated filesystem once, at a virtual time (file
+ * watchers' external writer). OP: write (replace the contents, creating
+ * the file), append, touch (times to now, creating the file), rename
+ * (PATH to TO, replacing it), unlink. */
+static int parse_external(char* save, rule* r, perr* e) {
+  char* tok = strtok_r(NULL, " \t", &save);
+  if (tok == NULL) return fail(e, "external rules name a change (write append touch rename unlink)");
+  for (int i = EXT_WRITE; i <= EXT_UNLINK; i++)
+    if (strcmp(tok, ext_names[i]) == 0) r->ext_op = i;
+  if (r->ext_op == 0)
+    return fail(e, "unknown external change '%s' (write append touch rename unlink)", tok);
+  tok = strtok_r(NULL, " \t", &save);
+  if (tok == NULL || strchr(tok, '=') != NULL || tok[0] != '/')
+    return fail(e, "external %s needs an absolute path", ext_names[r->ext_op]);
+  snprintf(r->ext_path, sizeof r->ext_path, "%s", tok);
+  if (r->ext_op == EXT_RENAME) {
+    tok = strtok_r(NULL, " \t", &save);
+    if (tok == NULL || strchr(tok, '=') != NULL || tok[0] != '/')
+      return fail(e, "external rename needs an absolute path to rename to");
+    snprintf(r->ext_to, sizeof r->ext_to, "%s", tok);
+  }
+  r->at_ns = UINT64_MAX;
+  int have_data = 0;
+  while ((tok = strtok_r(NULL, " \t", &save)) != NULL) {
+    char* eq = strchr(tok, '=');
+    if (eq == NULL || eq == tok) return fail(e, "'%s' is not key=value", tok);
+    *eq = '\0';
+    const char* val = eq + 1;
+    if (strcmp(tok, "at") == 0) {
+      if (parse_duration(val, &r->at_ns) < 0 || r->at_ns == UINT64_MAX)
+        return fail(e, "at '%s' must be a duration like 500us, 250ms, 2s", val);
+    } else if (strcmp(tok, "data") == 0) {
+      if (r->ext_op != EXT_WRITE && r->ext_op != EXT_APPEND)
+        return fail(e, "data= applies only to external write and append");
+      if (parse_data(val, r, e) < 0) return -1;
+      have_data = 1;
+    } else {
+      return fail(e, "unknown key '%s' for an external change (at data)", tok);
+    }
+  }
+  if (r->at_ns == UINT64_MAX) return fail(e, "an external change needs at=DURATION");
+  if ((r->ext_op == EXT_WRITE || r->ext_op == EXT_APPEND) && !have_data)
+    return fail(e, "external %s needs data=TEXT", ext_names[r->ext_op]);
+  r->count = 1;
+  return 0;
+}
+
 static int parse(const char* spec, rule* r, perr* e) {
   memset(r, 0, sizeof *r);
   r->fd = -1;
@@ -417,6 +505,7 @@ static int parse(const char* spec, rule* r, perr* e) {
   char* tok = strtok_r(buf, " \t", &save);
   if (tok == NULL) return fail(e, "empty spec");
   if (strcmp(tok, "signal") == 0) return parse_signal(save, r, e);
+  if (strcmp(tok, "external") == 0) return parse_external(save, r, e);
   if (parse_ops(tok, &r->ops) < 0) {
     /* The list comes from op_names, so a new operation is listed at once. */
     char ops[SIM_FOP_COUNT * 12];
@@ -425,7 +514,7 @@ static int parse(const char* spec, rule* r, perr* e) {
     for (int i = 0; i < SIM_FOP_COUNT && n < sizeof ops; i++)
       n += (size_t)snprintf(ops + n, sizeof ops - n, "%s%s", i ? " " : "",
                             op_names[i]);
-    return fail(e, "unknown operation '%s' (one of %s, or fs net any, or signal)", tok, ops);
+    return fail(e, "unknown operation '%s' (one of %s, or fs net any, or signal, external)", tok, ops);
   }
   int have_nth = 0, have_after = 0, have_count = 0, have_err = 0;
   const char* err_text = NULL;
@@ -541,6 +630,7 @@ int sim_fault_add(sim_faults* f, const char* spec, int aggressive, char* err,
     f->nsignal++;
     signal_schedule(f, &f->rules[f->n]);
   }
+  if (r.ext_op) signal_schedule(f, &f->rules[f->n]);
   f->n++;
   return 0;
 }
@@ -586,4 +676,58 @@ int sim_fault_check(sim_faults* f, sim_fault_op op, const char* target, int fd,
     }
   }
   return taken;
+}
+
+/* ------------------------------------------------------------ external */
+
+int sim_fault_external(const sim_faults* f, uint64_t* seq) {
+  if (seq) *seq = f->external_seq;
+  return f->in_external;
+}
+
+/* Another process's change, made with the simulated filesystem's own
+ * calls (so watchers hear exactly what the program's own calls would
+ * make them hear), all at one instant. A change that fails (a rename of a
+ * file that is not there) changes nothing and says why in the trace. */
+static void external_fire(rule* r) {
+  sim_faults* f = r->owner;
+  sim* w = fworld(f);
+  sim_fs* fs = sim_fs_current();
+  r->fired = 1;
+  f->external_seq++;
+  f->in_external = 1;
+  int res = 0;
+  switch (r->ext_op) {
+  case EXT_WRITE:
+  case EXT_APPEND: {
+    int fl = O_WRONLY | O_CREAT | (r->ext_op == EXT_WRITE ? O_TRUNC : O_APPEND);
+    int fd = sim_fs_open(fs, r->ext_path, fl, 0644);
+    res = fd;
+    if (fd >= 0) {
+      ssize_t n = r->ext_len ? sim_fs_write(fs, fd, r->ext_data, r->ext_len, -1) : 0;
+      res = n < 0 ? (int)n : 0;
+      sim_fs_close(fs, fd);
+    }
+    break;
+  }
+  case EXT_TOUCH: {
+    int fd = sim_fs_open(fs, r->ext_path, O_WRONLY | O_CREAT, 0644);
+    res = fd;
+    if (fd >= 0) {
+      int64_t t = (int64_t)(SIM_FS_EPOCH_NS + sim_now(w));
+      res = sim_fs_futime(fs, fd, t, t);
+      sim_fs_close(fs, fd);
+    }
+    break;
+  }
+  case EXT_RENAME: res = sim_fs_rename(fs, r->ext_path, r->ext_to); break;
+  case EXT_UNLINK: res = sim_fs_unlink(fs, r->ext_path); break;
+  }
+  f->in_external = 0;
+  if (res < 0)
+    sim_trace_note(w, sim_internf(w, "fault external %s %s: failed (errno %d): %s",
+                                  ext_names[r->ext_op], r->ext_path, -res, r->spec));
+  else
+    sim_trace_note(w, sim_internf(w, "fault external %s %s: %s",
+                                  ext_names[r->ext_op], r->ext_path, r->spec));
 }

@@ -133,6 +133,21 @@ void sim_faults_on_signal(sim_faults* f, sim_fault_signal_fn fn);
 void sim_fault_signal_tick(sim_faults* f, int (*watched)(int signum), const char* after);
 const char* sim_signal_name(int signum);
 
+/* `external` rules: another process changes the simulated filesystem
+ * once, at a virtual time (the external writer of file watchers):
+ *
+ *   external write PATH data=TEXT at=DURATION    replace the contents
+ *   external append PATH data=TEXT at=DURATION
+ *   external touch PATH at=DURATION              times to now
+ *   external rename FROM TO at=DURATION
+ *   external unlink PATH at=DURATION
+ *
+ * PATH is absolute; TEXT has no blanks (\s is a space, \n a newline).
+ * Always sound. While one is being made, sim_fault_external answers 1
+ * and *seq numbers it (the watchers' inotify model tells one external
+ * change from the next, and both from the program's own). */
+int sim_fault_external(const sim_faults* f, uint64_t* seq);
+
 /* Called by the loop layer before an operation. Returns 1 and fills `hit`
  * when a rule applies (first matching rule wins; every matching rule still
  * counts the call), else 0. target may be NULL, fd may be -1. */

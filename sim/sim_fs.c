@@ -85,6 +85,8 @@ struct sim_fs {
   fs_map maps[SIM_FS_MAPS_MAX];
   size_t nmaps;
   int cwd_map;                  /* the cwd is inside mapping cwd_map-1      */
+  sim_fs_notify_fn notify;      /* file watchers (sim_fs_on_change)         */
+  void* notify_ctx;
 };
 
 /* ------------------------------------------------------------- helpers */
@@ -98,6 +100,15 @@ static int is_reg(const inode* n) { return S_ISREG(n->mode); }
 static int is_lnk(const inode* n) { return S_ISLNK(n->mode); }
 
 static void touch_mc(sim_fs* fs, inode* n) { n->mtime = n->ctime = now(fs); }
+
+/* One inotify event for the watchers (sim_fs_on_change): about `n` itself,
+ * or, with `dir`, about its entry `name` in dir. */
+static void note(sim_fs* fs, const inode* n, uint32_t mask, const inode* dir,
+                 const char* name) {
+  if (fs->notify == NULL) return;
+  if (is_dir(n)) mask |= SIM_FS_EV_ISDIR;
+  fs->notify(fs->notify_ctx, n->ino, mask, dir ? dir->ino : 0, dir ? name : NULL);
+}
 
 static inode* inode_new(sim_fs* fs, uint32_t mode) {
   inode* n = sim_xmalloc(sizeof *n);
@@ -124,6 +135,7 @@ static void inode_destroy(inode* n) {
 /* Frees an inode once no name and no descriptor refers to it. */
 static void inode_maybe_free(sim_fs* fs, inode* n) {
   if (n->nlink > 0 || n->refs > 0) return;
+  note(fs, n, SIM_FS_EV_DELETE_SELF, NULL, NULL);
   assert(fs->inodes[n->slot] == n);
   size_t last = --fs->ninodes;
   fs->inodes[n->slot] = fs->inodes[last];
@@ -550,6 +562,17 @@ static int fd_alloc_real(sim_fs* fs, int rfd, int flags, const char* path,
   return -EMFILE;
 }
 
+/* An event about an open file: its watchers, and its directory's through
+ * the name it was opened by, where that name still leads to it. */
+static void note_fd(sim_fs* fs, const ofile* f, uint32_t mask) {
+  if (fs->notify == NULL) return;
+  lookup L;
+  if (walk(fs, f->path, 1, &L) == 0 && L.node == f->node && !L.dot)
+    note(fs, f->node, mask, L.dir, L.name);
+  else
+    note(fs, f->node, mask, NULL, NULL);
+}
+
 static int can_read(const ofile* f) { return (f->flags & O_ACCMODE) != O_WRONLY; }
 static int can_write(const ofile* f) { return (f->flags & O_ACCMODE) != O_RDONLY; }
 
@@ -571,6 +594,7 @@ static inode* create_file(sim_fs* fs, inode* dir, const char* name,
                           unsigned mode) {
   inode* n = inode_new(fs, S_IFREG | (mode & 07777 & ~FS_UMASK));
   dir_add(fs, dir, name, n);
+  note(fs, n, SIM_FS_EV_CREATE, dir, name);
   return n;
 }
 
@@ -611,6 +635,8 @@ int sim_fs_open(sim_fs* fs, const char* path, int flags, unsigned mode) {
       n->size = 0;
       touch_mc(fs, n);
     }
+    if ((flags & O_TRUNC) && is_reg(n) && acc != O_RDONLY)
+      note(fs, n, SIM_FS_EV_MODIFY, L.dir, L.name);
   } else {
     if (!(flags & O_CREAT)) return -ENOENT;
     if (L.trailing_slash) return -EISDIR;
@@ -675,6 +701,7 @@ ssize_t sim_fs_write(sim_fs* fs, int fd, const void* buf, size_t len,
   memcpy(n->data + at, buf, len);
   touch_mc(fs, n);
   if (off < 0) f->pos = (int64_t)(at + len);
+  note_fd(fs, f, SIM_FS_EV_MODIFY);
   return (ssize_t)len;
 }
 
@@ -695,6 +722,7 @@ int sim_fs_ftruncate(sim_fs* fs, int fd, int64_t len) {
   int r = file_resize(f->node, (uint64_t)len);
   if (r < 0) return r;
   touch_mc(fs, f->node);
+  note_fd(fs, f, SIM_FS_EV_MODIFY);
   return 0;
 }
 
@@ -731,6 +759,7 @@ int sim_fs_futime(sim_fs* fs, int fd, int64_t atime_ns, int64_t mtime_ns) {
   f->node->atime = (uint64_t)atime_ns;
   f->node->mtime = (uint64_t)mtime_ns;
   f->node->ctime = now(fs);
+  note_fd(fs, f, SIM_FS_EV_ATTRIB);
   return 0;
 }
 
@@ -740,6 +769,7 @@ int sim_fs_fchmod(sim_fs* fs, int fd, unsigned mode) {
   if (f == NULL) return -EBADF;
   f->node->mode = (f->node->mode & S_IFMT) | (mode & 07777);
   f->node->ctime = now(fs);
+  note_fd(fs, f, SIM_FS_EV_ATTRIB);
   return 0;
 }
 
@@ -774,6 +804,7 @@ int sim_fs_mkdir(sim_fs* fs, const char* path, unsigned mode) {
   inode* n = inode_new(fs, S_IFDIR | (mode & 07777 & ~FS_UMASK));
   n->nlink = 1;                 /* "." ; the name adds one */
   dir_add(fs, L.dir, L.name, n);
+  note(fs, n, SIM_FS_EV_CREATE, L.dir, L.name);
   return 0;
 }
 
@@ -895,7 +926,8 @@ int sim_fs_rmdir(sim_fs* fs, const char* path) {
   if (strcmp(L.name, ".") == 0) return -EINVAL;
   if (L.dot) return -ENOTEMPTY;  /* ".." */
   if (L.node->nents > 0) return -ENOTEMPTY;
-  dir_remove(fs, L.dir, L.name);
+  note(fs, L.node, SIM_FS_EV_DELETE, L.dir, L.name);
+  dir_remove(fs, L.dir, L.name);   /* DELETE_SELF once nothing holds it */
   return 0;
 }
 
@@ -907,6 +939,10 @@ int sim_fs_unlink(sim_fs* fs, const char* path) {
   if (r < 0) return r;
   if (L.node == NULL) return -ENOENT;
   if (is_dir(L.node) || L.dot) return -EISDIR;
+  /* Linux: the link count's IN_ATTRIB, the entry's IN_DELETE, and
+   * IN_DELETE_SELF when the last name and descriptor are gone */
+  note(fs, L.node, SIM_FS_EV_ATTRIB, NULL, NULL);
+  note(fs, L.node, SIM_FS_EV_DELETE, L.dir, L.name);
   dir_remove(fs, L.dir, L.name);
   return 0;
 }
@@ -953,6 +989,12 @@ int sim_fs_rename(sim_fs* fs, const char* from, const char* to) {
     if (is_dir(B.node) && B.node->nents > 0) return -ENOTEMPTY;
   }
   if (B.dir->dead) return -ENOENT;
+  /* inotify's order (fsnotify_move): both entries, the replaced target's
+   * link count, the moved inode; the target's DELETE_SELF comes last */
+  note(fs, n, SIM_FS_EV_MOVED_FROM, A.dir, A.name);
+  note(fs, n, SIM_FS_EV_MOVED_TO, B.dir, B.name);
+  if (B.node != NULL) note(fs, B.node, SIM_FS_EV_ATTRIB, NULL, NULL);
+  note(fs, n, SIM_FS_EV_MOVE_SELF, NULL, NULL);
   if (B.node != NULL) dir_remove(fs, B.dir, B.name);
   detach(fs, A.dir, A.name);
   dir_add(fs, B.dir, B.name, n);
@@ -974,6 +1016,8 @@ int sim_fs_link(sim_fs* fs, const char* from, const char* to) {
   if (B.dir->dead) return -ENOENT;
   dir_add(fs, B.dir, B.name, n);
   n->ctime = now(fs);
+  note(fs, n, SIM_FS_EV_ATTRIB, NULL, NULL);
+  note(fs, n, SIM_FS_EV_CREATE, B.dir, B.name);
   return 0;
 }
 
@@ -995,6 +1039,7 @@ int sim_fs_symlink(sim_fs* fs, const char* target, const char* path) {
   memcpy(n->data, target, tl);
   n->size = n->cap = tl;
   dir_add(fs, L.dir, L.name, n);
+  note(fs, n, SIM_FS_EV_CREATE, L.dir, L.name);
   return 0;
 }
 
@@ -1068,6 +1113,7 @@ int sim_fs_chmod(sim_fs* fs, const char* path, unsigned mode) {
   inode* n = L.node;
   n->mode = (n->mode & S_IFMT) | (mode & 07777);
   n->ctime = now(fs);
+  note(fs, n, SIM_FS_EV_ATTRIB, L.dot ? NULL : L.dir, L.name);
   return 0;
 }
 
@@ -1083,6 +1129,7 @@ static int set_times(sim_fs* fs, const char* path, int follow, int64_t a,
   n->atime = (uint64_t)a;
   n->mtime = (uint64_t)m;
   n->ctime = now(fs);
+  note(fs, n, SIM_FS_EV_ATTRIB, L.dot ? NULL : L.dir, L.name);
   return 0;
 }
 
@@ -1143,6 +1190,7 @@ int sim_fs_copyfile(sim_fs* fs, const char* from, const char* to, int excl) {
     if (excl) return -EEXIST;
     if (is_dir(dst)) return -EISDIR;
     if (dst == src) return 0;
+    note(fs, dst, SIM_FS_EV_MODIFY, B.dir, B.name);   /* libuv's ftruncate */
   } else {
     if (B.trailing_slash) return -EISDIR;
     if (B.dir->dead) return -ENOENT;
@@ -1153,6 +1201,9 @@ int sim_fs_copyfile(sim_fs* fs, const char* from, const char* to, int excl) {
   if (src->size) memcpy(dst->data, src->data, src->size);
   dst->mode = S_IFREG | (src->mode & 07777);
   touch_mc(fs, dst);
+  /* libuv's fchmod, then the copy */
+  note(fs, dst, SIM_FS_EV_ATTRIB, B.dir, B.name);
+  if (src->size) note(fs, dst, SIM_FS_EV_MODIFY, B.dir, B.name);
   return 0;
 }
 
@@ -1447,4 +1498,22 @@ int sim_fs_map_spec_of(const sim_fs* fs, size_t i, char* out, size_t outlen) {
                      : (m->flags & SIM_FS_MAP_READONLY) ? ",ro" : "";
   int n = snprintf(out, outlen, "%s=%s%s", m->sim, m->real, flag);
   return n < 0 || (size_t)n >= outlen ? -ENAMETOOLONG : 0;
+}
+
+/* ------------------------------------------------------------ watchers */
+
+void sim_fs_on_change(sim_fs* fs, sim_fs_notify_fn fn, void* ctx) {
+  fs->notify = fn;
+  fs->notify_ctx = ctx;
+}
+
+int sim_fs_watch_target(sim_fs* fs, const char* path, uint64_t* ino,
+                        int* is_dir_out) {
+  lookup L;
+  int r = walk_existing(fs, path, 1, &L);
+  if (r == WALK_MAPPED) return -ENOSYS;
+  if (r < 0) return r;
+  *ino = L.node->ino;
+  *is_dir_out = is_dir(L.node);
+  return 0;
 }

@@ -179,6 +179,34 @@ size_t sim_fs_map_count(const sim_fs* fs);
 int sim_fs_map_spec(sim_fs* fs, const char* spec, char* err, size_t errlen);
 int sim_fs_map_spec_of(const sim_fs* fs, size_t i, char* out, size_t outlen);
 
+/* Change notification, as inotify(7) sees the tree (file watchers,
+ * loop/fs_event.c). After each change to the in-memory tree `fn` hears
+ * what happened to inode `ino`, with the inotify IN_* bit values below
+ * (SIM_FS_EV_ISDIR added when the inode is a directory); `dir_ino` and
+ * `name` (0 and NULL for an event about the inode itself) name the
+ * directory entry the change went through, which a watch on the directory
+ * hears about. Calls come in the order Linux queues the events (rename:
+ * MOVED_FROM, MOVED_TO, the replaced target's ATTRIB, MOVE_SELF, then its
+ * DELETE_SELF). Changes below a passthrough mapping are the host's: not
+ * reported. NULL turns it off. */
+#define SIM_FS_EV_MODIFY 0x002u
+#define SIM_FS_EV_ATTRIB 0x004u
+#define SIM_FS_EV_MOVED_FROM 0x040u
+#define SIM_FS_EV_MOVED_TO 0x080u
+#define SIM_FS_EV_CREATE 0x100u
+#define SIM_FS_EV_DELETE 0x200u
+#define SIM_FS_EV_DELETE_SELF 0x400u
+#define SIM_FS_EV_MOVE_SELF 0x800u
+#define SIM_FS_EV_ISDIR 0x40000000u
+typedef void (*sim_fs_notify_fn)(void* ctx, uint64_t ino, uint32_t mask,
+                                 uint64_t dir_ino, const char* name);
+void sim_fs_on_change(sim_fs* fs, sim_fs_notify_fn fn, void* ctx);
+/* The inode a watch on `path` follows (symlinks followed, as
+ * inotify_add_watch does): 0 with *ino and *is_dir, -errno, or -ENOSYS for
+ * a path below a passthrough mapping (the host's files are not watched). */
+int sim_fs_watch_target(sim_fs* fs, const char* path, uint64_t* ino,
+                        int* is_dir);
+
 /* Counters for tests: live inodes and open descriptors. */
 size_t sim_fs_inode_count(const sim_fs* fs);
 size_t sim_fs_open_count(const sim_fs* fs);

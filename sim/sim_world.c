@@ -32,6 +32,9 @@ static const char* const kind_names[SIM_KIND_COUNT] = {
   [SIM_USER] = "user",
   [SIM_EARLY_TIMER] = "early_timer",
   [SIM_DGRAM_LATENCY] = "dgram_latency",
+  [SIM_FS_EVENT_LATENCY] = "fs_event_latency",
+  [SIM_FS_EVENT_COALESCE] = "fs_event_coalesce",
+  [SIM_CHILD_EVENT] = "child_event",
 };
 
 static const char* const oracle_names[SIM_BUG_ORACLE_COUNT] = {
@@ -72,8 +75,9 @@ const char* sim_kind_name(sim_kind kind) {
 }
 
 int sim_kind_is_duration(sim_kind kind) {
+  if (kind == SIM_CHILD_EVENT) return 1;   /* a delay bucket, slowest last */
   return kind == SIM_POOL_DURATION || kind == SIM_TIMER_LAG || kind == SIM_NET_LATENCY ||
-         kind == SIM_DGRAM_LATENCY;
+         kind == SIM_DGRAM_LATENCY || kind == SIM_FS_EVENT_LATENCY;
 }
 
 int sim_kind_from_name(const char* name) {
