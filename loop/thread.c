@@ -11,7 +11,9 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 static atomic_int user_threads;
 
@@ -35,6 +37,26 @@ static void* thread_trampoline(void* p) {
   return NULL;
 }
 
+/* The stack a thread gets, as libuv 1.44 on Linux decides it: what was
+ * asked, rounded up to a page and at least PTHREAD_STACK_MIN; nothing asked
+ * (or 0) is RLIMIT_STACK rounded down to a page, or glibc's 2 MiB when the
+ * limit is unlimited or too small. Programs check the size they asked for
+ * (libuv's thread_stack_size_explicit), and a thread that recurses deeply
+ * needs the main thread's limit, not glibc's default. */
+static size_t stack_size(size_t asked) {
+  size_t page = (size_t)getpagesize();
+  size_t min = (size_t)PTHREAD_STACK_MIN > 8192 ? (size_t)PTHREAD_STACK_MIN : 8192;
+  if (asked == 0) {
+    struct rlimit lim;
+    if (getrlimit(RLIMIT_STACK, &lim) != 0 || lim.rlim_cur == RLIM_INFINITY)
+      return 2u << 20;
+    size_t cur = (size_t)lim.rlim_cur - (size_t)lim.rlim_cur % page;
+    return cur >= min ? cur : 2u << 20;
+  }
+  asked = (asked + page - 1) & ~(page - 1);
+  return asked < min ? min : asked;
+}
+
 int uv_thread_create_ex(uv_thread_t* tid, const uv_thread_options_t* params,
                         uv_thread_cb entry, void* arg) {
   thread_start* ts = malloc(sizeof *ts);
@@ -43,10 +65,8 @@ int uv_thread_create_ex(uv_thread_t* tid, const uv_thread_options_t* params,
   ts->arg = arg;
   pthread_attr_t attr;
   pthread_attr_init(&attr);
-  if (params && (params->flags & UV_THREAD_HAS_STACK_SIZE) && params->stack_size) {
-    size_t sz = params->stack_size < (size_t)PTHREAD_STACK_MIN ? (size_t)PTHREAD_STACK_MIN : params->stack_size;
-    pthread_attr_setstacksize(&attr, sz);
-  }
+  size_t sz = params && (params->flags & UV_THREAD_HAS_STACK_SIZE) ? params->stack_size : 0;
+  pthread_attr_setstacksize(&attr, stack_size(sz));
   atomic_fetch_add(&user_threads, 1);
   int err = pthread_create(tid, &attr, thread_trampoline, ts);
   pthread_attr_destroy(&attr);
