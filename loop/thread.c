@@ -156,16 +156,24 @@ void uv_cond_destroy(uv_cond_t* c) { pthread_cond_destroy(c); }
 void uv_cond_signal(uv_cond_t* c) { pthread_cond_signal(c); }
 void uv_cond_broadcast(uv_cond_t* c) { pthread_cond_broadcast(c); }
 void uv_cond_wait(uv_cond_t* c, uv_mutex_t* m) { pthread_cond_wait(c, m); }
+static void time_passes(uint64_t ns);
+
 int uv_cond_timedwait(uv_cond_t* c, uv_mutex_t* m, uint64_t timeout) {
   /* A real wait with a real timeout: this primitive synchronises real
-   * threads, it is not on the simulated path. */
+   * threads. A wait that times out has also taken its timeout of virtual
+   * time (as uv_sleep does), so a program that measures it with uv_hrtime
+   * sees it last (libuv's condvar_5); one that is signalled took no virtual
+   * time, because how long the real signaller took is not repeatable. */
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   uint64_t ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec + timeout;
   ts.tv_sec = (time_t)(ns / 1000000000u);
   ts.tv_nsec = (long)(ns % 1000000000u);
   int err = pthread_cond_timedwait(c, m, &ts);
-  if (err == ETIMEDOUT) return UV_ETIMEDOUT;
+  if (err == ETIMEDOUT) {
+    time_passes(timeout);
+    return UV_ETIMEDOUT;
+  }
   return -err;
 }
 
@@ -187,19 +195,29 @@ void uv_key_delete(uv_key_t* key) { pthread_key_delete(*key); }
 void* uv_key_get(uv_key_t* key) { return pthread_getspecific(*key); }
 void uv_key_set(uv_key_t* key, void* value) { pthread_setspecific(*key, value); }
 
-/* uv_sleep on the loop thread is a callback that takes time: the virtual
- * clock moves, so timers become late exactly as they would. */
-void uv_sleep(unsigned int msec) {
-  if (uvs__in_pool_work()) {   /* a slow work callback: the job takes longer */
-    uvsim_pool_cost_ns((uint64_t)msec * 1000000u);
+/* Virtual time that a blocking call of the calling thread took: on the
+ * loop thread the clock moves, so timers become late exactly as they would;
+ * in a work callback the job takes longer; a user thread lives in real time
+ * and must not touch the loop's clock from its thread. */
+static void time_passes(uint64_t ns) {
+  if (uvs__in_pool_work()) {
+    uvsim_pool_cost_ns(ns);
     return;
   }
-  if (on_user_thread) {   /* a real thread sleeps really (and must not
-                             touch the loop's clock from its thread) */
+  if (on_user_thread) return;
+  sim* s = uvs__sim();
+  sim_advance_to(s, sim_now(s) + ns);
+}
+
+/* uv_sleep on the loop thread is a callback that takes time (time_passes).
+ * It also sleeps really while user threads live: the program is giving
+ * them time to get something done (libuv's semaphore_1 sleeps 100 ms for a
+ * thread to post), and they live in real time. */
+void uv_sleep(unsigned int msec) {
+  int real = on_user_thread || (!uvs__in_pool_work() && uvs__user_threads_live() > 0);
+  time_passes((uint64_t)msec * 1000000u);
+  if (real) {
     struct timespec ts = { (time_t)(msec / 1000), (long)(msec % 1000) * 1000000L };
     while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {}
-    return;
   }
-  sim* s = uvs__sim();
-  sim_advance_to(s, sim_now(s) + (uint64_t)msec * 1000000u);
 }
