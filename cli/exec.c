@@ -37,6 +37,7 @@
 #include "cli/ci.h"
 #include "cli/cli.h"
 #include "cli/exec.h"
+#include "cli/exec_server.h"
 #include "sim/sim_fs.h"
 #include "fuzz/fuzz.h"
 #include "cli/node.h"
@@ -64,6 +65,11 @@ static const char* usage_exec =
   "  --memory MB     resident memory a run may use before it is stopped and\n"
   "                  reported as \"out of memory\" (default 4096)\n"
   "  --same-output   a run whose stdout differs from the natural order's fails\n"
+  "  --no-fork-server\n"
+  "                  start a process per run; by default the program starts\n"
+  "                  once (per job) and forks a child per run at its first\n"
+  "                  uv_run, unless it made a decision or started a thread\n"
+  "                  before (then it says so and starts a process per run)\n"
   "  --map SIM=HOST[,ro|,snapshot]\n"
   "                  map a host directory into the program's simulated\n"
   "                  filesystem (repeatable; UVSIM_FS_MAP, docs/world.md)\n"
@@ -186,7 +192,7 @@ void cli_exec_child_env(const exec_opts* o, const uint64_t* seed) {
 }
 
 static void child(const exec_opts* o, const uint64_t* seed, int out, int err,
-                  const char* rep_path, int report) {
+                  const char* rep_path, int report, const exec_server* launch) {
   dup2(out, 1);
   dup2(err, 2);
   /* The report goes to a file libuvsim opens at exit, not to an inherited
@@ -195,6 +201,8 @@ static void child(const exec_opts* o, const uint64_t* seed, int out, int err,
   unsetenv("UVSIM_REPORT_FD");
   setpgid(0, 0);                /* a hung run is killed with its threads */
   cli_exec_child_env(o, seed);
+  unsetenv("UVSIM_FORKSERVER");
+  if (launch) cli_xsrv_child_env(launch);
   char** argv = o->node ? cli_node_argv(o, seed) : o->argv;
   execvp(argv[0], argv);
   int e = errno;
@@ -269,6 +277,7 @@ static int wait_or_kill(pid_t pid, double deadline, uint64_t memory_mb, int* sta
  * their own pid only. */
 
 static int is_live_run(pid_t pid);
+static int is_server(pid_t pid);
 
 /* Children of this process that are not run leaders: killed (only when no
  * run is in flight: an orphan may belong to a running one) and reaped. */
@@ -291,7 +300,7 @@ static void sweep_orphans(int kill_them) {
     int ppid;
     if (!p || sscanf(p + 1, " %c %d", &state, &ppid) != 2 || ppid != me) continue;
     pid_t pid = (pid_t)atoi(e->d_name);
-    if (is_live_run(pid)) continue;
+    if (is_live_run(pid) || is_server(pid)) continue;
     if (state != 'Z' && !kill_them) continue;
     if (state != 'Z') kill(pid, SIGKILL);
     while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
@@ -378,11 +387,15 @@ typedef struct xrun {
   double deadline;              /* wall clock: the harness, not the run */
   uint64_t seed;
   int seeded;
+  exec_server* srv;             /* the fork server whose child it is, or
+                                   NULL: our own child, a process started */
 } xrun;
 
 /* Starts the program; 0, or -errno when it could not be started at all
- * (the child reports execvp's errno through a close-on-exec pipe). */
-static int run_start(const exec_opts* o, const uint64_t* seed, xrun* x) {
+ * (the child reports execvp's errno through a close-on-exec pipe). With
+ * `launch`, the program is told to become that fork server. */
+static int run_start_plain(const exec_opts* o, const uint64_t* seed, xrun* x,
+                           exec_server* launch) {
   memset(x, 0, sizeof *x);
   x->seeded = seed != NULL;
   if (seed) x->seed = *seed;
@@ -405,7 +418,8 @@ static int run_start(const exec_opts* o, const uint64_t* seed, xrun* x) {
     live_add(x->pid);
   }
   if (x->pid == 0)
-    child(o, seed, fileno(x->out), fileno(x->err), x->rep_path, pipefd[1]);
+    child(o, seed, fileno(x->out), fileno(x->err), x->rep_path, pipefd[1], launch);
+  if (launch) cli_xsrv_started(launch, x->pid);
   close(pipefd[1]);
   int exec_errno = 0;
   ssize_t got = read(pipefd[0], &exec_errno, sizeof exec_errno);
@@ -420,6 +434,153 @@ static int run_start(const exec_opts* o, const uint64_t* seed, xrun* x) {
     return -exec_errno;
   }
   return 0;
+}
+
+/* ------------------------------------------------------- fork servers
+ *
+ * The program started once per job slot, forking a child per run at its
+ * first uv_run (loop/forkserver.c, cli/exec_server.c). A slot whose server
+ * refused, or died, runs a process per run from then on. */
+
+static exec_server servers[EXEC_JOBS_MAX];
+static int servers_on;          /* slot 0's server said ready */
+
+static int is_server(pid_t pid) {
+  for (size_t i = 0; i < EXEC_JOBS_MAX; i++)
+    if (servers[i].pid == pid && pid > 0) return 1;
+  return 0;
+}
+
+static void close_servers(void) {
+  for (size_t i = 0; i < EXEC_JOBS_MAX; i++)
+    if (servers[i].pid > 0) cli_xsrv_close(&servers[i]);
+  servers_on = 0;
+}
+
+/* A run's output file, named after its report (the server's child opens
+ * it by name), starting with what the program printed before uv_run. */
+static FILE* open_run_file(const char* prefix, const char* ext, const char* head,
+                           size_t len) {
+  char path[4200];
+  snprintf(path, sizeof path, "%s%s", prefix, ext);
+  FILE* f = fopen(path, "w+");
+  if (f && len) {
+    fwrite(head, 1, len, f);
+    fflush(f);
+  }
+  return f;
+}
+
+static void unlink_run_file(const char* prefix, const char* ext) {
+  char path[4200];
+  snprintf(path, sizeof path, "%s%s", prefix, ext);
+  unlink(path);
+}
+
+/* 0 started, 1 the server is gone (the caller starts a process), -errno. */
+static int run_start_server(const exec_opts* o, const uint64_t* seed, xrun* x,
+                            exec_server* srv) {
+  memset(x, 0, sizeof *x);
+  x->seeded = seed != NULL;
+  if (seed) x->seed = *seed;
+  int e = report_path(x->rep_path, sizeof x->rep_path);
+  if (e) return -e;
+  x->out = open_run_file(x->rep_path, ".out", srv->out_prefix, srv->out_len);
+  x->err = open_run_file(x->rep_path, ".err", srv->err_prefix, srv->err_len);
+  x->deadline = now_s() + o->timeout_s;
+  if (x->out && x->err)
+    x->pid = cli_xsrv_request(srv, seed ? "seed" : "natural", seed ? *seed : 0,
+                              x->rep_path);
+  if (!x->out || !x->err || x->pid <= 0) {
+    e = !x->out || !x->err ? errno : 0;
+    if (x->out) fclose(x->out);
+    if (x->err) fclose(x->err);
+    unlink_run_file(x->rep_path, ".out");
+    unlink_run_file(x->rep_path, ".err");
+    return e ? -e : 1;
+  }
+  x->srv = srv;
+  live_add(x->pid);
+  return 0;
+}
+
+static void server_lost(exec_server* srv, const char* why) {
+  fprintf(stderr, "uvsim: exec: the fork server %s; a process per run from now on\n", why);
+  cli_xsrv_close(srv);
+}
+
+/* Starts the program as slot's fork server; 1 when it is ready. Otherwise
+ * the process it started was a plain natural-order run: `x` holds it, to
+ * finish as one (or to kill) — and `why` says why, when it refused. */
+static int launch_server(const exec_opts* o, exec_server* srv, xrun* x,
+                         char* why, size_t whylen) {
+  why[0] = '\0';
+  if (cli_xsrv_open(srv) != 0) return -1;
+  int rc = run_start_plain(o, NULL, x, srv);
+  if (rc < 0) {
+    cli_xsrv_close(srv);
+    return rc;
+  }
+  int h = cli_xsrv_hello(srv, x->deadline, why, whylen);
+  if (h == XSRV_READY) {
+    cli_xsrv_take_prefix(srv, x->out, x->err);
+    live_remove(x->pid);        /* a server, not a run (is_server) */
+    fclose(x->out);
+    fclose(x->err);
+    unlink(x->rep_path);
+    return 1;
+  }
+  srv->pid = 0;                 /* x's process: a run, finished as one */
+  cli_xsrv_close(srv);
+  return 0;
+}
+
+static void run_finish(const exec_opts* o, xrun* x, exec_result* r);
+
+/* Slot k > 0 gets its own server when slot 0 has one; a program that
+ * refuses the second time is killed (slot 0 gave the baseline). */
+static void launch_slot(const exec_opts* o, unsigned slot) {
+  static int tried[EXEC_JOBS_MAX];
+  if (!servers_on || slot == 0 || slot >= EXEC_JOBS_MAX || tried[slot]) return;
+  tried[slot] = 1;
+  xrun x;
+  char why[300];
+  if (launch_server(o, &servers[slot], &x, why, sizeof why) == 0) {
+    exec_result r;
+    kill(-x.pid, SIGKILL);
+    run_finish(o, &x, &r);
+    cli_exec_result_free(&r);
+  }
+}
+
+static int run_start(const exec_opts* o, const uint64_t* seed, xrun* x, unsigned slot) {
+  launch_slot(o, slot);
+  exec_server* srv = slot < EXEC_JOBS_MAX && servers[slot].pid > 0 ? &servers[slot] : NULL;
+  if (srv) {
+    int rc = run_start_server(o, seed, x, srv);
+    if (rc <= 0) return rc;
+    server_lost(srv, "stopped answering");
+  }
+  return run_start_plain(o, seed, x, NULL);
+}
+
+/* Waits for the server's word on its child, killing it at the deadline or
+ * past the memory cap; -1 when the server is gone. */
+static int wait_server_run(xrun* x, uint64_t memory_mb, int* status) {
+  int how = RUN_EXITED;
+  for (;;) {
+    double left = x->deadline - now_s();
+    if (how == RUN_EXITED && (left <= 0 || rss_mb(x->pid) > memory_mb)) {
+      how = left <= 0 ? RUN_TIMED_OUT : RUN_OUT_OF_MEMORY;
+      kill(-x->pid, SIGKILL);
+      kill(x->pid, SIGKILL);
+    }
+    if (left > EXEC_MEMORY_POLL_S) left = EXEC_MEMORY_POLL_S;
+    int ms = how != RUN_EXITED ? 10000 : (int)(left * 1000) + 1;
+    int got = cli_xsrv_status(x->srv, ms, status);
+    if (got == 1) return how;
+    if (got < 0 || how != RUN_EXITED) return -1;
+  }
 }
 
 /* The first `max` bytes of a file, NUL-terminated (malloc'd). */
@@ -458,9 +619,24 @@ static void run_finish(const exec_opts* o, xrun* x, exec_result* r) {
   memset(r, 0, sizeof *r);
   int status = 0;
   uint64_t cap = o->memory_mb ? o->memory_mb : EXEC_MEMORY_MB_DEFAULT;
-  int how = wait_or_kill(x->pid, x->deadline, cap, &status);
+  int how = x->srv ? wait_server_run(x, cap, &status)
+                   : wait_or_kill(x->pid, x->deadline, cap, &status);
   kill(-x->pid, SIGKILL);       /* what the run left behind in its group */
   live_remove(x->pid);
+  if (x->srv) {
+    unlink_run_file(x->rep_path, ".out");
+    unlink_run_file(x->rep_path, ".err");
+  }
+  if (how < 0) {                /* the server died: run it as a process */
+    server_lost(x->srv, "died");
+    fclose(x->out);
+    fclose(x->err);
+    unlink(x->rep_path);
+    uint64_t seed = x->seed;
+    if (run_start_plain(o, x->seeded ? &seed : NULL, x, NULL) == 0) run_finish(o, x, r);
+    else r->kind = X_EXIT, r->code = 127;
+    return;
+  }
   sweep_orphans(!runs_in_flight());
   r->out_hash = hash_file(x->out);
   r->err_hash = hash_err(x->err);
@@ -486,9 +662,10 @@ static void run_finish(const exec_opts* o, xrun* x, exec_result* r) {
   else r->kind = X_PASS;
 }
 
+/* Always a process of its own: this is how a replay line runs it. */
 int cli_exec_run_once(const exec_opts* o, const uint64_t* seed, exec_result* r) {
   xrun x;
-  int rc = run_start(o, seed, &x);
+  int rc = run_start_plain(o, seed, &x, NULL);
   if (rc == 0) run_finish(o, &x, r);
   return rc;
 }
@@ -621,6 +798,7 @@ static int parse(int argc, char** argv, exec_opts* o) {
       i++;
     }
     else if (!strcmp(a, "--same-output")) o->same_output = 1;
+    else if (!strcmp(a, "--no-fork-server")) o->no_fork_server = 1;
     else if (!strcmp(a, "--quiet")) o->quiet = 1;
     else if (!strcmp(a, "--map")) { if (cli_exec_add_map(o, v)) return -1; i++; }
     else if (!strcmp(a, "--lib")) {
@@ -729,6 +907,26 @@ static void judge(const exec_opts* o, exec_state* st, uint64_t run,
     report_failure(o, st, sig, run, seed, r, base);
 }
 
+/* The natural order: through slot 0's fork server when the program
+ * becomes one, else (refused, turned off, node) the process started. */
+static int run_baseline(const exec_opts* o, exec_result* base) {
+  if (o->no_fork_server || o->node || o->replay) return cli_exec_run_once(o, NULL, base);
+  xrun x;
+  char why[300];
+  int rc = launch_server(o, &servers[0], &x, why, sizeof why);
+  if (rc < 0) return rc;
+  if (rc == 0) {
+    if (why[0])
+      fprintf(stderr, "uvsim: exec: no fork server (%s): a process per run\n", why);
+    run_finish(o, &x, base);
+    return 0;
+  }
+  servers_on = 1;
+  rc = run_start(o, NULL, &x, 0);
+  if (rc == 0) run_finish(o, &x, base);
+  return rc;
+}
+
 int cli_exec_campaign(exec_opts* o, exec_summary* out) {
   static exec_state st;
   memset(&st, 0, sizeof st);
@@ -737,10 +935,11 @@ int cli_exec_campaign(exec_opts* o, exec_summary* out) {
   const char* what = o->node ? "node" : "exec";
   double t0 = now_s();
   exec_result base;
-  int rc = cli_exec_run_once(o, NULL, &base);
+  int rc = run_baseline(o, &base);
   if (rc < 0) return cli_usage_error("%s: cannot run '%s': %s", what, o->argv[0], strerror(-rc));
   if (!base.traced && (base.kind == X_PASS || base.kind == X_EXIT)) {
     cli_exec_result_free(&base);
+    close_servers();
     return cli_usage_error("%s: '%s' exited without starting uvsim's simulated world (no "
                        "loop ran on libuvsim.so: is it dynamically linked against "
                        "libuv.so.1?); nothing to explore", what, o->argv[0]);
@@ -760,10 +959,12 @@ int cli_exec_campaign(exec_opts* o, exec_summary* out) {
         break;
       }
       uint64_t seed = fz_run_seed(o->seed, started);
-      rc = run_start(o, &seed, &flight[started % EXEC_JOBS_MAX]);
+      rc = run_start(o, &seed, &flight[started % EXEC_JOBS_MAX],
+                     (unsigned)(started % o->jobs));
       if (rc < 0) {
         fprintf(stderr, "uvsim: %s: run %" PRIu64 ": %s\n", what, started + 1, strerror(-rc));
         cli_exec_result_free(&base);
+        close_servers();
         return EXIT_USAGE;
       }
       started++;
@@ -779,6 +980,7 @@ int cli_exec_campaign(exec_opts* o, exec_summary* out) {
               what, i + 1, o->runs, st.sum.failing, st.sum.nsigs);
   }
   if (progress) fputc('\n', stderr);
+  close_servers();
   sweep_orphans(1);
   double dt = now_s() - t0;
   printf("%s: %" PRIu64 " runs (natural order + %" PRIu64 " seeds%s) in %.2f s "

@@ -18,6 +18,7 @@ typedef struct exec_opts {
   uint64_t memory_mb;           /* resident memory cap per run; 0: the default */
   double time_s;                /* 0: no time budget */
   int same_output, quiet;
+  int no_fork_server;           /* --no-fork-server: a process per run */
   char lib[4096];
   char preload[8192];           /* LD_PRELOAD: lib, after ASan's runtime in
                                    a sanitized build (see cli_exec_find_lib) */

@@ -523,6 +523,7 @@ static void check_loop(const uv_loop_t* loop) {
 }
 
 int uv_run(uv_loop_t* loop, uv_run_mode mode) {
+  if (loop == default_loop_ptr && run_depth == 0) uvs__forkserver_point();
   run_enter();
   int r = run_loop(loop, mode);
   run_leave();

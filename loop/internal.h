@@ -305,5 +305,9 @@ void uvs__loop_globals_reset(void);
 /* Live user threads created with uv_thread_create: while any runs, an empty
  * loop may still be woken by uv_async_send, so it is not a hang. */
 int uvs__user_threads_live(void);
+/* The fork server (loop/forkserver.c), at the default loop's first
+ * uv_run: under `uvsim exec` (UVSIM_FORKSERVER) the process forks one
+ * child per schedule here, and returns only in a child. */
+void uvs__forkserver_point(void);
 
 #endif /* UVSIM_LOOP_INTERNAL_H */

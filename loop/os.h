@@ -19,6 +19,9 @@
  * Called by uvs__loop_globals_reset at uvsim_world_begin. */
 void uvs__os_reset(void);
 void uvs__random_reset(void);
+/* 1 once uv_random drew from this run's stream (the fork server refuses
+ * to fork after that: the stream follows the seed, loop/forkserver.c). */
+int uvs__random_drawn(void);
 void uvs__signal_reset(void);
 
 /* Delivers `signum` to every started signal handle watching it, in every

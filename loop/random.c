@@ -40,6 +40,13 @@ void uvs__random_reset(void) {
   pthread_mutex_unlock(&stream_mu);
 }
 
+int uvs__random_drawn(void) {
+  pthread_mutex_lock(&stream_mu);
+  int drawn = stream_ready;
+  pthread_mutex_unlock(&stream_mu);
+  return drawn;
+}
+
 /* A byte stream: how the bytes are split between calls changes nothing.
  * Work callbacks run on real pool threads, so draws take a lock; they
  * never overlap the loop thread's own (docs/loop.md, "Thread pool"), which

@@ -270,6 +270,16 @@ void sim_trace_dump(const sim* s, FILE* out);
 /* The exit report of a program run unchanged (UVSIM_REPORT_FD, for `uvsim
  * exec`): written at exit or on a crash; call it before an _exit. */
 void sim_report_now(void);
+/* The fork server (loop/forkserver.c): a child forked at the default
+ * loop's first uv_run reports to its own file (and not the server's). */
+void sim_report_retarget(const char* path);
+/* Where answers come from, changed before the first decision (asserted):
+ * the fork server's child takes its own seed or tape. */
+void sim_set_source(sim* s, const sim_config* src);
+/* A tape file's bytes (malloc'd; *len may be 0). 0, or -1 with a one-line
+ * reason in err. */
+int sim_tape_read(const char* path, uint8_t** bytes, size_t* len, char* err,
+                  size_t errlen);
 
 /* ------------------------------------------------------------ reproducer */
 

@@ -5,6 +5,7 @@
 #include "sim/sim.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -290,6 +291,51 @@ static void report_setup(int fd, const char* path) {
     sigaction(crash_signals[i], &sa, &crash_old[i]);
 }
 
+void sim_report_retarget(const char* path) {
+  if (!report_pid) report_setup(-1, path);
+  snprintf(report_path, sizeof report_path, "%s", path);
+  report_fd = -1;
+  report_pid = getpid();
+  reported = 0;
+}
+
+int sim_tape_read(const char* path, uint8_t** bytes, size_t* len, char* err,
+                  size_t errlen) {
+  FILE* f = fopen(path, "rb");
+  size_t cap = 4096, n = 0;
+  uint8_t* buf = f ? sim_xmalloc(cap) : NULL;
+  for (size_t got = 1; f && got > 0; n += got) {
+    if (n == cap) buf = sim_xrealloc(buf, cap *= 2);
+    got = fread(buf + n, 1, cap - n, f);
+  }
+  if (!f || ferror(f)) {
+    snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+    if (f) fclose(f);
+    free(buf);
+    return -1;
+  }
+  fclose(f);
+  *bytes = buf;
+  *len = n;
+  return 0;
+}
+
+/* UVSIM_TAPE=FILE: the run's answers are the file's bytes (as a fuzzer's
+ * tape: one byte per decision, wide ones more; past the end, 0). The tape
+ * lives as long as the process. */
+static void tape_config(sim_config* cfg, const char* path) {
+  uint8_t* bytes;
+  size_t len;
+  char err[512];
+  if (sim_tape_read(path, &bytes, &len, err, sizeof err) != 0) {
+    fprintf(stderr, "uvsim: UVSIM_TAPE: %s\n", err);
+    _exit(2);
+  }
+  cfg->source = SIM_SRC_TAPE;
+  cfg->tape = bytes;
+  cfg->tape_len = len;
+}
+
 /* UVSIM_REPLAY=FILE: the decisions of a reproducer (what `uvsim replay`
  * hands to an unchanged program), matched by kind, label and occurrence
  * (sim/sim_replay.h; UVSIM_REPLAY_STRICT=1: by position), so that a program
@@ -324,8 +370,11 @@ static void default_world_init(void) {
   sim_config cfg = {0};
   const char* env = getenv("UVSIM_SEED");
   const char* replay = getenv("UVSIM_REPLAY");
+  const char* tape = getenv("UVSIM_TAPE");
   if (replay && *replay) {
     replay_config(&cfg, replay);
+  } else if (tape && *tape) {
+    tape_config(&cfg, tape);
   } else if (env && *env) {
     cfg.source = SIM_SRC_SEED;
     cfg.seed = sim_env_u64("UVSIM_SEED", 0, UINT64_MAX);
@@ -351,6 +400,21 @@ sim* sim_current(void) {
 }
 
 void sim_set_current(sim* s) { current_world = s; }
+
+void sim_set_source(sim* s, const sim_config* src) {
+  assert(s->log_len == 0 && "the source changes before the first decision");
+  s->cfg.source = src->source;
+  s->cfg.seed = src->seed;
+  s->cfg.tape = src->tape;
+  s->cfg.tape_len = src->tape_len;
+  s->cfg.list = src->list;
+  s->cfg.list_len = src->list_len;
+  s->cfg.chooser = src->chooser;
+  s->cfg.chooser_ctx = src->chooser_ctx;
+  sim_rng_seed(&s->rng, s->cfg.seed);
+  s->tape_pos = 0;
+  s->list_pos = 0;
+}
 
 void sim_advance_to(sim* s, uint64_t t_ns) {
   assert(t_ns >= s->now_ns && "virtual time never goes backwards");

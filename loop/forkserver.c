@@ -1,0 +1,221 @@
+/* loop/forkserver.c — the fork server: one program start, many schedules.
+ *
+ * `uvsim exec` (cli/exec_server.c) starts the program once with
+ * UVSIM_FORKSERVER=CTL,ST naming two pipe descriptors. When the default
+ * loop first enters uv_run, before any decision, this process becomes a
+ * server: for each request read from CTL it forks a child, which takes the
+ * request's source (natural order, a seed or a tape file), its own stdout,
+ * stderr and report file, and returns into uv_run as that one schedule.
+ * The server waits for the child and writes its wait status to ST. So a
+ * schedule costs a fork, not a process start, and its run is the same as a
+ * process started with that seed: everything before the fork point was
+ * decided by nothing (no decision, no seeded byte).
+ *
+ * Forking there is unsound, and refused (the process then goes on as the
+ * plain run it was started as, and says why on ST), when:
+ *   - a decision was made before the first uv_run (a uv_fs call, say): the
+ *     server made it with its own source, each child needs its own;
+ *   - uv_random drew bytes: they follow the run's seed;
+ *   - the process has another thread: fork keeps only the calling one
+ *     (libuvsim's pool threads start later, at the first job's run).
+ *
+ * Protocol, one line each (CTL: "natural|seed N|tape 0 PREFIX"; the child
+ * opens PREFIX.out, PREFIX.err, PREFIX.tape and reports to PREFIX):
+ *   ST: "ready PID" or "refuse REASON", then per request "pid N" and
+ *   "status W" (waitpid's status), or "error ERRNO" when fork failed.
+ * End of CTL ends the server (_exit(0): the program's own exit handlers
+ * ran in no child and must not run here either). */
+#include "loop/internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "loop/os.h"
+#include "sim/sim_util.h"
+
+#define FS_LINE_MAX 4200
+
+typedef struct fs_request {
+  char kind[16];                /* natural, seed, tape */
+  uint64_t seed;
+  char prefix[4096];            /* the run's report file; .out .err .tape */
+} fs_request;
+
+/* Writes one status line, "WORD TEXT" (short: a single write is atomic on
+ * a pipe). */
+static void say(int fd, const char* word, const char* text) {
+  char line[512];
+  int n = snprintf(line, sizeof line, "%s %s\n", word, text);
+  if (n > 0 && write(fd, line, (size_t)n) < 0) {
+    /* exec is gone: the next read of CTL ends the server */
+  }
+}
+
+static int count_threads(void) {
+  DIR* d = opendir("/proc/self/task");
+  if (!d) return 1;
+  int n = 0;
+  struct dirent* e;
+  while ((e = readdir(d)) != NULL)
+    if (e->d_name[0] != '.') n++;
+  closedir(d);
+  return n;
+}
+
+/* Why forking here would not give each child the run a fresh process with
+ * its seed would have; NULL when it would. */
+static const char* refusal(char* buf, size_t len) {
+  sim* s = uvs__sim();
+  int threads = count_threads();
+  if (s->log_len > 0)
+    snprintf(buf, len, "%zu decisions were made before the first uv_run",
+             s->log_len);
+  else if (uvs__random_drawn())
+    snprintf(buf, len, "uv_random drew bytes before the first uv_run");
+  else if (threads > 1)
+    snprintf(buf, len, "the program runs %d threads at its first uv_run "
+             "(fork keeps one)", threads);
+  else
+    return NULL;
+  return buf;
+}
+
+/* One request line from CTL; 0 at its end (or on a line that does not
+ * parse: exec wrote it, so that is exec gone wrong, and the server ends). */
+static int read_request(int fd, fs_request* r) {
+  static char buf[FS_LINE_MAX];
+  static size_t have;
+  char* nl;
+  while ((nl = memchr(buf, '\n', have)) == NULL) {
+    if (have == sizeof buf) return 0;
+    ssize_t n = read(fd, buf + have, sizeof buf - have);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return 0;
+    have += (size_t)n;
+  }
+  *nl = '\0';
+  unsigned long long seed;
+  int at = 0;
+  int ok = sscanf(buf, "%15s %llu %n", r->kind, &seed, &at) == 2 && at > 0 &&
+           strlen(buf + at) < sizeof r->prefix;
+  if (ok) {
+    r->seed = seed;
+    snprintf(r->prefix, sizeof r->prefix, "%s", buf + at);
+  }
+  size_t used = (size_t)(nl + 1 - buf);
+  memmove(buf, nl + 1, have - used);
+  have -= used;
+  return ok;
+}
+
+static void redirect(const char* prefix, const char* ext, int to) {
+  char path[4200];
+  snprintf(path, sizeof path, "%s%s", prefix, ext);
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return;           /* exec made it; it sees the output missing */
+  lseek(fd, 0, SEEK_END);       /* after what the program wrote before */
+  dup2(fd, to);
+  close(fd);
+}
+
+/* In the child: become the requested run. */
+static void become_run(const fs_request* r) {
+  setpgid(0, 0);                /* a hung run is killed with what it started */
+  redirect(r->prefix, ".out", 1);
+  redirect(r->prefix, ".err", 2);
+  sim_report_retarget(r->prefix);
+  sim_config src = { .source = SIM_SRC_LIST };
+  if (!strcmp(r->kind, "seed")) {
+    src.source = SIM_SRC_SEED;
+    src.seed = r->seed;
+  } else if (!strcmp(r->kind, "tape")) {
+    char path[4200], err[512];
+    uint8_t* bytes;
+    size_t len;
+    snprintf(path, sizeof path, "%s.tape", r->prefix);
+    if (sim_tape_read(path, &bytes, &len, err, sizeof err) != 0) {
+      fprintf(stderr, "uvsim: fork server: %s\n", err);
+      _exit(2);
+    }
+    src.source = SIM_SRC_TAPE;
+    src.tape = bytes;           /* lives as long as the child */
+    src.tape_len = len;
+  }
+  sim_set_source(uvs__sim(), &src);
+}
+
+/* Serves until CTL ends; returns only in a child. */
+static void say_num(int fd, const char* word, long v) {
+  char text[32];
+  snprintf(text, sizeof text, "%ld", v);
+  say(fd, word, text);
+}
+
+static void serve(int ctl, int st) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);    /* exec gone: no server left over */
+  say_num(st, "ready", (long)getpid());
+  fs_request r;
+  while (read_request(ctl, &r)) {
+    fflush(NULL);               /* nothing buffered is written twice */
+    pid_t pid = fork();
+    if (pid == 0) {
+      close(ctl);
+      close(st);
+      become_run(&r);
+      return;
+    }
+    if (pid < 0) {
+      say_num(st, "error", (long)errno);
+      continue;
+    }
+    setpgid(pid, pid);          /* both sides, so no window without it */
+    say_num(st, "pid", (long)pid);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    say_num(st, "status", (long)status);
+  }
+  _exit(0);
+}
+
+/* exec's pipes, unless the program closed them (some close every
+ * descriptor they inherited) and maybe reused the numbers. */
+static int is_pipe(int fd) {
+  struct stat st;
+  return fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode);
+}
+
+void uvs__forkserver_point(void) {
+  static int done;
+  if (done) return;
+  done = 1;
+  const char* env = getenv("UVSIM_FORKSERVER");
+  int ctl, st, at = 0;
+  /* Under exec, a run always has its stdio flushed here, as a server's
+   * child has (before the fork): a crash later then loses the same
+   * unflushed output either way, and both runs print the same. */
+  if (getenv("UVSIM_REPORT_PATH") || getenv("UVSIM_REPORT_FD")) fflush(NULL);
+  if (!env || !*env) return;
+  if (sscanf(env, "%d,%d%n", &ctl, &st, &at) != 2 || env[at] || ctl < 0 || st < 0) {
+    fprintf(stderr, "uvsim: UVSIM_FORKSERVER='%s' is not CTL,ST\n", env);
+    _exit(2);
+  }
+  unsetenv("UVSIM_FORKSERVER");  /* not for the processes the program starts */
+  if (!is_pipe(ctl) || !is_pipe(st)) return;   /* closed by the program: a plain run */
+  fflush(NULL);                 /* what was printed so far belongs to all runs */
+  char why[256];
+  if (refusal(why, sizeof why)) {
+    say(st, "refuse", why);
+  } else {
+    serve(ctl, st);
+  }
+  close(ctl);
+  close(st);
+}
