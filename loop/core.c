@@ -246,6 +246,11 @@ void uv_close(uv_handle_t* handle, uv_close_cb close_cb) {
    * alive for ever, and uv_ref/uv_unref skip closing handles, so the
    * active count would drift. */
   UVS__ASSERT(!uvs__is_active(handle), "a handle is still active after its close hook");
+  if (handle->flags & UVS__H_CLOSE_LATER) return;   /* the type finishes it */
+  uvs__make_close_pending(handle);
+}
+
+void uvs__make_close_pending(uv_handle_t* handle) {
   UVS__ASSERT(handle->next_closing == NULL && handle != handle->loop->closing_handles,
               "a handle is on the closing list twice");
   /* libuv's closing list is LIFO: the last handle closed is the first

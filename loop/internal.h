@@ -26,6 +26,7 @@ enum {
   UVS__H_REF = 0x08,
   UVS__H_INTERNAL = 0x10,   /* not reported by uv_walk, not counted by close */
   UVS__H_NAMED = 0x20,      /* labelled by its callback (uvs__name_handle) */
+  UVS__H_CLOSE_LATER = 0x40,/* close hook: the type calls uvs__make_close_pending */
   /* streams (loop/stream.c may use 0x100 and up) */
 };
 
@@ -169,6 +170,10 @@ extern void (*uvs__close_hook[UV_HANDLE_TYPE_MAX])(uv_handle_t*);
 extern void (*uvs__finish_close_hook[UV_HANDLE_TYPE_MAX])(uv_handle_t*);
 
 void uvs__handle_init(uv_loop_t* loop, uv_handle_t* h, uv_handle_type type);
+/* A close hook that sets UVS__H_CLOSE_LATER keeps its handle off the
+ * closing list until it calls this (libuv's uv__make_close_pending:
+ * uv_fs_poll waits for its timer and its stat request). */
+void uvs__make_close_pending(uv_handle_t* h);
 void uvs__handle_start(uv_handle_t* h);
 void uvs__handle_stop(uv_handle_t* h);
 static inline int uvs__is_active(const uv_handle_t* h) {

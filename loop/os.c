@@ -201,6 +201,7 @@ void uvs__os_reset(void) {
   memset(prio_value, 0, sizeof prio_value);
   uvs__random_reset();
   uvs__signal_reset();
+  uvs__fs_event_reset();
 }
 
 /* ------------------------------------------------------------ interfaces */

@@ -23,6 +23,8 @@ void uvs__random_reset(void);
  * to fork after that: the stream follows the seed, loop/forkserver.c). */
 int uvs__random_drawn(void);
 void uvs__signal_reset(void);
+/* Forgets the run's inotify instances (loop/fs_event.c). */
+void uvs__fs_event_reset(void);
 
 /* Delivers `signum` to every started signal handle watching it, in every
  * loop, as libuv's signal handler does: each one's callback runs in its
