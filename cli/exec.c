@@ -65,6 +65,12 @@ static const char* usage_exec =
   "  --memory MB     resident memory a run may use before it is stopped and\n"
   "                  reported as \"out of memory\" (default 4096)\n"
   "  --same-output   a run whose stdout differs from the natural order's fails\n"
+  "  --fuzz          coverage-guided instead of seeded: --runs tapes (byte\n"
+  "                  strings of answers, UVSIM_TAPE) mutated from those that\n"
+  "                  reached new ordering coverage, one at a time; the same\n"
+  "                  --seed gives the same tapes and findings\n"
+  "  --out DIR       with --fuzz: where each signature's tape is kept\n"
+  "                  (default reports/out/exec-fuzz)\n"
   "  --no-fork-server\n"
   "                  start a process per run; by default the program starts\n"
   "                  once (per job) and forks a child per run at its first\n"
@@ -191,6 +197,22 @@ void cli_exec_child_env(const exec_opts* o, const uint64_t* seed) {
   }
 }
 
+/* A tape run reads its tape from a file beside its report; the ordering
+ * coverage map is a descriptor the program keeps (no close-on-exec). */
+static void child_tape_env(const exec_opts* o, const char* rep_path) {
+  char v[4200];
+  unsetenv("UVSIM_TAPE");
+  unsetenv("UVSIM_ORDCOV_FD");
+  if (o->tape_on) {
+    snprintf(v, sizeof v, "%s.tape", rep_path);
+    setenv("UVSIM_TAPE", v, 1);
+  }
+  if (o->ordcov_fd > 0) {
+    snprintf(v, sizeof v, "%d", fcntl(o->ordcov_fd, F_DUPFD, 3));
+    setenv("UVSIM_ORDCOV_FD", v, 1);
+  }
+}
+
 static void child(const exec_opts* o, const uint64_t* seed, int out, int err,
                   const char* rep_path, int report, const exec_server* launch) {
   dup2(out, 1);
@@ -203,6 +225,7 @@ static void child(const exec_opts* o, const uint64_t* seed, int out, int err,
   cli_exec_child_env(o, seed);
   unsetenv("UVSIM_FORKSERVER");
   if (launch) cli_xsrv_child_env(launch);
+  child_tape_env(o, rep_path);
   char** argv = o->node ? cli_node_argv(o, seed) : o->argv;
   execvp(argv[0], argv);
   int e = errno;
@@ -378,6 +401,25 @@ static int report_path(char* out, size_t outlen) {
   return 0;
 }
 
+static void unlink_run_file(const char* prefix, const char* ext) {
+  char path[4200];
+  snprintf(path, sizeof path, "%s%s", prefix, ext);
+  unlink(path);
+}
+
+/* The run's tape, when it has one, in the file its program reads
+ * (PREFIX.tape: UVSIM_TAPE, or the fork server's child). 0 or errno. */
+static int write_tape(const exec_opts* o, const char* rep_path) {
+  if (!o->tape_on) return 0;
+  char path[4200];
+  snprintf(path, sizeof path, "%s.tape", rep_path);
+  FILE* f = fopen(path, "wb");
+  if (!f) return errno;
+  size_t w = fwrite(o->tape, 1, o->tape_len, f);
+  if (fclose(f) != 0 || w != o->tape_len) return EIO;
+  return 0;
+}
+
 /* A started run: the child and where its output goes. */
 typedef struct xrun {
   pid_t pid;
@@ -403,6 +445,7 @@ static int run_start_plain(const exec_opts* o, const uint64_t* seed, xrun* x,
   x->err = tmpfile();
   int pipefd[2];
   int e = report_path(x->rep_path, sizeof x->rep_path);
+  if (!e) e = write_tape(o, x->rep_path);
   if (e || !x->out || !x->err || pipe2(pipefd, O_CLOEXEC) < 0) {
     e = e ? e : errno;
     if (x->out) fclose(x->out);
@@ -431,6 +474,7 @@ static int run_start_plain(const exec_opts* o, const uint64_t* seed, xrun* x,
     fclose(x->out);
     fclose(x->err);
     unlink(x->rep_path);
+    unlink_run_file(x->rep_path, ".tape");
     return -exec_errno;
   }
   return 0;
@@ -471,12 +515,6 @@ static FILE* open_run_file(const char* prefix, const char* ext, const char* head
   return f;
 }
 
-static void unlink_run_file(const char* prefix, const char* ext) {
-  char path[4200];
-  snprintf(path, sizeof path, "%s%s", prefix, ext);
-  unlink(path);
-}
-
 /* 0 started, 1 the server is gone (the caller starts a process), -errno. */
 static int run_start_server(const exec_opts* o, const uint64_t* seed, xrun* x,
                             exec_server* srv) {
@@ -484,13 +522,14 @@ static int run_start_server(const exec_opts* o, const uint64_t* seed, xrun* x,
   x->seeded = seed != NULL;
   if (seed) x->seed = *seed;
   int e = report_path(x->rep_path, sizeof x->rep_path);
+  if (!e) e = write_tape(o, x->rep_path);
   if (e) return -e;
   x->out = open_run_file(x->rep_path, ".out", srv->out_prefix, srv->out_len);
   x->err = open_run_file(x->rep_path, ".err", srv->err_prefix, srv->err_len);
   x->deadline = now_s() + o->timeout_s;
   if (x->out && x->err)
-    x->pid = cli_xsrv_request(srv, seed ? "seed" : "natural", seed ? *seed : 0,
-                              x->rep_path);
+    x->pid = cli_xsrv_request(srv, o->tape_on ? "tape" : seed ? "seed" : "natural",
+                              seed ? *seed : 0, x->rep_path);
   if (!x->out || !x->err || x->pid <= 0) {
     e = !x->out || !x->err ? errno : 0;
     if (x->out) fclose(x->out);
@@ -632,6 +671,7 @@ static void run_finish(const exec_opts* o, xrun* x, exec_result* r) {
     fclose(x->out);
     fclose(x->err);
     unlink(x->rep_path);
+    unlink_run_file(x->rep_path, ".tape");
     uint64_t seed = x->seed;
     if (run_start_plain(o, x->seeded ? &seed : NULL, x, NULL) == 0) run_finish(o, x, r);
     else r->kind = X_EXIT, r->code = 127;
@@ -653,6 +693,7 @@ static void run_finish(const exec_opts* o, xrun* x, exec_result* r) {
   if (r->traced) r->decision_lines = read_decision_lines(rep);
   if (rep) fclose(rep);
   unlink(x->rep_path);
+  unlink_run_file(x->rep_path, ".tape");
   fclose(x->out);
   fclose(x->err);
   if (how == RUN_TIMED_OUT) r->kind = X_TIMEOUT;
@@ -799,6 +840,12 @@ static int parse(int argc, char** argv, exec_opts* o) {
     }
     else if (!strcmp(a, "--same-output")) o->same_output = 1;
     else if (!strcmp(a, "--no-fork-server")) o->no_fork_server = 1;
+    else if (!strcmp(a, "--fuzz")) o->fuzz = 1;
+    else if (!strcmp(a, "--out")) {
+      if (!v || !*v) return cli_usage_error("--out needs a directory"), -1;
+      snprintf(o->fuzz_out, sizeof o->fuzz_out, "%s", v);
+      i++;
+    }
     else if (!strcmp(a, "--quiet")) o->quiet = 1;
     else if (!strcmp(a, "--map")) { if (cli_exec_add_map(o, v)) return -1; i++; }
     else if (!strcmp(a, "--lib")) {
@@ -810,6 +857,10 @@ static int parse(int argc, char** argv, exec_opts* o) {
     else return cli_usage_error("exec: unknown option '%s'", a), -1;
   }
   if (i >= argc) return cli_usage_error("exec: name a program to run"), -1;
+  if (o->fuzz && o->jobs > 1)
+    return cli_usage_error("exec: --fuzz runs one schedule at a time (no --jobs)"), -1;
+  if (o->fuzz_out[0] && !o->fuzz) return cli_usage_error("exec: --out goes with --fuzz"), -1;
+  if (!o->fuzz_out[0]) snprintf(o->fuzz_out, sizeof o->fuzz_out, "reports/out/exec-fuzz");
   o->argv = argv + i;
   return cli_exec_find_lib(o, lib) ? -1 : 0;
 }
@@ -862,6 +913,15 @@ static void report_failure(const exec_opts* o, exec_state* st, const char* sig,
   else printf("  in the natural order (no seed)\n");
   if (o->node && r->js_error[0]) printf("  error: %s\n", r->js_error);
   else if (r->line[0] && r->kind != X_OUTPUT) printf("  stderr: %s\n", r->line);
+  int same = cli_exec_check_replay(o, seed, r, base);
+  if (o->node)
+    cli_node_report_failure(o, sig, seed, r, same, st->sum.path[k], sizeof st->sum.path[k]);
+  else print_replay_line(o, seed);
+  fflush(stdout);
+}
+
+int cli_exec_check_replay(const exec_opts* o, const uint64_t* seed,
+                          const exec_result* r, const exec_result* base) {
   exec_result again = {0};
   int same = 0;
   if (cli_exec_run_once(o, seed, &again) == 0) {
@@ -881,10 +941,7 @@ static void report_failure(const exec_opts* o, exec_state* st, const char* sig,
       printf("  replays: identical (same exit, same stdout and stderr)\n");
   }
   cli_exec_result_free(&again);
-  if (o->node)
-    cli_node_report_failure(o, sig, seed, r, same, st->sum.path[k], sizeof st->sum.path[k]);
-  else print_replay_line(o, seed);
-  fflush(stdout);
+  return same;
 }
 
 static int seen(exec_state* st, const char* sig) {
@@ -925,6 +982,24 @@ static int run_baseline(const exec_opts* o, exec_result* base) {
   rc = run_start(o, NULL, &x, 0);
   if (rc == 0) run_finish(o, &x, base);
   return rc;
+}
+
+int cli_exec_start(exec_opts* o, exec_result* base) {
+  catch_interrupts();
+  prctl(PR_SET_CHILD_SUBREAPER, 1);   /* see sweep_orphans */
+  return run_baseline(o, base);
+}
+
+int cli_exec_run_tape(const exec_opts* o, exec_result* r) {
+  xrun x;
+  int rc = run_start(o, NULL, &x, 0);
+  if (rc == 0) run_finish(o, &x, r);
+  return rc;
+}
+
+void cli_exec_stop(void) {
+  close_servers();
+  sweep_orphans(1);
 }
 
 int cli_exec_campaign(exec_opts* o, exec_summary* out) {
@@ -1001,6 +1076,7 @@ int cli_cmd_exec(int argc, char** argv) {
   memset(&o, 0, sizeof o);
   int p = parse(argc, argv, &o);
   if (p) return p > 0 ? 0 : EXIT_USAGE;
+  if (o.fuzz) return cli_finish_stdout(cli_exec_fuzz(&o));
   static exec_summary sum;
   cli_ci_begin("exec");
   int rc = cli_exec_campaign(&o, &sum);

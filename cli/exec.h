@@ -19,6 +19,12 @@ typedef struct exec_opts {
   double time_s;                /* 0: no time budget */
   int same_output, quiet;
   int no_fork_server;           /* --no-fork-server: a process per run */
+  int fuzz;                     /* --fuzz: coverage-guided over tapes */
+  char fuzz_out[4096];          /* --out: where findings' tapes go */
+  const uint8_t* tape;          /* the next runs' tape (UVSIM_TAPE), when */
+  size_t tape_len;              /* tape_on; else seeds */
+  int tape_on;
+  int ordcov_fd;                /* >0: a map the runs fill (UVSIM_ORDCOV_FD) */
   char lib[4096];
   char preload[8192];           /* LD_PRELOAD: lib, after ASan's runtime in
                                    a sanitized build (see cli_exec_find_lib) */
@@ -77,6 +83,17 @@ typedef struct exec_summary {
   uint64_t hits[EXEC_SIGS_MAX];
   char path[EXEC_SIGS_MAX][512];       /* node: the reproducer, or "" */
 } exec_summary;
+
+/* For --fuzz (cli/exec_fuzz.c): the natural order, through a fork
+ * server where the program allows one (rc as cli_exec_run_once); one run
+ * of o->tape; the end (servers stopped, strays reaped). */
+int cli_exec_start(exec_opts* o, exec_result* base);
+int cli_exec_run_tape(const exec_opts* o, exec_result* r);
+void cli_exec_stop(void);
+/* A failure's "replays:" line, after running it again as a process. */
+int cli_exec_check_replay(const exec_opts* o, const uint64_t* seed,
+                          const exec_result* r, const exec_result* base);
+int cli_exec_fuzz(exec_opts* o);
 
 /* The campaign: natural order, then o->runs seeded runs; `out` (may be
  * NULL) gets the summary. Exit status. */

@@ -33,12 +33,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "loop/os.h"
+#include "sim/sim_ordcov.h"
 #include "sim/sim_util.h"
 
 #define FS_LINE_MAX 4200
@@ -150,6 +153,7 @@ static void become_run(const fs_request* r) {
     src.tape_len = len;
   }
   sim_set_source(uvs__sim(), &src);
+  sim_ordcov_reset();           /* this run's map, from an empty chain */
 }
 
 /* Serves until CTL ends; returns only in a child. */
@@ -185,6 +189,21 @@ static void serve(int ctl, int st) {
   _exit(0);
 }
 
+/* UVSIM_ORDCOV_FD=N (`uvsim exec --fuzz`): ordering coverage goes into
+ * N, a shared memory map exec reads after the run (a server's children
+ * share it too: the mapping is made before they are forked). */
+static void ordcov_attach(void) {
+  uint64_t fd = sim_env_u64("UVSIM_ORDCOV_FD", UINT64_MAX, INT_MAX);
+  struct stat st;
+  if (fd == UINT64_MAX || fstat((int)fd, &st) != 0 || st.st_size <= 0) return;
+  size_t size = (size_t)st.st_size;
+  if (size & (size - 1)) return;                /* not a map we made */
+  void* map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, (int)fd, 0);
+  close((int)fd);
+  unsetenv("UVSIM_ORDCOV_FD");
+  if (map != MAP_FAILED) sim_ordcov_attach(map, size);
+}
+
 /* exec's pipes, unless the program closed them (some close every
  * descriptor they inherited) and maybe reused the numbers. */
 static int is_pipe(int fd) {
@@ -202,6 +221,7 @@ void uvs__forkserver_point(void) {
    * child has (before the fork): a crash later then loses the same
    * unflushed output either way, and both runs print the same. */
   if (getenv("UVSIM_REPORT_PATH") || getenv("UVSIM_REPORT_FD")) fflush(NULL);
+  ordcov_attach();
   if (!env || !*env) return;
   if (sscanf(env, "%d,%d%n", &ctl, &st, &at) != 2 || env[at] || ctl < 0 || st < 0) {
     fprintf(stderr, "uvsim: UVSIM_FORKSERVER='%s' is not CTL,ST\n", env);
