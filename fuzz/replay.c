@@ -9,6 +9,8 @@
 
 #include <stdlib.h>
 
+#include "sim/sim_child.h"
+
 int fz_replay_matched(const uvsim_scenario* sc, const sim_repro* r, int strict,
                       fz_outcome* out, fz_trace* trace, sim_replay* acct) {
   fz_set_faults((const char (*)[128])r->faults, r->nfaults);
@@ -18,8 +20,11 @@ int fz_replay_matched(const uvsim_scenario* sc, const sim_repro* r, int strict,
                      .chooser_ctx = &m, .aggressive = r->aggressive, .seed = r->seed };
   sim_repro live;
   sim_repro_init(&live);
+  /* what the recorded children did comes from the record (sim_child.h) */
+  sim_child_replay_set(r->child, r->nchild);
   int rc = fz_exec(sc, &cfg, fz_mode_for(sc, fz_signature_oracle(r->signature)), out,
                    acct ? &live : NULL, trace);
+  sim_child_replay_set(NULL, 0);
   sim_replay_free(&m);
   if (acct) {
     sim_replay_init(acct, r->decisions, r->ndecisions, strict);

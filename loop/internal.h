@@ -310,6 +310,10 @@ void uvs__loop_globals_reset(void);
 /* Live user threads created with uv_thread_create: while any runs, an empty
  * loop may still be woken by uv_async_send, so it is not a hang. */
 int uvs__user_threads_live(void);
+/* Child processes (loop/spawn.c): forget the run's processes (world
+ * reset); uv_kill to a child's pid (1 when `pid` is one, *result set). */
+void uvs__spawn_reset(void);
+int uvs__child_kill(int pid, int signum, int* result);
 /* The fork server (loop/forkserver.c), at the default loop's first
  * uv_run: under `uvsim exec` (UVSIM_FORKSERVER) the process forks one
  * child per schedule here, and returns only in a child. */

@@ -370,6 +370,8 @@ void uvs__signal_tick(void) {
 
 int uv_kill(int pid, int signum) {
   if (signum < 0 || signum > SIGNUM_MAX) return UV_EINVAL;
+  int child_r;
+  if (uvs__child_kill(pid, signum, &child_r)) return child_r;   /* spawn.c */
   int self = pid == 0 || pid == uv_os_getpid() || pid == -uv_os_getpid() ||
              pid == getpid();
   if (!self) {

@@ -1,15 +1,456 @@
-/* loop/spawn.c — child processes are not simulated yet (uv_spawn answers
- * UV_ENOSYS and says so), but as in libuv a handle whose spawn failed is
- * initialised and must be closed: Node closes it when child_process fails. */
-#include "loop/internal.h"
+/* loop/spawn.c — uv_spawn, uv_process_kill and the child's stdio pipes on
+ * the simulated world.
+ *
+ * The child runs for real (sim/sim_child.c: fork/exec, real socketpairs),
+ * but the program sees it only through the simulation: each UV_CREATE_PIPE
+ * descriptor is a socketpair of the simulated network (sim/sim_net.h); the
+ * program's uv_pipe_t holds one end (a stream like any other, loop/stream.c),
+ * and this file holds the other, the "child end", where the child's output
+ * is written and the program's input is read from and passed on to the real
+ * child. When the child does something is decided here:
+ *
+ *   - a *step* looks at the real child (sim_child_step) at a virtual time:
+ *     the first right after uv_spawn, the next as soon as the loop has
+ *     delivered what the step saw; a step that saw nothing (the child is
+ *     busy or waits) comes back after a virtual delay that doubles from
+ *     1 ms, so a slow child costs little virtual time and a long-running
+ *     one (killed by a timer) does not keep the program's timers waiting
+ *     for ever. Virtual time stands still while a step waits in real time;
+ *     the wait has no bound when nothing else could happen in the
+ *     simulation, else UVS__CHILD_WAIT_NS;
+ *   - each output chunk, end of output and the exit is made visible after a
+ *     `child_event` decision (0, 100 us, 2 ms, 50 ms; chunks of one
+ *     descriptor stay in order). So the exit may be delivered before output
+ *     the child wrote before exiting, as a real kernel can deliver SIGCHLD
+ *     before the parent reads the pipe (docs/world.md).
+ *
+ * The exit callback runs in the poll phase as an I/O event of the process
+ * handle (libuv runs it from its SIGCHLD watcher), the handle stopped first.
+ * A program sees a fixed pid per child (UVS__CHILD_PID_BASE + its number in
+ * the run), which uv_kill accepts (loop/signal.c asks uvs__child_kill).
+ * Options are checked as libuv 1.44 checks them; an exec error (ENOENT...)
+ * is returned by uv_spawn, the handle initialised but not started, and the
+ * stdio pipes opened all the same (Node expects them). */
+#include "loop/stream.h"
 
-static void process_close(uv_handle_t* h) { (void)h; }
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loop/os.h"
+#include "sim/sim_child.h"
+#include "sim/sim_fault.h"
+#include "sim/sim_fs.h"
+
+#define UVS__CHILD_PID_BASE 20000
+/* The most real time a step waits while other things could happen in the
+ * simulation (a timer, a transfer, a pool job). */
+#define UVS__CHILD_WAIT_NS 250000000ull
+
+typedef struct proc_state proc_state;
+
+/* One chunk of output (or its end) on its way to the program. */
+typedef struct chunk {
+  sim_event ev;
+  proc_state* ps;
+  int fd;
+  int eof;
+  size_t len, off;
+  char* data;
+} chunk;
+
+struct proc_state {
+  uv_process_t* h;              /* NULL once the handle closed            */
+  sim_child* child;
+  int pid;                      /* what the program sees                  */
+  int exit_status, term_signal;
+  int exited;                   /* exit delivered (or the handle closed)  */
+  uvs__io exit_io;
+  sim_event step_ev;
+  sim_event exit_ev;
+  uint64_t idle_ns;             /* the next delay after a step saw nothing */
+  const char* cb_label;         /* "process:on_exit exit"                 */
+  int nstdio;
+  int child_end[SIM_CHILD_STDIO_MAX];   /* sim_net id, -1: no pipe         */
+  int in_done[SIM_CHILD_STDIO_MAX];     /* the program ended its input     */
+  uint64_t last_ns[SIM_CHILD_STDIO_MAX];/* chunks of one fd stay in order  */
+  sim_event fwd_ev;             /* input waiting at a child end            */
+  proc_state* next;             /* every process of the run               */
+};
+
+static proc_state* procs;       /* run-owned (uvs__wcalloc), in spawn order */
+
+static proc_state* state_of(const uv_process_t* h) {
+  return (proc_state*)h->u.reserved[0];
+}
+
+void uvs__spawn_reset(void) {
+  procs = NULL;               /* their memory went with the run's */
+  sim_child_reset();
+}
+
+static sim_net* net(void) { return sim_net_current(); }
+
+/* --------------------------------------------------------- decisions */
+
+static uint64_t event_delay(const char* label) {
+  static const uint64_t delay_ns[] = { 0, 100000, 2000000, 50000000 };
+  uint32_t c = sim_choose(uvs__sim(), SIM_CHILD_EVENT,
+                          (uint32_t)(sizeof delay_ns / sizeof *delay_ns), label);
+  return delay_ns[c];
+}
+
+static const char* plabel(const proc_state* ps) {
+  return ps->h ? uvs__label((const uv_handle_t*)ps->h) : "process";
+}
+
+/* ------------------------------------------------------- output chunks */
+
+static void chunk_fire(sim* s, sim_event* ev) {
+  chunk* ch = (chunk*)ev;
+  proc_state* ps = ch->ps;
+  int id = ps->child_end[ch->fd];
+  if (ch->eof) {
+    sim_net_shutdown(net(), id);
+    uvs__wfree(ch);
+    return;
+  }
+  while (ch->off < ch->len) {
+    ssize_t w = sim_net_write(net(), id, ch->data + ch->off, ch->len - ch->off);
+    if (w == -EAGAIN) {
+      /* the program does not read: try again a millisecond later */
+      sim_event_schedule(s, &ch->ev, sim_now(s) + 1000000u);
+      return;
+    }
+    if (w < 0) {
+      /* the program closed its end: so does the real child's pipe */
+      sim_child_close_fd(ps->child, ch->fd);
+      break;
+    }
+    ch->off += (size_t)w;
+  }
+  free(ch->data);
+  uvs__wfree(ch);
+}
+
+static void output(proc_state* ps, const sim_child_item* it) {
+  int fd = it->fd;
+  if (fd < 0 || fd >= ps->nstdio || ps->child_end[fd] < 0) return;
+  sim* s = uvs__sim();
+  const char* what = it->type == SIM_CHILD_EOF ? "eof" : "out";
+  uint64_t t = sim_now(s) +
+               event_delay(sim_internf(s, "%s fd%d %s", plabel(ps), fd, what));
+  if (t < ps->last_ns[fd]) t = ps->last_ns[fd];
+  ps->last_ns[fd] = t;
+  chunk* ch = uvs__wcalloc(sizeof *ch);
+  ch->ps = ps;
+  ch->fd = fd;
+  ch->eof = it->type == SIM_CHILD_EOF;
+  if (it->len) {
+    ch->data = malloc(it->len);
+    if (ch->data == NULL) uvs__fatal("uv_spawn", "out of memory");
+    memcpy(ch->data, it->data, it->len);
+    ch->len = it->len;
+  }
+  sim_event_init(&ch->ev, chunk_fire, "child output");
+  sim_event_schedule(s, &ch->ev, t);
+}
+
+/* ------------------------------------------------------------ input */
+
+/* What the program wrote to a child end goes to the real child. */
+static void forward_input(proc_state* ps) {
+  for (int i = 0; i < ps->nstdio; i++) {
+    int id = ps->child_end[i];
+    if (id < 0 || ps->in_done[i]) continue;
+    for (;;) {
+      char buf[65536];
+      ssize_t r = sim_net_read(net(), id, buf, sizeof buf);
+      if (r == -EAGAIN) break;
+      if (r <= 0) {            /* end of input, or the program's end closed */
+        ps->in_done[i] = 1;
+        sim_child_input_end(ps->child, i);
+        break;
+      }
+      sim_child_input(ps->child, i, buf, (size_t)r);
+    }
+  }
+}
+
+static void fwd_fire(sim* s, sim_event* ev) {
+  (void)s;
+  forward_input(UVS__QDATA(ev, proc_state, fwd_ev));
+}
+
+/* sim_net's notify may only record: the reading happens in an event. */
+static void on_child_end(void* data, int id, unsigned events) {
+  (void)id;
+  proc_state* ps = data;
+  sim* s = uvs__sim();
+  if ((events & (SIM_NET_IN | SIM_NET_HUP | SIM_NET_ERR)) && !sim_event_queued(&ps->fwd_ev))
+    sim_event_schedule(s, &ps->fwd_ev, sim_now(s));
+}
+
+/* ------------------------------------------------------------- exit */
+
+static void exit_fire(sim* s, sim_event* ev) {
+  (void)s;
+  proc_state* ps = UVS__QDATA(ev, proc_state, exit_ev);
+  if (ps->h && !ps->exited) uvs__io_ready(ps->h->loop, &ps->exit_io);
+}
+
+static void exit_io(uv_loop_t* loop, uvs__io* io) {
+  (void)loop;
+  proc_state* ps = UVS__QDATA(io, proc_state, exit_io);
+  uv_process_t* h = ps->h;
+  if (h == NULL || ps->exited || uvs__is_closing((uv_handle_t*)h)) return;
+  ps->exited = 1;
+  uvs__handle_stop((uv_handle_t*)h);
+  if (h->exit_cb) {
+    uvs__trace_cb(ps->cb_label);
+    h->exit_cb(h, ps->exit_status, ps->term_signal);
+    uvs__after_callback();
+  }
+}
+
+/* -------------------------------------------------------------- steps */
+
+/* Could anything in the simulation happen while a step waits? */
+static int others_pending(const proc_state* ps) {
+  sim* s = uvs__sim();
+  if (sim_event_peek(s) != NULL) return 1;
+  if (uvs__user_threads_live() || uvs__pool_blocked()) return 1;
+  if (ps->h && (uvs__timer_min(ps->h->loop) != NULL || uvs__L(ps->h->loop)->njobs)) return 1;
+  return 0;
+}
+
+static void step_fire(sim* s, sim_event* ev) {
+  proc_state* ps = UVS__QDATA(ev, proc_state, step_ev);
+  forward_input(ps);
+  const sim_child_item* items;
+  size_t n;
+  sim_child_step(ps->child, others_pending(ps) ? UVS__CHILD_WAIT_NS : UINT64_MAX,
+                 &items, &n);
+  int exited = 0;
+  /* output() only decides and schedules: `items` stays valid */
+  for (size_t i = 0; i < n; i++) {
+    const sim_child_item* it = &items[i];
+    if (it->type == SIM_CHILD_OUT || it->type == SIM_CHILD_EOF) {
+      output(ps, it);
+    } else if (it->type == SIM_CHILD_EXIT) {
+      ps->exit_status = it->a;
+      ps->term_signal = it->b;
+      exited = 1;
+    }
+  }
+  if (exited && ps->h) {
+    /* +1 ns: the output the child wrote before it exited is readable
+     * first (the transfers of chunks with no delay happen at `now`), as
+     * epoll reports the pipe before the SIGCHLD that came after it */
+    uint64_t t = sim_now(s) + 1 + event_delay(sim_internf(s, "%s exit", plabel(ps)));
+    sim_event_schedule(s, &ps->exit_ev, t);
+  }
+  if (sim_child_done(ps->child)) return;
+  if (n > 0) {
+    /* right after the loop delivered what this step saw */
+    ps->idle_ns = 1000000u;
+    sim_event_schedule(s, &ps->step_ev, sim_now(s) + 1);
+  } else {
+    sim_event_schedule(s, &ps->step_ev, sim_now(s) + ps->idle_ns);
+    if (ps->idle_ns < (1ull << 40)) ps->idle_ns *= 2;
+  }
+}
+
+/* ---------------------------------------------------------- uv_spawn */
+
+static void process_close(uv_handle_t* hh) {
+  uv_process_t* h = (uv_process_t*)hh;
+  proc_state* ps = state_of(h);
+  uvs__handle_stop(hh);
+  if (ps == NULL) return;
+  /* the child and its pipes go on; only the exit is no longer delivered */
+  uvs__io_cancel(h->loop, &ps->exit_io);
+  sim_event_cancel(uvs__sim(), &ps->exit_ev);
+  ps->h = NULL;
+  h->u.reserved[0] = NULL;
+}
+
+/* libuv's checks of the options (uv-common.c, unix/process.c). */
+static int check_options(const uv_process_options_t* o) {
+  UVS__ASSERT(o->file != NULL, "uv_spawn without a file");
+  UVS__ASSERT(!(o->flags & ~(UV_PROCESS_DETACHED | UV_PROCESS_SETGID | UV_PROCESS_SETUID |
+                             UV_PROCESS_WINDOWS_HIDE | UV_PROCESS_WINDOWS_HIDE_CONSOLE |
+                             UV_PROCESS_WINDOWS_HIDE_GUI |
+                             UV_PROCESS_WINDOWS_VERBATIM_ARGUMENTS)),
+              "uv_spawn: unknown flags");
+  if (o->stdio_count < 0 || o->stdio_count > SIM_CHILD_STDIO_MAX) return UV_EINVAL;
+  return 0;
+}
+
+/* One stdio container into the spec (libuv's uv__process_init_stdio). */
+static int init_stdio(const uv_stdio_container_t* c, sim_child_spec* spec, int i) {
+  int mask = UV_IGNORE | UV_CREATE_PIPE | UV_INHERIT_FD | UV_INHERIT_STREAM;
+  switch (c->flags & mask) {
+  case UV_IGNORE:
+    spec->stdio[i].kind = SIM_CHILD_IGNORE;
+    return 0;
+  case UV_CREATE_PIPE: {
+    UVS__ASSERT(c->data.stream != NULL, "UV_CREATE_PIPE without a stream");
+    if (c->data.stream->type != UV_NAMED_PIPE) return UV_EINVAL;
+    spec->stdio[i].kind = SIM_CHILD_PIPE;
+    return 0;
+  }
+  case UV_INHERIT_FD:
+  case UV_INHERIT_STREAM: {
+    int fd;
+    if (c->flags & UV_INHERIT_FD) {
+      fd = c->data.fd;
+    } else {
+      /* only a tty stream has a real descriptor; a simulated socket has
+       * none a real child could use */
+      const uvs__stream* st = c->data.stream ? uvs__st(c->data.stream) : NULL;
+      fd = st && (st->flags & UVS__S_TTY) ? st->fd : -1;
+      if (st && !(st->flags & UVS__S_TTY) && st->sock >= 0) {
+        fprintf(stderr, "uvsim: uv_spawn: a simulated stream cannot be a child's stdio\n");
+        return UV_ENOTSUP;
+      }
+    }
+    if (fd == -1) return UV_EINVAL;
+    if (fd > 2 && sim_fs_is_open(sim_fs_current(), fd)) {
+      fprintf(stderr, "uvsim: uv_spawn: a simulated file cannot be a child's stdio\n");
+      return UV_ENOTSUP;
+    }
+    spec->stdio[i].kind = SIM_CHILD_INHERIT;
+    spec->stdio[i].fd = fd;
+    return 0;
+  }
+  default:
+    UVS__ASSERT(0, "uv_spawn: unexpected stdio flags");
+  }
+  return UV_EINVAL;
+}
+
+/* The program's uv_pipe_t gets one end of a simulated socketpair
+ * (libuv's uv__process_open_stream). */
+static int open_stream(proc_state* ps, const uv_stdio_container_t* c, int i) {
+  if (!(c->flags & UV_CREATE_PIPE)) return 0;
+  uv_stream_t* s = c->data.stream;
+  if (uvs__st(s) == NULL || uvs__st(s)->sock >= 0) return UV_EBUSY;
+  int ids[2];
+  int r = sim_net_socketpair(net(), ids);
+  if (r < 0) return r;
+  unsigned flags = 0;
+  if (c->flags & UV_WRITABLE_PIPE) flags |= UVS__S_READABLE;
+  if (c->flags & UV_READABLE_PIPE) flags |= UVS__S_WRITABLE;
+  uvs__stream_attach(s, ids[0], flags);
+  ps->child_end[i] = ids[1];
+  sim_net_set_label(net(), ids[1], sim_internf(uvs__sim(), "%s fd%d", plabel(ps), i));
+  sim_net_set_notify(net(), ids[1], on_child_end, ps);
+  return 0;
+}
 
 int uv_spawn(uv_loop_t* loop, uv_process_t* process, const uv_process_options_t* options) {
-  (void)options;
   uvs__close_hook[UV_PROCESS] = process_close;
   uvs__handle_init(loop, (uv_handle_t*)process, UV_PROCESS);
   process->pid = 0;
-  fprintf(stderr, "uvsim: uv_spawn is not simulated\n");
-  return UV_ENOSYS;
+  process->status = 0;
+  process->exit_cb = NULL;
+  process->u.reserved[0] = NULL;
+  int err = check_options(options);
+  if (err) return err;
+  sim_child_spec spec;
+  memset(&spec, 0, sizeof spec);
+  spec.file = options->file;
+  spec.args = options->args;
+  spec.env = options->env;
+  spec.cwd = options->cwd;
+  spec.detached = (options->flags & UV_PROCESS_DETACHED) != 0;
+  spec.set_uid = (options->flags & UV_PROCESS_SETUID) != 0;
+  spec.set_gid = (options->flags & UV_PROCESS_SETGID) != 0;
+  spec.uid = options->uid;
+  spec.gid = options->gid;
+  spec.nstdio = options->stdio_count < 3 ? 3 : options->stdio_count;
+  for (int i = 0; i < options->stdio_count; i++) {
+    err = init_stdio(&options->stdio[i], &spec, i);
+    if (err) return err;
+  }
+  char* default_args[2] = { (char*)options->file, NULL };
+  if (spec.args == NULL) spec.args = default_args;
+
+  proc_state* ps = uvs__wcalloc(sizeof *ps);
+  ps->h = process;
+  ps->nstdio = spec.nstdio;
+  ps->idle_ns = 1000000u;
+  for (int i = 0; i < SIM_CHILD_STDIO_MAX; i++) ps->child_end[i] = -1;
+  uvs__name_handle((uv_handle_t*)process, (const void*)options->exit_cb);
+  const char* label = uvs__label((uv_handle_t*)process);
+  ps->cb_label = sim_internf(uvs__sim(), "%s exit", label);
+  uvs__io_init(&ps->exit_io, exit_io, label);
+  sim_event_init(&ps->step_ev, step_fire, "child step");
+  sim_event_init(&ps->exit_ev, exit_fire, "child exit");
+  sim_event_init(&ps->fwd_ev, fwd_fire, "child input");
+
+  int exec_err = sim_child_spawn(&spec, &ps->child);
+  if (exec_err == 0) {
+    ps->pid = UVS__CHILD_PID_BASE + sim_child_number(ps->child);
+    process->pid = ps->pid;
+    process->exit_cb = options->exit_cb;
+    process->u.reserved[0] = ps;
+    ps->next = procs;
+    procs = ps;
+    uvs__handle_start((uv_handle_t*)process);
+  }
+  for (int i = 0; i < options->stdio_count; i++) {
+    err = open_stream(ps, &options->stdio[i], i);
+    if (err) return err;
+  }
+  if (exec_err) {
+    /* the child died before exec: its ends of the pipes are closed */
+    for (int i = 0; i < ps->nstdio; i++)
+      if (ps->child_end[i] >= 0) {
+        sim_net_set_notify(net(), ps->child_end[i], NULL, NULL);
+        sim_net_close(net(), ps->child_end[i], 0);
+        ps->child_end[i] = -1;
+      }
+    return exec_err;
+  }
+  sim* s = uvs__sim();
+  sim_trace_note(s, sim_internf(s, "spawn %s %s", label, options->file));
+  sim_event_schedule(s, &ps->step_ev, sim_now(s));
+  return 0;
 }
+
+/* ------------------------------------------------------------- kill */
+
+static int kill_state(proc_state* ps, int signum) {
+  if (signum < 0 || signum > 64) return UV_EINVAL;
+  if (ps->exited) return UV_ESRCH;       /* reaped, as libuv has by then */
+  if (signum == 0) return 0;
+  sim* s = uvs__sim();
+  const char* name = sim_signal_name(signum);
+  sim_trace_note(s, name ? sim_internf(s, "kill %s %s", plabel(ps), name)
+                         : sim_internf(s, "kill %s %d", plabel(ps), signum));
+  int r = sim_child_kill(ps->child, signum);
+  return r < 0 ? r : 0;
+}
+
+int uv_process_kill(uv_process_t* process, int signum) {
+  proc_state* ps = state_of(process);
+  if (ps == NULL) {
+    if (signum < 0 || signum > 64) return UV_EINVAL;
+    return UV_ESRCH;
+  }
+  return kill_state(ps, signum);
+}
+
+int uvs__child_kill(int pid, int signum, int* result) {
+  for (proc_state* ps = procs; ps; ps = ps->next) {
+    if (ps->pid != pid) continue;
+    *result = kill_state(ps, signum);
+    return 1;
+  }
+  return 0;
+}
+
+uv_pid_t uv_process_get_pid(const uv_process_t* process) { return process->pid; }

@@ -107,6 +107,7 @@ void uvs__world_io_reset(void) {
   sim_net_reset(sim_net_current());
   sim_dgram_reset(sim_dgram_current());
   sim_dns_reset(sim_dns_current());
+  uvs__spawn_reset();
   sim_faults_clear(sim_faults_current());
   /* Every component asks the current world; none holds on to an old one. */
   sim_fs_attach(sim_fs_current(), NULL);

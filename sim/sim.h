@@ -300,6 +300,10 @@ int sim_tape_read(const char* path, uint8_t** bytes, size_t* len, char* err,
  *   script-sha256 <64 hex digits>        (... and what it held)
  *   cwd /abs/dir                         (optional: where the program started)
  *   arg <one argument>                   (optional, repeated, in order)
+ *   child 1 spawn 0                      (optional, repeated: what child
+ *   child 1 out 1 68690a                  processes did, sim/sim_child.h)
+ *   child 1 exit 0 0
+ *   child 1 step
  *   decisions 2
  *   pool_finish 1/2 fs.stat b
  *   read_split 5/12 tcp#1 read
@@ -338,6 +342,10 @@ typedef struct sim_repro {
   char args[SIM_REPRO_ARGS_MAX][SIM_REPRO_ARG_MAX];
   size_t ndecisions;
   sim_decision* decisions;   /* labels owned by the repro (strdup) */
+  /* what the run's child processes did (`child` lines, sim/sim_child.h):
+   * a replay feeds it back instead of running them; none in older files */
+  size_t nchild;
+  struct sim_child_item* child;
 } sim_repro;
 
 void sim_repro_init(sim_repro* r);

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sim/sim_child.h"
 #include "sim/sim_util.h"
 
 void sim_repro_init(sim_repro* r) {
@@ -28,7 +29,12 @@ static void free_decisions(sim_repro* r) {
   r->ndecisions = 0;
 }
 
-void sim_repro_free(sim_repro* r) { free_decisions(r); }
+void sim_repro_free(sim_repro* r) {
+  free_decisions(r);
+  sim_child_items_free(r->child, r->nchild);
+  r->child = NULL;
+  r->nchild = 0;
+}
 
 static char* dup_label(const char* s) {
   char* d = strdup(s ? s : "");
@@ -46,6 +52,11 @@ int sim_repro_take_log(sim_repro* r, const sim* s) {
   }
   r->ndecisions = s->log_len;
   r->aggressive = s->cfg.aggressive;
+  sim_child_items_free(r->child, r->nchild);
+  size_t nchild;
+  const sim_child_item* items = sim_child_log(&nchild);
+  r->child = nchild ? sim_child_items_copy(items, nchild) : NULL;
+  r->nchild = nchild;
   return 0;
 }
 
@@ -76,6 +87,7 @@ int sim_repro_fprint(const sim_repro* r, FILE* out) {
     if (r->cwd[0]) fprintf(out, "cwd %s\n", r->cwd);
     for (size_t i = 0; i < r->nargs; i++) fprintf(out, "arg %s\n", r->args[i]);
   }
+  sim_child_items_fprint(out, r->child, r->nchild);
   fprintf(out, "decisions %zu\n", r->ndecisions);
   for (size_t i = 0; i < r->ndecisions; i++) {
     const sim_decision* d = &r->decisions[i];
@@ -309,6 +321,11 @@ int sim_repro_parse(sim_repro* r, const char* name, const char* text,
       continue;
     }
     if (strcmp(key, "end") == 0) { fail(&p, "'end' before 'decisions'"); goto bad; }
+    if (strcmp(key, "child") == 0) {
+      char why[160];
+      if (sim_child_item_parse(val, &r->child, &r->nchild, why, sizeof why)) { fail(&p, "%s", why); goto bad; }
+      continue;
+    }
     if (parse_header(&p, r, key, val, &seen)) goto bad;
   }
   p.line++;

@@ -1,0 +1,664 @@
+/* sim/sim_child.c — real child processes seen as transcripts (the model is
+ * described in sim_child.h).
+ *
+ * The real side follows what libuv 1.44 does on Linux (src/unix/process.c,
+ * read, not copied): fork, in the child reset every signal to its default
+ * and unblock them all, setsid when detached, move the stdio descriptors
+ * into place (a low one first out of the way, so that swapping 1 and 2
+ * works), /dev/null for ignored 0-2, chdir, setgid/setuid, then execvp with
+ * the given environment; an exec error travels back through a close-on-exec
+ * pipe, so that uv_spawn reports it synchronously (ENOENT for a missing
+ * file). Pipes are socketpairs, as libuv's are. */
+#include "sim/sim_child.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char** environ;
+
+typedef struct inbuf {
+  char* data;
+  size_t len, cap;
+  int end;                      /* shut the real end once drained        */
+} inbuf;
+
+struct sim_child {
+  int number;
+  int replay;                   /* transcript from the record            */
+  size_t replay_pos;            /* replay: the next item of the feed     */
+  pid_t pid;
+  int pidfd;                    /* -1: polled with waitpid in slices     */
+  int reaped;
+  int exited_seen;              /* an EXIT item was produced             */
+  int nstdio;
+  int fd[SIM_CHILD_STDIO_MAX];  /* the program's real end, or -1         */
+  int out_open[SIM_CHILD_STDIO_MAX]; /* output not yet at its end        */
+  inbuf in[SIM_CHILD_STDIO_MAX];
+  int released;
+  int feed_end;                 /* replay: the record has nothing more     */
+  struct sim_child* next;       /* every child of the run                */
+};
+
+/* The run: children, and the log of items seen. */
+static sim_child* children;
+static int nchildren;
+static sim_child_item* log_items;
+static size_t log_len, log_cap;
+static size_t step_from;        /* first item of the current step        */
+/* Replay feed. */
+static sim_child_item* feed;
+static size_t feed_len;
+/* Children of earlier runs still running: reaped when they end. */
+static pid_t* orphans;
+static size_t norphans, orphans_cap;
+
+/* ---------------------------------------------------------------- log */
+
+static char* dup_bytes(const char* p, size_t n) {
+  char* d = malloc(n ? n : 1);
+  if (d == NULL) abort();
+  if (n) memcpy(d, p, n);
+  return d;
+}
+
+static void log_push(int child, int type, int fd, int a, int b, const char* data,
+                     size_t len) {
+  if (log_len == log_cap) {
+    log_cap = log_cap ? log_cap * 2 : 32;
+    log_items = realloc(log_items, log_cap * sizeof *log_items);
+    if (log_items == NULL) abort();
+  }
+  sim_child_item* it = &log_items[log_len++];
+  it->child = child;
+  it->type = type;
+  it->fd = fd;
+  it->a = a;
+  it->b = b;
+  it->len = len;
+  it->data = len ? dup_bytes(data, len) : NULL;
+}
+
+const sim_child_item* sim_child_log(size_t* n) {
+  *n = log_len;
+  return log_items;
+}
+
+void sim_child_items_free(sim_child_item* items, size_t n) {
+  for (size_t i = 0; i < n; i++) free(items[i].data);
+  free(items);
+}
+
+void sim_child_replay_set(const sim_child_item* items, size_t n) {
+  sim_child_items_free(feed, feed_len);
+  feed = NULL;
+  feed_len = 0;
+  if (n == 0) return;
+  feed = sim_child_items_copy(items, n);
+  feed_len = n;
+}
+
+/* ------------------------------------------------------------ reaping */
+
+static void reap_orphans(void) {
+  size_t k = 0;
+  for (size_t i = 0; i < norphans; i++) {
+    int st;
+    pid_t r = waitpid(orphans[i], &st, WNOHANG);
+    if (r == 0) orphans[k++] = orphans[i];
+  }
+  norphans = k;
+}
+
+static void orphan(pid_t pid) {
+  if (norphans == orphans_cap) {
+    orphans_cap = orphans_cap ? orphans_cap * 2 : 8;
+    orphans = realloc(orphans, orphans_cap * sizeof *orphans);
+    if (orphans == NULL) abort();
+  }
+  orphans[norphans++] = pid;
+}
+
+static void close_fds(sim_child* c) {
+  for (int i = 0; i < c->nstdio; i++) {
+    if (c->fd[i] >= 0) close(c->fd[i]);
+    c->fd[i] = -1;
+    free(c->in[i].data);
+    c->in[i].data = NULL;
+    c->in[i].len = c->in[i].cap = 0;
+  }
+  if (c->pidfd >= 0) close(c->pidfd);
+  c->pidfd = -1;
+}
+
+void sim_child_reset(void) {
+  while (children) {
+    sim_child* c = children;
+    children = c->next;
+    close_fds(c);
+    if (!c->replay && c->pid > 0 && !c->reaped) orphan(c->pid);
+    free(c);
+  }
+  nchildren = 0;
+  sim_child_items_free(log_items, log_len);
+  log_items = NULL;
+  log_len = log_cap = 0;
+  step_from = 0;
+  reap_orphans();
+}
+
+/* -------------------------------------------------------------- spawn */
+
+static void child_write_errno(int fd) {
+  int e = errno;
+  ssize_t w;
+  do w = write(fd, &e, sizeof e); while (w < 0 && errno == EINTR);
+  _exit(127);
+}
+
+/* In the forked child: only async-signal-safe calls until exec. */
+static void child_init(const sim_child_spec* spec, int (*pipes)[2], int n, int err_fd) {
+  sigset_t all;
+  sigemptyset(&all);
+  for (int sig = 1; sig < NSIG; sig++) {
+    if (sig == SIGKILL || sig == SIGSTOP) continue;
+    signal(sig, SIG_DFL);       /* fails for glibc's own: fine */
+  }
+  sigprocmask(SIG_SETMASK, &all, NULL);
+  if (spec->detached) setsid();
+  /* a descriptor that must land above its own number is moved out of the
+   * way first, so that 1 and 2 can swap */
+  for (int fd = 0; fd < n; fd++) {
+    int use = pipes[fd][1];
+    if (use < 0 || use >= fd) continue;
+    int moved = fcntl(use, F_DUPFD_CLOEXEC, n);
+    if (moved < 0) child_write_errno(err_fd);
+    pipes[fd][1] = moved;
+  }
+  for (int fd = 0; fd < n; fd++) {
+    int use = pipes[fd][1];
+    if (use < 0) {
+      if (fd >= 3) continue;
+      int nul = open("/dev/null", fd == 0 ? O_RDONLY : O_RDWR);
+      if (nul < 0) child_write_errno(err_fd);
+      use = nul;
+      if (use == fd) continue;
+      if (dup2(use, fd) < 0) child_write_errno(err_fd);
+      close(use);
+      continue;
+    }
+    if (use == fd) {
+      int fl = fcntl(fd, F_GETFD);
+      if (fl < 0 || fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC) < 0) child_write_errno(err_fd);
+    } else if (dup2(use, fd) < 0) {
+      child_write_errno(err_fd);
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+  }
+  if (spec->cwd && chdir(spec->cwd) != 0) child_write_errno(err_fd);
+  if (spec->set_gid && setgid(spec->gid) != 0) child_write_errno(err_fd);
+  if (spec->set_uid && setuid(spec->uid) != 0) child_write_errno(err_fd);
+  if (spec->env) environ = (char**)spec->env;
+  execvp(spec->file, spec->args);
+  child_write_errno(err_fd);
+}
+
+static sim_child* child_new(int nstdio) {
+  sim_child* c = calloc(1, sizeof *c);
+  if (c == NULL) abort();
+  c->number = ++nchildren;
+  c->pidfd = -1;
+  c->nstdio = nstdio;
+  for (int i = 0; i < SIM_CHILD_STDIO_MAX; i++) c->fd[i] = -1;
+  c->next = children;
+  children = c;
+  return c;
+}
+
+/* The replay feed's first item for child `number` at or after `from`. */
+static long feed_find(int number, size_t from) {
+  for (size_t i = from; i < feed_len; i++)
+    if (feed[i].child == number) return (long)i;
+  return -1;
+}
+
+static int real_spawn(sim_child* c, const sim_child_spec* spec) {
+  int n = spec->nstdio;
+  int pipes[SIM_CHILD_STDIO_MAX][2];
+  int err = 0;
+  for (int i = 0; i < n; i++) {
+    pipes[i][0] = pipes[i][1] = -1;
+    if (spec->stdio[i].kind == SIM_CHILD_INHERIT) {
+      pipes[i][1] = spec->stdio[i].fd;
+    } else if (spec->stdio[i].kind == SIM_CHILD_PIPE) {
+      if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pipes[i]) != 0) {
+        err = -errno;
+        goto fail;
+      }
+    }
+  }
+  int ep[2];
+  if (pipe2(ep, O_CLOEXEC) != 0) {
+    err = -errno;
+    goto fail;
+  }
+  pid_t pid = fork();
+  if (pid < 0) {
+    err = -errno;
+    close(ep[0]);
+    close(ep[1]);
+    goto fail;
+  }
+  if (pid == 0) {
+    close(ep[0]);
+    child_init(spec, pipes, n, ep[1]);
+  }
+  close(ep[1]);
+  int exec_err = 0;
+  ssize_t r;
+  do r = read(ep[0], &exec_err, sizeof exec_err); while (r < 0 && errno == EINTR);
+  close(ep[0]);
+  for (int i = 0; i < n; i++) {
+    if (spec->stdio[i].kind != SIM_CHILD_PIPE) continue;
+    close(pipes[i][1]);
+    pipes[i][1] = -1;
+  }
+  if (r == (ssize_t)sizeof exec_err) {
+    /* exec failed: the child exited with 127; reap it now */
+    int st;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+    for (int i = 0; i < n; i++)
+      if (pipes[i][0] >= 0) close(pipes[i][0]);
+    return -exec_err;
+  }
+  c->pid = pid;
+  c->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+  for (int i = 0; i < n; i++) {
+    if (pipes[i][0] < 0) continue;
+    c->fd[i] = pipes[i][0];
+    fcntl(c->fd[i], F_SETFL, fcntl(c->fd[i], F_GETFL) | O_NONBLOCK);
+    c->out_open[i] = 1;
+  }
+  return 0;
+fail:
+  for (int i = 0; i < n; i++)
+    if (spec->stdio[i].kind == SIM_CHILD_PIPE) {
+      if (pipes[i][0] >= 0) close(pipes[i][0]);
+      if (pipes[i][1] >= 0) close(pipes[i][1]);
+    }
+  return err;
+}
+
+int sim_child_spawn(const sim_child_spec* spec, sim_child** out) {
+  *out = NULL;
+  if (spec->nstdio < 0 || spec->nstdio > SIM_CHILD_STDIO_MAX) return -EINVAL;
+  reap_orphans();
+  sim_child* c = child_new(spec->nstdio);
+  long at = feed_find(c->number, 0);
+  int err;
+  if (at >= 0 && feed[at].type == SIM_CHILD_SPAWN) {
+    c->replay = 1;
+    c->replay_pos = (size_t)at + 1;
+    err = feed[at].a;
+    for (int i = 0; i < spec->nstdio; i++)
+      c->out_open[i] = spec->stdio[i].kind == SIM_CHILD_PIPE;
+  } else {
+    err = real_spawn(c, spec);
+  }
+  log_push(c->number, SIM_CHILD_SPAWN, 0, err, 0, NULL, 0);
+  if (err < 0) return err;
+  *out = c;
+  return 0;
+}
+
+int sim_child_number(const sim_child* c) { return c->number; }
+int sim_child_replaying(const sim_child* c) { return c->replay; }
+pid_t sim_child_real_pid(const sim_child* c) { return c->replay ? 0 : c->pid; }
+
+int sim_child_done(const sim_child* c) {
+  if (c->feed_end) return 1;
+  if (!c->exited_seen) return 0;
+  for (int i = 0; i < c->nstdio; i++)
+    if (c->out_open[i]) return 0;
+  return 1;
+}
+
+/* -------------------------------------------------------------- input */
+
+static void flush_input(sim_child* c, int i) {
+  inbuf* b = &c->in[i];
+  while (b->len > 0 && c->fd[i] >= 0) {
+    ssize_t w = send(c->fd[i], b->data, b->len, MSG_NOSIGNAL);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0 && errno == EAGAIN) return;
+    if (w < 0) {            /* the child closed its end: the bytes are lost */
+      b->len = 0;
+      break;
+    }
+    memmove(b->data, b->data + w, b->len - (size_t)w);
+    b->len -= (size_t)w;
+  }
+  if (b->len == 0 && b->end && c->fd[i] >= 0) {
+    shutdown(c->fd[i], SHUT_WR);
+    b->end = 0;
+  }
+}
+
+void sim_child_input(sim_child* c, int fd, const void* data, size_t len) {
+  if (c->replay || fd < 0 || fd >= c->nstdio || c->fd[fd] < 0 || len == 0) return;
+  inbuf* b = &c->in[fd];
+  if (b->len + len > b->cap) {
+    b->cap = (b->len + len) * 2;
+    b->data = realloc(b->data, b->cap);
+    if (b->data == NULL) abort();
+  }
+  memcpy(b->data + b->len, data, len);
+  b->len += len;
+  flush_input(c, fd);
+}
+
+void sim_child_input_end(sim_child* c, int fd) {
+  if (c->replay || fd < 0 || fd >= c->nstdio || c->fd[fd] < 0) return;
+  c->in[fd].end = 1;
+  flush_input(c, fd);
+}
+
+void sim_child_close_fd(sim_child* c, int fd) {
+  if (fd < 0 || fd >= c->nstdio) return;
+  if (c->fd[fd] >= 0) close(c->fd[fd]);
+  c->fd[fd] = -1;
+  c->in[fd].len = 0;
+}
+
+/* ------------------------------------------------------------- a step */
+
+static uint64_t real_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Reads what is there, without waiting; returns how many items. */
+static int sweep(sim_child* c) {
+  int seen = 0;
+  for (int i = 0; i < c->nstdio; i++) {
+    if (c->fd[i] >= 0 && c->in[i].len) flush_input(c, i);
+    while (c->out_open[i] && c->fd[i] >= 0) {
+      char buf[65536];
+      ssize_t r = recv(c->fd[i], buf, sizeof buf, 0);
+      if (r < 0 && errno == EINTR) continue;
+      if (r < 0 && errno == EAGAIN) break;
+      if (r <= 0) {             /* the end, or an error that ends it */
+        c->out_open[i] = 0;
+        log_push(c->number, SIM_CHILD_EOF, i, 0, 0, NULL, 0);
+        seen++;
+        break;
+      }
+      log_push(c->number, SIM_CHILD_OUT, i, 0, 0, buf, (size_t)r);
+      seen++;
+    }
+  }
+  if (!c->reaped) {
+    int st;
+    pid_t r;
+    do r = waitpid(c->pid, &st, WNOHANG); while (r < 0 && errno == EINTR);
+    if (r == c->pid || (r < 0 && errno == ECHILD)) {
+      c->reaped = 1;
+      int status = r == c->pid && WIFEXITED(st) ? WEXITSTATUS(st) : 0;
+      int sig = r == c->pid && WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+      log_push(c->number, SIM_CHILD_EXIT, 0, status, sig, NULL, 0);
+      c->exited_seen = 1;
+      seen++;
+    }
+  }
+  return seen;
+}
+
+/* Blocks until one of the child's descriptors or its exit has news, or
+ * `until` (real ns, UINT64_MAX: no limit) passes. */
+static void wait_news(sim_child* c, uint64_t until) {
+  struct pollfd p[SIM_CHILD_STDIO_MAX + 1];
+  int n = 0;
+  for (int i = 0; i < c->nstdio; i++) {
+    if (c->fd[i] < 0) continue;
+    short ev = 0;
+    if (c->out_open[i]) ev |= POLLIN;
+    if (c->in[i].len) ev |= POLLOUT;
+    if (!ev) continue;
+    p[n].fd = c->fd[i];
+    p[n].events = ev;
+    n++;
+  }
+  int slice = 0;
+  if (!c->reaped) {
+    if (c->pidfd >= 0) {
+      p[n].fd = c->pidfd;
+      p[n].events = POLLIN;
+      n++;
+    } else {
+      slice = 1;                /* no pidfd: waitpid every millisecond */
+    }
+  }
+  int ms = -1;
+  if (until != UINT64_MAX) {
+    uint64_t now = real_ns();
+    ms = until > now ? (int)((until - now + 999999u) / 1000000u) : 0;
+  }
+  if (slice && (ms < 0 || ms > 1)) ms = 1;
+  if (n == 0 && ms < 0) return;   /* nothing can ever come */
+  int r;
+  do r = poll(p, (nfds_t)n, ms); while (r < 0 && errno == EINTR);
+}
+
+static void step_replay(sim_child* c) {
+  while (c->replay_pos < feed_len) {
+    const sim_child_item* it = &feed[c->replay_pos++];
+    if (it->child != c->number) continue;
+    if (it->type == SIM_CHILD_STEP) break;
+    if (it->type == SIM_CHILD_EOF && it->fd >= 0 && it->fd < c->nstdio) c->out_open[it->fd] = 0;
+    if (it->type == SIM_CHILD_EXIT) c->exited_seen = 1;
+    log_push(c->number, it->type, it->fd, it->a, it->b, it->data, it->len);
+  }
+  /* the record ends here (the recorded run stopped there): nothing more
+   * comes, as in the recorded run */
+  if (feed_find(c->number, c->replay_pos) < 0) c->feed_end = 1;
+}
+
+void sim_child_step(sim_child* c, uint64_t max_wait_ns,
+                    const sim_child_item** items, size_t* n) {
+  step_from = log_len;
+  if (c->replay) {
+    step_replay(c);
+  } else if (!sim_child_done(c)) {
+    uint64_t start = real_ns();
+    uint64_t until = max_wait_ns == UINT64_MAX ? UINT64_MAX : start + max_wait_ns;
+    int seen = sweep(c);
+    while (!seen && !sim_child_done(c)) {
+      if (until != UINT64_MAX && real_ns() >= until) break;
+      wait_news(c, until);
+      seen = sweep(c);
+    }
+    /* settle: what follows within a moment belongs to the same step */
+    while (seen && !sim_child_done(c)) {
+      uint64_t settle = real_ns() + SIM_CHILD_SETTLE_NS;
+      int more = 0;
+      while (!more && real_ns() < settle) {
+        wait_news(c, settle);
+        more = sweep(c);
+      }
+      if (!more) break;
+    }
+  }
+  log_push(c->number, SIM_CHILD_STEP, 0, 0, 0, NULL, 0);
+  *items = log_items + step_from;
+  *n = log_len - step_from - 1;
+}
+
+/* --------------------------------------------------------------- kill */
+
+int sim_child_kill(sim_child* c, int signum) {
+  if (c->replay || c->reaped) return 0;
+  if (kill(c->pid, signum) != 0) return -errno;
+  return 0;
+}
+
+void sim_child_release(sim_child* c) {
+  if (c->released) return;
+  c->released = 1;
+  close_fds(c);
+}
+
+/* ---------------------------------------------------------- as text */
+
+static const char* const type_names[] = {
+  [SIM_CHILD_SPAWN] = "spawn", [SIM_CHILD_OUT] = "out", [SIM_CHILD_EOF] = "eof",
+  [SIM_CHILD_EXIT] = "exit", [SIM_CHILD_STEP] = "step",
+};
+
+#define HEX_PER_LINE 400        /* bytes: 800 hex digits, within a line */
+
+static void fprint_hex(FILE* out, const char* p, size_t n) {
+  static const char hex[] = "0123456789abcdef";
+  for (size_t i = 0; i < n; i++) {
+    fputc(hex[(unsigned char)p[i] >> 4], out);
+    fputc(hex[(unsigned char)p[i] & 15], out);
+  }
+}
+
+void sim_child_items_fprint(FILE* out, const sim_child_item* items, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    const sim_child_item* it = &items[i];
+    switch (it->type) {
+    case SIM_CHILD_SPAWN: fprintf(out, "child %d spawn %d\n", it->child, it->a); break;
+    case SIM_CHILD_EOF: fprintf(out, "child %d eof %d\n", it->child, it->fd); break;
+    case SIM_CHILD_EXIT: fprintf(out, "child %d exit %d %d\n", it->child, it->a, it->b); break;
+    case SIM_CHILD_STEP: fprintf(out, "child %d step\n", it->child); break;
+    case SIM_CHILD_OUT:
+      for (size_t off = 0; off < it->len; off += HEX_PER_LINE) {
+        size_t k = it->len - off < HEX_PER_LINE ? it->len - off : HEX_PER_LINE;
+        if (off == 0) fprintf(out, "child %d out %d ", it->child, it->fd);
+        else fprintf(out, "child %d more ", it->child);
+        fprint_hex(out, it->data + off, k);
+        fputc('\n', out);
+      }
+      break;
+    default: break;
+    }
+  }
+}
+
+sim_child_item* sim_child_items_copy(const sim_child_item* items, size_t n) {
+  sim_child_item* c = calloc(n ? n : 1, sizeof *c);
+  if (c == NULL) abort();
+  for (size_t i = 0; i < n; i++) {
+    c[i] = items[i];
+    c[i].data = items[i].len ? dup_bytes(items[i].data, items[i].len) : NULL;
+  }
+  return c;
+}
+
+static int parse_int(const char** p, int* v) {
+  char* end;
+  errno = 0;
+  long x = strtol(*p, &end, 10);
+  if (end == *p || errno || x < -1000000 || x > 1000000) return -1;
+  *v = (int)x;
+  *p = end;
+  if (**p == ' ') (*p)++;
+  return 0;
+}
+
+static int hexval(char ch) {
+  if (ch >= '0' && ch <= '9') return ch - '0';
+  if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+  return -1;
+}
+
+/* Appends the bytes of HEX to it->data. */
+static int append_hex(sim_child_item* it, const char* p, char* err, size_t errlen) {
+  size_t hl = strlen(p);
+  if (hl == 0 || hl % 2) {
+    snprintf(err, errlen, "child output needs an even number of hex digits");
+    return -1;
+  }
+  char* d = realloc(it->data, it->len + hl / 2);
+  if (d == NULL) abort();
+  it->data = d;
+  for (size_t i = 0; i < hl / 2; i++) {
+    int hi = hexval(p[2 * i]), lo = hexval(p[2 * i + 1]);
+    if (hi < 0 || lo < 0) {
+      snprintf(err, errlen, "child output is not lowercase hex");
+      return -1;
+    }
+    it->data[it->len + i] = (char)(hi << 4 | lo);
+  }
+  it->len += hl / 2;
+  return 0;
+}
+
+int sim_child_item_parse(const char* text, sim_child_item** items, size_t* n,
+                         char* err, size_t errlen) {
+  sim_child_item it;
+  memset(&it, 0, sizeof it);
+  const char* p = text;
+  if (parse_int(&p, &it.child) || it.child < 1) {
+    snprintf(err, errlen, "'child' needs 'NUMBER TYPE ...'");
+    return -1;
+  }
+  size_t wl = strcspn(p, " ");
+  if (wl == 4 && strncmp(p, "more", 4) == 0) {
+    sim_child_item* last = *n ? &(*items)[*n - 1] : NULL;
+    if (last == NULL || last->type != SIM_CHILD_OUT || last->child != it.child) {
+      snprintf(err, errlen, "'child %d more' does not follow its 'out'", it.child);
+      return -1;
+    }
+    p += wl;
+    if (*p == ' ') p++;
+    return append_hex(last, p, err, errlen);
+  }
+  int type = -1;
+  for (int t = 0; t < (int)(sizeof type_names / sizeof *type_names); t++)
+    if (strlen(type_names[t]) == wl && strncmp(p, type_names[t], wl) == 0) type = t;
+  if (type < 0) {
+    snprintf(err, errlen, "unknown child record '%.*s'", (int)wl, p);
+    return -1;
+  }
+  it.type = type;
+  p += wl;
+  if (*p == ' ') p++;
+  int ok = 1;
+  switch (type) {
+  case SIM_CHILD_SPAWN: ok = parse_int(&p, &it.a) == 0 && it.a <= 0; break;
+  case SIM_CHILD_EOF: ok = parse_int(&p, &it.fd) == 0; break;
+  case SIM_CHILD_EXIT: ok = parse_int(&p, &it.a) == 0 && parse_int(&p, &it.b) == 0; break;
+  case SIM_CHILD_STEP: break;
+  case SIM_CHILD_OUT:
+    ok = parse_int(&p, &it.fd) == 0;
+    if (ok && append_hex(&it, p, err, errlen)) {
+      free(it.data);
+      return -1;
+    }
+    if (ok) p += strlen(p);
+    break;
+  }
+  if (!ok || *p != '\0' || it.fd < 0 || it.fd >= SIM_CHILD_STDIO_MAX) {
+    free(it.data);
+    snprintf(err, errlen, "malformed 'child %s' line", type_names[type]);
+    return -1;
+  }
+  sim_child_item* grown = realloc(*items, (*n + 1) * sizeof **items);
+  if (grown == NULL) abort();
+  *items = grown;
+  (*items)[(*n)++] = it;
+  return 0;
+}
