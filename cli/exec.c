@@ -71,6 +71,8 @@ static const char* usage_exec =
   "                  --seed gives the same tapes and findings\n"
   "  --out DIR       with --fuzz: where each signature's tape is kept\n"
   "                  (default reports/out/exec-fuzz)\n"
+  "  --runs-log FILE one line per run: its schedule (seed or tape), how it\n"
+  "                  ended, its trace hash and output hashes\n"
   "  --no-fork-server\n"
   "                  start a process per run; by default the program starts\n"
   "                  once (per job) and forks a child per run at its first\n"
@@ -841,6 +843,11 @@ static int parse(int argc, char** argv, exec_opts* o) {
     else if (!strcmp(a, "--same-output")) o->same_output = 1;
     else if (!strcmp(a, "--no-fork-server")) o->no_fork_server = 1;
     else if (!strcmp(a, "--fuzz")) o->fuzz = 1;
+    else if (!strcmp(a, "--runs-log")) {
+      if (!v || !*v) return cli_usage_error("--runs-log needs a file"), -1;
+      snprintf(o->runs_log, sizeof o->runs_log, "%s", v);
+      i++;
+    }
     else if (!strcmp(a, "--out")) {
       if (!v || !*v) return cli_usage_error("--out needs a directory"), -1;
       snprintf(o->fuzz_out, sizeof o->fuzz_out, "%s", v);
@@ -863,6 +870,47 @@ static int parse(int argc, char** argv, exec_opts* o) {
   if (!o->fuzz_out[0]) snprintf(o->fuzz_out, sizeof o->fuzz_out, "reports/out/exec-fuzz");
   o->argv = argv + i;
   return cli_exec_find_lib(o, lib) ? -1 : 0;
+}
+
+/* ------------------------------------------------------------ runs log */
+
+static FILE* runs_log;
+static char runs_log_tmp[4200];
+static const char* runs_log_path;
+
+static int log_open(const exec_opts* o) {
+  if (!o->runs_log[0]) return 0;
+  snprintf(runs_log_tmp, sizeof runs_log_tmp, "%s.tmp.%d", o->runs_log, (int)getpid());
+  runs_log = fopen(runs_log_tmp, "w");
+  if (!runs_log)
+    return cli_usage_error("--runs-log: cannot write %s: %s", runs_log_tmp, strerror(errno));
+  runs_log_path = o->runs_log;
+  return 0;
+}
+
+void cli_exec_log_run(uint64_t run, const char* what, const exec_result* r) {
+  static const char* kinds[] = { "pass", "exit", "signal", "timeout", "output", "memory" };
+  if (!runs_log) return;
+  fprintf(runs_log, "run %" PRIu64 " %s: %s %d trace %016" PRIx64 " stdout %016" PRIx64
+          " stderr %016" PRIx64 "\n", run, what, kinds[r->kind], r->code,
+          r->traced ? r->trace_hash : 0, r->out_hash, r->err_hash);
+}
+
+/* Into place only whole: a campaign that stopped early leaves none. */
+static void log_close(void) {
+  if (!runs_log) return;
+  int bad = fclose(runs_log) != 0;
+  runs_log = NULL;
+  if (bad || rename(runs_log_tmp, runs_log_path) != 0) {
+    fprintf(stderr, "uvsim: --runs-log: cannot write %s\n", runs_log_path);
+    unlink(runs_log_tmp);
+  }
+}
+
+static void log_seed_run(uint64_t run, const uint64_t* seed, const exec_result* r) {
+  char what[48] = "natural";
+  if (seed) snprintf(what, sizeof what, "seed %" PRIu64, *seed);
+  cli_exec_log_run(run, what, r);
 }
 
 /* ------------------------------------------------------------ campaign */
@@ -952,6 +1000,7 @@ static int seen(exec_state* st, const char* sig) {
 
 static void judge(const exec_opts* o, exec_state* st, uint64_t run,
                   const uint64_t* seed, exec_result* r, const exec_result* base) {
+  log_seed_run(run, seed, r);
   if (r->kind == X_PASS) note(st->outputs, &st->noutputs, r->out_hash);
   if (r->traced) note(st->traces, &st->sum.ntraces, r->trace_hash);
   if (r->kind == X_PASS && o->same_output && base && r->out_hash != base->out_hash)
@@ -1000,21 +1049,20 @@ int cli_exec_run_tape(const exec_opts* o, exec_result* r) {
 void cli_exec_stop(void) {
   close_servers();
   sweep_orphans(1);
+  log_close();
 }
 
 int cli_exec_campaign(exec_opts* o, exec_summary* out) {
   static exec_state st;
   memset(&st, 0, sizeof st);
-  catch_interrupts();
-  prctl(PR_SET_CHILD_SUBREAPER, 1);   /* see sweep_orphans */
   const char* what = o->node ? "node" : "exec";
   double t0 = now_s();
   exec_result base;
-  int rc = run_baseline(o, &base);
+  int rc = cli_exec_start(o, &base);
   if (rc < 0) return cli_usage_error("%s: cannot run '%s': %s", what, o->argv[0], strerror(-rc));
   if (!base.traced && (base.kind == X_PASS || base.kind == X_EXIT)) {
     cli_exec_result_free(&base);
-    close_servers();
+    cli_exec_stop();
     return cli_usage_error("%s: '%s' exited without starting uvsim's simulated world (no "
                        "loop ran on libuvsim.so: is it dynamically linked against "
                        "libuv.so.1?); nothing to explore", what, o->argv[0]);
@@ -1039,7 +1087,7 @@ int cli_exec_campaign(exec_opts* o, exec_summary* out) {
       if (rc < 0) {
         fprintf(stderr, "uvsim: %s: run %" PRIu64 ": %s\n", what, started + 1, strerror(-rc));
         cli_exec_result_free(&base);
-        close_servers();
+        cli_exec_stop();
         return EXIT_USAGE;
       }
       started++;
@@ -1055,14 +1103,15 @@ int cli_exec_campaign(exec_opts* o, exec_summary* out) {
               what, i + 1, o->runs, st.sum.failing, st.sum.nsigs);
   }
   if (progress) fputc('\n', stderr);
-  close_servers();
-  sweep_orphans(1);
+  int served = servers_on;
+  cli_exec_stop();
   double dt = now_s() - t0;
   printf("%s: %" PRIu64 " runs (natural order + %" PRIu64 " seeds%s) in %.2f s "
-         "(%.0f/s), %zu distinct schedules, %zu distinct outputs among passing "
+         "(%.0f/s, %s), %zu distinct schedules, %zu distinct outputs among passing "
          "runs, %" PRIu64 " failing, %zu signature%s\n", what, i + 1, i,
          out_of_time ? ", stopped by --time" : "", dt,
-         (double)(i + 1) / (dt > 0 ? dt : 1), st.sum.ntraces, st.noutputs,
+         (double)(i + 1) / (dt > 0 ? dt : 1), served ? "fork server" : "a process per run",
+         st.sum.ntraces, st.noutputs,
          st.sum.failing, st.sum.nsigs, st.sum.nsigs == 1 ? "" : "s");
   cli_exec_result_free(&base);
   st.sum.runs = i + 1;
@@ -1076,6 +1125,7 @@ int cli_cmd_exec(int argc, char** argv) {
   memset(&o, 0, sizeof o);
   int p = parse(argc, argv, &o);
   if (p) return p > 0 ? 0 : EXIT_USAGE;
+  if (log_open(&o)) return EXIT_USAGE;
   if (o.fuzz) return cli_finish_stdout(cli_exec_fuzz(&o));
   static exec_summary sum;
   cli_ci_begin("exec");

@@ -25,6 +25,7 @@ typedef struct exec_opts {
   size_t tape_len;              /* tape_on; else seeds */
   int tape_on;
   int ordcov_fd;                /* >0: a map the runs fill (UVSIM_ORDCOV_FD) */
+  char runs_log[4096];          /* --runs-log: one line per run, or "" */
   char lib[4096];
   char preload[8192];           /* LD_PRELOAD: lib, after ASan's runtime in
                                    a sanitized build (see cli_exec_find_lib) */
@@ -94,6 +95,10 @@ void cli_exec_stop(void);
 int cli_exec_check_replay(const exec_opts* o, const uint64_t* seed,
                           const exec_result* r, const exec_result* base);
 int cli_exec_fuzz(exec_opts* o);
+/* --runs-log: opened (as FILE.tmp.PID) by cli_exec_start, one line per
+ * run ("run R seed S: KIND CODE trace H stdout H stderr H"; `what` names
+ * the schedule), renamed into place by cli_exec_stop. */
+void cli_exec_log_run(uint64_t run, const char* what, const exec_result* r);
 
 /* The campaign: natural order, then o->runs seeded runs; `out` (may be
  * NULL) gets the summary. Exit status. */

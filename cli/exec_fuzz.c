@@ -180,8 +180,19 @@ static void report(const exec_opts* o, fuzz_state* f, const char* sig, uint64_t 
   fflush(stdout);
 }
 
+static void log_run(const exec_opts* o, uint64_t run, const exec_result* r) {
+  char what[256] = "natural";
+  if (o->tape_on) {
+    int n = snprintf(what, sizeof what, "tape ");
+    for (size_t i = 0; i < o->tape_len && n < (int)sizeof what - 3; i++)
+      n += snprintf(what + n, sizeof what - (size_t)n, "%02x", o->tape[i]);
+  }
+  cli_exec_log_run(run, what, r);
+}
+
 static void judge(const exec_opts* o, fuzz_state* f, uint64_t run, exec_result* r,
                   const exec_result* base) {
+  log_run(o, run, r);
   note_trace(f, r);
   if (r->kind == X_PASS && o->same_output && r->out_hash != base->out_hash)
     r->kind = X_OUTPUT;

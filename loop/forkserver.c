@@ -79,13 +79,13 @@ static const char* refusal(char* buf, size_t len) {
   sim* s = uvs__sim();
   int threads = count_threads();
   if (s->log_len > 0)
-    snprintf(buf, len, "%zu decisions were made before the first uv_run",
-             s->log_len);
+    snprintf(buf, len, "%zu decision%s made before the first uv_run",
+             s->log_len, s->log_len == 1 ? " was" : "s were");
   else if (uvs__random_drawn())
     snprintf(buf, len, "uv_random drew bytes before the first uv_run");
   else if (threads > 1)
-    snprintf(buf, len, "the program runs %d threads at its first uv_run "
-             "(fork keeps one)", threads);
+    snprintf(buf, len, "the program runs %d threads at its first uv_run; "
+             "fork keeps one", threads);
   else
     return NULL;
   return buf;
