@@ -178,8 +178,13 @@ static void queue_event(fse_inst* in, fse_watch* w, uint32_t mask,
   if (last && same_event(last, w->wd, mask, name)) {
     /* inotify merges it; whether the first was still unread is open only
      * between two racy changes */
-    if (change == 0 || change == last->change) return;
-    if (sim_choose(s, SIM_FS_EVENT_COALESCE, 2, w->label) == 1) return;
+    if (change == 0 || change == last->change ||
+        sim_choose(s, SIM_FS_EVENT_COALESCE, 2, w->label) == 1) {
+      /* the merged event stands for the latest change now: that change's
+       * further events merge into it without another decision */
+      last->change = change;
+      return;
+    }
   }
   fse_event* e = uvs__wcalloc(sizeof *e);
   e->wd = w->wd;
