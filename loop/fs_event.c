@@ -70,6 +70,7 @@ typedef struct fse_watch {
   int iterating;                /* delivering: do not free                  */
   char* path;                   /* the path of the handle that made it      */
   const char* label;            /* "fs_event:on_change" of that handle      */
+  const char* io_label;         /* "fs_event:on_change inotify": the read   */
   uvs__queue handles;           /* uv_fs_event_t.watchers                   */
 } fse_watch;
 
@@ -196,7 +197,7 @@ static void queue_event(fse_inst* in, fse_watch* w, uint32_t mask,
   else in->head = e;
   in->tail = e;
   if (!was_empty || sim_event_queued(&in->late)) return;
-  in->io.label = w->label;
+  in->io.label = w->io_label;
   if (change != 0) {
     static const uint64_t late_ms[] = { 0, 1, 10, 100 };
     uint32_t c = sim_choose(s, SIM_FS_EVENT_LATENCY,
@@ -335,6 +336,7 @@ int uv_fs_event_start(uv_fs_event_t* handle, uv_fs_event_cb cb,
     w->path = uvs__wcalloc(n);
     memcpy(w->path, path, n);
     w->label = uvs__label((uv_handle_t*)handle);
+    w->io_label = sim_internf(uvs__sim(), "%s inotify", w->label);
     uvs__q_init(&w->handles);
     w->next = in->watches;
     in->watches = w;
