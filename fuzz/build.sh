@@ -5,20 +5,39 @@
 # with ASan into ./fuzz-out:
 #
 #   fuzz/build.sh                                   # libFuzzer + ASan
-#   CC=afl-clang-fast LIB_FUZZING_ENGINE=afl OUT=/tmp/afl fuzz/build.sh
 #
 # Targets: uvsim_libfuzzer (scenario from $UVSIM_SCENARIO at run time) and
-# uvsim_fuzz_<name>_<variant> for each buggy example scenario (the scenario
-# compiled in, as OSS-Fuzz runs targets without an environment). With
-# LIB_FUZZING_ENGINE=afl the driver is fuzz/afl.c (persistent mode).
+# uvsim_fuzz_<name>_buggy for each buggy scenario under scenarios/ (the
+# scenario compiled in, as OSS-Fuzz runs targets without an environment; a
+# UVSIM_SCENARIO naming another is refused), each with a .options file
+# (len_control = 0, max_len from the natural schedule: the target also adds
+# both itself when run by hand). Feedback is code coverage plus the ordering
+# coverage map (sim/sim_ordcov.h; UVSIM_ORDCOV=0 at run time turns it off).
+# A finding is written as crash-<sha1 of the input>.uvsim, the artifact's
+# name plus .uvsim ($UVSIM_FINDING_DIR, else the -artifact_prefix); known
+# signatures listed in the file $UVSIM_SKIP do not stop the fuzzer.
+#
+# With LIB_FUZZING_ENGINE=afl the driver is fuzz/afl.c: persistent mode with
+# shared-memory test cases (run afl-fuzz without @@), the ordering map added
+# to AFL++'s map; `TARGET FILE` replays a saved crash (exit status: abort on
+# a finding, written as FILE.uvsim). Without ASan, for speed:
+#
+#   CC=afl-clang-fast CFLAGS="-O1 -g" LIB_FUZZING_ENGINE=afl OUT=/tmp/afl fuzz/build.sh
+set -eu   # also when run as `bash fuzz/build.sh`
 SRC=${SRC_UVSIM:-$(cd "$(dirname "$0")/.." && pwd)}
 : "${CC:=clang}"
 : "${CFLAGS:=-O1 -g -fno-omit-frame-pointer -fsanitize=address,fuzzer-no-link}"
 : "${LIB_FUZZING_ENGINE:=-fsanitize=fuzzer,address}"
 : "${OUT:=$PWD/fuzz-out}"
 mkdir -p "$OUT"
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+# FUZZ_WORK=DIR keeps the objects there and recompiles only sources newer
+# than their object (headers are not tracked: clear DIR after editing one).
+if [ -n "${FUZZ_WORK:-}" ]; then
+  WORK=$FUZZ_WORK; mkdir -p "$WORK"
+else
+  WORK=$(mktemp -d)
+  trap 'rm -rf "$WORK"' EXIT
+fi
 
 FLAGS="$CFLAGS -std=c11 -D_GNU_SOURCE -I$SRC/include -I$SRC"
 srcs=("$SRC"/sim/*.c
@@ -32,8 +51,9 @@ running=0
 for f in "${srcs[@]}"; do
   [ -f "$f" ] || continue
   o="$WORK/$(echo "${f#$SRC/}" | tr '/' '_' | sed 's/\.c$/.o/')"
-  $CC $FLAGS -c "$f" -o "$o" &
   objs+=("$o")
+  [ -n "${FUZZ_WORK:-}" ] && [ "$o" -nt "$f" ] && continue
+  $CC $FLAGS -c "$f" -o "$o" &
   running=$((running + 1))
   if [ "$running" -ge "$JOBS" ]; then wait -n; running=$((running - 1)); fi
 done
@@ -54,11 +74,25 @@ link() {  # link NAME [-DUVSIM_FUZZ_SCENARIO=...]
   $CC $FLAGS "$WORK/lf_$name.o" ${driver:+"$WORK/drv_$name.o"} "${objs[@]}" $engine $LIBS -o "$OUT/$name"
 }
 
+# The .options file next to a target (OSS-Fuzz, ClusterFuzzLite read it): the
+# target prints its own (length control off, max_len from its natural
+# schedule); a target that cannot run here (cross build) gets the length
+# control line alone. The target adds the same defaults itself when run by
+# hand, so the file only tells the fuzzing infrastructure.
+options() {  # options NAME
+  [ -z "$driver" ] || return 0   # AFL++ has no .options
+  if ! UVSIM_FUZZ_OPTIONS=1 "$OUT/$1" > "$OUT/$1.options" 2>/dev/null; then
+    printf '[libfuzzer]\nlen_control = 0\n' > "$OUT/$1.options"
+  fi
+}
+
 link uvsim_libfuzzer
-for f in "$SRC"/scenarios/examples/*.c "$SRC"/scenarios/examples/uv/*.c; do
-  [ -f "$f" ] || continue
-  n=$(basename "$f" .c)
-  grep -q "UVSIM_SCENARIO($n, buggy" "$f" || continue
+options uvsim_libfuzzer
+# One target per buggy scenario, wherever it lives under scenarios/ (the
+# hard ones included): UVSIM_SCENARIO(<name>, buggy, ...).
+for n in $(sed -n 's/^UVSIM_SCENARIO(\([a-z0-9_]*\), buggy,.*/\1/p' \
+             $(find "$SRC/scenarios" -name '*.c' | sort) | sort -u); do
   link "uvsim_fuzz_${n}_buggy" "-DUVSIM_FUZZ_SCENARIO=\"$n/buggy\""
+  options "uvsim_fuzz_${n}_buggy"
 done
-echo "fuzz targets in $OUT: $(cd "$OUT" && ls | tr '\n' ' ')"
+echo "fuzz targets in $OUT: $(cd "$OUT" && ls | grep -v '\.options$' | tr '\n' ' ')"

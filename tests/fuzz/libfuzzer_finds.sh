@@ -15,7 +15,7 @@ rc=$?
 [ "$rc" != 0 ] || { echo "FAIL: libFuzzer found nothing"; tail -5 "$tmp/log"; exit 1; }
 grep -q "^uvsim-finding: invariant: read_done" "$tmp/log" ||
   { echo "FAIL: no uvsim finding in the output"; tail -20 "$tmp/log"; exit 1; }
-f=$(ls "$tmp"/finding-*.uvsim | head -1)
+f=$(ls "$tmp"/crash-*.uvsim | head -1)
 "$UVSIM" replay "$f" || { echo "FAIL: the finding does not replay"; exit 1; }
 UVSIM_SCENARIO=quorum_read/fixed "$OUT/uvsim_libfuzzer" -runs=20000 -seed=1 >"$tmp/log2" 2>&1 ||
   { echo "FAIL: the fixed variant crashed"; tail -20 "$tmp/log2"; exit 1; }
@@ -28,6 +28,6 @@ if [ -x "$OUT/uvsim_fuzz_uv_lost_update_buggy" ]; then
   mkdir "$tmp/uv"
   UVSIM_FINDING_DIR=$tmp/uv "$OUT/uvsim_fuzz_uv_lost_update_buggy" -runs=500000 -seed=3 \
     >"$tmp/log4" 2>&1 && { echo "FAIL: uv_lost_update: libFuzzer found nothing"; exit 1; }
-  "$UVSIM" replay "$tmp"/uv/finding-*.uvsim || { echo "FAIL: uv finding does not replay"; exit 1; }
+  "$UVSIM" replay "$tmp"/uv/crash-*.uvsim || { echo "FAIL: uv finding does not replay"; exit 1; }
 fi
 echo "ok: libFuzzer finds and replays"
