@@ -454,3 +454,8 @@ int uvs__child_kill(int pid, int signum, int* result) {
 }
 
 uv_pid_t uv_process_get_pid(const uv_process_t* process) { return process->pid; }
+
+int uvsim_child_script(const char* file, const void* out, size_t len, int exit_status,
+                       int term_signal) {
+  return sim_child_script(file, out, len, exit_status, term_signal) < 0 ? UV_EINVAL : 0;
+}

@@ -448,9 +448,10 @@ int uv_try_write(uv_stream_t* s, const uv_buf_t bufs[], unsigned int nbufs) {
   return uv_try_write2(s, bufs, nbufs, NULL);
 }
 
-/* SO_SNDBUF / SO_RCVBUF of a TCP or pipe socket (*value 0 reads it). */
+/* SO_SNDBUF / SO_RCVBUF of a TCP, pipe or UDP socket (*value 0 reads it). */
 static int sockbuf(uv_handle_t* h, int* value, int rcv) {
   if (h == NULL || value == NULL) return UV_EINVAL;
+  if (h->type == UV_UDP) return uvs__udp_sockbuf((uv_udp_t*)h, value, rcv);
   if (h->type != UV_TCP && h->type != UV_NAMED_PIPE) return UV_ENOTSUP;
   const uvs__stream* st = uvs__st((uv_stream_t*)h);
   if (st == NULL || st->sock < 0) return UV_EBADF;

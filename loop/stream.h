@@ -54,6 +54,8 @@ void uvs__stream_attach(uv_stream_t* s, int sock, unsigned flags);
 /* A socket's address into the caller's buffer as libuv does it (tcp.c):
  * cut to *namelen, which then says the full length. Shared with udp.c. */
 int uvs__addr_copy_out(const sim_addr* a, struct sockaddr* name, int* namelen);
+/* SO_SNDBUF / SO_RCVBUF of a UDP handle (udp.c), for uv_*_buffer_size. */
+int uvs__udp_sockbuf(uv_udp_t* handle, int* value, int rcv);
 /* The handle's label changed (uvs__name_handle): its I/O and its socket
  * take the new one. */
 void uvs__stream_relabel(uv_stream_t* s);

@@ -15,9 +15,10 @@
  * close callback. Argument errors are uv-common.c's (EINVAL, EISCONN,
  * ENOTCONN, EDESTADDRREQ, EALREADY).
  *
- * Not simulated: multicast (uv_udp_set_membership and friends stay
- * UV_ENOSYS stubs; uv_udp_set_multicast_ttl/loop/interface only check
- * their arguments), uv_udp_open (a real socket), and the ICMP errors a
+ * Not simulated: multicast (uv_udp_set_membership and
+ * uv_udp_set_source_membership check their arguments as libuv and the
+ * kernel do, then answer UV_ENOSYS; uv_udp_set_multicast_ttl/loop/interface
+ * only check theirs), uv_udp_open (a real socket), and the ICMP errors a
  * connected socket gets from a port nobody listens on (the datagram is
  * dropped silently, as for an unconnected one). */
 #include "loop/internal.h"
@@ -559,15 +560,80 @@ int uv_udp_set_multicast_loop(uv_udp_t* handle, int on) {
   return has_socket(handle) ? 0 : UV_EBADF;
 }
 
-/* The interface is checked as libuv does (an address of the socket's
- * family, or NULL for the default); multicast itself is not simulated. */
+/* Is this IPv4 address one of the simulated host's (uv_interface_addresses:
+ * the loopback 127.0.0.0/8) or the wildcard? setsockopt(2) refuses others. */
+static int local_ip4(const unsigned char ip[4]) { return ip[0] == 127 || !(ip[0] | ip[1] | ip[2] | ip[3]); }
+
+/* The interface is checked as Linux does (an address of the socket's family
+ * that is one of the host's, or NULL for the default: EADDRNOTAVAIL for an
+ * address that is not, e.g. a group address); multicast itself is not
+ * simulated. An IPv6 interface is a scope id or an address: any passes. */
 int uv_udp_set_multicast_interface(uv_udp_t* handle, const char* interface_addr) {
   if (!has_socket(handle)) return UV_EBADF;
   if (interface_addr == NULL) return 0;
   unsigned char ip[16];
   int family = (st_of(handle)->flags & UDP_IPV6) ? AF_INET6 : AF_INET;
   if (family == AF_INET6 && strchr(interface_addr, '%')) return 0;   /* a scope id */
-  return uv_inet_pton(family, interface_addr, ip) == 0 ? 0 : UV_EINVAL;
+  if (uv_inet_pton(family, interface_addr, ip) != 0) return UV_EINVAL;
+  return family == AF_INET && !local_ip4(ip) ? UV_EADDRNOTAVAIL : 0;
+}
+
+/* A group address of either family, or EINVAL (what uv_ip4_addr and
+ * uv_ip6_addr accept, as libuv tries them). */
+static int group_family(const char* addr, unsigned char ip[16]) {
+  if (addr == NULL) return UV_EINVAL;
+  if (uv_inet_pton(AF_INET, addr, ip) == 0) return AF_INET;
+  if (uv_inet_pton(AF_INET6, addr, ip) == 0) return AF_INET6;
+  return UV_EINVAL;
+}
+
+static int is_multicast(int family, const unsigned char ip[16]) {
+  return family == AF_INET ? (ip[0] & 0xf0) == 0xe0 : ip[0] == 0xff;
+}
+
+/* Joining or leaving a group: every argument is checked as libuv and the
+ * kernel check it (EINVAL for a bad group, interface or membership, EBADF
+ * on a closed handle), then UV_ENOSYS, loudly: a simulated network that
+ * accepted the join but never delivered the group's datagrams would lie.
+ * Like libuv, a valid call binds an unbound socket first. */
+static int membership(uv_udp_t* handle, const char* group, const char* iface,
+                      const char* source, uv_membership m, const char* fn) {
+  unsigned char ip[16], src[16], ifip[16];
+  udp_state* st = st_of(handle);
+  NEED_STATE(st);
+  int family = group_family(group, ip);
+  if (family < 0) return family;
+  if (source != NULL && uv_inet_pton(family, source, src) != 0) return UV_EINVAL;
+  int r = deferred_bind(st, family);
+  if (r < 0) return r;
+  if (m != UV_JOIN_GROUP && m != UV_LEAVE_GROUP) return UV_EINVAL;
+  if (family == AF_INET && iface != NULL && uv_inet_pton(AF_INET, iface, ifip) != 0)
+    return UV_EINVAL;
+  if (!is_multicast(family, ip)) return UV_EINVAL;
+  fprintf(stderr, "uvsim: %s: multicast groups are not simulated\n", fn);
+  return UV_ENOSYS;
+}
+
+int uv_udp_set_membership(uv_udp_t* handle, const char* multicast_addr,
+                          const char* interface_addr, uv_membership m) {
+  return membership(handle, multicast_addr, interface_addr, NULL, m,
+                    "uv_udp_set_membership");
+}
+
+int uv_udp_set_source_membership(uv_udp_t* handle, const char* multicast_addr,
+                                 const char* interface_addr, const char* source_addr,
+                                 uv_membership m) {
+  if (source_addr == NULL) return UV_EINVAL;
+  return membership(handle, multicast_addr, interface_addr, source_addr, m,
+                    "uv_udp_set_source_membership");
+}
+
+/* SO_SNDBUF / SO_RCVBUF of a UDP socket (uv_send_buffer_size and
+ * uv_recv_buffer_size, loop/stream.c, send UDP handles here). */
+int uvs__udp_sockbuf(uv_udp_t* handle, int* value, int rcv) {
+  if (!has_socket(handle)) return UV_EBADF;
+  return rcv ? sim_dgram_rcvbuf(net(), st_of(handle)->sock, value)
+             : sim_dgram_sndbuf(net(), st_of(handle)->sock, value);
 }
 
 size_t uv_udp_get_send_queue_size(const uv_udp_t* handle) { return handle->send_queue_size; }

@@ -34,8 +34,9 @@ typedef struct inbuf {
 
 struct sim_child {
   int number;
-  int replay;                   /* transcript from the record            */
-  size_t replay_pos;            /* replay: the next item of the feed     */
+  int replay;                   /* transcript from a record or a script  */
+  sim_child_item* feed;         /* replay: its items after the spawn     */
+  size_t feed_len, replay_pos;
   pid_t pid;
   int pidfd;                    /* -1: polled with waitpid in slices     */
   int reaped;
@@ -58,6 +59,16 @@ static size_t step_from;        /* first item of the current step        */
 /* Replay feed. */
 static sim_child_item* feed;
 static size_t feed_len;
+/* Scripted children of this run (sim_child_script). */
+typedef struct script {
+  char* file;
+  char* out;
+  size_t len;
+  int status, signal;
+  int used;
+} script;
+static script* scripts;
+static size_t nscripts;
 /* Children of earlier runs still running: reaped when they end. */
 static pid_t* orphans;
 static size_t norphans, orphans_cap;
@@ -146,6 +157,7 @@ void sim_child_reset(void) {
     children = c->next;
     close_fds(c);
     if (!c->replay && c->pid > 0 && !c->reaped) orphan(c->pid);
+    sim_child_items_free(c->feed, c->feed_len);
     free(c);
   }
   nchildren = 0;
@@ -153,7 +165,41 @@ void sim_child_reset(void) {
   log_items = NULL;
   log_len = log_cap = 0;
   step_from = 0;
+  for (size_t i = 0; i < nscripts; i++) {
+    free(scripts[i].file);
+    free(scripts[i].out);
+  }
+  free(scripts);
+  scripts = NULL;
+  nscripts = 0;
   reap_orphans();
+}
+
+int sim_child_script(const char* file, const void* out, size_t len, int status, int signal) {
+  if (file == NULL || (len && out == NULL) || status < 0 || status > 255 || signal < 0 ||
+      signal > 64)
+    return -EINVAL;
+  script* grown = realloc(scripts, (nscripts + 1) * sizeof *scripts);
+  if (grown == NULL) abort();
+  scripts = grown;
+  script* sc = &scripts[nscripts++];
+  memset(sc, 0, sizeof *sc);
+  sc->file = strdup(file);
+  if (sc->file == NULL) abort();
+  sc->out = dup_bytes(out, len);
+  sc->len = len;
+  sc->status = status;
+  sc->signal = signal;
+  return 0;
+}
+
+static void feed_add(sim_child* c, int type, int fd, int a, int b, const char* data, size_t len) {
+  sim_child_item* grown = realloc(c->feed, (c->feed_len + 1) * sizeof *grown);
+  if (grown == NULL) abort();
+  c->feed = grown;
+  c->feed[c->feed_len++] = (sim_child_item){ .child = c->number, .type = type, .fd = fd,
+                                              .a = a, .b = b, .len = len,
+                                              .data = len ? dup_bytes(data, len) : NULL };
 }
 
 /* -------------------------------------------------------------- spawn */
@@ -305,16 +351,34 @@ int sim_child_spawn(const sim_child_spec* spec, sim_child** out) {
   reap_orphans();
   sim_child* c = child_new(spec->nstdio);
   long at = feed_find(c->number, 0);
-  int err;
+  script* sc = NULL;
+  for (size_t i = 0; i < nscripts && sc == NULL; i++)
+    if (!scripts[i].used && strcmp(scripts[i].file, spec->file) == 0) sc = &scripts[i];
+  int err = 0;
   if (at >= 0 && feed[at].type == SIM_CHILD_SPAWN) {
+    /* a record: this child's items after its spawn */
     c->replay = 1;
-    c->replay_pos = (size_t)at + 1;
     err = feed[at].a;
+    for (size_t i = (size_t)at + 1; i < feed_len; i++)
+      if (feed[i].child == c->number)
+        feed_add(c, feed[i].type, feed[i].fd, feed[i].a, feed[i].b, feed[i].data, feed[i].len);
+  } else if (sc != NULL) {
+    /* a script: the output on descriptor 1, every pipe's end, the exit,
+     * all seen in the first step */
+    sc->used = 1;
+    c->replay = 1;
+    if (sc->len && spec->nstdio > 1 && spec->stdio[1].kind == SIM_CHILD_PIPE)
+      feed_add(c, SIM_CHILD_OUT, 1, 0, 0, sc->out, sc->len);
     for (int i = 0; i < spec->nstdio; i++)
-      c->out_open[i] = spec->stdio[i].kind == SIM_CHILD_PIPE;
+      if (spec->stdio[i].kind == SIM_CHILD_PIPE) feed_add(c, SIM_CHILD_EOF, i, 0, 0, NULL, 0);
+    feed_add(c, SIM_CHILD_EXIT, 0, sc->status, sc->signal, NULL, 0);
+    feed_add(c, SIM_CHILD_STEP, 0, 0, 0, NULL, 0);
   } else {
     err = real_spawn(c, spec);
   }
+  if (c->replay)
+    for (int i = 0; i < spec->nstdio; i++)
+      c->out_open[i] = spec->stdio[i].kind == SIM_CHILD_PIPE;
   log_push(c->number, SIM_CHILD_SPAWN, 0, err, 0, NULL, 0);
   if (err < 0) return err;
   *out = c;
@@ -461,9 +525,8 @@ static void wait_news(sim_child* c, uint64_t until) {
 }
 
 static void step_replay(sim_child* c) {
-  while (c->replay_pos < feed_len) {
-    const sim_child_item* it = &feed[c->replay_pos++];
-    if (it->child != c->number) continue;
+  while (c->replay_pos < c->feed_len) {
+    const sim_child_item* it = &c->feed[c->replay_pos++];
     if (it->type == SIM_CHILD_STEP) break;
     if (it->type == SIM_CHILD_EOF && it->fd >= 0 && it->fd < c->nstdio) c->out_open[it->fd] = 0;
     if (it->type == SIM_CHILD_EXIT) c->exited_seen = 1;
@@ -471,7 +534,7 @@ static void step_replay(sim_child* c) {
   }
   /* the record ends here (the recorded run stopped there): nothing more
    * comes, as in the recorded run */
-  if (feed_find(c->number, c->replay_pos) < 0) c->feed_end = 1;
+  if (c->replay_pos >= c->feed_len) c->feed_end = 1;
 }
 
 void sim_child_step(sim_child* c, uint64_t max_wait_ns,

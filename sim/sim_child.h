@@ -116,6 +116,13 @@ int sim_child_kill(sim_child* c, int signum);
  * are closed; a child still running is reaped later. */
 void sim_child_release(sim_child* c);
 
+/* A scripted child for this run (scenarios: no real process per run): the
+ * next spawn of `file` (compared as given) runs nothing; in its first step
+ * the child writes `out` on descriptor 1 (when a pipe), every pipe ends,
+ * and it exits with `status` or `signal`. Scripts are forgotten at
+ * sim_child_reset. 0 or -EINVAL. */
+int sim_child_script(const char* file, const void* out, size_t len, int status, int signal);
+
 /* The run's transcript: every child's items, in the order seen. */
 const sim_child_item* sim_child_log(size_t* n);
 /* Replaying: the transcript a reproducer recorded (copied); NULL/0 ends

@@ -32,6 +32,7 @@ typedef struct dsock {
   void* notify_data;
   const char* label;
   const char* lbl_send;
+  size_t sndbuf, rcvbuf;        /* SO_SNDBUF / SO_RCVBUF as getsockopt says */
 } dsock;
 
 typedef struct flight {
@@ -132,6 +133,8 @@ int sim_dgram_socket(sim_dgram* d, int family) {
   memset(s, 0, sizeof *s);
   s->id = SIM_DGRAM_ID_BASE + (int)d->nsocks;
   s->family = family;
+  s->sndbuf = SIM_DGRAM_BUF_DEFAULT;
+  s->rcvbuf = SIM_DGRAM_BUF_DEFAULT;
   d->socks[d->nsocks++] = s;
   sim_dgram_set_label(d, s->id, sim_internf(world(d), "udp#%d", s->id - SIM_DGRAM_ID_BASE));
   return s->id;
@@ -394,6 +397,27 @@ int sim_dgram_getpeername(sim_dgram* d, int id, sim_addr* a) {
   *a = s->peer;
   return 0;
 }
+
+/* SO_SNDBUF / SO_RCVBUF: *value 0 reads; a set value is doubled, as Linux
+ * does for its own bookkeeping (socket(7)), with the kernel's minimum.
+ * Only reported: datagrams are not dropped when a queue passes it. */
+static int bufsize(sim_dgram* d, int id, int* value, int rcv) {
+  dsock* s = get(d, id);
+  if (s == NULL) return -EBADF;
+  if (value == NULL || *value < 0) return -EINVAL;
+  size_t* field = rcv ? &s->rcvbuf : &s->sndbuf;
+  if (*value == 0) {
+    *value = (int)*field;
+    return 0;
+  }
+  size_t v = (size_t)*value * 2;
+  size_t min = rcv ? 2304 : 4608;
+  *field = v < min ? min : v;
+  return 0;
+}
+
+int sim_dgram_sndbuf(sim_dgram* d, int id, int* value) { return bufsize(d, id, value, 0); }
+int sim_dgram_rcvbuf(sim_dgram* d, int id, int* value) { return bufsize(d, id, value, 1); }
 
 int sim_dgram_is_bound(sim_dgram* d, int id) {
   dsock* s = get(d, id);

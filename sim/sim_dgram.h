@@ -62,6 +62,11 @@ unsigned sim_dgram_poll(sim_dgram* d, int id);
 int sim_dgram_getsockname(sim_dgram* d, int id, sim_addr* a);
 int sim_dgram_getpeername(sim_dgram* d, int id, sim_addr* a);
 int sim_dgram_is_bound(sim_dgram* d, int id);
+/* SO_SNDBUF / SO_RCVBUF (*value 0 reads it, else sets twice *value, as
+ * Linux); -EBADF, -EINVAL. A new socket has Linux's default, 212992. */
+#define SIM_DGRAM_BUF_DEFAULT 212992
+int sim_dgram_sndbuf(sim_dgram* d, int id, int* value);
+int sim_dgram_rcvbuf(sim_dgram* d, int id, int* value);
 
 size_t sim_dgram_inflight_count(const sim_dgram* d);
 

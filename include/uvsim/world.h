@@ -52,6 +52,14 @@ int uvsim_fault(const char* spec);
  * resolver (name -> numeric address, appended). 0 or -errno. */
 int uvsim_fs_put(const char* path, const void* data, size_t len);
 int uvsim_dns_add(const char* name, const char* addr);
+/* A scripted child process for this run (docs/world.md, "Child
+ * processes"): the next uv_spawn of `file` starts no real process; the
+ * child writes `out` (len bytes) on its stdout, if that is a pipe, closes
+ * its pipes and exits with exit_status, or is killed by term_signal. For
+ * scenarios, which run thousands of times: a real child costs a fork and
+ * an exec per run. 0, or UV_EINVAL. */
+int uvsim_child_script(const char* file, const void* out, size_t len, int exit_status,
+                       int term_signal);
 
 /* Map a real directory into the simulated filesystem at sim_dir (opt-in;
  * docs/world.md, "Mapping a real directory"). With no flags, operations
