@@ -86,6 +86,7 @@ int uv_loop_init(uv_loop_t* loop) {
 }
 
 uv_loop_t* uv_default_loop(void) {
+  if (uvs__peer_current()) return uvs__peer_default_loop();   /* loop/peer.c */
   if (default_loop_ptr != NULL) return default_loop_ptr;
   if (uv_loop_init(&default_loop_struct)) return NULL;
   default_loop_ptr = &default_loop_struct;
@@ -400,7 +401,16 @@ static void io_poll(uv_loop_t* loop, int timeout) {
   uvs__L(loop)->watchers_pending = 0;
   uvs__pool_collect();
   (void)uvs__async_pending_any(loop);
-  if (timeout != 0 && !has_ready(loop)) {
+  /* Peer processes (loop/peer.c) ready for a while run even when this
+   * loop does not sleep; the others when it would. */
+  uvs__peers_run(0);
+  while (timeout != 0 && !has_ready(loop)) {
+    if (uvs__peer_current()) {
+      /* a peer sleeps until the program's poll phase finds it ready */
+      uvs__peer_wait(loop, timeout);
+      break;
+    }
+    if (uvs__peers_run(1)) continue;   /* they may have sent us something */
     const sim_event* ev = sim_event_peek(s);
     uint64_t now = sim_now(s);
     uint64_t target = UINT64_MAX;
@@ -416,6 +426,15 @@ static void io_poll(uv_loop_t* loop, int timeout) {
     if (ev && ev->time_ns < target) {
       target = ev->time_ns;
       to_timer = 0;
+    }
+    uint64_t peer_at = uvs__peers_next_ns();
+    if (peer_at < target) {
+      /* a peer's timer comes first: the clock moves there, the peer runs,
+       * and this loop looks again (it may have been sent something) */
+      if (peer_at > now) sim_advance_to(s, peer_at);
+      int ran = uvs__peers_run(1);
+      UVS__ASSERT(ran, "a peer's due timer did not make it ready");
+      continue;
     }
     int threads = uvs__user_threads_live();
     int real = uvs__pool_blocked() || threads;
@@ -450,6 +469,7 @@ static void io_poll(uv_loop_t* loop, int timeout) {
     }
     if (to_timer) target += timer_lag_ns(uvs__timer_min(loop));
     if (target > now) sim_advance_to(s, target);
+    break;
   }
   /* libuv's uv__io_poll updates the loop time right after epoll_wait, before
    * any I/O callback (a pool job's after_cb included) runs: a timer started
@@ -528,6 +548,9 @@ static void check_loop(const uv_loop_t* loop) {
 }
 
 int uv_run(uv_loop_t* loop, uv_run_mode mode) {
+  /* a peer runs only while it holds the baton, inside the program's run
+   * or its uvsim_peer_start (loop/peer.c): it owns nothing to enter */
+  if (uvs__peer_current()) return run_loop(loop, mode);
   if (loop == default_loop_ptr && run_depth == 0) uvs__forkserver_point();
   run_enter();
   int r = run_loop(loop, mode);
@@ -705,6 +728,7 @@ void uvs__loop_globals_reset(void) {
    * belonged to a run that has ended. Loops must not outlive their run. */
   while (live_loops) live_free(live_loops);
   default_loop_ptr = NULL;
+  uvs__peers_reset();
   uvs__pool_reset();
   uvs__os_reset();
 }

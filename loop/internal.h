@@ -319,4 +319,18 @@ int uvs__child_kill(int pid, int signum, int* result);
  * child per schedule here, and returns only in a child. */
 void uvs__forkserver_point(void);
 
+/* Peer processes (loop/peer.c): on a peer's thread uv_default_loop() is the
+ * peer's own and its poll phase sleeps through uvs__peer_wait; the program's
+ * poll phase runs the peers that have something to do (uvs__peers_run, 0 if
+ * none ran: with `sleeping` 0, only those ready for UVS__PEER_WAKE_NS of
+ * virtual time) and counts their timers among the deadlines the clock may
+ * jump to (uvs__peers_next_ns, UINT64_MAX if none). */
+#define UVS__PEER_WAKE_NS 50000u
+int uvs__peer_current(void);
+uv_loop_t* uvs__peer_default_loop(void);
+void uvs__peer_wait(uv_loop_t* loop, int timeout);
+int uvs__peers_run(int sleeping);
+uint64_t uvs__peers_next_ns(void);
+void uvs__peers_reset(void);
+
 #endif /* UVSIM_LOOP_INTERNAL_H */

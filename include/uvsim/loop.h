@@ -48,6 +48,16 @@ int uvsim_queue_work_l(struct uv_loop_s* loop, struct uv_work_s* req,
                        const char* label, void (*work_cb)(struct uv_work_s*),
                        void (*after_work_cb)(struct uv_work_s*, int status));
 
+/* A peer process: a second program on the simulated machine (a server the
+ * program talks to over the simulated network), run in the same world.
+ * `main_fn` runs on a thread of its own with a default loop of its own
+ * (uv_default_loop() there), never at the same time as the program: it
+ * runs now until its loop would sleep, then whenever the program's poll
+ * phase finds it something to do (loop/peer.c). What it returns is
+ * ignored; a peer that never ends is forgotten at the end of the run.
+ * 0, UV_EINVAL (no function), UV_ENOMEM or UV_EAGAIN (no thread). */
+int uvsim_peer_start(int (*main_fn)(void));
+
 /* In-process runs (campaigns): begin resets the current world with `cfg`
  * (a sim_config from sim/sim.h; NULL = a zeroed config, i.e. seed 0), forgets the default
  * loop, the pool's state, handle numbering and the engine's state, so run N

@@ -42,6 +42,7 @@ uv_loop_t* uvs__impl_uv_default_loop(void);
 int uvs__impl_uv_cancel(uv_req_t* req);
 uint64_t uvs__impl_uv_hrtime(void);
 int uvs__in_pool_work(void);                /* loop/threadpool.c: a pool thread in a job */
+int uvs__peer_current(void);                /* loop/peer.c: a peer process's thread */
 
 #define FOREIGN_MAX 256
 #define REAL_COPY_NAME "libuvsim-real-uv.so.1"
@@ -68,7 +69,7 @@ static __thread int sim_thread = -1;    /* -1: not asked yet */
 int uvs__on_sim_thread(void) {
   if (UVS__UNLIKELY(sim_thread < 0))
     sim_thread = (pid_t)syscall(SYS_gettid) == getpid();
-  return sim_thread || uvs__in_pool_work();
+  return sim_thread || uvs__in_pool_work() || uvs__peer_current();
 }
 
 /* ----------------------------------------------------------- registry */

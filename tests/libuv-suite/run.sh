@@ -53,23 +53,52 @@ fi
 
 # A test-list.h with only our tests (and the helpers they use). run-tests.c
 # is copied beside it because it includes "test-list.h" from its own folder.
+#
+# Helpers (the echo servers most stream tests talk to) do not run as
+# processes of their own: a process has a simulated world of its own, where
+# nothing listens on the helper's port. Each test that has helpers gets an
+# entry that starts them as peer processes in its own world
+# (uvsim_peer_start, loop/peer.c) and then runs the test; the runner starts
+# no helper process. The helpers' names go to helpers.txt.
 gen="$work/gen"
 rm -rf "$gen" && mkdir -p "$gen"
 printf '%s\n' "${names[@]}" > "$gen/names.txt"
-python3 - "$t/test-list.h" "$gen/names.txt" > "$gen/test-list.h" <<'PY'
+python3 - "$t/test-list.h" "$gen/names.txt" "$gen/helpers.txt" > "$gen/test-list.h" <<'PY'
 import re, sys
 keep = set(open(sys.argv[2]).read().split())
-for line in open(sys.argv[1]):
-    m = re.match(r'\s*(TEST_ENTRY\w*|TEST_HELPER|TEST_OUTPUT_ENTRY)\s*\(\s*(\w+)', line)
+lines = open(sys.argv[1]).read().splitlines(True)
+entry = re.compile(r'\s*(TEST_ENTRY\w*|TEST_HELPER|TEST_OUTPUT_ENTRY)\s*\(\s*(\w+)')
+helpers = {}
+for line in lines:
+    m = re.match(r'\s*TEST_HELPER\s*\(\s*(\w+)\s*,\s*(\w+)', line)
+    if m and m.group(1) in keep:
+        helpers.setdefault(m.group(1), []).append(m.group(2))
+open(sys.argv[3], 'w').write(''.join(h + '\n' for hs in helpers.values() for h in hs))
+for line in lines:
+    m = entry.match(line)
     if m and m.group(2) not in keep:
         continue
+    if line.startswith('TASK_LIST_START') and helpers:
+        sys.stdout.write('int uvsim_peer_start(int (*main_fn)(void));\n')
+        for test, hs in helpers.items():
+            sys.stdout.write('static int uvsim_peer_test_%s(void) {\n' % test)
+            for h in hs:
+                sys.stdout.write('  if (uvsim_peer_start(run_helper_%s) != 0) return 1;\n' % h)
+            sys.stdout.write('  return run_test_%s();\n}\n' % test)
+    if m and m.group(2) in helpers:
+        if m.group(1) == 'TEST_HELPER':
+            continue
+        args = re.search(r'\(([^)]*)\)', line).group(1).split(',')[1:]
+        rest = ', '.join(a.strip() for a in args) if args else '0, 0, 5000'
+        line = '  { "%s", "%s", &uvsim_peer_test_%s, %s },\n' % (
+            m.group(2), m.group(2), m.group(2), rest)
     sys.stdout.write(line)
 PY
 cp "$t/run-tests.c" "$gen/"
 
 # Which files define the tests and helpers we keep.
 files=()
-helpers=$( (grep -oE 'TEST_HELPER\s*\(\s*\w+\s*,\s*\w+' "$gen/test-list.h" || true) | sed -E 's/.*,\s*//' | sort -u)
+helpers=$(sort -u "$gen/helpers.txt")
 for n in "${names[@]}" $helpers; do
   f=$(grep -lE "(TEST_IMPL|HELPER_IMPL)\($n\)" "$t"/test-*.c "$t"/echo-server.c 2>/dev/null | head -n1 || true)
   [ -n "$f" ] || { echo "libuv-suite: no upstream test named '$n'" >&2; exit 1; }
