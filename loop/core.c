@@ -312,6 +312,7 @@ static int deliver_ready(uv_loop_t* loop) {
   sim* s = uvs__sim();
   while (sim_event_fire_due(s)) {}
   uvs__pool_collect();
+  n += uvs__fs_event_run_early(loop);
   n += uvs__run_work_done(loop);
   n += uvs__run_async(loop);
   n += uvs__run_io_ready(loop);

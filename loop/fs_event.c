@@ -33,6 +33,11 @@
  * read in between. The events of one change (an external write's truncate
  * and write) merge without a decision: they reach the queue together.
  *
+ * A pool thread's change read at once (latency 0) is read before the
+ * job's own done callback, as on libuv, where the inotify descriptor wakes
+ * the loop before the worker reports back (uvs__fs_event_run_early, called
+ * by the poll phase before the done callbacks).
+ *
  * Delivery (the poll phase, like libuv's uv__inotify_read): the queue is
  * read whole, and for each event every handle of its watch is called with
  * UV_CHANGE for IN_MODIFY/IN_ATTRIB, UV_RENAME for anything else
@@ -92,6 +97,7 @@ struct fse_inst {
   fse_event* head;              /* unread, in queue order                   */
   fse_event* tail;
   uvs__io io;                   /* the descriptor is readable               */
+  int early;                    /* readable before a pool job's done callback */
   sim_event late;               /* fs_event_latency: readable later         */
 };
 
@@ -206,6 +212,9 @@ static void queue_event(fse_inst* in, fse_watch* w, uint32_t mask,
       sim_event_schedule(s, &in->late, sim_now(s) + late_ms[c] * 1000000u);
       return;
     }
+    /* a pool thread's change: the loop wakes for it before the worker
+     * reports back, so it is read before the job's done callback */
+    if ((change & 1) == 0) in->early = 1;
   }
   uvs__io_ready(in->loop, &in->io);
 }
@@ -293,6 +302,18 @@ static void read_events(uv_loop_t* loop, uvs__io* io) {
   }
   /* read in this pass: no second wake-up for them */
   if (in->head == NULL) uvs__io_cancel(loop, &in->io);
+}
+
+int uvs__fs_event_run_early(uv_loop_t* loop) {
+  fse_inst* in = instances ? inst_of(loop, 0) : NULL;
+  if (in == NULL || !in->early) return 0;
+  in->early = 0;
+  if (in->io.queued != 1) return 0;    /* read already, or read later */
+  uvs__io_cancel(loop, &in->io);
+  uvs__trace_cb(in->io.label);
+  read_events(loop, &in->io);
+  uvs__after_callback();
+  return 1;
 }
 
 /* ----------------------------------------------------------------- API */

@@ -174,6 +174,10 @@ void uvs__handle_init(uv_loop_t* loop, uv_handle_t* h, uv_handle_type type);
  * closing list until it calls this (libuv's uv__make_close_pending:
  * uv_fs_poll waits for its timer and its stat request). */
 void uvs__make_close_pending(uv_handle_t* h);
+/* File watchers (loop/fs_event.c): inotify events caused by a pool job's
+ * change, read before that job's done callback, as libuv reads the
+ * inotify descriptor before the worker's wake-up. Returns callbacks run. */
+int uvs__fs_event_run_early(uv_loop_t* loop);
 void uvs__handle_start(uv_handle_t* h);
 void uvs__handle_stop(uv_handle_t* h);
 static inline int uvs__is_active(const uv_handle_t* h) {
