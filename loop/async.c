@@ -31,6 +31,7 @@ void uvs__wake(void) {
   wake_seq++;
   pthread_cond_signal(&wake_cv);
   pthread_mutex_unlock(&wake_mu);
+  uvs__poll_wake();   /* the loop may be waiting on real descriptors */
 }
 
 /* internal.h */

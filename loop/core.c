@@ -402,6 +402,7 @@ static void io_poll(uv_loop_t* loop, int timeout) {
   uvs__L(loop)->watchers_pending = 0;
   uvs__pool_collect();
   (void)uvs__async_pending_any(loop);
+  uvs__poll_look(loop);   /* real descriptors (uv_poll): never block here */
   /* Peer processes (loop/peer.c) ready for a while run even when this
    * loop does not sleep; the others when it would. */
   uvs__peers_run(0);
@@ -440,6 +441,14 @@ static void io_poll(uv_loop_t* loop, int timeout) {
     int threads = uvs__user_threads_live();
     int real = uvs__pool_blocked() || threads;
     int stuck = 0;
+    if (target == UINT64_MAX && uvs__poll_real_active(loop) &&
+        uvs__poll_block(loop, threads ? threads_hang_ns() : UINT64_MAX)) {
+      /* Only a real descriptor could act, and the loop waited for it (or
+       * a real thread) for real: virtual time did not move meanwhile. */
+      target = now;
+      to_timer = 0;
+      real = 0;
+    }
     if (real) {
       /* Only real threads can act before the target: give them a moment
        * (an async send from a user thread, a blocked job finishing). A job

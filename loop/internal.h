@@ -306,6 +306,19 @@ void uvs__io_cancel(uv_loop_t* loop, uvs__io* io);
 void uvs__pending_push(uv_loop_t* loop, uvs__io* io);
 int uvs__run_io_ready(uv_loop_t* loop);
 
+/* Real descriptors the simulation does not own, polled by uv_poll
+ * (loop/poll.c): whether `loop` polls any; one look at them with a zero
+ * timeout (each answer an observation, sim.h), returning how many became
+ * ready; a real wait for them when nothing simulated can ever happen
+ * (0: a replay past its last observation, nothing can come); the wake-up
+ * of that wait by a real thread (uvs__wake); forgetting them
+ * (uvsim_world_begin). */
+int uvs__poll_real_active(const uv_loop_t* loop);
+int uvs__poll_look(uv_loop_t* loop);
+int uvs__poll_block(uv_loop_t* loop, uint64_t max_ns);
+void uvs__poll_wake(void);
+void uvs__poll_reset(void);
+
 /* ------------------------------------------------------------------ world */
 
 /* Resets loop-layer globals (ids, the default loop, the pool) at the start

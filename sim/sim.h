@@ -140,6 +140,11 @@ typedef struct sim_config {
   int aggressive;               /* allow unsound choices (labelled)     */
   uint32_t decisions_max;       /* 0 = SIM_DECISIONS_MAX_DEFAULT        */
   uint64_t steps_max;           /* loop iterations; 0 = SIM_STEPS_MAX_DEFAULT */
+  /* Replaying what a recorded run observed (sim_observe): the answers come
+   * from this list and the real world is never looked at. */
+  int replay_observed;
+  const struct sim_observation* observed;   /* not copied */
+  size_t nobserved;
 } sim_config;
 
 #define SIM_STEPS_MAX_DEFAULT 10000000ull
@@ -176,6 +181,11 @@ struct sim {
   char* arena;
   size_t arena_len, arena_cap;
   struct sim_arena_block* arena_old;
+
+  /* what the run observed of descriptors it does not own (sim_observe) */
+  struct sim_observation* obs;
+  size_t obs_len, obs_cap;
+  size_t obs_pos;               /* replay: the next recorded observation */
 };
 
 /* Initialise / reset a world. sim_reset keeps allocations (fast path for
@@ -281,6 +291,38 @@ void sim_set_source(sim* s, const sim_config* src);
 int sim_tape_read(const char* path, uint8_t** bytes, size_t* len, char* err,
                   size_t errlen);
 
+/* ---------------------------------------------------------- observations
+ *
+ * A few things a run may touch are real and not simulated: a descriptor the
+ * program made itself (a socketpair another language's event loop uses for
+ * its wake-ups) and polls with uv_poll. The loop looks at it for real
+ * (loop/poll.c) and what it saw is not a decision, it is a fact of that
+ * run: recorded here, written to the reproducer (`observed` lines), and
+ * handed back unchanged by a replay, which never looks at the real
+ * descriptor. Only non-zero observations are recorded: the k-th look at a
+ * label (counting the ones that saw nothing) saw `value`. Each one is a
+ * trace note, so the hash covers it. */
+typedef struct sim_observation {
+  uint64_t seq;                 /* the k-th look at this label, from 0     */
+  uint32_t value;               /* what it saw (non-zero; the caller's bits) */
+  const char* label;
+} sim_observation;
+
+#define SIM_OBSERVED_MAX 1000000u
+
+/* 1 when observations come from a recording: do not look. */
+static inline int sim_observe_replaying(const sim* s) {
+  return s->cfg.replay_observed;
+}
+/* The answer for the seq-th look at `label`: `real` (recorded when
+ * non-zero), or in a replay what the recording says (0 when nothing). */
+uint32_t sim_observe(sim* s, const char* label, uint64_t seq, uint32_t real);
+/* Recorded observations a replay has not handed out yet. */
+size_t sim_observe_left(const sim* s);
+/* The run's observations as "o SEQ VALUE LABEL" lines (the exit report of
+ * a program run unchanged; async-signal-safe: no stdio). */
+void sim_observe_report(const sim* s, int fd);
+
 /* ------------------------------------------------------------ reproducer */
 
 /* A reproducer (*.uvsim): line-based, versioned text.
@@ -304,6 +346,7 @@ int sim_tape_read(const char* path, uint8_t** bytes, size_t* len, char* err,
  *   child 1 out 1 68690a                  processes did, sim/sim_child.h)
  *   child 1 exit 0 0
  *   child 1 step
+ *   observed 12 1 poll:on_wakeup         (optional, repeated: sim_observe)
  *   decisions 2
  *   pool_finish 1/2 fs.stat b
  *   read_split 5/12 tcp#1 read
@@ -342,6 +385,8 @@ typedef struct sim_repro {
   char args[SIM_REPRO_ARGS_MAX][SIM_REPRO_ARG_MAX];
   size_t ndecisions;
   sim_decision* decisions;   /* labels owned by the repro (strdup) */
+  size_t nobserved;
+  sim_observation* observed; /* labels owned by the repro (strdup) */
   /* what the run's child processes did (`child` lines, sim/sim_child.h):
    * a replay feeds it back instead of running them; none in older files */
   size_t nchild;
@@ -350,7 +395,7 @@ typedef struct sim_repro {
 
 void sim_repro_init(sim_repro* r);
 void sim_repro_free(sim_repro* r);
-/* Copies the decisions of a run (labels duplicated). */
+/* Copies the decisions and observations of a run (labels duplicated). */
 int sim_repro_take_log(sim_repro* r, const sim* s);
 /* Flattens decisions to a choice list for SIM_SRC_LIST (caller frees). */
 uint32_t* sim_repro_choices(const sim_repro* r);

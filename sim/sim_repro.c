@@ -29,8 +29,16 @@ static void free_decisions(sim_repro* r) {
   r->ndecisions = 0;
 }
 
+static void free_observed(sim_repro* r) {
+  for (size_t i = 0; i < r->nobserved; i++) free((char*)r->observed[i].label);
+  free(r->observed);
+  r->observed = NULL;
+  r->nobserved = 0;
+}
+
 void sim_repro_free(sim_repro* r) {
   free_decisions(r);
+  free_observed(r);
   sim_child_items_free(r->child, r->nchild);
   r->child = NULL;
   r->nchild = 0;
@@ -52,6 +60,16 @@ int sim_repro_take_log(sim_repro* r, const sim* s) {
   }
   r->ndecisions = s->log_len;
   r->aggressive = s->cfg.aggressive;
+  free_observed(r);
+  if (s->obs_len) {
+    r->observed = calloc(s->obs_len, sizeof *r->observed);
+    if (r->observed == NULL) return -ENOMEM;
+    for (size_t i = 0; i < s->obs_len; i++) {
+      r->observed[i] = s->obs[i];
+      r->observed[i].label = dup_label(s->obs[i].label);
+    }
+    r->nobserved = s->obs_len;
+  }
   sim_child_items_free(r->child, r->nchild);
   size_t nchild;
   const sim_child_item* items = sim_child_log(&nchild);
@@ -86,6 +104,11 @@ int sim_repro_fprint(const sim_repro* r, FILE* out) {
     fprintf(out, "script-sha256 %s\n", r->script_sha256);
     if (r->cwd[0]) fprintf(out, "cwd %s\n", r->cwd);
     for (size_t i = 0; i < r->nargs; i++) fprintf(out, "arg %s\n", r->args[i]);
+  }
+  for (size_t i = 0; i < r->nobserved; i++) {
+    const sim_observation* o = &r->observed[i];
+    fprintf(out, "observed %" PRIu64 " %u %s\n", o->seq, o->value,
+            o->label && o->label[0] ? o->label : "-");
   }
   sim_child_items_fprint(out, r->child, r->nchild);
   fprintf(out, "decisions %zu\n", r->ndecisions);
@@ -174,6 +197,34 @@ static int set_str(parser* p, char* dst, size_t cap, const char* key,
 
 enum { SEEN_SEED = 1, SEEN_MODE = 2, SEEN_HASH = 4 };
 
+/* "observed SEQ VALUE LABEL": what the run saw of a descriptor it does not
+ * own (sim.h, "observations"), in the order it saw it. */
+static int parse_observed(parser* p, sim_repro* r, char* val) {
+  char* sp = strchr(val, ' ');
+  char* sp2 = sp ? strchr(sp + 1, ' ') : NULL;
+  if (sp == NULL || sp2 == NULL || sp2[1] == '\0')
+    return fail(p, "'observed' needs 'SEQ VALUE LABEL'");
+  *sp = '\0';
+  *sp2 = '\0';
+  uint64_t seq, value;
+  if (sim_parse_u64(val, &seq) || sim_parse_u64(sp + 1, &value) || value == 0 ||
+      value > UINT32_MAX)
+    return fail(p, "'observed %s %s' needs a sequence number and a value 1..%u",
+                val, sp + 1, UINT32_MAX);
+  if (r->nobserved == SIM_OBSERVED_MAX)
+    return fail(p, "too many 'observed' lines (max %u)", SIM_OBSERVED_MAX);
+  if ((r->nobserved & (r->nobserved - 1)) == 0) {   /* 0, 1, 2, 4...: grow */
+    size_t cap = r->nobserved ? r->nobserved * 2 : 1;
+    sim_observation* grown = realloc(r->observed, cap * sizeof *grown);
+    if (grown == NULL) abort();
+    r->observed = grown;
+  }
+  const char* label = sp2 + 1;
+  r->observed[r->nobserved++] = (sim_observation){
+      seq, (uint32_t)value, dup_label(strcmp(label, "-") == 0 ? "" : label) };
+  return 0;
+}
+
 /* The lines about a real program (`uvsim node`). */
 static int parse_program(parser* p, sim_repro* r, const char* key, char* val) {
   if (strcmp(key, "node") == 0) {
@@ -247,6 +298,7 @@ static int parse_header(parser* p, sim_repro* r, char* key, char* val,
     memcpy(r->faults[r->nfaults++], val, strlen(val) + 1);
     return 0;
   }
+  if (strcmp(key, "observed") == 0) return parse_observed(p, r, val);
   if (strcmp(key, "map") == 0) {
     if (r->nmaps == SIM_REPRO_MAPS_MAX) return fail(p, "too many maps (max %d)", SIM_REPRO_MAPS_MAX);
     if (strchr(val, '=') == NULL) return fail(p, "'map' needs SIM=HOST[,ro|,snapshot]");

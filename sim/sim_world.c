@@ -161,6 +161,8 @@ void sim_reset(sim* s, const sim_config* cfg) {
   s->trace_hash = 0xcbf29ce484222325ull;
   s->trace_len = 0;
   s->recs_len = 0;
+  s->obs_len = 0;
+  s->obs_pos = 0;
   arena_reset(s);
 }
 
@@ -170,6 +172,7 @@ void sim_free(sim* s) {
   free(s->log);
   free(s->heap);
   free(s->recs);
+  free(s->obs);
   memset(s, 0, sizeof *s);
 }
 
@@ -246,6 +249,7 @@ void sim_report_now(void) {
     /* nothing to do: the reader will say the report is missing */
   }
   report_decisions(fd);
+  sim_observe_report(&default_world, fd);
   if (report_path[0]) close(fd);
 }
 
@@ -361,6 +365,11 @@ static void replay_config(sim_config* cfg, const char* path) {
    * seeded streams (uv_random's bytes: loop/random.c). */
   cfg->seed = r.seed;
   cfg->aggressive = r.aggressive;
+  /* What the recorded run saw of descriptors it does not own is handed
+   * back as it was; the replay never looks at them (sim_observe). */
+  cfg->replay_observed = 1;
+  cfg->observed = r.observed;
+  cfg->nobserved = r.nobserved;
 }
 
 /* Natural order unless UVSIM_SEED asks for a seeded run (decimal; a value
