@@ -650,7 +650,10 @@ static void xfer_fire(sim* w, sim_event* ev) {
     break;
   case X_RST:
     dst->rst = 1;
-    dst->err = ECONNRESET;
+    /* Linux's tcp_reset: after the peer's FIN (CLOSE_WAIT) the pending
+     * error is EPIPE, else ECONNRESET; a reader that saw the FIN keeps
+     * seeing EOF either way (sim_net_read). */
+    dst->err = dst->rx_fin ? EPIPE : ECONNRESET;
     dst->peer_id = 0;
     notify(dst, SIM_NET_IN | SIM_NET_OUT | SIM_NET_ERR | SIM_NET_HUP);
     break;
@@ -775,12 +778,16 @@ ssize_t sim_net_read(sim_net* net, int id, void* buf, size_t len) {
     }
     return (ssize_t)n;
   }
+  /* The FIN came before any reset (nothing arrives after one): EOF, as
+   * Linux's tcp_recvmsg checks SOCK_DONE before the pending error, which
+   * the next write then reports. */
+  if (s->rx_fin) return 0;
   if (s->err) {
     int e = s->err;
     s->err = 0;
     return -e;
   }
-  if (s->rx_fin || s->rst) return 0;
+  if (s->rst) return 0;
   return -EAGAIN;
 }
 
@@ -810,7 +817,8 @@ ssize_t sim_net_write(sim_net* net, int id, const void* buf, size_t len) {
 int sim_net_shutdown(sim_net* net, int id) {
   sock* s = get(net, id);
   if (s == NULL) return -EBADF;
-  if (s->state != S_CONNECTED) return -ENOTCONN;
+  /* a reset connection is closed (TCP_CLOSE): shutdown(2) says ENOTCONN */
+  if (s->state != S_CONNECTED || s->rst) return -ENOTCONN;
   if (s->wr_shut) return 0;
   s->wr_shut = 1;
   if (!s->rst) xfer_send(net, s, X_FIN, s->peer_id, NULL, 0);
