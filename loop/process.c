@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "sim/sim_fs.h"
+#include "sim/sim_net.h"
 
 extern char** environ;
 
@@ -52,7 +53,14 @@ uv_handle_type uv_guess_handle(uv_file fd) {
     if (fstat(fd, &st) != 0) return UV_UNKNOWN_HANDLE;
     return isatty(fd) ? UV_TTY : UV_FILE;
   }
-  return sim_fs_is_open(sim_fs_current(), fd) ? UV_FILE : UV_UNKNOWN_HANDLE;
+  if (sim_fs_is_open(sim_fs_current(), fd)) return UV_FILE;
+  /* A simulated stream socket (uv_fileno of a tcp or pipe handle) is one
+   * until it is closed, reset or not (libuv's tcp_rst asks after a RST). */
+  switch (sim_net_family(sim_net_current(), fd)) {
+  case 0: return UV_UNKNOWN_HANDLE;
+  case AF_UNIX: return UV_NAMED_PIPE;
+  default: return UV_TCP;
+  }
 }
 
 int uv_os_getenv(const char* name, char* buffer, size_t* size) {

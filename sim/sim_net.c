@@ -447,6 +447,11 @@ int sim_net_is_listening(sim_net* net, int id) {
   return s && s->state == S_LISTENING;
 }
 
+int sim_net_family(sim_net* net, int id) {
+  sock* s = get(net, id);
+  return s ? s->family : 0;
+}
+
 /* ------------------------------------------------------------ transfers */
 
 static void xfer_fire(sim* w, sim_event* ev);

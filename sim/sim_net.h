@@ -127,6 +127,9 @@ size_t sim_net_unread(sim_net* net, int id);
 int sim_net_sndbuf(sim_net* net, int id, int* value);
 int sim_net_rcvbuf(sim_net* net, int id, int* value);
 int sim_net_is_listening(sim_net* net, int id);
+/* The socket's family (AF_INET, AF_INET6, AF_UNIX), or 0 if `id` is not an
+ * open socket (uv_guess_handle). */
+int sim_net_family(sim_net* net, int id);
 
 /* Counters for tests. */
 size_t sim_net_open_count(const sim_net* net);
