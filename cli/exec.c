@@ -844,12 +844,12 @@ static int parse(int argc, char** argv, exec_opts* o) {
     else if (!strcmp(a, "--no-fork-server")) o->no_fork_server = 1;
     else if (!strcmp(a, "--fuzz")) o->fuzz = 1;
     else if (!strcmp(a, "--runs-log")) {
-      if (!v || !*v) return cli_usage_error("--runs-log needs a file"), -1;
+      if (!v || !*v || *v == '-') return cli_usage_error("--runs-log needs a file"), -1;
       snprintf(o->runs_log, sizeof o->runs_log, "%s", v);
       i++;
     }
     else if (!strcmp(a, "--out")) {
-      if (!v || !*v) return cli_usage_error("--out needs a directory"), -1;
+      if (!v || !*v || *v == '-') return cli_usage_error("--out needs a directory"), -1;
       snprintf(o->fuzz_out, sizeof o->fuzz_out, "%s", v);
       i++;
     }
@@ -1046,6 +1046,8 @@ int cli_exec_run_tape(const exec_opts* o, exec_result* r) {
   return rc;
 }
 
+int cli_exec_served(void) { return servers_on; }
+
 void cli_exec_stop(void) {
   close_servers();
   sweep_orphans(1);
@@ -1107,10 +1109,11 @@ int cli_exec_campaign(exec_opts* o, exec_summary* out) {
   cli_exec_stop();
   double dt = now_s() - t0;
   printf("%s: %" PRIu64 " runs (natural order + %" PRIu64 " seeds%s) in %.2f s "
-         "(%.0f/s, %s), %zu distinct schedules, %zu distinct outputs among passing "
+         "(%.0f/s%s), %zu distinct schedules, %zu distinct outputs among passing "
          "runs, %" PRIu64 " failing, %zu signature%s\n", what, i + 1, i,
          out_of_time ? ", stopped by --time" : "", dt,
-         (double)(i + 1) / (dt > 0 ? dt : 1), served ? "fork server" : "a process per run",
+         (double)(i + 1) / (dt > 0 ? dt : 1),
+         o->node ? "" : served ? ", fork server" : ", a process per run",
          st.sum.ntraces, st.noutputs,
          st.sum.failing, st.sum.nsigs, st.sum.nsigs == 1 ? "" : "s");
   cli_exec_result_free(&base);

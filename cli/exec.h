@@ -91,6 +91,8 @@ typedef struct exec_summary {
 int cli_exec_start(exec_opts* o, exec_result* base);
 int cli_exec_run_tape(const exec_opts* o, exec_result* r);
 void cli_exec_stop(void);
+/* 1 while the runs go through a fork server. */
+int cli_exec_served(void);
 /* A failure's "replays:" line, after running it again as a process. */
 int cli_exec_check_replay(const exec_opts* o, const uint64_t* seed,
                           const exec_result* r, const exec_result* base);

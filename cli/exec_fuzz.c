@@ -167,7 +167,8 @@ static void report(const exec_opts* o, fuzz_state* f, const char* sig, uint64_t 
   char path[4200], err[512];
   snprintf(path, sizeof path, "%s/finding-%zu.tape", o->fuzz_out, k + 1);
   printf("failure: %s\n", sig);
-  printf("  first at run %" PRIu64 " (tape of %zu bytes)\n", run, o->tape_len);
+  printf("  first at run %" PRIu64 " (tape of %zu byte%s)\n", run, o->tape_len,
+         o->tape_len == 1 ? "" : "s");
   if (r->line[0]) printf("  stderr: %s\n", r->line);
   if (sim_write_atomic(path, o->tape, o->tape_len, err, sizeof err) != 0) {
     printf("  tape not kept: %s\n", err);
@@ -268,13 +269,15 @@ int cli_exec_fuzz(exec_opts* o) {
   rc = fuzz_start(o, &f, &base);
   int stopped = 0;
   if (rc == 0) rc = fuzz_loop(o, &f, &base, &stopped);
+  int served = cli_exec_served();
   cli_exec_stop();
   if (rc == 0) {
     double dt = mono_s() - t0;
-    printf("fuzz: %" PRIu64 " runs (natural order + %" PRIu64 " tapes%s) in %.2f s (%.0f/s), "
+    printf("fuzz: %" PRIu64 " runs (natural order + %" PRIu64 " tapes%s) in %.2f s (%.0f/s, %s), "
            "corpus %zu tapes, %zu coverage features, %zu distinct schedules, %" PRIu64
            " failing, %zu signature%s\n", f.runs, f.runs - 1,
            stopped ? ", stopped by --time" : "", dt, (double)f.runs / (dt > 0 ? dt : 1),
+           served ? "fork server" : "a process per run",
            f.ncorpus, f.features, f.ntraces, f.failing, f.nsigs, f.nsigs == 1 ? "" : "s");
     rc = f.nsigs ? EXIT_BUG : 0;
   }
