@@ -318,6 +318,14 @@ int uvs__poll_look(uv_loop_t* loop);
 int uvs__poll_block(uv_loop_t* loop, uint64_t max_ns);
 void uvs__poll_wake(void);
 void uvs__poll_reset(void);
+/* Real descriptors handed to uv_tcp_open/uv_udp_open (loop/realfd.c):
+ * whether another open handle of `loop` holds `fd` (EEXIST); what a real
+ * socket of `type` is (SOCK_STREAM...): its local address (a struct
+ * sim_addr), bound and connected; made non-blocking. 0 or a UV_ error. */
+int uvs__realfd_taken(uv_loop_t* loop, int fd, const uv_handle_t* self);
+struct sim_addr;
+int uvs__realfd_socket(int fd, int type, struct sim_addr* local, int* bound,
+                       int* connected);
 
 /* ------------------------------------------------------------------ world */
 

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sim/sim_fault.h"
 
@@ -108,6 +109,7 @@ void uvs__stream_init(uv_loop_t* loop, uv_stream_t* s, uv_handle_type type) {
   st->h = s;
   st->sock = -1;
   st->fd = -1;
+  st->real_fd = -1;
   st->accepted = -1;
   s->io_watcher.fd = -1;     /* uv_fileno: EBADF until there is a socket */
   uvs__io_init(&st->rd, stream_io, uvs__label((uv_handle_t*)s));
@@ -120,7 +122,7 @@ void uvs__stream_attach(uv_stream_t* s, int sock, unsigned flags) {
   UVS__ASSERT(st->sock < 0, "a stream is given a second socket");
   st->sock = sock;
   st->flags |= flags;
-  s->io_watcher.fd = sock;
+  s->io_watcher.fd = st->real_fd >= 0 ? st->real_fd : sock;
   sim_net_set_label(uvs__net(), sock, uvs__label((uv_handle_t*)s));
   sim_net_set_notify(uvs__net(), sock, on_net, st);
   uvs__stream_rearm(st);
@@ -713,6 +715,10 @@ static void stream_close(uv_handle_t* hh) {
     st->accepted = -1;
     h->accepted_fd = -1;
   }
+  /* An adopted real socket is closed, as libuv closes what it was given
+   * (never stdio); a tty's real descriptor stays open. */
+  if (st->real_fd > 2) close(st->real_fd);
+  st->real_fd = -1;
   /* A tty's real descriptor stays open: libuv never closes stdio. */
   st->fd = -1;
   h->io_watcher.fd = -1;

@@ -34,6 +34,9 @@ typedef struct uvs__stream {
   uv_stream_t* h;
   int sock;                     /* sim_net id, -1 before the socket exists */
   int fd;                       /* tty: the real descriptor (0-2), else -1 */
+  int real_fd;                  /* a real socket uv_tcp_open adopted (its
+                                   simulated twin is `sock`): uv_fileno's
+                                   answer, closed with the handle; else -1 */
   unsigned flags;
   unsigned events;              /* readiness reported by the world         */
   uvs__io rd;                   /* poll phase: the world made it ready     */

@@ -72,11 +72,42 @@ int uv_tcp_connect(uv_connect_t* req, uv_tcp_t* tcp, const struct sockaddr* addr
   return uvs__stream_connect(req, (uv_stream_t*)tcp, &a, cb);
 }
 
+/* A real socket the program made (socket(2), perhaps bind(2)) is adopted:
+ * a simulated twin at the same local address does the work, the real
+ * descriptor is what uv_fileno answers and is closed with the handle
+ * (loop/realfd.c). One connected for real is refused: its peer is outside
+ * the simulation. libuv's EEXIST (another handle holds it) and EBUSY (this
+ * handle has a socket already) kept. */
 int uv_tcp_open(uv_tcp_t* tcp, uv_os_sock_t sock) {
-  (void)tcp;
-  (void)sock;
-  fprintf(stderr, "uvsim: uv_tcp_open: real sockets are not simulated\n");
-  return UV_ENOSYS;
+  uvs__stream* st = uvs__st((uv_stream_t*)tcp);
+  if (uvs__realfd_taken(tcp->loop, sock, (uv_handle_t*)tcp)) return UV_EEXIST;
+  if (st->real_fd == sock) return 0;
+  if (st->sock >= 0 || st->real_fd >= 0) return UV_EBUSY;
+  sim_addr local;
+  int bound, connected;
+  int r = uvs__realfd_socket(sock, SOCK_STREAM, &local, &bound, &connected);
+  if (r < 0) return r;
+  if (local.family != AF_INET && local.family != AF_INET6) return UV_EINVAL;
+  if (connected) {
+    fprintf(stderr, "uvsim: uv_tcp_open: a socket connected for real is not "
+            "simulated (its peer is outside the simulation)\n");
+    return UV_ENOSYS;
+  }
+  st->real_fd = sock;
+  r = uvs__stream_socket((uv_stream_t*)tcp, local.family,
+                         UVS__S_READABLE | UVS__S_WRITABLE);
+  if (r < 0) {
+    st->real_fd = -1;
+    return r;
+  }
+  if (bound) {
+    r = sim_net_bind(uvs__net(), st->sock, &local);
+    if (r < 0 && r != -EADDRINUSE) return r;
+    tcp->delayed_error = r == -EADDRINUSE ? UV_EADDRINUSE : 0;
+    st->flags |= UVS__S_BOUND;
+  }
+  if (local.family == AF_INET6) st->flags |= UVS__S_IPV6;
+  return 0;
 }
 
 int uv_tcp_nodelay(uv_tcp_t* tcp, int enable) {
