@@ -276,6 +276,9 @@ int uvs__run_work_done(uv_loop_t* loop);
 int uvs__pool_blocked(void);
 /* 1 inside a work callback (on whichever thread runs it). */
 int uvs__in_pool_work(void);
+/* A thread primitive is about to block (loop/thread.c): a work callback
+ * running on the loop thread moves to a real thread first. */
+void uvs__pool_may_block(void);
 /* Collect real completions of blocked jobs (loop thread). */
 void uvs__pool_collect(void);
 void uvs__pool_reset(void);

@@ -83,7 +83,10 @@ int uv_thread_create(uv_thread_t* tid, uv_thread_cb entry, void* arg) {
 }
 
 uv_thread_t uv_thread_self(void) { return pthread_self(); }
-int uv_thread_join(uv_thread_t* tid) { return -pthread_join(*tid, NULL); }
+int uv_thread_join(uv_thread_t* tid) {
+  uvs__pool_may_block();
+  return -pthread_join(*tid, NULL);
+}
 int uv_thread_equal(const uv_thread_t* a, const uv_thread_t* b) {
   return pthread_equal(*a, *b);
 }
@@ -101,6 +104,10 @@ void uv_mutex_destroy(uv_mutex_t* m) {
   if (pthread_mutex_destroy(m)) uvs__fatal("uv_mutex_destroy", "mutex busy");
 }
 void uv_mutex_lock(uv_mutex_t* m) {
+  /* A work callback on the loop thread (loop/threadpool.c) must not block
+   * it: when the primitive would block, the job moves to a real thread. */
+  if (uvs__in_pool_work() && pthread_mutex_trylock(m) == 0) return;
+  uvs__pool_may_block();
   if (pthread_mutex_lock(m)) uvs__fatal("uv_mutex_lock", "failed");
 }
 int uv_mutex_trylock(uv_mutex_t* m) {
@@ -115,13 +122,21 @@ void uv_mutex_unlock(uv_mutex_t* m) {
 
 int uv_rwlock_init(uv_rwlock_t* l) { return -pthread_rwlock_init(l, NULL); }
 void uv_rwlock_destroy(uv_rwlock_t* l) { pthread_rwlock_destroy(l); }
-void uv_rwlock_rdlock(uv_rwlock_t* l) { pthread_rwlock_rdlock(l); }
+void uv_rwlock_rdlock(uv_rwlock_t* l) {
+  if (uvs__in_pool_work() && pthread_rwlock_tryrdlock(l) == 0) return;
+  uvs__pool_may_block();
+  pthread_rwlock_rdlock(l);
+}
 int uv_rwlock_tryrdlock(uv_rwlock_t* l) {
   int err = pthread_rwlock_tryrdlock(l);
   return err == EBUSY || err == EAGAIN ? UV_EBUSY : -err;
 }
 void uv_rwlock_rdunlock(uv_rwlock_t* l) { pthread_rwlock_unlock(l); }
-void uv_rwlock_wrlock(uv_rwlock_t* l) { pthread_rwlock_wrlock(l); }
+void uv_rwlock_wrlock(uv_rwlock_t* l) {
+  if (uvs__in_pool_work() && pthread_rwlock_trywrlock(l) == 0) return;
+  uvs__pool_may_block();
+  pthread_rwlock_wrlock(l);
+}
 int uv_rwlock_trywrlock(uv_rwlock_t* l) {
   int err = pthread_rwlock_trywrlock(l);
   return err == EBUSY || err == EAGAIN ? UV_EBUSY : -err;
@@ -134,6 +149,8 @@ int uv_sem_init(uv_sem_t* s, unsigned int value) {
 void uv_sem_destroy(uv_sem_t* s) { sem_destroy(s); }
 void uv_sem_post(uv_sem_t* s) { sem_post(s); }
 void uv_sem_wait(uv_sem_t* s) {
+  if (uvs__in_pool_work() && uv_sem_trywait(s) == 0) return;
+  uvs__pool_may_block();
   while (sem_wait(s) != 0 && errno == EINTR) {}
 }
 int uv_sem_trywait(uv_sem_t* s) {
@@ -155,7 +172,10 @@ int uv_cond_init(uv_cond_t* c) {
 void uv_cond_destroy(uv_cond_t* c) { pthread_cond_destroy(c); }
 void uv_cond_signal(uv_cond_t* c) { pthread_cond_signal(c); }
 void uv_cond_broadcast(uv_cond_t* c) { pthread_cond_broadcast(c); }
-void uv_cond_wait(uv_cond_t* c, uv_mutex_t* m) { pthread_cond_wait(c, m); }
+void uv_cond_wait(uv_cond_t* c, uv_mutex_t* m) {
+  uvs__pool_may_block();
+  pthread_cond_wait(c, m);
+}
 static void time_passes(uint64_t ns);
 
 int uv_cond_timedwait(uv_cond_t* c, uv_mutex_t* m, uint64_t timeout) {
@@ -164,6 +184,7 @@ int uv_cond_timedwait(uv_cond_t* c, uv_mutex_t* m, uint64_t timeout) {
    * time (as uv_sleep does), so a program that measures it with uv_hrtime
    * sees it last (libuv's condvar_5); one that is signalled took no virtual
    * time, because how long the real signaller took is not repeatable. */
+  uvs__pool_may_block();
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   uint64_t ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec + timeout;
@@ -182,6 +203,7 @@ int uv_barrier_init(uv_barrier_t* b, unsigned int count) {
 }
 void uv_barrier_destroy(uv_barrier_t* b) { pthread_barrier_destroy(b); }
 int uv_barrier_wait(uv_barrier_t* b) {
+  uvs__pool_may_block();
   int r = pthread_barrier_wait(b);
   return r == PTHREAD_BARRIER_SERIAL_THREAD;
 }

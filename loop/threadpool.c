@@ -9,38 +9,142 @@
  * stream (SIM_POOL_FINISH, choice 0 = first finished first), so 4 jobs
  * submitted together can complete in all 24 orders across seeds.
  *
- * Where work() runs: on a real worker thread, while the loop thread waits
- * for it (up to a grace period, UVSIM_POOL_GRACE_MS, default 200). A normal
- * work callback therefore runs to completion before the loop moves on, and
- * the run stays a pure function of the decisions. A work callback that
- * blocks on something only the loop thread will do later (a semaphore posted
- * by a timer callback, as libuv's threadpool_cancel tests do) outlives the
- * grace period; the loop then goes on without it and delivers it once it
- * really returns — that one program is as deterministic as its threads.
- * uvsim_pool_set_inline(1) runs work() on the loop thread instead: fastest,
- * fully deterministic, but a blocking work callback deadlocks. */
+ * Where work() runs (docs/loop.md, "Where work callbacks run"). A job
+ * starts and runs to completion before the loop moves on, so the run stays
+ * a pure function of the decisions whatever runs it:
+ *
+ * - by default, a uv_queue_work callback runs on the loop thread, on a
+ *   stack of its own (a fiber: no hand-off to another thread, which cost a
+ *   futex wake-up and two context switches per job). When it is about to
+ *   block in a uv_* thread primitive (uv_sem_wait on a semaphore at 0, a
+ *   mutex held elsewhere, uv_cond_wait, a barrier, a join: loop/thread.c
+ *   asks uvs__pool_may_block), its fiber moves to a real worker thread,
+ *   which resumes it there and lets it block; the loop waits for it up to a
+ *   grace period (UVSIM_POOL_GRACE_MS, default 200), as it did for every
+ *   job before. A job that outlives the grace (it waits for something only
+ *   the loop thread will do later: a semaphore posted by a timer callback,
+ *   as libuv's threadpool_cancel tests do) is delivered once it really
+ *   returns — that one program is as deterministic as its threads. A work
+ *   callback that blocks in a raw system call (read(2) on a pipe,
+ *   sem_wait(3) without uv_) blocks the loop: UVSIM_POOL_THREADS=1 runs
+ *   every job on a real thread instead;
+ * - the world's own jobs (fs, getaddrinfo, random) are simulated and never
+ *   block: they are plain calls on the loop thread;
+ * - uvsim_pool_set_inline(1) (UVSIM_POOL_INLINE=1: campaigns, node mode)
+ *   calls every work() on the loop thread's own stack: fastest, but a
+ *   blocking work callback deadlocks;
+ * - UVSIM_POOL_THREADS=1: every job on a real worker thread, the loop
+ *   waiting for each (the hand-off per job that the fiber replaced).
+ *
+ * Real threads are created lazily, on the first job that needs one, so a
+ * process forked before that (the fork server, loop/forkserver.c) starts
+ * without any; a child forked after has none of its parent's threads, and
+ * an atfork handler makes it create fresh ones. */
 #include "loop/internal.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
+#include <ucontext.h>
 
 #include "sim/sim_util.h"
 #include "uvsim.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define POOL_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define POOL_ASAN 1
+#endif
+#endif
+#ifdef POOL_ASAN
+#include <sanitizer/common_interface_defs.h>
+#endif
+
 enum { JOB_IDLE, JOB_QUEUED, JOB_RUNNING, JOB_DONE };
+enum { MODE_FIBER, MODE_INLINE, MODE_THREADS };
 
 #define POOL_SIZE_MAX 1024
 #define POOL_SIZE_DEFAULT 4
+/* libuv 1.44's pool threads get 8 MB stacks (threadpool.c); a fiber gets
+ * the same, reserved, not committed: only the pages a job touches count. */
+#define FIBER_STACK (8u << 20)
+
+/* Switching stacks. On x86-64 a few instructions (callee-saved registers
+ * and the FPU control words on the old stack, then the stack pointer):
+ * swapcontext(3) also saves and restores the signal mask, two system calls
+ * per switch, which cost more than the job (measured: bench/loop/README.md).
+ * Elsewhere, ucontext. */
+#if defined(__x86_64__)
+typedef void* fiber_ctx;       /* the stack pointer of a switched-out stack */
+void uvs__fiber_switch(fiber_ctx* save, fiber_ctx to);
+__asm__(".text\n"
+        ".globl uvs__fiber_switch\n"
+        ".hidden uvs__fiber_switch\n"
+        ".type uvs__fiber_switch,@function\n"
+        "uvs__fiber_switch:\n"
+        "  pushq %rbp\n  pushq %rbx\n  pushq %r12\n"
+        "  pushq %r13\n  pushq %r14\n  pushq %r15\n"
+        "  subq $8, %rsp\n  stmxcsr (%rsp)\n  fnstcw 4(%rsp)\n"
+        "  movq %rsp, (%rdi)\n  movq %rsi, %rsp\n"
+        "  ldmxcsr (%rsp)\n  fldcw 4(%rsp)\n  addq $8, %rsp\n"
+        "  popq %r15\n  popq %r14\n  popq %r13\n"
+        "  popq %r12\n  popq %rbx\n  popq %rbp\n  ret\n"
+        ".size uvs__fiber_switch, .-uvs__fiber_switch\n");
+static void ctx_switch(fiber_ctx* from, fiber_ctx* to) { uvs__fiber_switch(from, *to); }
+/* A new stack as uvs__fiber_switch leaves one: control words, six
+ * registers, the return address (fn), and a zero return address above it,
+ * so that fn starts with the stack aligned as after a call. */
+static void ctx_make(fiber_ctx* c, char* stack, size_t size, void (*fn)(void)) {
+  uintptr_t top = ((uintptr_t)stack + size) & ~(uintptr_t)15;
+  uint64_t* sp = (uint64_t*)top;
+  *--sp = 0;                          /* fn's return address: never used */
+  *--sp = (uint64_t)(uintptr_t)fn;
+  for (int i = 0; i < 6; i++) *--sp = 0;
+  *--sp = 0x1F80u | ((uint64_t)0x037Fu << 32);   /* MXCSR, x87 control word */
+  *c = sp;
+}
+#else
+typedef ucontext_t fiber_ctx;
+static void ctx_switch(fiber_ctx* from, fiber_ctx* to) {
+  if (swapcontext(from, to) != 0) uvs__fatal("uv_queue_work", "swapcontext failed");
+}
+static void ctx_make(fiber_ctx* c, char* stack, size_t size, void (*fn)(void)) {
+  if (getcontext(c) != 0) uvs__fatal("uv_queue_work", "getcontext failed");
+  c->uc_stack.ss_sp = stack;
+  c->uc_stack.ss_size = size;
+  c->uc_link = NULL;
+  makecontext(c, fn, 0);
+}
+#endif
+
+/* A work callback's own stack and context (see the top of the file). */
+typedef struct fiber {
+  fiber_ctx ctx;
+  fiber_ctx* back;             /* who resumed it: the loop or a worker      */
+  char* stack;
+  uvs__work* job;
+  int migrate;                 /* it asked for a real thread                */
+  int finished;                /* work() returned                           */
+  struct fiber* next_free;
+#ifdef POOL_ASAN
+  void* fake;                  /* ASan's fake stack while switched out      */
+  const void* back_bottom;     /* the resumer's stack, to switch back to    */
+  size_t back_size;
+#endif
+} fiber;
 
 typedef struct worker {
   uvs__work* job;              /* the job this virtual worker runs          */
-  /* real thread (threaded mode only) */
+  /* real thread: created on the first job of this worker that needs one */
   pthread_t thread;
   int thread_started;
   pthread_cond_t cv;
   uvs__work* real_job;         /* handed to the thread, NULL when idle      */
+  fiber* real_fiber;           /* resume this instead of calling work()     */
   int real_finished;
 } worker;
 
@@ -52,11 +156,33 @@ static uvs__queue pool_queue;  /* FIFO of queued jobs                       */
 static size_t pool_nqueued, pool_nrunning;
 static int pool_ready;
 static int inline_mode = -1;   /* -1: read UVSIM_POOL_INLINE once           */
+static int threads_mode;       /* UVSIM_POOL_THREADS                        */
 static uint64_t grace_ns;
 static int nblocked;
 static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t done_cv = PTHREAD_COND_INITIALIZER;
 static _Thread_local uvs__work* current_job;
+/* The fiber the loop thread runs now (NULL on every other thread, and on
+ * the loop thread outside a fiber). */
+static _Thread_local fiber* current_fiber;
+static fiber* free_fibers;
+static fiber_ctx loop_ctx;    /* the loop thread, while a fiber runs      */
+
+static void pool_atfork_prepare(void) { pthread_mutex_lock(&pool_mu); }
+static void pool_atfork_parent(void) { pthread_mutex_unlock(&pool_mu); }
+
+/* The child of a fork has only the forking thread: the pool's threads are
+ * gone (a job blocked on one never returns there), and a worker that needs
+ * a thread again creates a fresh one. The lock and the condition variables
+ * are made anew: a thread of the parent may have held or waited on them. */
+static void pool_atfork_child(void) {
+  pthread_mutex_init(&pool_mu, NULL);
+  pthread_cond_init(&done_cv, NULL);
+  for (unsigned i = 0; i < nworkers; i++) {
+    workers[i].thread_started = 0;
+    pthread_cond_init(&workers[i].cv, NULL);
+  }
+}
 
 static void pool_init(void) {
   if (pool_ready) return;
@@ -76,7 +202,10 @@ static void pool_init(void) {
     const char* in = getenv("UVSIM_POOL_INLINE");
     inline_mode = in && *in && *in != '0';
   }
+  const char* th = getenv("UVSIM_POOL_THREADS");
+  threads_mode = th && *th && *th != '0';
   grace_ns = sim_env_u64("UVSIM_POOL_GRACE_MS", 200, UINT64_MAX / 1000000) * 1000000ull;
+  pthread_atfork(pool_atfork_prepare, pool_atfork_parent, pool_atfork_child);
   pool_ready = 1;
 }
 
@@ -93,17 +222,112 @@ void uvsim_pool_cost_ns(uint64_t ns) {
   if (current_job) current_job->extra_ns += ns;
 }
 
+/* ---- fibers: a work callback on a stack of its own */
+
+/* Switch from the current stack into f (ASan is told which stack is
+ * about to run, or it takes the other stack's frames for overflows). */
+static void fiber_resume(fiber* f, fiber_ctx* from) {
+  f->back = from;
+#ifdef POOL_ASAN
+  void* fake = NULL;
+  __sanitizer_start_switch_fiber(&fake, f->stack, FIBER_STACK);
+#endif
+  ctx_switch(from, &f->ctx);
+#ifdef POOL_ASAN
+  __sanitizer_finish_switch_fiber(fake, NULL, NULL);
+#endif
+}
+
+/* From inside f, back to whoever resumed it. `last`: f never runs again
+ * from here (its fake stack can go). */
+static void fiber_yield(fiber* f, int last) {
+#ifdef POOL_ASAN
+  __sanitizer_start_switch_fiber(last ? NULL : &f->fake, f->back_bottom, f->back_size);
+#else
+  (void)last;
+#endif
+  ctx_switch(&f->ctx, f->back);
+#ifdef POOL_ASAN
+  __sanitizer_finish_switch_fiber(f->fake, &f->back_bottom, &f->back_size);
+#endif
+}
+
+static fiber* fiber_starting;   /* makecontext passes ints only */
+
+static void fiber_main(void) {
+  fiber* f = fiber_starting;
+#ifdef POOL_ASAN
+  __sanitizer_finish_switch_fiber(NULL, &f->back_bottom, &f->back_size);
+#endif
+  uvs__work* w = f->job;
+  w->work(w);
+  /* Possibly on a worker thread now (it moved while blocking): nothing
+   * here may read a thread-local, whose address the compiler may have
+   * kept from the loop thread. */
+  f->finished = 1;
+  fiber_yield(f, 1);
+  UVS__ASSERT(0, "a finished pool fiber was resumed");
+}
+
+static fiber* fiber_get(uvs__work* w) {
+  fiber* f = free_fibers;
+  if (f) {
+    free_fibers = f->next_free;
+  } else {
+    f = calloc(1, sizeof *f);
+    if (f == NULL) uvs__fatal("uv_queue_work", "out of memory");
+    /* a guard page below the stack: an overflow faults, as on a thread */
+    f->stack = mmap(NULL, FIBER_STACK + 4096, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+    if (f->stack == MAP_FAILED) uvs__fatal("uv_queue_work", "cannot map a stack");
+    mprotect(f->stack, 4096, PROT_NONE);
+    f->stack += 4096;
+  }
+  ctx_make(&f->ctx, f->stack, FIBER_STACK, fiber_main);
+  f->job = w;
+  f->migrate = 0;
+  f->finished = 0;
+  return f;
+}
+
+static void fiber_put(fiber* f) {
+  UVS__ASSERT(f->finished, "a pool fiber is reused before its work returned");
+  f->job = NULL;
+  f->next_free = free_fibers;
+  free_fibers = f;
+}
+
+/* loop/thread.c, before a thread primitive blocks: a work callback on the
+ * loop thread's fiber moves to a real thread, and the primitive then
+ * blocks there. Anywhere else (a real thread, the loop outside a job) it
+ * does nothing. */
+void uvs__pool_may_block(void) {
+  fiber* f = current_fiber;
+  if (f == NULL) return;
+  f->migrate = 1;
+  fiber_yield(f, 0);
+  /* resumed on a worker thread (run_threaded): block there */
+}
+
 /* ---- real worker threads */
 
 static void* worker_main(void* arg) {
   worker* wk = arg;
+  fiber_ctx self;
   pthread_mutex_lock(&pool_mu);
   for (;;) {
     while (wk->real_job == NULL) pthread_cond_wait(&wk->cv, &pool_mu);
     uvs__work* w = wk->real_job;
+    fiber* f = wk->real_fiber;
     pthread_mutex_unlock(&pool_mu);
     current_job = w;
-    w->work(w);
+    if (f) {
+      fiber_resume(f, &self);
+      UVS__ASSERT(f->finished && !f->migrate,
+                  "a pool fiber left its worker thread before its work returned");
+    } else {
+      w->work(w);
+    }
     current_job = NULL;
     pthread_mutex_lock(&pool_mu);
     wk->real_job = NULL;
@@ -111,13 +335,17 @@ static void* worker_main(void* arg) {
     pthread_cond_broadcast(&done_cv);
     pthread_mutex_unlock(&pool_mu);
     uvs__wake();
+    /* the wait above needs the lock held: without it, a hand-off could
+     * be missed, and a job judged blocked hung the loop (seen under load
+     * with UVSIM_POOL_THREADS=1: "loop alive ... nothing can ever happen") */
+    pthread_mutex_lock(&pool_mu);
   }
   return NULL;
 }
 
-/* Runs w->work on worker wk's real thread and waits up to the grace period.
- * Returns 1 when it finished in time. */
-static int run_threaded(worker* wk, uvs__work* w) {
+/* Runs w on worker wk's real thread (w->work, or the rest of fiber f) and
+ * waits up to the grace period. Returns 1 when it finished in time. */
+static int run_threaded(worker* wk, uvs__work* w, fiber* f) {
   pthread_mutex_lock(&pool_mu);
   if (!wk->thread_started) {
     pthread_attr_t attr;
@@ -130,6 +358,7 @@ static int run_threaded(worker* wk, uvs__work* w) {
   }
   wk->real_finished = 0;
   wk->real_job = w;
+  wk->real_fiber = f;
   pthread_cond_signal(&wk->cv);
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
@@ -140,14 +369,36 @@ static int run_threaded(worker* wk, uvs__work* w) {
     if (pthread_cond_timedwait(&done_cv, &pool_mu, &ts) != 0) break;
   }
   int finished = wk->real_finished;
+  if (finished && f) {
+    wk->real_fiber = NULL;
+    fiber_put(f);
+  }
   pthread_mutex_unlock(&pool_mu);
   return finished;
+}
+
+/* A uv_queue_work job on a fiber of the loop thread; it moves to worker
+ * wk's thread if it blocks. Returns 1 when it finished (in time). */
+static int run_fiber(worker* wk, uvs__work* w) {
+  fiber* f = fiber_get(w);
+  fiber_starting = f;
+  current_fiber = f;
+  fiber_resume(f, &loop_ctx);
+  current_fiber = NULL;
+  if (f->finished) {
+    fiber_put(f);
+    return 1;
+  }
+  UVS__ASSERT(f->migrate, "a pool fiber came back neither finished nor blocking");
+  f->migrate = 0;
+  return run_threaded(wk, w, f);
 }
 
 /* ---- virtual scheduling */
 
 static void finish(uvs__work* w);
 static void start_queued(void);
+static void work_run(uvs__work* w);
 
 static void on_virtual_done(sim* s, sim_event* ev) {
   (void)s;
@@ -177,15 +428,20 @@ static void start(uvs__work* w, unsigned idx) {
   w->state = JOB_RUNNING;
   w->extra_ns = 0;
   w->virt_done = 0;
-  if (inline_mode) {
+  if (threads_mode) {
+    w->real_done = run_threaded(&workers[idx], w, NULL);
+  } else if (inline_mode || w->work != work_run) {
+    /* the world's jobs are simulated: they never block */
     current_job = w;
     w->work(w);
     current_job = NULL;
     w->real_done = 1;
   } else {
-    w->real_done = run_threaded(&workers[idx], w);
-    if (!w->real_done) nblocked++;
+    current_job = w;
+    w->real_done = run_fiber(&workers[idx], w);
+    current_job = NULL;
   }
+  if (!w->real_done) nblocked++;
   uint32_t c = sim_choose(s, SIM_POOL_DURATION,
                           (uint32_t)(sizeof duration_us / sizeof *duration_us), w->label);
   sim_event_init(&w->ev, on_virtual_done, w->label);
@@ -330,6 +586,10 @@ void uvs__pool_collect(void) {
       UVS__ASSERT(nblocked > 0, "the blocked job count goes below 0");
       w->real_done = 1;
       nblocked--;
+      if (workers[i].real_fiber) {   /* its stack is free again */
+        fiber_put(workers[i].real_fiber);
+        workers[i].real_fiber = NULL;
+      }
       if (w->virt_done) {
         pthread_mutex_unlock(&pool_mu);
         finish(w);
