@@ -6,7 +6,8 @@
  * finishes; the operation takes effect when its job runs, and the callback
  * comes in the loop's poll phase. Faults (sim/sim_fault.h) are checked when an
  * operation runs. Descriptors 0-2 pass through to the real stdio so that
- * programs can print with uv_fs_write; every other descriptor is simulated.
+ * programs can print with uv_fs_write; the program's own real descriptors
+ * (below SIM_FS_FD_BASE) go to the kernel; every other one is simulated.
  */
 #include "loop/internal.h"
 
@@ -16,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sim/sim_fault.h"
@@ -91,14 +94,135 @@ static int64_t to_ns(double t) {
 
 /* ------------------------------------------------------------ the work */
 
+/* A descriptor below SIM_FS_FD_BASE was never handed out by the simulation
+ * (its own start there): it is one the program got from the kernel itself,
+ * with pipe(2), open(2), socket(2), or its stdio. Operations on it are done
+ * by the kernel, as libuv does them, so a program that reads a real pipe
+ * with uv_fs_read works (libuv's fs_partial_read, eintr_handling). Nothing
+ * of the simulated world is touched, and only when such a call completes is
+ * real: an asynchronous one is still a job of the simulated pool. */
+static int is_real(uv_file fd) { return fd >= 0 && fd < SIM_FS_FD_BASE; }
+
+/* One readv(2)/preadv(2) of at most IOV_MAX buffers, cut to *limit bytes
+ * when a fault rule shortens it; EINTR is returned, not retried, as libuv
+ * does for reads. */
+static ssize_t real_read(uv_fs_t* req, size_t limit) {
+  static _Thread_local struct iovec iov[FS_IOV_MAX];
+  unsigned n = 0;
+  size_t total = 0;
+  for (unsigned i = 0; i < req->nbufs && n < FS_IOV_MAX; i++) {
+    size_t len = req->bufs[i].len;
+    if (limit && total + len > limit) len = limit - total;
+    if (len == 0 && req->bufs[i].len) break;
+    iov[n].iov_base = req->bufs[i].base;
+    iov[n++].iov_len = len;
+    total += len;
+  }
+  ssize_t r = req->off < 0 ? readv(req->file, iov, (int)n)
+                           : preadv(req->file, iov, (int)n, req->off);
+  return r < 0 ? -errno : r;
+}
+
+/* Writes every buffer, as libuv's write loop does: IOV_MAX buffers per
+ * writev(2)/pwritev(2), EINTR retried, a partial write continued from where
+ * it stopped; the count written, or the error when nothing was. */
+static ssize_t real_write(uv_fs_t* req, size_t limit) {
+  static _Thread_local struct iovec iov[FS_IOV_MAX];
+  size_t total = 0;
+  unsigned i = 0;
+  size_t skip = 0;              /* bytes of bufs[i] already written */
+  while (i < req->nbufs && (!limit || total < limit)) {
+    unsigned n = 0;
+    size_t room = limit ? limit - total : SIZE_MAX;
+    for (unsigned j = i; j < req->nbufs && n < FS_IOV_MAX && room > 0; j++) {
+      size_t off = j == i ? skip : 0;
+      size_t len = req->bufs[j].len - off;
+      if (len > room) len = room;
+      iov[n].iov_base = req->bufs[j].base + off;
+      iov[n++].iov_len = len;
+      room -= len;
+    }
+    ssize_t r;
+    do {
+      r = req->off < 0 ? writev(req->file, iov, (int)n)
+                       : pwritev(req->file, iov, (int)n, req->off + (off_t)total);
+    } while (r < 0 && errno == EINTR);
+    if (r <= 0) return total ? (ssize_t)total : r < 0 ? -errno : 0;
+    total += (size_t)r;
+    for (size_t left = (size_t)r; i < req->nbufs && left > 0;) {
+      size_t rest = req->bufs[i].len - skip;
+      if (left < rest) {
+        skip += left;
+        left = 0;
+      } else {
+        left -= rest;
+        skip = 0;
+        i++;
+      }
+    }
+    while (i < req->nbufs && req->bufs[i].len == 0) i++;
+  }
+  return (ssize_t)total;
+}
+
+/* The other operations on a real descriptor (not stdio, which keeps its
+ * own rules below): the kernel's answer. */
+static ssize_t real_fd_call(uv_fs_t* req) {
+  int r;
+  switch (req->fs_type) {
+  case UV_FS_CLOSE:
+    r = close(req->file);
+    if (r < 0 && (errno == EINTR || errno == EINPROGRESS)) r = 0;  /* closed */
+    break;
+  case UV_FS_FTRUNCATE: r = ftruncate(req->file, req->off); break;
+  case UV_FS_FSYNC: r = fsync(req->file); break;
+  case UV_FS_FDATASYNC: r = fdatasync(req->file); break;
+  case UV_FS_FCHMOD: r = fchmod(req->file, req->mode); break;
+  case UV_FS_FCHOWN: r = fchown(req->file, req->uid, req->gid); break;
+  case UV_FS_FUTIME: {
+    int64_t a = to_ns(req->atime), m = to_ns(req->mtime);
+    struct timespec ts[2] = { { (time_t)(a / 1000000000), (long)(a % 1000000000) },
+                              { (time_t)(m / 1000000000), (long)(m % 1000000000) } };
+    r = futimens(req->file, ts);
+    break;
+  }
+  default: return UV_ENOSYS;
+  }
+  return r < 0 ? -errno : 0;
+}
+
+/* fstat(2) of a real descriptor, in uv_stat_t's terms. */
+static ssize_t real_fstat(uv_fs_t* req) {
+  struct stat st;
+  if (fstat(req->file, &st) < 0) return -errno;
+  uv_stat_t* u = &req->statbuf;
+  memset(u, 0, sizeof *u);
+  u->st_dev = st.st_dev;
+  u->st_mode = st.st_mode;
+  u->st_nlink = st.st_nlink;
+  u->st_uid = st.st_uid;
+  u->st_gid = st.st_gid;
+  u->st_rdev = st.st_rdev;
+  u->st_ino = st.st_ino;
+  u->st_size = (uint64_t)st.st_size;
+  u->st_blksize = (uint64_t)st.st_blksize;
+  u->st_blocks = (uint64_t)st.st_blocks;
+  u->st_atim.tv_sec = st.st_atim.tv_sec;
+  u->st_atim.tv_nsec = st.st_atim.tv_nsec;
+  u->st_mtim.tv_sec = st.st_mtim.tv_sec;
+  u->st_mtim.tv_nsec = st.st_mtim.tv_nsec;
+  u->st_ctim.tv_sec = st.st_ctim.tv_sec;
+  u->st_ctim.tv_nsec = st.st_ctim.tv_nsec;
+  req->ptr = u;
+  return 0;
+}
+
+
 static ssize_t do_read(uv_fs_t* req) {
   size_t limit = 0;
   int f = fault(req, SIM_FOP_READ, sim_fs_fd_path(FS(), req->file), req->file, &limit);
   if (f < 0) return f;
-  if (is_stdio(req->file)) {
-    ssize_t n = read(req->file, req->bufs[0].base, req->bufs[0].len);
-    return n < 0 ? -errno : n;
-  }
+  if (is_real(req->file)) return real_read(req, limit);
   ssize_t total = 0;
   /* One preadv(2): at most IOV_MAX buffers, as libuv passes them. */
   unsigned nbufs = req->nbufs < FS_IOV_MAX ? req->nbufs : FS_IOV_MAX;
@@ -119,19 +243,14 @@ static ssize_t do_write(uv_fs_t* req) {
   size_t limit = 0;
   int f = fault(req, SIM_FOP_WRITE, sim_fs_fd_path(FS(), req->file), req->file, &limit);
   if (f < 0) return f;
+  if (is_real(req->file)) return real_write(req, limit);
   ssize_t total = 0;
   for (unsigned i = 0; i < req->nbufs; i++) {
     size_t want = req->bufs[i].len;
     if (limit && (size_t)total + want > limit) want = limit - (size_t)total;
     if (want == 0 && req->bufs[i].len) break;
-    ssize_t n;
-    if (is_stdio(req->file)) {
-      n = write(req->file, req->bufs[i].base, want);
-      if (n < 0) n = -errno;
-    } else {
-      int64_t off = req->off < 0 ? -1 : req->off + total;
-      n = sim_fs_write(FS(), req->file, req->bufs[i].base, want, off);
-    }
+    int64_t off = req->off < 0 ? -1 : req->off + total;
+    ssize_t n = sim_fs_write(FS(), req->file, req->bufs[i].base, want, off);
     if (n < 0) return total ? total : n;
     total += n;
     if ((size_t)n < req->bufs[i].len) break;
@@ -150,6 +269,8 @@ static ssize_t do_stat(uv_fs_t* req, int kind) {
       st.mode = S_IFCHR | 0620;
       st.nlink = 1;
       r = 0;
+    } else if (is_real(req->file)) {
+      return real_fstat(req);
     } else {
       r = sim_fs_fstat(FS(), req->file, &st);
     }
@@ -250,6 +371,19 @@ static ssize_t do_copyfile(uv_fs_t* req) {
                          req->flags & UV_FS_COPYFILE_EXCL);
 }
 
+/* sendfile's two ends may each be real or simulated. */
+static ssize_t fd_pread(int fd, char* buf, size_t n, int64_t off) {
+  if (!is_real(fd)) return sim_fs_read(FS(), fd, buf, n, off);
+  ssize_t r = pread(fd, buf, n, (off_t)off);
+  return r < 0 ? -errno : r;
+}
+
+static ssize_t fd_write(int fd, const char* buf, size_t n) {
+  if (!is_real(fd)) return sim_fs_write(FS(), fd, buf, n, -1);
+  ssize_t r = write(fd, buf, n);
+  return r < 0 ? -errno : r;
+}
+
 static ssize_t do_sendfile(uv_fs_t* req) {
   /* in fd = req->flags, out fd = req->file, as libuv stores them. */
   char buf[8192];
@@ -257,10 +391,10 @@ static ssize_t do_sendfile(uv_fs_t* req) {
   size_t done = 0;
   while (done < want) {
     size_t chunk = want - done < sizeof buf ? want - done : sizeof buf;
-    ssize_t n = sim_fs_read(FS(), req->flags, buf, chunk, req->off + (int64_t)done);
+    ssize_t n = fd_pread(req->flags, buf, chunk, req->off + (int64_t)done);
     if (n < 0) return done ? (ssize_t)done : n;
     if (n == 0) break;
-    ssize_t w = sim_fs_write(FS(), req->file, buf, (size_t)n, -1);
+    ssize_t w = fd_write(req->file, buf, (size_t)n);
     if (w < 0) return done ? (ssize_t)done : w;
     done += (size_t)w;
   }
@@ -363,6 +497,7 @@ static ssize_t fs_path_call(sim_fs* fs, uv_fs_t* req) {
 /* Requests on a descriptor, after the fault rules let them through. */
 static ssize_t fs_fd_call(sim_fs* fs, uv_fs_t* req) {
   sim_stat st;
+  if (is_real(req->file) && !is_stdio(req->file)) return real_fd_call(req);
   switch (req->fs_type) {
   case UV_FS_CLOSE: return is_stdio(req->file) ? 0 : sim_fs_close(fs, req->file);
   case UV_FS_FTRUNCATE: return sim_fs_ftruncate(fs, req->file, req->off);
