@@ -30,6 +30,7 @@ SRC=${SRC_UVSIM:-$(cd "$(dirname "$0")/.." && pwd)}
 : "${LIB_FUZZING_ENGINE:=-fsanitize=fuzzer,address}"
 : "${OUT:=$PWD/fuzz-out}"
 mkdir -p "$OUT"
+# TARGETS="name ..." builds only those scenarios' targets (and uvsim_libfuzzer).
 # FUZZ_WORK=DIR keeps the objects there and recompiles only sources newer
 # than their object (headers are not tracked: clear DIR after editing one).
 if [ -n "${FUZZ_WORK:-}" ]; then
@@ -92,6 +93,7 @@ options uvsim_libfuzzer
 # hard ones included): UVSIM_SCENARIO(<name>, buggy, ...).
 for n in $(sed -n 's/^UVSIM_SCENARIO(\([a-z0-9_]*\), buggy,.*/\1/p' \
              $(find "$SRC/scenarios" -name '*.c' | sort) | sort -u); do
+  case " ${TARGETS:-$n} " in *" $n "*) ;; *) continue ;; esac
   link "uvsim_fuzz_${n}_buggy" "-DUVSIM_FUZZ_SCENARIO=\"$n/buggy\""
   options "uvsim_fuzz_${n}_buggy"
 done
