@@ -47,9 +47,10 @@
  * EAGAIN. UV_FS_EVENT_RECURSIVE and the other flags are ignored, as on
  * Linux.
  *
- * Not simulated: watching a path below a passthrough mapping (the host's
- * files; UV_ENOSYS, with a line on stderr), IN_Q_OVERFLOW, the watch
- * limit (max_user_watches). */
+ * Not simulated: watching a path below a writable passthrough mapping
+ * (the host's files; UV_ENOSYS, with a line on stderr; below a read-only
+ * mapping nothing simulated can change them: the watch hears nothing),
+ * IN_Q_OVERFLOW, the watch limit (max_user_watches). */
 #include "loop/internal.h"
 
 #include <errno.h>
@@ -340,8 +341,8 @@ int uv_fs_event_start(uv_fs_event_t* handle, uv_fs_event_cb cb,
   int is_dir;
   int r = sim_fs_watch_target(fs, path, &ino, &is_dir);
   if (r == -ENOSYS) {
-    fprintf(stderr, "uvsim: uv_fs_event_start: %s is below a passthrough "
-                    "mapping; the host's files are not watched\n", path);
+    fprintf(stderr, "uvsim: uv_fs_event_start: %s is below a writable "
+                    "passthrough mapping; the host's files are not watched\n", path);
     return UV_ENOSYS;
   }
   if (r < 0) return r;

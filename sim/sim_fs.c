@@ -1511,7 +1511,19 @@ int sim_fs_watch_target(sim_fs* fs, const char* path, uint64_t* ino,
                         int* is_dir_out) {
   lookup L;
   int r = walk_existing(fs, path, 1, &L);
-  if (r == WALK_MAPPED) return -ENOSYS;
+  if (r == WALK_MAPPED) {
+    /* Nothing the simulated world does can change a read-only mapping, so
+     * a watch there is exact: it hears nothing. Host inode numbers get the
+     * top bit, apart from the tree's. A writable passthrough would need
+     * the host's inotify: not simulated. */
+    if (!map_ro(fs, &L)) return -ENOSYS;
+    sim_stat st;
+    r = sim_fsr_stat(L.real, 1, &st);
+    if (r < 0) return r;
+    *ino = st.ino | (1ull << 63);
+    *is_dir_out = S_ISDIR(st.mode);
+    return 0;
+  }
   if (r < 0) return r;
   *ino = L.node->ino;
   *is_dir_out = is_dir(L.node);

@@ -203,7 +203,10 @@ typedef void (*sim_fs_notify_fn)(void* ctx, uint64_t ino, uint32_t mask,
 void sim_fs_on_change(sim_fs* fs, sim_fs_notify_fn fn, void* ctx);
 /* The inode a watch on `path` follows (symlinks followed, as
  * inotify_add_watch does): 0 with *ino and *is_dir, -errno, or -ENOSYS for
- * a path below a passthrough mapping (the host's files are not watched). */
+ * a path below a writable passthrough mapping (the host's files are not
+ * watched; below a read-only one nothing simulated can change them, and
+ * the watch, keyed by the host's inode with the top bit set, hears
+ * nothing). */
 int sim_fs_watch_target(sim_fs* fs, const char* path, uint64_t* ino,
                         int* is_dir);
 
