@@ -5,8 +5,11 @@
 #include "loop/stream.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "sim/sim_fs.h"
 
@@ -125,6 +128,51 @@ int uv_pipe_chmod(uv_pipe_t* pipe, int flags) {
       flags != (UV_READABLE | UV_WRITABLE))
     return UV_EINVAL;
   return 0;
+}
+
+/* uv_pipe and uv_socketpair make REAL descriptors, as libuv does: the
+ * program may read and write them with system calls, hand them to a
+ * child, or poll them (uv_poll: looked at for real, what was seen
+ * recorded; loop/poll.c). They are not simulated streams: uv_pipe_open on
+ * one answers UV_ENOSYS below (docs/loop.md, "Descriptors"). */
+static int set_nonblock(int fd, int flags) {
+  if (!(flags & UV_NONBLOCK_PIPE)) return 0;
+  int fl = fcntl(fd, F_GETFL);
+  if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) return -errno;
+  return 0;
+}
+
+static int finish_pair(int r, uv_file fds[2], int flags0, int flags1) {
+  if (r == 0) r = set_nonblock(fds[0], flags0);
+  if (r == 0) r = set_nonblock(fds[1], flags1);
+  if (r < 0) {
+    close(fds[0]);
+    close(fds[1]);
+  }
+  return r;
+}
+
+int uv_pipe(uv_file fds[2], int read_flags, int write_flags) {
+  int p[2];
+  if (pipe2(p, O_CLOEXEC) < 0) return -errno;
+  int r = finish_pair(0, p, read_flags, write_flags);
+  if (r == 0) {
+    fds[0] = p[0];
+    fds[1] = p[1];
+  }
+  return r;
+}
+
+int uv_socketpair(int type, int protocol, uv_os_sock_t socket_vector[2], int flags0,
+                  int flags1) {
+  int p[2];
+  if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, protocol, p) < 0) return -errno;
+  int r = finish_pair(0, p, flags0, flags1);
+  if (r == 0) {
+    socket_vector[0] = p[0];
+    socket_vector[1] = p[1];
+  }
+  return r;
 }
 
 int uv_pipe_open(uv_pipe_t* pipe, uv_file file) {

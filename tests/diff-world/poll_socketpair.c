@@ -1,5 +1,6 @@
-/* poll_socketpair: uv_poll on a real socketpair the program made itself
- * (what Python's uvloop does for its wake-ups): argument errors, the first
+/* poll_socketpair: uv_pipe's flags, and uv_poll on a real socketpair the
+ * program made itself (uv_socketpair; Python's uvloop makes one for its
+ * wake-ups): argument errors, the first
  * callback (writable, nothing to read), data written from a timer, a
  * second handle on the same descriptor, data written by a real thread
  * while the loop has nothing else to wait for (the simulation blocks on
@@ -74,7 +75,15 @@ static void on_poll(uv_poll_t* h, int status, int events) {
 
 int main(void) {
   uv_loop_t* loop = uv_default_loop();
-  if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) return 1;
+  if (uv_socketpair(SOCK_STREAM, 0, sv, 0, 0) != 0) return 1;
+  uv_file pp[2];
+  printf("uv_pipe: %d\n", uv_pipe(pp, UV_NONBLOCK_PIPE, 0));
+  printf("pipe nonblocking: read %d write %d cloexec %d\n",
+         (fcntl(pp[0], F_GETFL) & O_NONBLOCK) != 0, (fcntl(pp[1], F_GETFL) & O_NONBLOCK) != 0,
+         (fcntl(pp[0], F_GETFD) & FD_CLOEXEC) != 0);
+  printf("pipe carries: %d\n", (int)write(pp[1], "x", 1) + (int)read(pp[0], &(char){0}, 1));
+  close(pp[0]);
+  close(pp[1]);
   int dir = open("/tmp", O_RDONLY);
   uv_poll_t bad;
   printf("init on a directory: %s\n", uv_err_name(uv_poll_init(loop, &bad, dir)));
