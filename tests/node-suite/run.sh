@@ -11,7 +11,7 @@
 # tree's test/ directory; nothing of it is committed.
 #
 # Selected: test/parallel/test-{timers,next-tick,promise,microtask,
-# queue-microtask,dgram,signal,process-kill}*.js. Each runs from test/parallel with the flags of its
+# queue-microtask,dgram,signal,process-kill,fs-watch}*.js. Each runs from test/parallel with the flags of its
 # `// Flags:` line and a timeout, under plain node and under uvsim node.
 # A test passes when it exits 0 (Node's "1..0 # Skipped" tests exit 0 too;
 # they are counted as passes and named in the summary).
@@ -127,7 +127,7 @@ t="$tree/test"
 par="$t/parallel"
 
 # ------------------------------------------------------------- the tests
-mapfile -t tests < <(cd "$par" && ls | grep -E '^test-(timers|next-tick|promise|microtask|queue-microtask|dgram|signal|process-kill).*\.js$' | sort)
+mapfile -t tests < <(cd "$par" && ls | grep -E '^test-(timers|next-tick|promise|microtask|queue-microtask|dgram|signal|process-kill|fs-watch).*\.js$' | sort)
 if [ ${#only[@]} -gt 0 ]; then
   for n in "${only[@]}"; do [ -f "$par/$n" ] || { echo "node-suite: no test $n" >&2; exit 2; }; done
   tests=("${only[@]}")
