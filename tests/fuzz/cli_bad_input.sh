@@ -36,6 +36,9 @@ check "unknown signal 'SIGFOO'" run lost_update --fault 'signal SIGFOO at=1s'
 check "cannot be caught" run lost_update --fault 'signal SIGKILL at 1s'
 check "exactly one of at=, after-callbacks=, prob=" run lost_update --fault 'signal SIGTERM'
 check "a datagram's effects are loss, dup or short=" run lost_update --fault 'dgram err=EIO'
+check "external write needs data=TEXT" run lost_update --fault 'external write /x at=1ms'
+check "unknown external change 'frob'" run lost_update --fault 'external frob /x at=1ms'
+check "an external change needs at=DURATION" run lost_update --fault 'external unlink /x'
 check "/nonexistent-host-dir: No such file or directory" run lost_update --map /data=/nonexistent-host-dir
 check "name a reproducer" replay
 check "cannot open" replay "$tmp/missing.uvsim"
