@@ -303,9 +303,31 @@ static int wait_or_kill(pid_t pid, double deadline, uint64_t memory_mb, int* sta
 
 static int is_live_run(pid_t pid);
 static int is_server(pid_t pid);
+static int runs_in_flight(void);
 
 /* Children of this process that are not run leaders: killed (only when no
  * run is in flight: an orphan may belong to a running one) and reaped. */
+/* One child: reaped when a zombie; killed first when kill_them. */
+static void sweep_one(pid_t pid, char state, int kill_them) {
+  if (is_live_run(pid) || is_server(pid)) return;
+  if (state != 'Z' && !kill_them) return;
+  if (state != 'Z') kill(pid, SIGKILL);
+  while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+}
+
+/* The state and parent of a process from /proc/PID/stat; 0 when gone. */
+static int proc_stat(const char* pid, char* state, int* ppid) {
+  char path[64], buf[512];
+  snprintf(path, sizeof path, "/proc/%.20s/stat", pid);
+  FILE* f = fopen(path, "r");
+  if (!f) return 0;
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  const char* p = strrchr(buf, ')');    /* the name may hold anything */
+  return p && sscanf(p + 1, " %c %d", state, ppid) == 2;
+}
+
 static void sweep_orphans(int kill_them) {
   DIR* d = opendir("/proc");
   if (!d) return;
@@ -313,24 +335,31 @@ static void sweep_orphans(int kill_them) {
   struct dirent* e;
   while ((e = readdir(d)) != NULL) {
     if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
-    char path[64], buf[512];
-    snprintf(path, sizeof path, "/proc/%.20s/stat", e->d_name);
-    FILE* f = fopen(path, "r");
-    if (!f) continue;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    const char* p = strrchr(buf, ')');    /* the name may hold anything */
     char state;
     int ppid;
-    if (!p || sscanf(p + 1, " %c %d", &state, &ppid) != 2 || ppid != me) continue;
-    pid_t pid = (pid_t)atoi(e->d_name);
-    if (is_live_run(pid) || is_server(pid)) continue;
-    if (state != 'Z' && !kill_them) continue;
-    if (state != 'Z') kill(pid, SIGKILL);
-    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+    if (proc_stat(e->d_name, &state, &ppid) && ppid == me)
+      sweep_one((pid_t)atoi(e->d_name), state, kill_them);
   }
   closedir(d);
+}
+
+/* After each run: zombies among our children are reaped (waitid peeks
+ * without reaping, so a run leader's status stays for its own waitpid),
+ * and every EXEC_SWEEP_EVERY runs the whole of /proc is read for live
+ * orphans: on a shared machine that is hundreds of processes, which cost
+ * more than a forked run itself. The campaign's end sweeps them all. */
+#define EXEC_SWEEP_EVERY 64
+
+static void sweep_after_run(void) {
+  static unsigned runs;
+  for (;;) {
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) != 0 || si.si_pid == 0) break;
+    if (is_live_run(si.si_pid) || is_server(si.si_pid)) break;
+    while (waitpid(si.si_pid, NULL, 0) < 0 && errno == EINTR) {}
+  }
+  if (++runs % EXEC_SWEEP_EVERY == 0) sweep_orphans(!runs_in_flight());
 }
 
 /* The children in flight, so that an interrupted exec takes them along:
@@ -679,7 +708,7 @@ static void run_finish(const exec_opts* o, xrun* x, exec_result* r) {
     else r->kind = X_EXIT, r->code = 127;
     return;
   }
-  sweep_orphans(!runs_in_flight());
+  sweep_after_run();
   r->out_hash = hash_file(x->out);
   r->err_hash = hash_err(x->err);
   telling_line(x->err, r->line, sizeof r->line);
