@@ -278,7 +278,66 @@ static long feed_find(int number, size_t from) {
   return -1;
 }
 
+/* The child's environment: the given one (or ours) without uvsim: no
+ * UVSIM_* variable and no libuvsim in LD_PRELOAD. A child is a plain real
+ * program; run under `uvsim exec` or `uvsim node` it would otherwise be a
+ * simulated process of its own (its own clock, pid 4242, a fixed world).
+ * Built before fork: the child may only make async-signal-safe calls. */
+static char** child_env(char* const* env, char** keep, size_t cap) {
+  size_t k = 0;
+  for (size_t i = 0; env[i] && k + 1 < cap; i++) {
+    const char* e = env[i];
+    if (strncmp(e, "UVSIM_", 6) == 0) continue;
+    if (strncmp(e, "LD_PRELOAD=", 11) == 0 && strstr(e, "libuvsim")) {
+      /* keep the other preloads (space or colon separated) */
+      size_t cap_e = strlen(e) + 1;
+      char* out = malloc(cap_e);
+      if (out == NULL) abort();
+      size_t o = (size_t)snprintf(out, cap_e, "LD_PRELOAD=");
+      const char* p = e + 11;
+      while (*p) {
+        size_t w = strcspn(p, ": ");
+        if (w && !(memmem(p, w, "libuvsim", 8)))
+          o += (size_t)snprintf(out + o, cap_e - o, "%s%.*s", o > 11 ? ":" : "", (int)w, p);
+        p += w;
+        if (*p) p++;
+      }
+      if (o == 11) {
+        free(out);
+        continue;
+      }
+      keep[k++] = out;
+      continue;
+    }
+    keep[k++] = strdup(e);
+    if (keep[k - 1] == NULL) abort();
+  }
+  keep[k] = NULL;
+  return keep;
+}
+
+static void env_free(char** env) {
+  for (size_t i = 0; env[i]; i++) free(env[i]);
+}
+
+static int real_spawn_env(sim_child* c, const sim_child_spec* spec);
+
 static int real_spawn(sim_child* c, const sim_child_spec* spec) {
+  size_t nenv = 1;
+  char* const* src = spec->env ? spec->env : environ;
+  while (src[nenv - 1]) nenv++;
+  char** env = calloc(nenv, sizeof *env);
+  if (env == NULL) abort();
+  child_env(src, env, nenv);
+  sim_child_spec with_env = *spec;
+  with_env.env = env;
+  int r = real_spawn_env(c, &with_env);
+  env_free(env);
+  free(env);
+  return r;
+}
+
+static int real_spawn_env(sim_child* c, const sim_child_spec* spec) {
   int n = spec->nstdio;
   int pipes[SIM_CHILD_STDIO_MAX][2];
   int err = 0;

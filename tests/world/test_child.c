@@ -9,6 +9,8 @@
  *   program sees the recorded output even though the child prints
  *   something else every time it really runs (its own pid), and the trace
  *   hash is the recorded one;
+ * - the child's environment has no UVSIM_* variable and no libuvsim
+ *   preload;
  * - uv_spawn of a missing file answers UV_ENOENT and records it. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -168,6 +170,22 @@ static void replay_feeds_the_recorded_transcript(void** state) {
   sim_repro_free(&back);
 }
 
+/* A child is a plain real program: uvsim's own variables (UVSIM_*, its
+ * preload) are not passed on, the others are. */
+static void child_env_has_no_uvsim(void** state) {
+  (void)state;
+  setenv("UVSIM_TEST_MARK", "1", 1);
+  setenv("OTHER_TEST_MARK", "2", 1);
+  setenv("LD_PRELOAD", "/nonexistent/libuvsim.so", 1);
+  sim_config natural = { .source = SIM_SRC_LIST };
+  run(&natural, "/bin/sh", "printf '%s %s %s' \"${UVSIM_TEST_MARK:-none}\" \"$OTHER_TEST_MARK\" \"${LD_PRELOAD:-none}\"");
+  uvsim_world_end();
+  unsetenv("LD_PRELOAD");
+  unsetenv("UVSIM_TEST_MARK");
+  unsetenv("OTHER_TEST_MARK");
+  assert_string_equal(got, "none 2 none");
+}
+
 static void missing_file_is_enoent(void** state) {
   (void)state;
   sim_config natural = { .source = SIM_SRC_LIST };
@@ -188,6 +206,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(output_after_exit_is_reachable),
     cmocka_unit_test(replay_feeds_the_recorded_transcript),
+    cmocka_unit_test(child_env_has_no_uvsim),
     cmocka_unit_test(missing_file_is_enoent),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
