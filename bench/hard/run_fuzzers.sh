@@ -1,0 +1,90 @@
+#!/bin/sh
+# bench/hard/run_fuzzers.sh LF_OUT AFL_OUT [CAMPAIGNS] [RUNS] [BUGS] — the
+# libFuzzer and AFL++ columns of the hard-bug benchmark (issue 15 items 3
+# and 6): for each buggy scenario of scenarios/hard/ (or the names in BUGS),
+# CAMPAIGNS campaigns (seeds 1..CAMPAIGNS) of at most RUNS executions, with
+# code coverage only (UVSIM_ORDCOV=0) and with the ordering coverage map
+# added (sim/sim_ordcov.h). Prints a markdown table like bench/hard/run.sh:
+# campaigns that found the bug, median executions to the first bug over all
+# campaigns (not found = more than RUNS).
+#
+# LF_OUT: libFuzzer targets, AFL_OUT: AFL++ targets, both from fuzz/build.sh
+# (an empty AFL_OUT skips the AFL++ columns), e.g. without ASan:
+#   CFLAGS="-O1 -g -fsanitize=fuzzer-no-link" LIB_FUZZING_ENGINE=-fsanitize=fuzzer \
+#     OUT=/tmp/lf fuzz/build.sh
+#   CC=afl-clang-fast CFLAGS="-O1 -g" LIB_FUZZING_ENGINE=afl OUT=/tmp/afl fuzz/build.sh
+#
+# libFuzzer: -runs=RUNS -seed=S, no corpus (it starts from the empty input),
+# the target's own defaults (-len_control=0, -max_len); executions to the
+# bug: the target's "at input N". AFL++: afl-fuzz -E RUNS -s S from one
+# zero byte, stopping at the first crash (AFL_BENCH_UNTIL_CRASH); executions
+# to the bug: the crash file's execs: field. COLUMNS_ONLY="..." runs only
+# those columns. Not a test. Uses 2 processes.
+set -u
+LF=${1:?usage: run_fuzzers.sh LF_OUT AFL_OUT [CAMPAIGNS] [RUNS] [BUGS]}
+AFL=${2-}
+CAMPAIGNS=${3:-20}
+RUNS=${4:-10000}
+here=$(cd "$(dirname "$0")" && pwd)
+names=${5:-$(sed -n 's/^UVSIM_SCENARIO(\([a-z0-9_]*\), buggy,.*/\1/p' "$here"/../../scenarios/hard/*.c | sort -u)}
+tmp=$(mktemp -d /tmp/uvsim-fz-bench.XXXXXX); trap 'rm -rf "$tmp"' EXIT
+UVSIM_POOL_INLINE=1; export UVSIM_POOL_INLINE
+
+columns="libfuzzer libfuzzer+ord"
+[ -n "$AFL" ] && columns="$columns afl afl+ord"
+columns=${COLUMNS_ONLY:-$columns}   # e.g. COLUMNS_ONLY="afl afl+ord"
+# A bug without a target in LF_OUT (a scenario added since the build) is
+# left out, saying so, rather than counted as never found.
+have=
+for n in $names; do
+  if [ -x "$LF/uvsim_fuzz_${n}_buggy" ]; then have="$have $n"
+  else echo "run_fuzzers.sh: no $LF/uvsim_fuzz_${n}_buggy: $n left out" >&2; fi
+done
+names=$have
+for n in $names; do for c in $columns; do
+  s=1; while [ $s -le "$CAMPAIGNS" ]; do echo "$n $c $s"; s=$((s + 1)); done
+done; done > "$tmp/jobs"
+
+export LF AFL RUNS tmp
+start=$(date +%s)
+xargs -P 2 -L 1 sh -c '
+  n=$0; c=$1; s=$2; d=$tmp/$n-$c-$s; mkdir -p "$d"
+  case $c in *+ord) oc=1 ;; *) oc=0 ;; esac
+  first=-
+  case $c in
+  libfuzzer*)
+    UVSIM_ORDCOV=$oc "$LF/uvsim_fuzz_${n}_buggy" -runs="$RUNS" -seed="$s" \
+      -artifact_prefix="$d/" >"$d/log" 2>&1
+    first=$(sed -n "s/^  at input \([0-9]*\) of this process/\1/p" "$d/log" | head -1)
+    ;;
+  afl*)
+    mkdir "$d/in"; printf "\000" > "$d/in/zero"
+    UVSIM_ORDCOV=$oc AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_BENCH_UNTIL_CRASH=1 \
+      AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_SKIP_BIN_CHECK=1 AFL_QUIET=1 \
+      afl-fuzz -i "$d/in" -o "$d/out" -E "$RUNS" -s "$s" -- "$AFL/uvsim_fuzz_${n}_buggy" \
+      >"$d/log" 2>&1
+    first=$(ls "$d"/out/default/crashes 2>/dev/null | sed -n "s/.*,execs:\([0-9]*\),.*/\1/p" | sort -n | head -1)
+    ;;
+  esac
+  [ -n "$first" ] && [ "$first" -le "$RUNS" ] || first=-
+  echo "$n $c $s $first"
+  rm -rf "$d"' < "$tmp/jobs" > "$tmp/results"
+end=$(date +%s)
+
+echo "| hard bug | $(for c in $columns; do printf '%s | ' "$c"; done)"
+echo "|---|$(for c in $columns; do printf -- '---|'; done)"
+for n in $names; do
+  row="| $n |"
+  for c in $columns; do
+    firsts=$(awk -v n="$n" -v c="$c" '$1 == n && $2 == c { print $4 }' "$tmp/results")
+    found=$(printf '%s\n' "$firsts" | grep -c '^[0-9]')
+    med=$(printf '%s\n' "$firsts" | sed "s/^-\$/$((RUNS + 1))/" | sort -n |
+          awk -v k="$CAMPAIGNS" -v r="$RUNS" '{ a[NR] = $1 } END {
+            m = (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2;
+            if (m > r) printf "> %d", r; else printf "%d", m }')
+    row="$row $found/$CAMPAIGNS, $med |"
+  done
+  echo "$row"
+done
+echo
+echo "$CAMPAIGNS campaigns per cell, at most $RUNS executions each; cell: campaigns that found the bug, median executions to the first bug. $(($end - $start)) s wall with 2 processes."
