@@ -85,13 +85,24 @@ void uvs__fs_env_maps(void) {
 
 /* UVSIM_CWD=DIR: the program starts in DIR of the simulated filesystem
  * (made if missing), as it would in the real one; `uvsim node` passes the
- * directory it was started from. Read with the maps, once. */
+ * directory it was started from. Without it, a program run unchanged starts
+ * at the path of its real working directory (configuration its user
+ * chose, like the environment), not at `/`: programs build absolute names
+ * from uv_cwd() + "/name", which at `/` gives "//name" (libuv's fs_symlink
+ * compared that with realpath's "/name"). Read with the maps, once; a run
+ * begun with uvsim_world_begin starts at `/` (the reset). */
 static void fs_env_cwd(void) {
   const char* dir = getenv("UVSIM_CWD");
-  if (dir == NULL || *dir == '\0') return;
+  char real[SIM_FS_PATH_MAX];
+  int asked = dir != NULL && *dir != '\0';
+  if (!asked) {
+    if (getcwd(real, sizeof real) == NULL || strcmp(real, "/") == 0) return;
+    dir = real;
+  }
   sim_fs* fs = sim_fs_current();
   int r = sim_fs_chdir(fs, dir);
   if (r < 0 && sim_fs_mkdir_p(fs, dir, 0755) == 0) r = sim_fs_chdir(fs, dir);
+  if (r < 0 && !asked) return;  /* stays at / */
   if (r < 0) {
     fprintf(stderr, "uvsim: UVSIM_CWD: cannot enter %s: %s\n", dir, uv_strerror(r));
     fflush(NULL);
