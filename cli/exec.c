@@ -896,6 +896,8 @@ static int parse(int argc, char** argv, exec_opts* o) {
   if (o->fuzz && o->jobs > 1)
     return cli_usage_error("exec: --fuzz runs one schedule at a time (no --jobs)"), -1;
   if (o->fuzz_out[0] && !o->fuzz) return cli_usage_error("exec: --out goes with --fuzz"), -1;
+  if (o->fuzz && cli_ci_wanted())
+    return cli_usage_error("exec: --fuzz writes no --junit or --json summary"), -1;
   if (!o->fuzz_out[0]) snprintf(o->fuzz_out, sizeof o->fuzz_out, "reports/out/exec-fuzz");
   o->argv = argv + i;
   return cli_exec_find_lib(o, lib) ? -1 : 0;

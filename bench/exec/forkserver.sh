@@ -15,10 +15,13 @@ set -euo pipefail
 build=${1:?usage: forkserver.sh BUILDDIR [RUNS]}
 runs=${2:-300}
 [ -x "$build/uvsim" ] || { echo "forkserver.sh: build $build/uvsim first" >&2; exit 2; }
-exec python3 - "$build" "$runs" <<'PY'
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cc -O2 -o "$tmp/fork_floor" "$(dirname "$0")/fork_floor.c"
+python3 - "$build" "$runs" "$tmp/fork_floor" <<'PY'
 import os, resource, subprocess, sys, time
 
-build, runs = sys.argv[1], int(sys.argv[2])
+build, runs, floor = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 uvsim = os.path.join(build, "uvsim")
 
 def cpu():
@@ -54,4 +57,9 @@ for name in ("exec_target", "exec_timeout_race"):
     for i, what in enumerate(("wall", "cpu")):
         print("%-18s %-5s %12.0f %12.0f %12.0f %9.2fx %9.2fx" %
               (name, what, p[i], s[i], f[i], f[i] / s[i], f[i] / p[i]))
+wall, cpu = map(float, subprocess.run([floor, str(runs)], capture_output=True,
+                                      text=True, check=True).stdout.split())
+print("%-18s %-5s %12s %12s %12.0f   (bare fork + _exit + waitpid: the floor)" %
+      ("fork_floor", "wall", "", "", wall))
+print("%-18s %-5s %12s %12s %12.0f" % ("fork_floor", "cpu", "", "", cpu))
 PY

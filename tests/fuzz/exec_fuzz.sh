@@ -52,7 +52,7 @@ echo "ok: --seed 3 twice and with --no-fork-server: the same 81 runs; --seed 4 o
 grep -q ', 0 failing, 0 signatures' "$tmp/out" || fail "fixed: summary"
 echo "ok: fixed: $(grep -m1 '^fuzz:' "$tmp/out")"
 
-for args in "--fuzz --jobs 2" "--out $tmp/x" "--fuzz --out" "--runs-log"; do
+for args in "--fuzz --jobs 2" "--out $tmp/x" "--fuzz --out" "--runs-log" "--fuzz --json"; do
   "$UVSIM" exec $args -- "$TARGET" fixed >/dev/null 2>"$tmp/err"
   [ $? = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ] || fail "'$args': want one line, exit 2"
 done
