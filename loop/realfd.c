@@ -1,5 +1,5 @@
 /* loop/realfd.c — real descriptors the program hands to libuv: the checks
- * uv_tcp_open and uv_udp_open (and uv_poll_init, in loop/poll.c) share.
+ * uv_tcp_open and uv_udp_open share.
  *
  * A socket the program made itself with socket(2) and perhaps bind(2) has
  * done nothing the simulated network could not do: such a socket is
@@ -32,6 +32,9 @@ int uvs__realfd_taken(uv_loop_t* loop, int fd, const uv_handle_t* self) {
     }
     case UV_POLL:
       if (uvs__is_active(h)) theirs = ((const uv_poll_t*)h)->io_watcher.fd;
+      break;
+    case UV_UDP:   /* an adopted socket's real descriptor, else a sim id */
+      theirs = ((const uv_udp_t*)h)->io_watcher.fd;
       break;
     default: break;
     }

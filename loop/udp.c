@@ -18,7 +18,7 @@
  * Not simulated: multicast (uv_udp_set_membership and
  * uv_udp_set_source_membership check their arguments as libuv and the
  * kernel do, then answer UV_ENOSYS; uv_udp_set_multicast_ttl/loop/interface
- * only check theirs), uv_udp_open (a real socket), and the ICMP errors a
+ * only check theirs), uv_udp_open of an AF_UNIX socket, and the ICMP errors a
  * connected socket gets from a port nobody listens on (the datagram is
  * dropped silently, as for an unconnected one). */
 #include "loop/internal.h"
@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "loop/world_io.h"
 #include "sim/sim_dgram.h"
@@ -57,6 +58,7 @@ typedef struct udp_state {
   uvs__io pend;               /* pending phase: completed sends           */
   const char* lbl_recv;
   const char* lbl_send;
+  int real_fd;                /* a real socket uv_udp_open adopted, or -1 */
 } udp_state;
 
 static udp_state* st_of(const uv_udp_t* h) { return (udp_state*)h->u.reserved[0]; }
@@ -407,6 +409,9 @@ static void udp_close(uv_handle_t* hh) {
   uvs__handle_stop(hh);
   if (st->sock >= 0) sim_dgram_close(net(), st->sock);
   st->sock = -1;
+  /* an adopted real socket is closed, as libuv closes what it was given */
+  if (st->real_fd > 2) close(st->real_fd);
+  st->real_fd = -1;
   h->io_watcher.fd = -1;
 }
 
@@ -446,6 +451,7 @@ int uv_udp_init_ex(uv_loop_t* loop, uv_udp_t* handle, unsigned int flags) {
   udp_state* st = uvs__wcalloc(sizeof *st);
   st->h = handle;
   st->sock = -1;
+  st->real_fd = -1;
   uvs__io_init(&st->rd, udp_io, uvs__label((uv_handle_t*)handle));
   uvs__io_init(&st->pend, udp_pending, uvs__label((uv_handle_t*)handle));
   handle->u.reserved[0] = st;
@@ -466,11 +472,48 @@ int uv_udp_init_ex(uv_loop_t* loop, uv_udp_t* handle, unsigned int flags) {
 
 int uv_udp_init(uv_loop_t* loop, uv_udp_t* handle) { return uv_udp_init_ex(loop, handle, AF_UNSPEC); }
 
+/* A real datagram socket the program made (socket(2), perhaps bind(2) or
+ * connect(2), which for UDP only names a peer: nothing travels) is
+ * adopted, as uv_tcp_open's (loop/realfd.c): a simulated twin with the
+ * same local address and peer does the work, the real descriptor is what
+ * uv_fileno answers and is closed with the handle. An AF_UNIX datagram
+ * socket is refused: the simulated datagrams are IP only. */
 int uv_udp_open(uv_udp_t* handle, uv_os_sock_t sock) {
-  (void)handle;
-  (void)sock;
-  fprintf(stderr, "uvsim: uv_udp_open: real sockets are not simulated\n");
-  return UV_ENOSYS;
+  udp_state* st = st_of(handle);
+  NEED_STATE(st);
+  if (uvs__realfd_taken(handle->loop, sock, (uv_handle_t*)handle)) return UV_EEXIST;
+  if (st->real_fd == sock) return 0;
+  if (st->sock >= 0 || st->real_fd >= 0) return UV_EBUSY;
+  sim_addr local, peer;
+  int bound, connected;
+  int r = uvs__realfd_socket(sock, SOCK_DGRAM, &local, &bound, &connected);
+  if (r < 0) return r;
+  if (local.family != AF_INET && local.family != AF_INET6) {
+    fprintf(stderr, "uvsim: uv_udp_open: only IP datagram sockets are simulated\n");
+    return UV_ENOSYS;
+  }
+  if (connected) {
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof ss;
+    if (getpeername(sock, (struct sockaddr*)&ss, &sl) < 0 ||
+        sim_addr_from_sockaddr(&peer, (struct sockaddr*)&ss) < 0)
+      return UV_EINVAL;
+  }
+  r = make_socket(st, local.family);
+  if (r < 0) return r;
+  if (bound) {
+    r = sim_dgram_bind(net(), st->sock, &local, 0, 0);
+    if (r < 0) return r;
+    st->flags |= UDP_BOUND;
+  }
+  if (connected) {
+    r = sim_dgram_connect(net(), st->sock, &peer);
+    if (r < 0) return r;
+    st->flags |= UDP_CONNECTED;
+  }
+  st->real_fd = sock;
+  handle->io_watcher.fd = sock;
+  return 0;
 }
 
 int uv_udp_bind(uv_udp_t* handle, const struct sockaddr* addr, unsigned int flags) {
