@@ -12,6 +12,8 @@
 # change points), nodefz, dfs (deterministic: every seed is the same
 # campaign). The libFuzzer and AFL++ columns are not measured here.
 #
+# JS_RUNS=0 leaves out the JS programs of bench/hard/js/ (see below).
+#
 # Not a test (timings and luck): run it by hand, paste the table into
 # bench/hard/README.md with the date and the command. Uses 2 processes.
 set -u
@@ -25,6 +27,14 @@ UVSIM_POOL_INLINE=1; export UVSIM_POOL_INLINE
 
 names=$(sed -n 's/^UVSIM_SCENARIO(\([a-z0-9_]*\), buggy,.*/\1/p' "$src"/*.c | sort -u)
 configs="random|--strategy_random random-slow|--strategy_random_--slow pct3|--strategy_pct pct4|--strategy_pct_--pct-depth_4 nodefz|--strategy_nodefz dfs|--strategy_dfs"
+# ONLY="hard_a hard_b" measures those scenarios only; COLUMNS="random dfs"
+# those columns only (a partial table, for a row or two on a loaded machine)
+[ -n "${ONLY:-}" ] && names=$ONLY
+if [ -n "${COLUMNS:-}" ]; then
+  keep=""
+  for c in $configs; do case " $COLUMNS " in *" ${c%%|*} "*) keep="$keep $c";; esac; done
+  configs=$keep
+fi
 
 # one job per line: scenario config seed
 for n in $names; do for c in $configs; do
@@ -63,3 +73,37 @@ for n in $names; do
 done
 echo
 echo "$CAMPAIGNS campaigns per cell, at most $RUNS schedules each; cell: campaigns that found the bug, median schedules to the first bug (run index, 0-based). $(($end - $start)) s wall with 2 processes."
+
+# JS programs (bench/hard/js/*.js) run under `uvsim node`, one real node
+# process per schedule (seconds each on a loaded machine), so 10,000-schedule
+# campaigns are out of reach: instead one campaign of JS_RUNS seeded
+# schedules per column (--jobs 2), counting the failing ones; node mode has
+# random only (pct, nodefz and dfs need the program in-process), with the
+# seeded runs' geometric tail (random) or UVSIM_SLOW=1 (random-slow). The
+# fixed variant runs JS_RUNS schedules too. JS_RUNS=0 skips them.
+JS_RUNS=${JS_RUNS:-80}
+jsdir=$here/js
+if [ "$JS_RUNS" -gt 0 ] && ls "$jsdir"/*.js >/dev/null 2>&1; then
+  echo
+  echo "| JS hard bug (uvsim node) | random | random-slow | fixed variant |"
+  echo "|---|---|---|---|"
+  for js in "$jsdir"/*.js; do
+    name=$(basename "$js" .js)
+    cell() {   # failing runs of a campaign: "k/N failed, first at run i"
+      out=$("$@" 2>&1)
+      runs=$(printf '%s\n' "$out" | sed -n 's/^node: \([0-9]*\) runs.*/\1/p' | tail -1)
+      failing=$(printf '%s\n' "$out" | sed -n 's/.*, \([0-9]*\) failing,.*/\1/p' | tail -1)
+      first=$(printf '%s\n' "$out" | sed -n 's/^  first at run \([0-9]*\).*/\1/p' | sort -n | head -1)
+      echo "${failing:-?}/${runs:-?} failed${first:+, first at run $first}"
+    }
+    r=$(cell "$UVSIM" node --runs "$JS_RUNS" --jobs 2 --seed 1 --no-minimise --no-report \
+          --corpus "$tmp/js-r" "$js" buggy)
+    sl=$(cell env UVSIM_SLOW=1 "$UVSIM" node --runs "$JS_RUNS" --jobs 2 --seed 1 --no-minimise \
+          --no-report --corpus "$tmp/js-s" "$js" buggy)
+    fx=$(cell env UVSIM_SLOW=1 "$UVSIM" node --runs "$JS_RUNS" --jobs 2 --seed 1 --no-minimise \
+          --no-report --corpus "$tmp/js-f" "$js" fixed)
+    echo "| $name | $r | $sl | $fx (UVSIM_SLOW=1) |"
+  done
+  echo
+  echo "JS: one campaign of $JS_RUNS seeded schedules per cell (the natural order first), --jobs 2; cell: failing runs, the first failing run (1-based)."
+fi
