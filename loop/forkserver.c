@@ -30,6 +30,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,14 +157,20 @@ static void become_run(const fs_request* r) {
   sim_ordcov_reset();           /* this run's map, from an empty chain */
 }
 
-/* Serves until CTL ends; returns only in a child. */
 static void say_num(int fd, const char* word, long v) {
   char text[32];
   snprintf(text, sizeof text, "%ld", v);
   say(fd, word, text);
 }
 
+/* Serves until CTL ends; returns only in a child. The server waits for
+ * its children whatever the program did with SIGCHLD (ignored, their exits
+ * would never be seen); each child gets the program's own back. */
 static void serve(int ctl, int st) {
+  struct sigaction dfl, program_chld;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  sigaction(SIGCHLD, &dfl, &program_chld);
   prctl(PR_SET_PDEATHSIG, SIGKILL);    /* exec gone: no server left over */
   say_num(st, "ready", (long)getpid());
   fs_request r;
@@ -173,6 +180,7 @@ static void serve(int ctl, int st) {
     if (pid == 0) {
       close(ctl);
       close(st);
+      sigaction(SIGCHLD, &program_chld, NULL);
       become_run(&r);
       return;
     }

@@ -42,6 +42,11 @@ echo "ok: 41 runs identical run by run, fork server and a process per run (order
 grep -q '^failure: signal SIGABRT: exec_forkserver_prog: b before a' "$tmp/out" || fail "crash: no failure"
 grep -q 'replays: identical' "$tmp/out" || fail "crash: a process did not replay the forked run"
 grep -q '^exec: 41 runs' "$tmp/out" || fail "crash: the campaign stopped"
+"$UVSIM" exec --runs 40 --seed 5 --quiet --runs-log "$tmp/ign" -- "$PROG" ignchld \
+  >"$tmp/out" 2>"$tmp/err"
+grep -q '^failure: signal SIGABRT' "$tmp/out" || fail "ignchld: the crash was not seen"
+[ "$(cut -d' ' -f1-8 "$tmp/ign")" = "$(cut -d' ' -f1-8 "$tmp/fs.crash")" ] ||
+  fail "ignchld: runs differ from crash's"
 "$UVSIM" exec --runs 8 --seed 5 --timeout 1 --quiet --runs-log "$tmp/hang" -- "$PROG" hang \
   >"$tmp/out" 2>"$tmp/err"
 [ $? = 1 ] || fail "hang: want exit 1"

@@ -4,11 +4,14 @@
  * (which every forked run must print too).
  *   order    prints the order, exits 0
  *   crash    aborts when job b completes before job a
+ *   ignchld  the same, with SIGCHLD ignored (a fork server must still see
+ *            its children end)
  *   hang     sleeps for real, for ever, when b completes before a
  *   decide   sends a UDP datagram before uv_run: a decision (its latency)
  *            before the fork point, so no fork server
  *   thread   starts a thread of its own before uv_run: no fork server
  *   random   draws uv_random bytes before uv_run: no fork server */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +30,7 @@ static void after(uv_work_t* req, int status) {
   (void)status;
   order[norder++] = (char)('a' + (req - jobs));
   if (norder == 2 && order[0] == 'b') {
-    if (!strcmp(mode, "crash")) {
+    if (!strcmp(mode, "crash") || !strcmp(mode, "ignchld")) {
       fprintf(stderr, "exec_forkserver_prog: b before a\n");
       abort();
     }
@@ -74,6 +77,7 @@ int main(int argc, char** argv) {
   printf("started %s\n", mode);             /* buffered: stdout is a file */
   uv_thread_t tid;
   if (!strcmp(mode, "decide")) decide_now(loop);
+  if (!strcmp(mode, "ignchld")) signal(SIGCHLD, SIG_IGN);
   if (!strcmp(mode, "thread")) {
     uv_sem_init(&sem, 0);
     uv_thread_create(&tid, thread_main, NULL);
