@@ -2,7 +2,8 @@
  * with uvsim_peer_start answers the program over the simulated network in
  * the same world; its loop's liveness is its own (the program's uv_run
  * returns while it still listens); its timers move the clock when the
- * program sleeps (no hang); and a seed still gives one trace hash. */
+ * program sleeps (no hang); a program that never sleeps still gets its
+ * answer; and a seed still gives one trace hash. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -125,6 +126,64 @@ static void test_peer_echo_same_seed_same_hash(void** state) {
   assert_true(differs > 0);   /* the seed does reach the peer's reads */
 }
 
+/* ---- a program that never sleeps (an idle handle: every poll has a zero
+ * timeout) still meets its peer's answer, once the peer has been ready for
+ * its wake-up time (failed, at the step budget, when only a sleeping
+ * program let its peers run) */
+
+static struct {
+  uv_idle_t idle;
+  unsigned spins;
+} busy;
+
+static void busy_read(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
+  if (n > 0) {
+    memcpy(cl.got + cl.ngot, buf->base, (size_t)n);
+    cl.ngot += (size_t)n;
+    if (cl.ngot == 5) {
+      uv_close((uv_handle_t*)s, NULL);
+      uv_close((uv_handle_t*)&busy.idle, NULL);
+    }
+  }
+}
+
+static void busy_connected(uv_connect_t* req, int status) {
+  assert_int_equal(status, 0);
+  uv_buf_t b = uv_buf_init("hello", 5);
+  uv_write(&cl.w, req->handle, &b, 1, NULL);
+  uv_read_start(req->handle, alloc_cb, busy_read);
+}
+
+static void busy_spin(uv_idle_t* h) {
+  (void)h;
+  busy.spins++;
+}
+
+static void test_peer_answers_a_busy_loop(void** state) {
+  (void)state;
+  sim_config cfg = {0};
+  cfg.source = SIM_SRC_LIST;   /* the natural order */
+  uvsim_world_begin(&cfg);
+  memset(&peer, 0, sizeof peer);
+  memset(&cl, 0, sizeof cl);
+  memset(&busy, 0, sizeof busy);
+  assert_int_equal(uvsim_peer_start(echo_server), 0);
+  uv_loop_t* loop = uv_default_loop();
+  struct sockaddr_in a;
+  uv_ip4_addr("127.0.0.1", PORT, &a);
+  uv_tcp_init(loop, &cl.tcp);
+  assert_int_equal(uv_tcp_connect(&cl.c, &cl.tcp, (const struct sockaddr*)&a,
+                                  busy_connected), 0);
+  uv_idle_init(loop, &busy.idle);
+  uv_idle_start(&busy.idle, busy_spin);
+  uv_run(loop, UV_RUN_DEFAULT);
+  assert_false(uvsim_failed());
+  assert_int_equal(cl.ngot, 5);
+  assert_true(busy.spins > 0);
+  assert_int_equal(uv_loop_close(loop), 0);
+  uvsim_world_end();
+}
+
 /* ---- a peer's timer moves the clock while the program sleeps */
 
 static struct {
@@ -196,6 +255,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_peer_echo_same_seed_same_hash),
     cmocka_unit_test(test_peer_timer_moves_clock),
+    cmocka_unit_test(test_peer_answers_a_busy_loop),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
