@@ -103,11 +103,19 @@ static int64_t to_ns(double t) {
  * real: an asynchronous one is still a job of the simulated pool. */
 static int is_real(uv_file fd) { return fd >= 0 && fd < SIM_FS_FD_BASE; }
 
+/* Room for the iovecs of one call: at most IOV_MAX, on the heap (16 KiB
+ * of thread-local arrays would be static TLS in every thread of the
+ * program, and pthread_create refuses small stacks that cannot hold it). */
+static struct iovec* iov_alloc(unsigned nbufs) {
+  return malloc((nbufs < FS_IOV_MAX ? (nbufs ? nbufs : 1) : FS_IOV_MAX) * sizeof(struct iovec));
+}
+
 /* One readv(2)/preadv(2) of at most IOV_MAX buffers, cut to *limit bytes
  * when a fault rule shortens it; EINTR is returned, not retried, as libuv
  * does for reads. */
 static ssize_t real_read(uv_fs_t* req, size_t limit) {
-  static _Thread_local struct iovec iov[FS_IOV_MAX];
+  struct iovec* iov = iov_alloc(req->nbufs);
+  if (iov == NULL) return UV_ENOMEM;
   unsigned n = 0;
   size_t total = 0;
   for (unsigned i = 0; i < req->nbufs && n < FS_IOV_MAX; i++) {
@@ -120,14 +128,18 @@ static ssize_t real_read(uv_fs_t* req, size_t limit) {
   }
   ssize_t r = req->off < 0 ? readv(req->file, iov, (int)n)
                            : preadv(req->file, iov, (int)n, req->off);
-  return r < 0 ? -errno : r;
+  if (r < 0) r = -errno;
+  free(iov);
+  return r;
 }
 
 /* Writes every buffer, as libuv's write loop does: IOV_MAX buffers per
  * writev(2)/pwritev(2), EINTR retried, a partial write continued from where
  * it stopped; the count written, or the error when nothing was. */
 static ssize_t real_write(uv_fs_t* req, size_t limit) {
-  static _Thread_local struct iovec iov[FS_IOV_MAX];
+  struct iovec* iov = iov_alloc(req->nbufs);
+  if (iov == NULL) return UV_ENOMEM;
+  ssize_t result = 0;
   size_t total = 0;
   unsigned i = 0;
   size_t skip = 0;              /* bytes of bufs[i] already written */
@@ -147,7 +159,10 @@ static ssize_t real_write(uv_fs_t* req, size_t limit) {
       r = req->off < 0 ? writev(req->file, iov, (int)n)
                        : pwritev(req->file, iov, (int)n, req->off + (off_t)total);
     } while (r < 0 && errno == EINTR);
-    if (r <= 0) return total ? (ssize_t)total : r < 0 ? -errno : 0;
+    if (r <= 0) {
+      result = r < 0 ? -errno : 0;
+      break;
+    }
     total += (size_t)r;
     for (size_t left = (size_t)r; i < req->nbufs && left > 0;) {
       size_t rest = req->bufs[i].len - skip;
@@ -162,7 +177,8 @@ static ssize_t real_write(uv_fs_t* req, size_t limit) {
     }
     while (i < req->nbufs && req->bufs[i].len == 0) i++;
   }
-  return (ssize_t)total;
+  free(iov);
+  return total ? (ssize_t)total : result;
 }
 
 /* The other operations on a real descriptor (not stdio, which keeps its
