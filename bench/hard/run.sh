@@ -89,21 +89,24 @@ if [ "$JS_RUNS" -gt 0 ] && ls "$jsdir"/*.js >/dev/null 2>&1; then
   echo "|---|---|---|---|"
   for js in "$jsdir"/*.js; do
     name=$(basename "$js" .js)
-    cell() {   # failing runs of a campaign: "k/N failed, first at run i"
+    cell() {   # "k/N failed; SIGNATURE first at run i; ..." (a loaded machine
+               # may add wall-clock timeouts, which are not the bug)
       out=$("$@" 2>&1)
       runs=$(printf '%s\n' "$out" | sed -n 's/^node: \([0-9]*\) runs.*/\1/p' | tail -1)
       failing=$(printf '%s\n' "$out" | sed -n 's/.*, \([0-9]*\) failing,.*/\1/p' | tail -1)
-      first=$(printf '%s\n' "$out" | sed -n 's/^  first at run \([0-9]*\).*/\1/p' | sort -n | head -1)
-      echo "${failing:-?}/${runs:-?} failed${first:+, first at run $first}"
+      sigs=$(printf '%s\n' "$out" | awk '
+        /^failure:/ { sig = $0; sub(/^failure: /, "", sig); sub(/ \(at .*/, "", sig); sub(/.*: /, "", sig) }
+        /^  first at run/ && sig != "" { printf "; %s first at run %s", sig, $4; sig = "" }')
+      echo "${failing:-?}/${runs:-?} failed$sigs"
     }
-    r=$(cell "$UVSIM" node --runs "$JS_RUNS" --jobs 2 --seed 1 --no-minimise --no-report \
+    r=$(cell "$UVSIM" node --runs "$JS_RUNS" --jobs 2 --timeout 120 --seed 1 --no-minimise --no-report \
           --corpus "$tmp/js-r" "$js" buggy)
-    sl=$(cell env UVSIM_SLOW=1 "$UVSIM" node --runs "$JS_RUNS" --jobs 2 --seed 1 --no-minimise \
+    sl=$(cell env UVSIM_SLOW=1 "$UVSIM" node --runs "$JS_RUNS" --jobs 2 --timeout 120 --seed 1 --no-minimise \
           --no-report --corpus "$tmp/js-s" "$js" buggy)
-    fx=$(cell env UVSIM_SLOW=1 "$UVSIM" node --runs "$JS_RUNS" --jobs 2 --seed 1 --no-minimise \
+    fx=$(cell env UVSIM_SLOW=1 "$UVSIM" node --runs "$JS_RUNS" --jobs 2 --timeout 120 --seed 1 --no-minimise \
           --no-report --corpus "$tmp/js-f" "$js" fixed)
     echo "| $name | $r | $sl | $fx (UVSIM_SLOW=1) |"
   done
   echo
-  echo "JS: one campaign of $JS_RUNS seeded schedules per cell (the natural order first), --jobs 2; cell: failing runs, the first failing run (1-based)."
+  echo "JS: one campaign of $JS_RUNS seeded schedules per cell (the natural order first), --jobs 2; cell: failing runs, then each failure signature's first run (1-based)."
 fi
