@@ -73,6 +73,9 @@ echo "ok: decisions, threads, uv_random before uv_run: a process per run, said o
 
 # 4. Tapes: one run each, same tape, same trace hash.
 lib=$(dirname "$UVSIM")/lib/libuvsim.so
+# A sanitized build's libuvsim needs ASan's runtime loaded first (exec does it).
+asan=$(ldd "$UVSIM" | sed -n 's/.*=> \(\/[^ ]*libasan[^ ]*\).*/\1/p')
+lib=${asan:+$asan:}$lib
 printf '\001\002\001\000\003' >"$tmp/tape"
 for i in 1 2; do
   UVSIM_TAPE="$tmp/tape" UVSIM_REPORT_PATH="$tmp/rep$i" LD_PRELOAD="$lib" "$PROG" order \
