@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -57,10 +58,28 @@ uv_handle_type uv_guess_handle(uv_file fd) {
   /* A simulated stream socket (uv_fileno of a tcp or pipe handle) is one
    * until it is closed, reset or not (libuv's tcp_rst asks after a RST). */
   switch (sim_net_family(sim_net_current(), fd)) {
-  case 0: return UV_UNKNOWN_HANDLE;
+  case 0: break;
   case AF_UNIX: return UV_NAMED_PIPE;
   default: return UV_TCP;
   }
+  /* Anything else is a real descriptor the program made itself (uv_pipe,
+   * uv_socketpair: libuv's ping_pong tests ask about them): the kernel's
+   * answer, read as libuv reads it. */
+  struct stat st;
+  if (fstat(fd, &st) != 0) return UV_UNKNOWN_HANDLE;
+  if (S_ISREG(st.st_mode) || S_ISCHR(st.st_mode)) return UV_FILE;
+  if (S_ISFIFO(st.st_mode)) return UV_NAMED_PIPE;
+  if (!S_ISSOCK(st.st_mode)) return UV_UNKNOWN_HANDLE;
+  struct sockaddr_storage ss;
+  socklen_t len = sizeof ss;
+  int type;
+  socklen_t tlen = sizeof type;
+  if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) != 0) return UV_UNKNOWN_HANDLE;
+  if (getsockname(fd, (struct sockaddr*)&ss, &len) != 0) return UV_UNKNOWN_HANDLE;
+  if (ss.ss_family == AF_UNIX) return UV_NAMED_PIPE;
+  if (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)
+    return type == SOCK_STREAM ? UV_TCP : type == SOCK_DGRAM ? UV_UDP : UV_UNKNOWN_HANDLE;
+  return UV_UNKNOWN_HANDLE;
 }
 
 int uv_os_getenv(const char* name, char* buffer, size_t* size) {
