@@ -23,7 +23,7 @@
 
 int LLVMFuzzerInitialize(int* argc, char*** argv);
 int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
-void uvsim_fuzz_finding_name(const char* path);
+void fz_target_finding_name(const char* path);
 
 #define AFL_INPUT_MAX (1u << 20)
 
@@ -68,7 +68,7 @@ static int replay_file(const char* path) {
   /* One finding per artifact, named after it. */
   static char finding[4096];
   snprintf(finding, sizeof finding, "%s.uvsim", path);
-  uvsim_fuzz_finding_name(finding);
+  fz_target_finding_name(finding);
   fprintf(stderr, "uvsim: replaying %s (%zu bytes)\n", path, len);
   LLVMFuzzerTestOneInput(buf, len);   /* abort()s on a finding */
   return 0;

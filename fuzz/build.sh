@@ -19,7 +19,8 @@
 #
 # With LIB_FUZZING_ENGINE=afl the driver is fuzz/afl.c: persistent mode with
 # shared-memory test cases (run afl-fuzz without @@), the ordering map added
-# to AFL++'s map; `TARGET FILE` replays a saved crash (exit status: abort on
+# to AFL++'s map, each input run twice with only the second run's coverage
+# counted (stability; UVSIM_AFL_STABLE=0 runs it once); `TARGET FILE` replays a saved crash (exit status: abort on
 # a finding, written as FILE.uvsim). Without ASan, for speed:
 #
 #   CC=afl-clang-fast CFLAGS="-O1 -g" LIB_FUZZING_ENGINE=afl OUT=/tmp/afl fuzz/build.sh

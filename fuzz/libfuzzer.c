@@ -46,7 +46,7 @@ int LLVMFuzzerInitialize(int* argc, char*** argv);
 int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 /* For fuzz/afl.c: the finding file's name when the driver knows better
  * (a crash file replayed from argv: <file>.uvsim). */
-void uvsim_fuzz_finding_name(const char* path);
+void fz_target_finding_name(const char* path);
 
 static const uvsim_scenario* target;
 static char target_name[160];
@@ -259,7 +259,7 @@ int LLVMFuzzerInitialize(int* argc, char*** argv) {
   return 0;
 }
 
-void uvsim_fuzz_finding_name(const char* path) { finding_name_override = path; }
+void fz_target_finding_name(const char* path) { finding_name_override = path; }
 
 /* ---------------------------------------------------------- a run */
 
