@@ -40,8 +40,10 @@ void cli_xsrv_child_env(const exec_server* s) {
   /* Copies without close-on-exec: the only descriptors the program keeps. */
   int ctl = fcntl(s->their_ctl, F_DUPFD, 3);
   int st = fcntl(s->their_st, F_DUPFD, 3);
-  char v[32];
-  snprintf(v, sizeof v, "%d,%d", ctl, st);
+  char v[64];
+  /* The pid: only this process may serve, not a child it forks before its
+   * loop runs (that child's run is part of this one's). */
+  snprintf(v, sizeof v, "%d,%d,%ld", ctl, st, (long)getpid());
   setenv("UVSIM_FORKSERVER", v, 1);
 }
 

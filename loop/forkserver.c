@@ -1,7 +1,8 @@
 /* loop/forkserver.c — the fork server: one program start, many schedules.
  *
  * `uvsim exec` (cli/exec_server.c) starts the program once with
- * UVSIM_FORKSERVER=CTL,ST naming two pipe descriptors. When the default
+ * UVSIM_FORKSERVER=CTL,ST,PID naming two pipe descriptors and the process
+ * that may serve (a child the program forks itself is a part of its run). When the default
  * loop first enters uv_run, before any decision, this process becomes a
  * server: for each request read from CTL it forks a child, which takes the
  * request's source (natural order, a seed or a tape file), its own stdout,
@@ -17,7 +18,9 @@
  *     server made it with its own source, each child needs its own;
  *   - uv_random drew bytes: they follow the run's seed;
  *   - the process has another thread: fork keeps only the calling one
- *     (libuvsim's pool threads start later, at the first job's run).
+ *     (libuvsim's pool threads start later, at the first job's run);
+ *   - the program has a pipe or socket of its own open: the server would
+ *     hold every end of it for all runs.
  *
  * Protocol, one line each (CTL: "natural|seed N|tape 0 PREFIX"; the child
  * opens PREFIX.out, PREFIX.err, PREFIX.tape and reports to PREFIX):
@@ -74,11 +77,54 @@ static int count_threads(void) {
   return n;
 }
 
+/* The descriptors the process was started with (exec's CTL and ST, what
+ * the shell or a test harness passed down), seen when libuvsim is loaded:
+ * a plain run shares those with its parent just as a forked one would. */
+#define FS_FD_SEEN 4096
+static unsigned char inherited[FS_FD_SEEN / 8];
+
+__attribute__((constructor)) static void note_inherited(void) {
+  DIR* d = opendir("/proc/self/fd");
+  if (!d) return;
+  struct dirent* e;
+  while ((e = readdir(d)) != NULL) {
+    int fd = atoi(e->d_name);
+    if (e->d_name[0] != '.' && fd >= 0 && fd < FS_FD_SEEN && fd != dirfd(d))
+      inherited[fd / 8] |= (unsigned char)(1u << (fd % 8));
+  }
+  closedir(d);
+}
+
+static int was_inherited(int fd) {
+  return fd >= 0 && fd < FS_FD_SEEN && (inherited[fd / 8] >> (fd % 8)) & 1;
+}
+
+/* A pipe or socket the program opened itself before its loop ran: the
+ * server would keep a copy of every end, so a child that closes a writer
+ * never sees its reader reach end of file (realfd_pipe hung so) and what
+ * one run reads is gone for the next. */
+static int own_pipe_or_socket(int ctl, int st) {
+  DIR* d = opendir("/proc/self/fd");
+  if (!d) return -1;
+  int found = -1, self = dirfd(d);
+  struct dirent* e;
+  while (found < 0 && (e = readdir(d)) != NULL) {
+    struct stat sb;
+    int fd = atoi(e->d_name);
+    if (e->d_name[0] == '.' || fd <= 2 || fd == ctl || fd == st || fd == self ||
+        was_inherited(fd))
+      continue;
+    if (fstat(fd, &sb) == 0 && (S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode))) found = fd;
+  }
+  closedir(d);
+  return found;
+}
+
 /* Why forking here would not give each child the run a fresh process with
  * its seed would have; NULL when it would. */
-static const char* refusal(char* buf, size_t len) {
+static const char* refusal(char* buf, size_t len, int ctl, int st) {
   sim* s = uvs__sim();
-  int threads = count_threads();
+  int threads = count_threads(), fd;
   if (s->log_len > 0)
     snprintf(buf, len, "%zu decision%s made before the first uv_run",
              s->log_len, s->log_len == 1 ? " was" : "s were");
@@ -87,6 +133,9 @@ static const char* refusal(char* buf, size_t len) {
   else if (threads > 1)
     snprintf(buf, len, "the program runs %d threads at its first uv_run; "
              "fork keeps one", threads);
+  else if ((fd = own_pipe_or_socket(ctl, st)) >= 0)
+    snprintf(buf, len, "the program has a pipe or socket of its own open at its "
+             "first uv_run (descriptor %d); forked runs would share it", fd);
   else
     return NULL;
   return buf;
@@ -225,21 +274,30 @@ void uvs__forkserver_point(void) {
   done = 1;
   const char* env = getenv("UVSIM_FORKSERVER");
   int ctl, st, at = 0;
+  long pid = 0;
   /* Under exec, a run always has its stdio flushed here, as a server's
    * child has (before the fork): a crash later then loses the same
    * unflushed output either way, and both runs print the same. */
   if (getenv("UVSIM_REPORT_PATH") || getenv("UVSIM_REPORT_FD")) fflush(NULL);
   ordcov_attach();
   if (!env || !*env) return;
-  if (sscanf(env, "%d,%d%n", &ctl, &st, &at) != 2 || env[at] || ctl < 0 || st < 0) {
-    fprintf(stderr, "uvsim: UVSIM_FORKSERVER='%s' is not CTL,ST\n", env);
+  if (sscanf(env, "%d,%d,%ld%n", &ctl, &st, &pid, &at) != 3 || env[at] ||
+      ctl < 0 || st < 0 || pid <= 0) {
+    fprintf(stderr, "uvsim: UVSIM_FORKSERVER='%s' is not CTL,ST,PID\n", env);
     _exit(2);
   }
   unsetenv("UVSIM_FORKSERVER");  /* not for the processes the program starts */
+  if (pid != (long)getpid()) {
+    /* A process the program forked before its loop ran (and kept the
+     * variable): the run is the started process's, which never reached
+     * this point; exec sees no "ready" and finishes it as a plain run.
+     * The descriptors stay: the program may have reused their numbers. */
+    return;
+  }
   if (!is_pipe(ctl) || !is_pipe(st)) return;   /* closed by the program: a plain run */
   fflush(NULL);                 /* what was printed so far belongs to all runs */
   char why[256];
-  if (refusal(why, sizeof why)) {
+  if (refusal(why, sizeof why, ctl, st)) {
     say(st, "refuse", why);
   } else {
     serve(ctl, st);

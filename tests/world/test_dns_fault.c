@@ -131,7 +131,7 @@ static void fault_specs_valid_and_invalid(void** state) {
                op == SIM_FOP_COUNT - 1 ? "," : "");
       if (strstr(msg, word) == NULL) fail_msg("'%s' does not list%s", msg, word);
     }
-    assert_non_null(strstr(msg, "or fs net any, or signal)"));
+    assert_non_null(strstr(msg, "or fs net any, or signal, external)"));
   }
   /* signal rules (docs/world.md, "Signals") */
   assert_int_equal(sim_fault_parse_check("signal SIGTERM at 250ms", &aggr, err, sizeof err), 0);
