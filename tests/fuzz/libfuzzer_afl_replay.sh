@@ -14,6 +14,10 @@ trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 fail() { echo "FAIL: $*"; exit 1; }
 mkdir in; printf '\000' > in/zero
+# afl-fuzz refuses ASAN_OPTIONS without abort_on_error=1 (scripts/test's
+# sanitized pass sets abort_on_error=0 for everything else); the AFL++
+# target is built by fuzz/build.sh with its own flags, so it gets afl's.
+unset ASAN_OPTIONS UBSAN_OPTIONS
 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_BENCH_UNTIL_CRASH=1 \
   AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
   afl-fuzz -i in -o out -E 50000 -s 1 -- "$T" >afl.log 2>&1
