@@ -124,8 +124,12 @@ static void on_open(uv_fs_t* req) {
   uv_buf_t b = uv_buf_init(got[i], sizeof got[i] - 1);
   assert_int_equal(uv_fs_read(NULL, req, fd, &b, 1, 0, NULL) >= 0, 1);
   uv_fs_req_cleanup(req);
-  char mark = (char)('0' + i);
-  b = uv_buf_init(&mark, 1);
+  /* The data must live until the callback, as in libuv (a local here was
+   * read after on_open returned: ASan's stack-buffer-underflow once world
+   * jobs started at the work phase rather than at submission). */
+  static char marks[FILES];
+  marks[i] = (char)('0' + i);
+  b = uv_buf_init(&marks[i], 1);
   req->data = (void*)(intptr_t)fd;
   assert_int_equal(uv_fs_write(uv_default_loop(), req, fd, &b, 1, -1,
                                on_read_done), 0);
