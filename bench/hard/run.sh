@@ -21,6 +21,7 @@ UVSIM=${1:?usage: run.sh UVSIM [CAMPAIGNS] [RUNS]}
 CAMPAIGNS=${2:-20}
 RUNS=${3:-10000}
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/cell.sh"
 src=$here/../../scenarios/hard
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 UVSIM_POOL_INLINE=1; export UVSIM_POOL_INLINE
@@ -60,14 +61,7 @@ for n in $names; do
   row="| $n |"
   for c in $configs; do
     cname=${c%%|*}
-    firsts=$(awk -v n="$n" -v c="$cname" '$1 == n && $2 == c { print $4 }' "$tmp/results")
-    found=$(printf '%s\n' "$firsts" | grep -c '^[0-9]')
-    # median over all campaigns; not found = more than RUNS
-    med=$(printf '%s\n' "$firsts" | sed "s/^-\$/$((RUNS + 1))/" | sort -n |
-          awk -v k="$CAMPAIGNS" -v r="$RUNS" '{ a[NR] = $1 } END {
-            m = (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2;
-            if (m > r) printf "> %d", r; else printf "%d", m }')
-    row="$row $found/$CAMPAIGNS, $med |"
+    row="$row $(table_cell "$tmp/results" "$n" "$cname" "$RUNS" "$CAMPAIGNS") |"
   done
   echo "$row"
 done

@@ -26,6 +26,7 @@ AFL=${2-}
 CAMPAIGNS=${3:-20}
 RUNS=${4:-10000}
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/cell.sh"
 names=${5:-$(sed -n 's/^UVSIM_SCENARIO(\([a-z0-9_]*\), buggy,.*/\1/p' "$here"/../../scenarios/hard/*.c | sort -u)}
 tmp=$(mktemp -d /tmp/uvsim-fz-bench.XXXXXX); trap 'rm -rf "$tmp"' EXIT
 UVSIM_POOL_INLINE=1; export UVSIM_POOL_INLINE
@@ -76,13 +77,7 @@ echo "|---|$(for c in $columns; do printf -- '---|'; done)"
 for n in $names; do
   row="| $n |"
   for c in $columns; do
-    firsts=$(awk -v n="$n" -v c="$c" '$1 == n && $2 == c { print $4 }' "$tmp/results")
-    found=$(printf '%s\n' "$firsts" | grep -c '^[0-9]')
-    med=$(printf '%s\n' "$firsts" | sed "s/^-\$/$((RUNS + 1))/" | sort -n |
-          awk -v k="$CAMPAIGNS" -v r="$RUNS" '{ a[NR] = $1 } END {
-            m = (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2;
-            if (m > r) printf "> %d", r; else printf "%d", m }')
-    row="$row $found/$CAMPAIGNS, $med |"
+    row="$row $(table_cell "$tmp/results" "$n" "$c" "$RUNS" "$CAMPAIGNS") |"
   done
   echo "$row"
 done
