@@ -15,7 +15,10 @@
 # JS_RUNS=0 leaves out the JS programs of bench/hard/js/ (see below).
 #
 # Not a test (timings and luck): run it by hand, paste the table into
-# bench/hard/README.md with the date and the command. Uses 2 processes.
+# bench/hard/README.md with the date and the command. JOBS=N campaigns at
+# a time (default 2); RESULTS=FILE keeps the per-campaign lines
+# ("scenario column seed first-or-dash", written as each campaign ends, so
+# a run stopped early still leaves them) in FILE instead of a temporary file.
 set -u
 UVSIM=${1:?usage: run.sh UVSIM [CAMPAIGNS] [RUNS]}
 CAMPAIGNS=${2:-20}
@@ -25,6 +28,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 src=$here/../../scenarios/hard
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 UVSIM_POOL_INLINE=1; export UVSIM_POOL_INLINE
+JOBS=${JOBS:-2}
+RESULTS=${RESULTS:-$tmp/results}
 
 names=$(sed -n 's/^UVSIM_SCENARIO(\([a-z0-9_]*\), buggy,.*/\1/p' "$src"/*.c | sort -u)
 configs="random|--strategy_random random-slow|--strategy_random_--slow pct3|--strategy_pct pct4|--strategy_pct_--pct-depth_4 nodefz|--strategy_nodefz dfs|--strategy_dfs"
@@ -37,22 +42,24 @@ if [ -n "${COLUMNS:-}" ]; then
   configs=$keep
 fi
 
-# one job per line: scenario config seed
-for n in $names; do for c in $configs; do
-  s=1; while [ $s -le "$CAMPAIGNS" ]; do echo "$n $c $s"; s=$((s + 1)); done
-done; done > "$tmp/jobs"
+# one job per line: scenario config seed; seed by seed, so that a run
+# stopped early has about as many campaigns in every cell
+s=1; while [ $s -le "$CAMPAIGNS" ]; do
+  for n in $names; do for c in $configs; do echo "$n $c $s"; done; done
+  s=$((s + 1))
+done > "$tmp/jobs"
 
 export UVSIM RUNS tmp
 start=$(date +%s)
 while read -r n c s; do
   echo "$n|$c|$s"
-done < "$tmp/jobs" | xargs -P 2 -I{} sh -c '
+done < "$tmp/jobs" | xargs -P "$JOBS" -I{} sh -c '
   IFS="|"; set -- $(echo "{}"); IFS=" "; n=$1; cname=$2; s=$4
   args=$(echo "$3" | tr _ " ")
   out=$("$UVSIM" run "$n/buggy" $args --runs "$RUNS" --seed "$s" --quiet --no-report \
         --no-minimize --corpus "$tmp/c-$cname-$s-$n" 2>&1)
   first=$(printf "%s\n" "$out" | sed -n "s/.*(first at run \([0-9]*\)).*/\1/p" | tail -1)
-  echo "$n $cname $s ${first:--}"' > "$tmp/results"
+  echo "$n $cname $s ${first:--}"' > "$RESULTS"
 end=$(date +%s)
 
 echo "| hard bug | $(for c in $configs; do printf '%s | ' "${c%%|*}"; done)"
@@ -61,12 +68,12 @@ for n in $names; do
   row="| $n |"
   for c in $configs; do
     cname=${c%%|*}
-    row="$row $(table_cell "$tmp/results" "$n" "$cname" "$RUNS" "$CAMPAIGNS") |"
+    row="$row $(table_cell "$RESULTS" "$n" "$cname" "$RUNS" "$CAMPAIGNS") |"
   done
   echo "$row"
 done
 echo
-echo "$CAMPAIGNS campaigns per cell, at most $RUNS schedules each; cell: campaigns that found the bug, median schedules to the first bug (run index, 0-based). $(($end - $start)) s wall with 2 processes."
+echo "$CAMPAIGNS campaigns per cell, at most $RUNS schedules each; cell: campaigns that found the bug, median schedules to the first bug (run index, 0-based). $(($end - $start)) s wall with $JOBS processes."
 
 # JS programs (bench/hard/js/*.js) run under `uvsim node`, one real node
 # process per schedule (seconds each on a loaded machine), so 10,000-schedule
