@@ -52,6 +52,8 @@ typedef struct ofile {
   int ro;                       /* opened through a read-only mapping       */
   int flags;
   int64_t pos;
+  int share;                    /* sim_fs_dup: next slot sharing the open
+                                 * file's position, +1 (0: not shared)    */
   char* path;
 } ofile;
 
@@ -562,6 +564,47 @@ static int fd_alloc_real(sim_fs* fs, int rfd, int flags, const char* path,
   return -EMFILE;
 }
 
+/* ------------------------------------------------- shared positions */
+
+/* Descriptors made by sim_fs_dup share one position, as dup(2)'s share one
+ * open file description: each slot links to the next of its ring. */
+static ofile* share_next(const sim_fs* fs, const ofile* f) {
+  return f->share ? &fs->files[f->share - 1] : NULL;
+}
+
+static void share_set_pos(sim_fs* fs, ofile* f, int64_t pos) {
+  f->pos = pos;
+  for (ofile* o = share_next(fs, f); o && o != f; o = share_next(fs, o)) o->pos = pos;
+}
+
+static void share_unlink(sim_fs* fs, ofile* f) {
+  if (!f->share) return;
+  ofile* prev = f;
+  while (share_next(fs, prev) != f) prev = share_next(fs, prev);
+  /* a ring of two leaves the other one alone */
+  prev->share = share_next(fs, f) == prev ? 0 : f->share;
+  f->share = 0;
+}
+
+int sim_fs_dup(sim_fs* fs, int fd) {
+  ofile* f = fd_get(fs, fd);
+  if (f == NULL) return -EBADF;
+  int d;
+  if (f->real) {
+    int rfd = sim_fsr_dup(f->rfd);    /* the host shares the position */
+    if (rfd < 0) return rfd;
+    d = fd_alloc_real(fs, rfd, f->flags, f->path, f->ro);
+  } else {
+    d = fd_alloc(fs, f->node, f->flags, f->path);
+  }
+  if (d < 0) return d;
+  ofile* g = &fs->files[d - SIM_FS_FD_BASE];
+  g->pos = f->pos;
+  g->share = f->share ? f->share : fd - SIM_FS_FD_BASE + 1;
+  f->share = d - SIM_FS_FD_BASE + 1;
+  return d;
+}
+
 /* An event about an open file: its watchers, and its directory's through
  * the name it was opened by, where that name still leads to it. */
 static void note_fd(sim_fs* fs, const ofile* f, uint32_t mask) {
@@ -649,6 +692,7 @@ int sim_fs_open(sim_fs* fs, const char* path, int flags, unsigned mode) {
 int sim_fs_close(sim_fs* fs, int fd) {
   ofile* f = fd_get(fs, fd);
   if (f == NULL) return -EBADF;
+  share_unlink(fs, f);
   if (f->real) {
     int r = sim_fsr_close(f->rfd);
     free(f->path);
@@ -678,7 +722,7 @@ ssize_t sim_fs_read(sim_fs* fs, int fd, void* buf, size_t len, int64_t off) {
     got = n->size - at < len ? (size_t)(n->size - at) : len;
     memcpy(buf, n->data + at, got);
   }
-  if (off < 0) f->pos += (int64_t)got;
+  if (off < 0) share_set_pos(fs, f, f->pos + (int64_t)got);
   return (ssize_t)got;
 }
 
@@ -700,7 +744,7 @@ ssize_t sim_fs_write(sim_fs* fs, int fd, const void* buf, size_t len,
   }
   memcpy(n->data + at, buf, len);
   touch_mc(fs, n);
-  if (off < 0) f->pos = (int64_t)(at + len);
+  if (off < 0) share_set_pos(fs, f, (int64_t)(at + len));
   note_fd(fs, f, SIM_FS_EV_MODIFY);
   return (ssize_t)len;
 }

@@ -96,6 +96,9 @@ const char* sim_fs_getcwd(const sim_fs* fs);
  * O_APPEND, O_RDONLY/O_WRONLY/O_RDWR, O_DIRECTORY, O_NOFOLLOW). */
 int sim_fs_open(sim_fs* fs, const char* path, int flags, unsigned mode);
 int sim_fs_close(sim_fs* fs, int fd);
+/* dup(2): a new descriptor (the lowest free) for the same open file; the
+ * two share one position until either is closed. */
+int sim_fs_dup(sim_fs* fs, int fd);
 /* off < 0: use and advance the file position (read(2)/write(2)); off >= 0:
  * pread/pwrite, position unchanged (O_APPEND writes still append, as on
  * Linux). Return bytes transferred or -errno. */

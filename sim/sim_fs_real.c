@@ -25,6 +25,9 @@ int sim_fsr_open(const char* real, int flags, unsigned mode) {
 
 int sim_fsr_close(int rfd) { return neg(close(rfd)); }
 
+/* close-on-exec: a real child gets only the descriptors uv_spawn gives it */
+int sim_fsr_dup(int rfd) { return neg(fcntl(rfd, F_DUPFD_CLOEXEC, 0)); }
+
 ssize_t sim_fsr_read(int rfd, void* buf, size_t len, int64_t off) {
   return negs(off < 0 ? read(rfd, buf, len) : pread(rfd, buf, len, off));
 }

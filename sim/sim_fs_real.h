@@ -17,6 +17,7 @@
 
 int sim_fsr_open(const char* real, int flags, unsigned mode);
 int sim_fsr_close(int rfd);
+int sim_fsr_dup(int rfd);
 ssize_t sim_fsr_read(int rfd, void* buf, size_t len, int64_t off);
 ssize_t sim_fsr_write(int rfd, const void* buf, size_t len, int64_t off);
 int sim_fsr_fsync(int rfd);

@@ -117,6 +117,37 @@ static void fds_are_lowest_free(void** state) {
   assert_int_equal(sim_fs_close(fs, 3), -EBADF);     /* a real fd number */
 }
 
+/* sim_fs_dup: one position for the ring of duplicates (dup(2)'s shared open
+ * file description); a closed member leaves the others sharing; the file
+ * lives while one of them is open. */
+static void dup_shares_the_position(void** state) {
+  (void)state;
+  int a = sim_fs_open(fs, "/tmp/d", O_CREAT | O_RDWR, 0644);
+  int b = sim_fs_dup(fs, a);
+  int c = sim_fs_dup(fs, b);
+  assert_int_equal(b, a + 1);
+  assert_int_equal(c, a + 2);
+  assert_int_equal(sim_fs_dup(fs, 3), -EBADF);
+  assert_int_equal(sim_fs_write(fs, a, "one ", 4, -1), 4);
+  assert_int_equal(sim_fs_write(fs, b, "two ", 4, -1), 4);
+  assert_int_equal(sim_fs_close(fs, b), 0);
+  assert_int_equal(sim_fs_write(fs, c, "three ", 6, -1), 6);
+  assert_int_equal(sim_fs_write(fs, a, "four", 4, -1), 4);
+  /* a descriptor opened apart has a position of its own */
+  int e = sim_fs_open(fs, "/tmp/d", O_RDWR, 0);
+  assert_int_equal(sim_fs_write(fs, e, "ON", 2, -1), 2);
+  assert_int_equal(sim_fs_close(fs, e), 0);
+  assert_int_equal(sim_fs_close(fs, a), 0);
+  assert_int_equal(sim_fs_unlink(fs, "/tmp/d"), 0);
+  /* c alone: its own position, the unlinked file still there */
+  assert_int_equal(sim_fs_write(fs, c, "!", 1, -1), 1);
+  char buf[32] = { 0 };
+  assert_int_equal(sim_fs_read(fs, c, buf, sizeof buf, 0), 19);
+  assert_string_equal(buf, "ONe two three four!");
+  assert_int_equal(sim_fs_close(fs, c), 0);
+  assert_int_equal(sim_fs_open_count(fs), 0);
+}
+
 static void mkdir_rmdir_errors(void** state) {
   (void)state;
   assert_int_equal(sim_fs_mkdir(fs, "/tmp/d", 0755), 0);
@@ -387,6 +418,7 @@ int main(void) {
     cmocka_unit_test_setup_teardown(scandir_sorted_readdir_creation_order, setup, teardown),
     cmocka_unit_test_setup_teardown(mkdtemp_is_deterministic, setup, teardown),
     cmocka_unit_test_setup_teardown(reset_is_cheap_and_complete, setup, teardown),
+    cmocka_unit_test_setup_teardown(dup_shares_the_position, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
