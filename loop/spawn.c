@@ -28,6 +28,14 @@
  * handle (libuv runs it from its SIGCHLD watcher), the handle stopped first.
  * A program sees a fixed pid per child (UVS__CHILD_PID_BASE + its number in
  * the run), which uv_kill accepts (loop/signal.c asks uvs__child_kill).
+ * A simulated file given to the child (UV_INHERIT_FD of uv_fs_open's
+ * number) becomes a real pipe on the child's side; what the child writes
+ * into it is written to the file when a step sees it (to_file), through a
+ * sim_fs_dup of the program's descriptor, so at the position a shared open
+ * file would have; descriptors naming one file share one pipe. The
+ * transcript holds those bytes like any output, so a replay writes the
+ * same file without a child. A simulated TCP socket given to the child
+ * becomes a fresh real one (inherit_socket).
  * Options are checked as libuv 1.44 checks them; an exec error (ENOENT...)
  * is returned by uv_spawn, the handle initialised but not started, and the
  * stdio pipes opened all the same (Node expects them). */
@@ -73,6 +81,8 @@ struct proc_state {
   const char* cb_label;         /* "process:on_exit exit"                 */
   int nstdio;
   int child_end[SIM_CHILD_STDIO_MAX];   /* sim_net id, -1: no pipe         */
+  int file_fd[SIM_CHILD_STDIO_MAX];     /* the child's simulated file (a
+                                         * sim_fs_dup), -1: none            */
   int in_done[SIM_CHILD_STDIO_MAX];     /* the program ended its input     */
   uint64_t last_ns[SIM_CHILD_STDIO_MAX];/* chunks of one fd stay in order  */
   sim_event fwd_ev;             /* input waiting at a child end            */
@@ -134,8 +144,30 @@ static void chunk_fire(sim* s, sim_event* ev) {
   uvs__wfree(ch);
 }
 
+/* What the child wrote to a simulated file lands in it now, at the
+ * position the open file has then (shared with the program's descriptor,
+ * as an inherited one shares it): before the exit, which comes later. */
+static void to_file(proc_state* ps, const sim_child_item* it) {
+  sim_fs* fs = sim_fs_current();
+  int* f = &ps->file_fd[it->fd];
+  if (it->type == SIM_CHILD_EOF) {
+    sim_fs_close(fs, *f);      /* the child (and its children) let go */
+    *f = -1;
+    return;
+  }
+  for (size_t off = 0; off < it->len;) {
+    ssize_t w = sim_fs_write(fs, *f, it->data + off, it->len - off, -1);
+    if (w <= 0) break;         /* EFBIG, a read-only file: the child's loss */
+    off += (size_t)w;
+  }
+}
+
 static void output(proc_state* ps, const sim_child_item* it) {
   int fd = it->fd;
+  if (fd >= 0 && fd < ps->nstdio && ps->file_fd[fd] >= 0) {
+    to_file(ps, it);
+    return;
+  }
   if (fd < 0 || fd >= ps->nstdio || ps->child_end[fd] < 0) return;
   sim* s = uvs__sim();
   const char* what = it->type == SIM_CHILD_EOF ? "eof" : "out";
@@ -288,8 +320,31 @@ static int check_options(const uv_process_options_t* o) {
   return 0;
 }
 
-/* One stdio container into the spec (libuv's uv__process_init_stdio). */
-static int init_stdio(const uv_stdio_container_t* c, sim_child_spec* spec, int i) {
+/* A simulated TCP socket handed to the child: it gets a real one of the
+ * same family, bound to the loopback address on a port of the kernel's
+ * choosing and listening when the simulated one listens (a deliberate
+ * difference, docs/loop.md: nothing of the simulation can reach a real
+ * child, nor should the simulated port be taken on the real machine). A
+ * connected socket or a pipe has a peer in the simulation: refused. */
+static int inherit_socket(int id, sim_child_spec* spec, int i) {
+  sim_addr peer;
+  int family = sim_net_family(net(), id);
+  if ((family != AF_INET && family != AF_INET6) || sim_net_getpeername(net(), id, &peer) == 0) {
+    fprintf(stderr, "uvsim: uv_spawn: a simulated pipe or connected socket cannot be a "
+                    "child's stdio\n");
+    return UV_ENOTSUP;
+  }
+  spec->stdio[i].kind = SIM_CHILD_SOCKET;
+  spec->stdio[i].fd = family;
+  spec->stdio[i].listen = sim_net_is_listening(net(), id);
+  return 0;
+}
+
+/* One stdio container into the spec (libuv's uv__process_init_stdio);
+ * *sim_file: the simulated file it names, else -1. */
+static int init_stdio(const uv_stdio_container_t* c, sim_child_spec* spec, int i,
+                      int* sim_file) {
+  *sim_file = -1;
   int mask = UV_IGNORE | UV_CREATE_PIPE | UV_INHERIT_FD | UV_INHERIT_STREAM;
   switch (c->flags & mask) {
   case UV_IGNORE:
@@ -307,20 +362,23 @@ static int init_stdio(const uv_stdio_container_t* c, sim_child_spec* spec, int i
     if (c->flags & UV_INHERIT_FD) {
       fd = c->data.fd;
     } else {
-      /* only a tty stream has a real descriptor; a simulated socket has
-       * none a real child could use */
+      /* a tty stream or one opened on a real descriptor has that one; a
+       * simulated socket is handled below */
       const uvs__stream* st = c->data.stream ? uvs__st(c->data.stream) : NULL;
-      fd = st && (st->flags & UVS__S_TTY) ? st->fd : -1;
-      if (st && !(st->flags & UVS__S_TTY) && st->sock >= 0) {
-        fprintf(stderr, "uvsim: uv_spawn: a simulated stream cannot be a child's stdio\n");
-        return UV_ENOTSUP;
-      }
+      fd = !st ? -1
+         : (st->flags & UVS__S_TTY) ? st->fd
+         : st->real_fd >= 0 ? st->real_fd
+         : st->sock;
     }
     if (fd == -1) return UV_EINVAL;
-    if (fd > 2 && sim_fs_is_open(sim_fs_current(), fd)) {
-      fprintf(stderr, "uvsim: uv_spawn: a simulated file cannot be a child's stdio\n");
-      return UV_ENOTSUP;
+    if (sim_fs_is_open(sim_fs_current(), fd)) {
+      /* a simulated file: the child writes into a pipe (loop/spawn.c's
+       * to_file puts it into the file) */
+      spec->stdio[i].kind = SIM_CHILD_PIPE;
+      *sim_file = fd;
+      return 0;
     }
+    if (sim_net_family(net(), fd) != 0) return inherit_socket(fd, spec, i);
     spec->stdio[i].kind = SIM_CHILD_INHERIT;
     spec->stdio[i].fd = fd;
     return 0;
@@ -329,6 +387,50 @@ static int init_stdio(const uv_stdio_container_t* c, sim_child_spec* spec, int i
     UVS__ASSERT(0, "uv_spawn: unexpected stdio flags");
   }
   return UV_EINVAL;
+}
+
+/* Descriptors that name one simulated file share one real pipe, so that
+ * what the child writes on them stays in the order written (2>&1). */
+static void share_files(sim_child_spec* spec, const int* sim_file) {
+  for (int i = 0; i < spec->nstdio; i++) {
+    if (sim_file[i] < 0) continue;
+    for (int j = 0; j < i; j++)
+      if (sim_file[j] == sim_file[i] && spec->stdio[j].kind == SIM_CHILD_PIPE) {
+        spec->stdio[i].kind = SIM_CHILD_SHARE;
+        spec->stdio[i].fd = j;
+        break;
+      }
+  }
+}
+
+/* The child holds the open file (its position shared with the program's
+ * descriptor), even after the program closes its descriptor. */
+static int hold_files(proc_state* ps, const sim_child_spec* spec, const int* sim_file) {
+  for (int i = 0; i < spec->nstdio; i++) {
+    if (sim_file[i] < 0 || spec->stdio[i].kind != SIM_CHILD_PIPE) continue;
+    int d = sim_fs_dup(sim_fs_current(), sim_file[i]);
+    if (d < 0) {
+      for (int j = 0; j < i; j++)
+        if (ps->file_fd[j] >= 0) sim_fs_close(sim_fs_current(), ps->file_fd[j]);
+      return d;
+    }
+    ps->file_fd[i] = d;
+  }
+  return 0;
+}
+
+/* The child's input from a simulated file: on its stdin, what the file
+ * holds from the shared position on (read now, as if the child read it
+ * all; the position moves as far); elsewhere, nothing. Then the end. */
+static void feed_files(proc_state* ps) {
+  for (int i = 0; i < ps->nstdio; i++) {
+    if (ps->file_fd[i] < 0) continue;
+    char buf[65536];
+    ssize_t r;
+    while (i == 0 && (r = sim_fs_read(sim_fs_current(), ps->file_fd[i], buf, sizeof buf, -1)) > 0)
+      sim_child_input(ps->child, i, buf, (size_t)r);
+    sim_child_input_end(ps->child, i);
+  }
 }
 
 /* The program's uv_pipe_t gets one end of a simulated socketpair
@@ -371,10 +473,13 @@ int uv_spawn(uv_loop_t* loop, uv_process_t* process, const uv_process_options_t*
   spec.uid = options->uid;
   spec.gid = options->gid;
   spec.nstdio = options->stdio_count < 3 ? 3 : options->stdio_count;
+  int sim_file[SIM_CHILD_STDIO_MAX];
+  for (int i = 0; i < spec.nstdio; i++) sim_file[i] = -1;
   for (int i = 0; i < options->stdio_count; i++) {
-    err = init_stdio(&options->stdio[i], &spec, i);
+    err = init_stdio(&options->stdio[i], &spec, i, &sim_file[i]);
     if (err) return err;
   }
+  share_files(&spec, sim_file);
   char* default_args[2] = { (char*)options->file, NULL };
   if (spec.args == NULL) spec.args = default_args;
 
@@ -382,7 +487,9 @@ int uv_spawn(uv_loop_t* loop, uv_process_t* process, const uv_process_options_t*
   ps->h = process;
   ps->nstdio = spec.nstdio;
   ps->idle_ns = 1000000u;
-  for (int i = 0; i < SIM_CHILD_STDIO_MAX; i++) ps->child_end[i] = -1;
+  for (int i = 0; i < SIM_CHILD_STDIO_MAX; i++) ps->child_end[i] = ps->file_fd[i] = -1;
+  err = hold_files(ps, &spec, sim_file);
+  if (err) return err;
   uvs__name_handle((uv_handle_t*)process, (const void*)options->exit_cb);
   const char* label = uvs__label((uv_handle_t*)process);
   ps->cb_label = sim_internf(uvs__sim(), "%s exit", label);
@@ -392,6 +499,7 @@ int uv_spawn(uv_loop_t* loop, uv_process_t* process, const uv_process_options_t*
   sim_event_init(&ps->fwd_ev, fwd_fire, "child input");
 
   int exec_err = sim_child_spawn(&spec, &ps->child);
+  if (exec_err == 0) feed_files(ps);
   if (exec_err == 0) {
     ps->pid = UVS__CHILD_PID_BASE + sim_child_number(ps->child);
     process->pid = ps->pid;
@@ -406,7 +514,10 @@ int uv_spawn(uv_loop_t* loop, uv_process_t* process, const uv_process_options_t*
     if (err) return err;
   }
   if (exec_err) {
-    /* the child died before exec: its ends of the pipes are closed */
+    /* the child died before exec: its ends of the pipes are closed, its
+     * files let go */
+    for (int i = 0; i < ps->nstdio; i++)
+      if (ps->file_fd[i] >= 0) sim_fs_close(sim_fs_current(), ps->file_fd[i]);
     for (int i = 0; i < ps->nstdio; i++)
       if (ps->child_end[i] >= 0) {
         sim_net_set_notify(net(), ps->child_end[i], NULL, NULL);

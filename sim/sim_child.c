@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -337,19 +338,61 @@ static int real_spawn(sim_child* c, const sim_child_spec* spec) {
   return r;
 }
 
+/* A real socket for a simulated one the program hands to its child: the
+ * same family, bound to the loopback address on a port the kernel picks
+ * (the simulated port may be anyone's on the real machine). */
+static int real_socket(int family, int listening, int* out) {
+  int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -errno;
+  struct sockaddr_storage ss;
+  memset(&ss, 0, sizeof ss);
+  socklen_t len;
+  if (family == AF_INET6) {
+    struct sockaddr_in6* a = (struct sockaddr_in6*)&ss;
+    a->sin6_family = AF_INET6;
+    a->sin6_addr = in6addr_loopback;
+    len = sizeof *a;
+  } else {
+    struct sockaddr_in* a = (struct sockaddr_in*)&ss;
+    a->sin_family = AF_INET;
+    a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    len = sizeof *a;
+  }
+  if (bind(fd, (struct sockaddr*)&ss, len) != 0 || (listening && listen(fd, SOMAXCONN) != 0)) {
+    int e = -errno;
+    close(fd);
+    return e;
+  }
+  *out = fd;
+  return 0;
+}
+
 static int real_spawn_env(sim_child* c, const sim_child_spec* spec) {
   int n = spec->nstdio;
   int pipes[SIM_CHILD_STDIO_MAX][2];
   int err = 0;
+  for (int i = 0; i < n; i++) pipes[i][0] = pipes[i][1] = -1;
   for (int i = 0; i < n; i++) {
-    pipes[i][0] = pipes[i][1] = -1;
-    if (spec->stdio[i].kind == SIM_CHILD_INHERIT) {
+    switch (spec->stdio[i].kind) {
+    case SIM_CHILD_INHERIT:
       pipes[i][1] = spec->stdio[i].fd;
-    } else if (spec->stdio[i].kind == SIM_CHILD_PIPE) {
+      break;
+    case SIM_CHILD_PIPE:
       if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pipes[i]) != 0) {
         err = -errno;
         goto fail;
       }
+      break;
+    case SIM_CHILD_SHARE:
+      /* (the spec's check made sure `fd` is an earlier pipe) */
+      pipes[i][1] = pipes[spec->stdio[i].fd][1];
+      break;
+    case SIM_CHILD_SOCKET:
+      err = real_socket(spec->stdio[i].fd, spec->stdio[i].listen, &pipes[i][1]);
+      if (err) goto fail;
+      break;
+    case SIM_CHILD_IGNORE:
+      break;
     }
   }
   int ep[2];
@@ -374,9 +417,9 @@ static int real_spawn_env(sim_child* c, const sim_child_spec* spec) {
   do r = read(ep[0], &exec_err, sizeof exec_err); while (r < 0 && errno == EINTR);
   close(ep[0]);
   for (int i = 0; i < n; i++) {
-    if (spec->stdio[i].kind != SIM_CHILD_PIPE) continue;
-    close(pipes[i][1]);
-    pipes[i][1] = -1;
+    int k = spec->stdio[i].kind;
+    if (k == SIM_CHILD_PIPE || k == SIM_CHILD_SOCKET) close(pipes[i][1]);
+    if (k != SIM_CHILD_INHERIT) pipes[i][1] = -1;
   }
   if (r == (ssize_t)sizeof exec_err) {
     /* exec failed: the child exited with 127; reap it now */
@@ -396,17 +439,24 @@ static int real_spawn_env(sim_child* c, const sim_child_spec* spec) {
   }
   return 0;
 fail:
-  for (int i = 0; i < n; i++)
-    if (spec->stdio[i].kind == SIM_CHILD_PIPE) {
-      if (pipes[i][0] >= 0) close(pipes[i][0]);
-      if (pipes[i][1] >= 0) close(pipes[i][1]);
-    }
+  for (int i = 0; i < n; i++) {
+    int k = spec->stdio[i].kind;
+    if (k != SIM_CHILD_PIPE && k != SIM_CHILD_SOCKET) continue;
+    if (pipes[i][0] >= 0) close(pipes[i][0]);
+    if (pipes[i][1] >= 0) close(pipes[i][1]);
+  }
   return err;
 }
 
 int sim_child_spawn(const sim_child_spec* spec, sim_child** out) {
   *out = NULL;
   if (spec->nstdio < 0 || spec->nstdio > SIM_CHILD_STDIO_MAX) return -EINVAL;
+  for (int i = 0; i < spec->nstdio; i++) {
+    int j = spec->stdio[i].fd;
+    if (spec->stdio[i].kind == SIM_CHILD_SHARE &&
+        (j < 0 || j >= i || spec->stdio[j].kind != SIM_CHILD_PIPE))
+      return -EINVAL;
+  }
   reap_orphans();
   sim_child* c = child_new(spec->nstdio);
   long at = feed_find(c->number, 0);

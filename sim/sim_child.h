@@ -42,7 +42,13 @@
 typedef enum sim_child_stdio_kind {
   SIM_CHILD_IGNORE,     /* /dev/null for 0-2, closed above               */
   SIM_CHILD_INHERIT,    /* a real descriptor of this process (`fd`)      */
-  SIM_CHILD_PIPE        /* a real socketpair; the program's end is here  */
+  SIM_CHILD_PIPE,       /* a real socketpair; the program's end is here  */
+  SIM_CHILD_SHARE,      /* the same pipe as descriptor `fd` (< this one):
+                         * what the child writes on either arrives in one
+                         * stream, in the order written, reported as `fd` */
+  SIM_CHILD_SOCKET      /* a fresh real TCP socket of family `fd`, bound to
+                         * the loopback address (port 0), listening when
+                         * `listen` */
 } sim_child_stdio_kind;
 
 typedef struct sim_child_spec {
@@ -57,7 +63,8 @@ typedef struct sim_child_spec {
   int nstdio;
   struct {
     sim_child_stdio_kind kind;
-    int fd;                     /* SIM_CHILD_INHERIT */
+    int fd;                     /* INHERIT, SHARE: a descriptor; SOCKET: a family */
+    int listen;                 /* SOCKET */
   } stdio[SIM_CHILD_STDIO_MAX];
 } sim_child_spec;
 

@@ -11,12 +11,18 @@
  *   hash is the recorded one;
  * - the child's environment has no UVSIM_* variable and no libuvsim
  *   preload;
- * - uv_spawn of a missing file answers UV_ENOENT and records it. */
+ * - uv_spawn of a missing file answers UV_ENOENT and records it;
+ * - a child given a simulated file (UV_INHERIT_FD of uv_fs_open's number)
+ *   writes into it, stdout and stderr in the order written; a replay of
+ *   the run writes the same bytes into the file, spawning nothing (the
+ *   child's pid in the file is the recorded one). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include <fcntl.h>
 
 #include <signal.h>
 #include <stdio.h>
@@ -202,12 +208,84 @@ static void missing_file_is_enoent(void** state) {
   uvsim_world_end();
 }
 
+/* The child's stdout and stderr on one simulated file; returns the file's
+ * content after the run in `content`. */
+static int file_exits;
+static void on_file_exit(uv_process_t* p, int64_t status, int sig) {
+  (void)status;
+  (void)sig;
+  file_exits++;
+  uv_close((uv_handle_t*)p, on_close);
+}
+
+static uint64_t run_to_file(const sim_config* cfg, const char* file, const char* cmd,
+                            char* content, size_t cap) {
+  uvsim_world_begin(cfg);
+  uv_loop_t* loop = uv_default_loop();
+  uv_fs_t req;
+  int fd = uv_fs_open(NULL, &req, "/tmp/out", O_CREAT | O_TRUNC | O_RDWR, 0644, NULL);
+  uv_fs_req_cleanup(&req);
+  assert_true(fd >= 1000);
+  uv_stdio_container_t stdio[3] = {
+    { .flags = UV_IGNORE },
+    { .flags = UV_INHERIT_FD, .data.fd = fd },
+    { .flags = UV_INHERIT_FD, .data.fd = fd },
+  };
+  char* args[] = { (char*)file, "-c", (char*)cmd, NULL };
+  uv_process_options_t o = { .file = file, .args = args, .exit_cb = on_file_exit,
+                             .stdio = stdio, .stdio_count = 3 };
+  file_exits = 0;
+  spawn_err = uv_spawn(loop, &proc, &o);
+  uv_run(loop, UV_RUN_DEFAULT);
+  uv_buf_t b = uv_buf_init(content, (unsigned)cap - 1);
+  ssize_t n = uv_fs_read(NULL, &req, fd, &b, 1, 0, NULL);
+  uv_fs_req_cleanup(&req);
+  content[n > 0 ? n : 0] = '\0';
+  uv_fs_close(NULL, &req, fd, NULL);
+  uv_fs_req_cleanup(&req);
+  return uvsim_trace_hash();
+}
+
+static void child_writes_a_simulated_file_and_replays(void** state) {
+  (void)state;
+  const char* cmd = "echo pid $$; echo err >&2; echo out";
+  sim_config seeded = { .source = SIM_SRC_SEED, .seed = 3 };
+  char first[256], again[256];
+  uint64_t h1 = run_to_file(&seeded, "/bin/sh", cmd, first, sizeof first);
+  assert_int_equal(spawn_err, 0);
+  assert_int_equal(file_exits, 1);
+  assert_non_null(strstr(first, "pid "));
+  assert_non_null(strstr(first, "\nerr\nout\n"));   /* in the order written */
+  sim_repro back;
+  sim_repro_init(&back);
+  round_trip(&back, 3, h1);
+  uvsim_world_end();
+
+  run_to_file(&seeded, "/bin/sh", cmd, again, sizeof again);
+  uvsim_world_end();
+  assert_string_not_equal(again, first);               /* another pid */
+
+  uint32_t* list = sim_repro_choices(&back);
+  sim_config replay = { .source = SIM_SRC_LIST, .list = list, .list_len = back.ndecisions };
+  sim_child_replay_set(back.child, back.nchild);
+  uint64_t h2 = run_to_file(&replay, "/bin/sh", cmd, again, sizeof again);
+  uvsim_world_end();
+  sim_child_replay_set(NULL, 0);
+  assert_int_equal(spawn_err, 0);
+  assert_int_equal(file_exits, 1);
+  assert_string_equal(again, first);                   /* the recorded pid */
+  assert_int_equal(h2, h1);
+  free(list);
+  sim_repro_free(&back);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(output_after_exit_is_reachable),
     cmocka_unit_test(replay_feeds_the_recorded_transcript),
     cmocka_unit_test(child_env_has_no_uvsim),
     cmocka_unit_test(missing_file_is_enoent),
+    cmocka_unit_test(child_writes_a_simulated_file_and_replays),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
