@@ -405,7 +405,7 @@ static void html_bug(FILE* f, const fz_campaign* c, const fz_bug* b) {
 }
 
 static void html_report(FILE* f, const char* name, const fz_campaign* cs, size_t n,
-                        const char* bench_html) {
+                        const char* bench_html, const char* hard_html) {
   size_t bugs = 0;
   for (size_t i = 0; i < n; i++) bugs += cs[i].nbugs;
   fprintf(f, "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>"
@@ -425,8 +425,9 @@ static void html_report(FILE* f, const char* name, const fz_campaign* cs, size_t
     fprintf(f, "</p>\n");
     for (size_t b = 0; b < c->nbugs; b++) html_bug(f, c, &c->bugs[b]);
   }
-  if (bench_html) {
-    fprintf(f, "<h2>Benchmarks</h2>\n%s\n", bench_html);
+  if (bench_html || hard_html) {
+    fprintf(f, "<h2>Benchmarks</h2>\n%s\n%s\n", bench_html ? bench_html : "",
+            hard_html ? hard_html : "");
   }
   fprintf(f, "</body></html>\n");
 }
@@ -453,6 +454,7 @@ typedef struct rargs {
   size_t n;
   const char* bench_json;
   const char* bench_html;
+  const char* hard_html;
 } rargs;
 
 static void fill_json(FILE* f, void* p) {
@@ -462,7 +464,7 @@ static void fill_json(FILE* f, void* p) {
 
 static void fill_html(FILE* f, void* p) {
   rargs* r = p;
-  html_report(f, r->name, r->cs, r->n, r->bench_html);
+  html_report(f, r->name, r->cs, r->n, r->bench_html, r->hard_html);
 }
 
 /* The `traces` file next to a shard's report.json (docs/report-schema.md):
@@ -487,10 +489,11 @@ int report_write(const char* out_dir, const char* name, const fz_campaign* cs,
     snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
     return -1;
   }
-  char bj[600], bh[600];
+  char bj[600], bh[600], hh[600];
   snprintf(bj, sizeof bj, "%s/bench-fuzz.json", out_dir);
   snprintf(bh, sizeof bh, "%s/bench-fuzz.html", out_dir);
-  rargs r = { name, cs, n, slurp(bj), slurp(bh) };
+  snprintf(hh, sizeof hh, "%s/bench-hard.html", out_dir);   /* bench/hard/report.sh */
+  rargs r = { name, cs, n, slurp(bj), slurp(bh), slurp(hh) };
   /* A bench file that is not one JSON value must not corrupt the report. */
   if (r.bench_json && r.bench_json[0] != '{') {
     free((char*)r.bench_json);
@@ -511,5 +514,6 @@ int report_write(const char* out_dir, const char* name, const fz_campaign* cs,
   if (rc == 0 && path) snprintf(path, pathlen, "%s", p);
   free((char*)r.bench_json);
   free((char*)r.bench_html);
+  free((char*)r.hard_html);
   return rc;
 }

@@ -10,7 +10,8 @@
 
 /* Writes OUT_DIR/NAME/report.json and report.html for `n` campaigns. When
  * OUT_DIR/bench-fuzz.json and bench-fuzz.html exist (bench/fuzz), they are
- * included. `path` gets the HTML file's path. Returns 0, or -1 with `err`. */
+ * included; so is OUT_DIR/bench-hard.html (bench/hard/report.sh: the
+ * hard-bug benchmark's measured tables), in the HTML. `path` gets the HTML file's path. Returns 0, or -1 with `err`. */
 int report_write(const char* out_dir, const char* name, const fz_campaign* cs,
                      size_t n, char* path, size_t pathlen, char* err, size_t errlen);
 
