@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sim/sim_dgram.h"
 #include "sim/sim_fs.h"
 #include "sim/sim_net.h"
 
@@ -62,6 +63,9 @@ uv_handle_type uv_guess_handle(uv_file fd) {
   case AF_UNIX: return UV_NAMED_PIPE;
   default: return UV_TCP;
   }
+  /* a simulated datagram socket (uv_fileno of a udp handle) */
+  sim_addr a;
+  if (sim_dgram_getsockname(sim_dgram_current(), fd, &a) == 0) return UV_UDP;
   /* Anything else is a real descriptor the program made itself (uv_pipe,
    * uv_socketpair: libuv's ping_pong tests ask about them): the kernel's
    * answer, read as libuv reads it. */

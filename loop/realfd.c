@@ -33,8 +33,10 @@ int uvs__realfd_taken(uv_loop_t* loop, int fd, const uv_handle_t* self) {
     case UV_POLL:
       if (uvs__is_active(h)) theirs = ((const uv_poll_t*)h)->io_watcher.fd;
       break;
-    case UV_UDP:   /* an adopted socket's real descriptor, else a sim id */
-      theirs = ((const uv_udp_t*)h)->io_watcher.fd;
+    case UV_UDP:   /* an adopted socket's real descriptor, else a sim id;
+                    * taken, as in libuv, while its watcher runs (reading
+                    * or sending): an idle one may be shared */
+      if (uvs__is_active(h)) theirs = ((const uv_udp_t*)h)->io_watcher.fd;
       break;
     default: break;
     }

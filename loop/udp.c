@@ -478,12 +478,33 @@ int uv_udp_init(uv_loop_t* loop, uv_udp_t* handle) { return uv_udp_init_ex(loop,
  * same local address and peer does the work, the real descriptor is what
  * uv_fileno answers and is closed with the handle. An AF_UNIX datagram
  * socket is refused: the simulated datagrams are IP only. */
+/* A simulated socket's number (uv_fileno of another udp handle: Node's
+ * bind({ fd }), dgram._createSocketHandle) is shared, as two libuv handles
+ * share one kernel descriptor: both work on the same simulated socket, the
+ * last opened takes its readiness (the other is not reading: that would
+ * have been UV_EEXIST), and whichever closes first closes it for both, as
+ * close(2) would; the other then meets EBADF. */
+static int open_shared(udp_state* st, int id) {
+  sim_addr a;
+  if (sim_dgram_getsockname(net(), id, &a) < 0) return UV_EBADF;
+  st->sock = id;
+  st->h->io_watcher.fd = id;
+  if (a.family == AF_INET6) st->flags |= UDP_IPV6;
+  if (sim_dgram_is_bound(net(), id)) st->flags |= UDP_BOUND;
+  if (sim_dgram_getpeername(net(), id, &a) == 0) st->flags |= UDP_CONNECTED;
+  sim_dgram_set_notify(net(), id, on_dgram, st);
+  relabel(st);
+  return 0;
+}
+
 int uv_udp_open(uv_udp_t* handle, uv_os_sock_t sock) {
   udp_state* st = st_of(handle);
   NEED_STATE(st);
   if (uvs__realfd_taken(handle->loop, sock, (uv_handle_t*)handle)) return UV_EEXIST;
   if (st->real_fd == sock) return 0;
   if (st->sock >= 0 || st->real_fd >= 0) return UV_EBUSY;
+  sim_addr shared;
+  if (sim_dgram_getsockname(net(), sock, &shared) == 0) return open_shared(st, sock);
   sim_addr local, peer;
   int bound, connected;
   int r = uvs__realfd_socket(sock, SOCK_DGRAM, &local, &bound, &connected);
