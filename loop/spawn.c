@@ -64,8 +64,10 @@ typedef struct chunk {
   proc_state* ps;
   int fd;
   int eof;
+  uint64_t due_ns;              /* when the child_event decision shows it */
   size_t len, off;
   char* data;
+  struct chunk* next;           /* the descriptor's queue                 */
 } chunk;
 
 struct proc_state {
@@ -85,6 +87,9 @@ struct proc_state {
                                          * sim_fs_dup), -1: none            */
   int in_done[SIM_CHILD_STDIO_MAX];     /* the program ended its input     */
   uint64_t last_ns[SIM_CHILD_STDIO_MAX];/* chunks of one fd stay in order  */
+  chunk* q_head[SIM_CHILD_STDIO_MAX];   /* ... and only the head is        */
+  chunk* q_tail[SIM_CHILD_STDIO_MAX];   /* scheduled: one the program does */
+                                        /* not read yet holds the rest     */
   sim_event fwd_ev;             /* input waiting at a child end            */
   proc_state* next;             /* every process of the run               */
 };
@@ -117,19 +122,36 @@ static const char* plabel(const proc_state* ps) {
 
 /* ------------------------------------------------------- output chunks */
 
+/* The head of a descriptor's queue goes out at its due time, or now if
+ * that has passed (it waited behind an earlier one). */
+static void chunk_arm(sim* s, chunk* ch) {
+  uint64_t now = sim_now(s);
+  sim_event_schedule(s, &ch->ev, ch->due_ns > now ? ch->due_ns : now);
+}
+
+static void chunk_done(sim* s, chunk* ch) {
+  proc_state* ps = ch->ps;
+  ps->q_head[ch->fd] = ch->next;
+  if (ch->next == NULL) ps->q_tail[ch->fd] = NULL;
+  else chunk_arm(s, ch->next);
+  free(ch->data);
+  uvs__wfree(ch);
+}
+
 static void chunk_fire(sim* s, sim_event* ev) {
   chunk* ch = (chunk*)ev;
   proc_state* ps = ch->ps;
   int id = ps->child_end[ch->fd];
   if (ch->eof) {
     sim_net_shutdown(net(), id);
-    uvs__wfree(ch);
+    chunk_done(s, ch);
     return;
   }
   while (ch->off < ch->len) {
     ssize_t w = sim_net_write(net(), id, ch->data + ch->off, ch->len - ch->off);
     if (w == -EAGAIN) {
-      /* the program does not read: try again a millisecond later */
+      /* the program does not read: try again a millisecond later; the
+       * chunks behind this one wait (a pipe keeps its order) */
       sim_event_schedule(s, &ch->ev, sim_now(s) + 1000000u);
       return;
     }
@@ -140,8 +162,7 @@ static void chunk_fire(sim* s, sim_event* ev) {
     }
     ch->off += (size_t)w;
   }
-  free(ch->data);
-  uvs__wfree(ch);
+  chunk_done(s, ch);
 }
 
 /* What the child wrote to a simulated file lands in it now, at the
@@ -185,8 +206,15 @@ static void output(proc_state* ps, const sim_child_item* it) {
     memcpy(ch->data, it->data, it->len);
     ch->len = it->len;
   }
+  ch->due_ns = t;
   sim_event_init(&ch->ev, chunk_fire, "child output");
-  sim_event_schedule(s, &ch->ev, t);
+  if (ps->q_tail[fd]) {
+    ps->q_tail[fd]->next = ch;
+  } else {
+    ps->q_head[fd] = ch;
+    chunk_arm(s, ch);
+  }
+  ps->q_tail[fd] = ch;
 }
 
 /* ------------------------------------------------------------ input */

@@ -15,7 +15,10 @@
  * - a child given a simulated file (UV_INHERIT_FD of uv_fs_open's number)
  *   writes into it, stdout and stderr in the order written; a replay of
  *   the run writes the same bytes into the file, spawning nothing (the
- *   child's pid in the file is the recorded one). */
+ *   child's pid in the file is the recorded one);
+ * - output beyond what the simulated pipe buffers (1 MiB) arrives whole and
+ *   before its end (a chunk the program could not take yet used to be
+ *   overtaken by the end of output, and the rest was lost). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -279,6 +282,50 @@ static void child_writes_a_simulated_file_and_replays(void** state) {
   sim_repro_free(&back);
 }
 
+static size_t big_bytes;
+static int big_eof_after;
+
+static void on_big_alloc(uv_handle_t* h, size_t s, uv_buf_t* b) {
+  (void)h;
+  (void)s;
+  static char slab[65536];
+  *b = uv_buf_init(slab, sizeof slab);
+}
+
+static void on_big_read(uv_stream_t* s, ssize_t n, const uv_buf_t* b) {
+  (void)b;
+  if (n > 0) big_bytes += (size_t)n;
+  if (n < 0) {
+    big_eof_after = (int)(big_bytes / 1000);
+    uv_close((uv_handle_t*)s, on_close);
+  }
+}
+
+static void output_past_the_pipe_buffer_arrives_whole(void** state) {
+  (void)state;
+  sim_config natural = { .source = SIM_SRC_LIST };
+  uvsim_world_begin(&natural);
+  uv_loop_t* loop = uv_default_loop();
+  uv_pipe_init(loop, &out, 0);
+  uv_stdio_container_t stdio[2] = {
+    { .flags = UV_IGNORE },
+    { .flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE, .data.stream = (uv_stream_t*)&out },
+  };
+  char* args[] = { "/bin/sh", "-c", "head -c 3000000 /dev/zero", NULL };
+  uv_process_options_t o = { .file = args[0], .args = args, .exit_cb = on_exit_cb,
+                             .stdio = stdio, .stdio_count = 2 };
+  big_bytes = 0;
+  big_eof_after = -1;
+  exits = 0;
+  assert_int_equal(uv_spawn(loop, &proc, &o), 0);
+  uv_read_start((uv_stream_t*)&out, on_big_alloc, on_big_read);
+  uv_run(loop, UV_RUN_DEFAULT);
+  uvsim_world_end();
+  assert_int_equal(exits, 1);
+  assert_int_equal(big_bytes, 3000000);
+  assert_int_equal(big_eof_after, 3000);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(output_after_exit_is_reachable),
@@ -286,6 +333,7 @@ int main(void) {
     cmocka_unit_test(child_env_has_no_uvsim),
     cmocka_unit_test(missing_file_is_enoent),
     cmocka_unit_test(child_writes_a_simulated_file_and_replays),
+    cmocka_unit_test(output_past_the_pipe_buffer_arrives_whole),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
