@@ -10,6 +10,7 @@
  * (below SIM_FS_FD_BASE) go to the kernel; every other one is simulated.
  */
 #include "loop/internal.h"
+#include "loop/fdshim.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -556,6 +557,11 @@ static void fs_work(uv_fs_t* req) {
   sim_fs* fs = FS();
   int e = fs_fault(fs, req);
   req->result = e < 0 ? e : fs_call(fs, req);
+  /* the kernel must not give a simulated file's number to a real
+   * descriptor while the program holds it (fdreserve.c) */
+  if ((req->fs_type == UV_FS_OPEN || req->fs_type == UV_FS_MKSTEMP) && req->result >= 0)
+    uvs__fd_reserve((int)req->result);
+  if (req->fs_type == UV_FS_CLOSE && req->result == 0) uvs__fd_release(req->file);
 }
 
 /* ---------------------------------------------------------- submission */

@@ -10,6 +10,7 @@
  * through sim_net's notify callback and is re-reported each loop iteration
  * while it holds, as level-triggered epoll does (uvs__stream_rearm). */
 #include "loop/stream.h"
+#include "loop/fdshim.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -479,6 +480,7 @@ int uv_fileno(const uv_handle_t* handle, uv_os_fd_t* fd) {
   default: return UV_EINVAL;
   }
   if (uvs__is_closing(handle) || fd_out == -1) return UV_EBADF;
+  uvs__fd_reserve(fd_out);    /* a simulated number the program now holds */
   *fd = fd_out;
   return 0;
 }

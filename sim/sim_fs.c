@@ -749,6 +749,37 @@ ssize_t sim_fs_write(sim_fs* fs, int fd, const void* buf, size_t len,
   return (ssize_t)len;
 }
 
+/* lseek(2) on a simulated file. No holes are kept (a file is one run of
+ * bytes), so SEEK_DATA finds data anywhere before the end and SEEK_HOLE
+ * only the end, as Linux answers for a file without holes. */
+int64_t sim_fs_lseek(sim_fs* fs, int fd, int64_t off, int whence) {
+  ofile* f = fd_get(fs, fd);
+  if (f && f->real) return sim_fsr_lseek(f->rfd, off, whence);
+  if (f == NULL) return -EBADF;
+  int64_t size = (int64_t)(is_dir(f->node) ? 4096 : f->node->size);
+  int64_t base;
+  switch (whence) {
+  case SEEK_SET: base = 0; break;
+  case SEEK_CUR: base = f->pos; break;
+  case SEEK_END: base = size; break;
+  case SEEK_DATA:
+  case SEEK_HOLE:
+    if (off < 0 || off >= size) return -ENXIO;
+    f->pos = whence == SEEK_DATA ? off : size;
+    return f->pos;
+  default: return -EINVAL;
+  }
+  if ((off > 0 && base > INT64_MAX - off)) return -EOVERFLOW;
+  if (base + off < 0) return -EINVAL;
+  f->pos = base + off;
+  return f->pos;
+}
+
+int sim_fs_fd_flags(const sim_fs* fs, int fd) {
+  ofile* f = fd_get(fs, fd);
+  return f ? f->flags : -EBADF;
+}
+
 int sim_fs_fsync(sim_fs* fs, int fd) {
   ofile* f = fd_get(fs, fd);
   if (f && f->real) return sim_fsr_fsync(f->rfd);

@@ -106,6 +106,10 @@ ssize_t sim_fs_read(sim_fs* fs, int fd, void* buf, size_t len, int64_t off);
 ssize_t sim_fs_write(sim_fs* fs, int fd, const void* buf, size_t len,
                      int64_t off);
 int sim_fs_is_open(const sim_fs* fs, int fd);
+/* lseek(2): the new position or -errno (SEEK_SET/CUR/END/DATA/HOLE). */
+int64_t sim_fs_lseek(sim_fs* fs, int fd, int64_t off, int whence);
+/* The flags the descriptor was opened with (fcntl F_GETFL), or -EBADF. */
+int sim_fs_fd_flags(const sim_fs* fs, int fd);
 int sim_fs_fsync(sim_fs* fs, int fd);
 int sim_fs_ftruncate(sim_fs* fs, int fd, int64_t len);
 int sim_fs_fstat(sim_fs* fs, int fd, sim_stat* st);

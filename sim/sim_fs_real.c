@@ -38,6 +38,10 @@ ssize_t sim_fsr_write(int rfd, const void* buf, size_t len, int64_t off) {
 
 int sim_fsr_fsync(int rfd) { return neg(fsync(rfd)); }
 int sim_fsr_ftruncate(int rfd, int64_t len) { return neg(ftruncate(rfd, len)); }
+int64_t sim_fsr_lseek(int rfd, int64_t off, int whence) {
+  off_t r = lseek(rfd, (off_t)off, whence);
+  return r < 0 ? -errno : (int64_t)r;
+}
 
 static uint64_t ts_ns(struct timespec t) {
   return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;

@@ -22,6 +22,7 @@ ssize_t sim_fsr_read(int rfd, void* buf, size_t len, int64_t off);
 ssize_t sim_fsr_write(int rfd, const void* buf, size_t len, int64_t off);
 int sim_fsr_fsync(int rfd);
 int sim_fsr_ftruncate(int rfd, int64_t len);
+int64_t sim_fsr_lseek(int rfd, int64_t off, int whence);
 int sim_fsr_fstat(int rfd, sim_stat* st);
 int sim_fsr_futime(int rfd, int64_t atime_ns, int64_t mtime_ns);
 int sim_fsr_fchmod(int rfd, unsigned mode);

@@ -39,6 +39,7 @@ typedef struct sock {
   int rx_fin;                   /* FIN arrived after the buffered data      */
   int rst;                      /* connection reset                         */
   int err;                      /* error reported once (read or write)      */
+  int rd_shut;                  /* shutdown(SHUT_RD): reads end at the data */
   /* send side */
   int wr_shut;
   size_t inflight;              /* bytes sent, not yet arrived              */
@@ -792,7 +793,7 @@ ssize_t sim_net_read(sim_net* net, int id, void* buf, size_t len) {
     s->err = 0;
     return -e;
   }
-  if (s->rst) return 0;
+  if (s->rst || s->rd_shut) return 0;
   return -EAGAIN;
 }
 
@@ -830,6 +831,19 @@ int sim_net_shutdown(sim_net* net, int id) {
   return 0;
 }
 
+/* Linux keeps queueing what arrives after SHUT_RD; a read returns what is
+ * buffered, then 0 instead of EAGAIN. */
+int sim_net_shutdown_read(sim_net* net, int id) {
+  sock* s = get(net, id);
+  if (s == NULL) return -EBADF;
+  if (s->state != S_CONNECTED || s->rst) return -ENOTCONN;
+  if (!s->rd_shut) {
+    s->rd_shut = 1;
+    notify(s, SIM_NET_IN);
+  }
+  return 0;
+}
+
 int sim_net_close(sim_net* net, int id, int reset) {
   sock* s = get(net, id);
   if (s == NULL) return -EBADF;
@@ -856,7 +870,7 @@ unsigned sim_net_poll(sim_net* net, int id) {
   case S_CONNECTED: break;
   }
   unsigned ev = 0;
-  if (s->rx_len || s->rx_fin || s->rst || s->err) ev |= SIM_NET_IN;
+  if (s->rx_len || s->rx_fin || s->rst || s->err || s->rd_shut) ev |= SIM_NET_IN;
   if (s->rst || s->err) ev |= SIM_NET_OUT | SIM_NET_ERR | SIM_NET_HUP;
   else if (s->wr_shut || space_toward(net, s) > 0) ev |= SIM_NET_OUT;
   return ev;

@@ -116,6 +116,8 @@ int sim_net_connecting(sim_net* net, int id);
 ssize_t sim_net_read(sim_net* net, int id, void* buf, size_t len);
 ssize_t sim_net_write(sim_net* net, int id, const void* buf, size_t len);
 int sim_net_shutdown(sim_net* net, int id);
+/* shutdown(SHUT_RD): reads return what is buffered, then 0 (EOF). */
+int sim_net_shutdown_read(sim_net* net, int id);
 /* reset: SO_LINGER 0 (uv_tcp_close_reset): the peer gets RST. */
 int sim_net_close(sim_net* net, int id, int reset);
 unsigned sim_net_poll(sim_net* net, int id);

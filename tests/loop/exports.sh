@@ -1,11 +1,20 @@
 #!/bin/sh
 # tests/loop/exports.sh LIBDIR — libuvsim.so is preloaded into other people's
-# programs (node, Lua, Python): it exports libuv's API and uvsim's own and
+# programs (node, Lua, Python): it exports libuv's API, uvsim's own and
+# libc's descriptor calls that answer simulated numbers (loop/fdshim.c),
 # nothing else; libuvsim-det.so exactly the clock and randomness it
 # interposes (loop/det/det.c).
 lib=$1
+shim="close fcntl fcntl64 fdatasync fstat fstat64 fsync ftruncate ftruncate64 getpeername
+getsockname getsockopt ioctl lseek lseek64 pread pread64 preadv pwrite pwrite64 pwritev read
+readv recv recvfrom send sendto setsockopt shutdown write writev"
+got=$(nm -D --defined-only "$lib/libuvsim.so" | awk '$2 == "T" {print $3}' |
+      grep -v '^uv' | grep -v '^_init$' | grep -v '^_fini$' | sort | tr '\n' ' ')
+[ "$got" = "$(echo $shim | tr ' ' '\n' | sort | tr '\n' ' ')" ] ||
+  { echo "FAIL: libuvsim.so's libc calls: $got"; exit 1; }
 bad=$(nm -D --defined-only "$lib/libuvsim.so" | awk '{print $3}' |
-      grep -v '^uv_' | grep -v '^uvsim_' | grep -v '^_init$' | grep -v '^_fini$')
+      grep -v '^uv_' | grep -v '^uvsim_' | grep -v '^_init$' | grep -v '^_fini$' |
+      grep -vxF "$(echo $shim | tr ' ' '\n')")
 if [ -n "$bad" ]; then
   echo "FAIL: libuvsim.so exports $(echo "$bad" | wc -l) other symbols:"
   echo "$bad" | head -20
@@ -16,4 +25,4 @@ n=$(nm -D --defined-only "$lib/libuvsim.so" | grep -c ' T uv_')
 det=$(nm -D --defined-only "$lib/libuvsim-det.so" | awk '$2 == "T" {print $3}' | sort | tr '\n' ' ')
 want="RAND_bytes RAND_bytes_ex RAND_priv_bytes RAND_priv_bytes_ex clock_gettime getentropy getrandom gettimeofday time "
 [ "$det" = "$want" ] || { echo "FAIL: libuvsim-det.so exports: $det"; exit 1; }
-echo "ok: libuvsim.so exports $n uv_* functions and uvsim_*, nothing else"
+echo "ok: libuvsim.so exports $n uv_* functions, uvsim_* and libc's descriptor calls, nothing else"

@@ -5,7 +5,10 @@
 # call_soon chain, an hour of asyncio.sleep (virtual time: real sleeping
 # would run into ctest's timeout), the default executor (a real thread that
 # wakes the loop through that socketpair, waited for for real), a
-# call_soon_threadsafe from a thread, and timers gathered. The natural
+# call_soon_threadsafe from a thread, timers gathered, and a TCP echo over
+# asyncio streams (uvloop writes to a connected transport with write(2) on
+# uv_fileno's number: loop/fdshim.c answers it from the simulated
+# network; without it the first write failed with EBADF). The natural
 # order must print what real uvloop prints, and three seeded schedules the
 # same. Skipped (77) when python3-uvloop is not installed.
 set -u
@@ -32,6 +35,25 @@ async def main():
             await asyncio.sleep(0.05)
         return name
     print("gather", await asyncio.gather(tick("a", 3), tick("b", 2)))
+    async def handle(reader, writer):
+        while data := await reader.read(100):
+            writer.write(data.upper())
+            await writer.drain()
+        writer.close()
+        await writer.wait_closed()
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    for msg in (b"hello", b"world"):
+        writer.write(msg)
+        await writer.drain()
+        print("echo", (await reader.readexactly(len(msg))).decode())
+    writer.write_eof()
+    print("eof", await reader.read())
+    writer.close()
+    await writer.wait_closed()
+    server.close()
+    await server.wait_closed()
 uvloop.install()
 asyncio.run(main())
 print("done")
@@ -40,6 +62,9 @@ want='call_soon chain [0, 1, 2, 3, 4]
 executor 42
 threadsafe
 gather ['"'"'a'"'"', '"'"'b'"'"']
+echo HELLO
+echo WORLD
+eof b'"'"''"'"'
 done'
 lib=$(dirname "$uvsim")/lib/libuvsim.so
 got=$(env -u UVSIM_SEED LD_PRELOAD="$lib" $py "$dir/prog.py" 2>&1)
