@@ -155,16 +155,27 @@ void uv_loop_delete(uv_loop_t* loop) {
 }
 
 int uv_loop_configure(uv_loop_t* loop, uv_loop_option option, ...) {
-  (void)loop;
-  /* Blocking SIGPROF and idle-time metrics change nothing on a virtual
-   * loop; accept them as libuv does. */
-  if (option == UV_LOOP_BLOCK_SIGNAL || option == UV_METRICS_IDLE_TIME) return 0;
+  /* Blocking SIGPROF changes nothing on a virtual loop; accept it as
+   * libuv does. */
+  if (option == UV_LOOP_BLOCK_SIGNAL) return 0;
+  if (option == UV_METRICS_IDLE_TIME) {
+    uvs__L(loop)->metrics_idle = 1;
+    return 0;
+  }
   return UV_ENOSYS;
 }
 
-uint64_t uv_metrics_idle_time(uv_loop_t* loop) {
-  (void)loop;
-  return 0;
+/* The virtual time the poll phase spent waiting since UV_METRICS_IDLE_TIME
+ * was set: what libuv measures around epoll_wait. */
+uint64_t uv_metrics_idle_time(uv_loop_t* loop) { return uvs__L(loop)->idle_ns; }
+
+/* The poll phase waits until `target`: idle time, when it is measured. */
+static void idle_until(uv_loop_t* loop, uint64_t target) {
+  sim* s = uvs__sim();
+  uint64_t now = sim_now(s);
+  if (target <= now) return;
+  if (uvs__L(loop)->metrics_idle) uvs__L(loop)->idle_ns += target - now;
+  sim_advance_to(s, target);
 }
 
 int uv_loop_fork(uv_loop_t* loop) {
@@ -205,12 +216,33 @@ int uv_backend_fd(const uv_loop_t* loop) { return loop->backend_fd; }
 
 uint64_t uv_now(const uv_loop_t* loop) { return loop->time; }
 void uv_update_time(uv_loop_t* loop) { uvs__update_time(loop); }
-/* uv_hrtime only looks. (Reading it costing time, as uv_update_time does,
+static int run_on_this_thread(void);
+
+/* A busy wait on uv_hrtime (libuv's metrics_idle_time spins 600 ms in a
+ * timer callback) would spin for ever at one instant. So reads past
+ * UVS__HRTIME_FREE_READS on the loop's thread since the last callback ended
+ * cost time as a clock read does. Only the running loop's thread counts
+ * and the count restarts after every callback: Node's platform reads a few
+ * times per task, at moments real threads decide, and those stay free. */
+#define UVS__HRTIME_FREE_READS 100000u
+static unsigned long hrtime_reads;    /* touched by the loop's thread only */
+
+static int hrtime_is_spin(void) {
+  if (!run_on_this_thread()) return 0;
+  return ++hrtime_reads > UVS__HRTIME_FREE_READS;
+}
+
+void uvs__hrtime_spin_reset(void) { hrtime_reads = 0; }
+
+/* uv_hrtime only looks, until it is a spin. (Reading it costing time, as uv_update_time does,
  * was tried: Node's platform reads it from tasks that real threads post to
  * the main loop at moments real time decides, and runs stopped repeating.
  * So a busy wait on performance.now() does not end; one on Date.now()
  * does: see uvs__clock_read.) */
-uint64_t uv_hrtime(void) { return UVS__EPOCH_NS + sim_now(uvs__sim()); }
+uint64_t uv_hrtime(void) {
+  if (hrtime_is_spin()) uvs__clock_read();
+  return UVS__EPOCH_NS + sim_now(uvs__sim());
+}
 
 /* Reading the wall clock costs UVS__CLOCK_READ_COST_NS: a program that waits
  * for time to pass by reading Date.now() in a loop gets there, as on a real
@@ -433,7 +465,7 @@ static void io_poll(uv_loop_t* loop, int timeout) {
     if (peer_at < target) {
       /* a peer's timer comes first: the clock moves there, the peer runs,
        * and this loop looks again (it may have been sent something) */
-      if (peer_at > now) sim_advance_to(s, peer_at);
+      idle_until(loop, peer_at);
       int ran = uvs__peers_run(1);
       UVS__ASSERT(ran, "a peer's due timer did not make it ready");
       continue;
@@ -478,7 +510,7 @@ static void io_poll(uv_loop_t* loop, int timeout) {
       return;
     }
     if (to_timer) target += timer_lag_ns(uvs__timer_min(loop));
-    if (target > now) sim_advance_to(s, target);
+    idle_until(loop, target);
     break;
   }
   /* libuv's uv__io_poll updates the loop time right after epoll_wait, before
@@ -530,6 +562,11 @@ static void run_enter(void) {
   if (!atomic_compare_exchange_strong(&run_owner, &none, self))
     uvs__fatal("uv_run", "a loop is already running on another thread; "
                "concurrent loops in several threads are not simulated");
+}
+
+static int run_on_this_thread(void) {
+  return run_depth > 0 &&
+         atomic_load(&run_owner) == (unsigned long)pthread_self();
 }
 
 static void run_leave(void) {

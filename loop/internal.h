@@ -65,6 +65,9 @@ typedef struct uvs__loop {
    * first poll: set by init (and by world code starting a watcher), cleared
    * by the poll phase. */
   int watchers_pending;
+  /* UV_METRICS_IDLE_TIME: on, and the virtual ns the poll phase waited */
+  int metrics_idle;
+  uint64_t idle_ns;
 } uvs__loop;
 
 static inline uvs__loop* uvs__L(const uv_loop_t* loop) {
@@ -118,6 +121,8 @@ void uvs__hang_stop(sim* s);
 /* The virtual clock (ns) as a program reads the wall clock: each read costs
  * UVS__CLOCK_READ_COST_NS (uv_gettimeofday, uvsim_wall_ns_read). */
 uint64_t uvs__clock_read(void);
+/* After each callback: uv_hrtime's reads are free again (loop/core.c). */
+void uvs__hrtime_spin_reset(void);
 
 /* libuv's buffer contract (uv_os_getenv, uv_os_gethostname, uv_os_homedir
  * ...): on success *size is the length without the NUL; when the buffer is

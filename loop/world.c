@@ -64,6 +64,7 @@ void uvs__after_callback(void) {
   if (after_cb) after_cb();
   uvs__signal_tick();     /* raised signals, `signal` fault rules */
   charge_cost();
+  uvs__hrtime_spin_reset();
   if (uvs__pool_kick_pending) uvs__pool_kick();
 }
 

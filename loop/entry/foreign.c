@@ -41,6 +41,7 @@ void uvs__impl_uv_loop_delete(uv_loop_t* loop);
 uv_loop_t* uvs__impl_uv_default_loop(void);
 int uvs__impl_uv_cancel(uv_req_t* req);
 uint64_t uvs__impl_uv_hrtime(void);
+int uvs__impl_uv_loop_configure(uv_loop_t* loop, uv_loop_option option, ...);
 int uvs__in_pool_work(void);                /* loop/threadpool.c: a pool thread in a job */
 int uvs__peer_current(void);                /* loop/peer.c: a peer process's thread */
 
@@ -241,8 +242,7 @@ int uv_loop_configure(uv_loop_t* loop, uv_loop_option option, ...) {
   int arg = option == UV_LOOP_BLOCK_SIGNAL ? va_arg(ap, int) : 0;
   va_end(ap);
   if (uvs__foreign(loop)) return real_loop_configure(loop, option, arg);
-  if (option == UV_LOOP_BLOCK_SIGNAL || option == UV_METRICS_IDLE_TIME) return 0;
-  return UV_ENOSYS;
+  return uvs__impl_uv_loop_configure(loop, option, arg);
 }
 
 /* The default loop is the simulated world's, whoever asks. */
