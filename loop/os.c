@@ -15,8 +15,11 @@
  * and getaddrinfo.c line by line, so misuse answers the same codes. */
 #include "loop/internal.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
 
 #include "loop/os.h"
 
@@ -225,3 +228,43 @@ int uv_if_indextoiid(unsigned int ifindex, char* buffer, size_t* size) {
 /* On Unix an OS handle is the descriptor itself (libuv does the same). */
 uv_os_fd_t uv_get_osfhandle(int fd) { return fd; }
 int uv_open_osfhandle(uv_os_fd_t os_fd) { return os_fd; }
+
+/* ------------------------------------------- the machine as libc tells it */
+
+/* A program that asks libc as well as libuv must meet one machine: libuv's
+ * own suite checks uv_os_get_passwd against geteuid() and uv_os_uname
+ * against uname(2), and a program that prints getuid() would otherwise
+ * print the host's user, which differs between the machines a seed is
+ * replayed on. So these libc calls are answered here for the whole
+ * process (exported from libuvsim.so, loop/entry/exports.map; defined in
+ * the program itself when libuvsim.a is linked in). A child process runs
+ * for real and sees the real host. */
+
+uid_t getuid(void) { return UVS__USER_UID; }
+uid_t geteuid(void) { return UVS__USER_UID; }
+gid_t getgid(void) { return UVS__USER_GID; }
+gid_t getegid(void) { return UVS__USER_GID; }
+
+int uname(struct utsname* buf) {
+  if (buf == NULL) {
+    errno = EFAULT;
+    return -1;
+  }
+  memset(buf, 0, sizeof *buf);
+  snprintf(buf->sysname, sizeof buf->sysname, "%s", MACHINE_SYSNAME);
+  snprintf(buf->nodename, sizeof buf->nodename, "%s", MACHINE_HOSTNAME);
+  snprintf(buf->release, sizeof buf->release, "%s", MACHINE_RELEASE);
+  snprintf(buf->version, sizeof buf->version, "%s", MACHINE_VERSION);
+  snprintf(buf->machine, sizeof buf->machine, "%s", MACHINE_ARCH);
+  return 0;
+}
+
+/* gethostname(2): the name and its NUL must fit, else ENAMETOOLONG. */
+int gethostname(char* name, size_t len) {
+  if (len < sizeof MACHINE_HOSTNAME) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  memcpy(name, MACHINE_HOSTNAME, sizeof MACHINE_HOSTNAME);
+  return 0;
+}
