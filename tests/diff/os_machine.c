@@ -10,6 +10,9 @@
  * only their shape is printed. */
 #include "d.h"
 
+#include <sys/utsname.h>
+#include <unistd.h>
+
 static void hostname_rules(void) {
   char buf[UV_MAXHOSTNAMESIZE];
   size_t size = 1;
@@ -93,6 +96,28 @@ static void passwd_rules(void) {
   SAY("free_passwd twice: ok");
 }
 
+/* One machine, whichever way it is asked: libc's uname(2), gethostname(2)
+ * and user ids agree with libuv's answers (on a real host trivially; under
+ * uvsim because libc's are answered by the same virtual machine). */
+static void libc_agrees(void) {
+  uv_utsname_t u;
+  struct utsname k;
+  int same = uv_os_uname(&u) == 0 && uname(&k) == 0 &&
+             strcmp(u.sysname, k.sysname) == 0 && strcmp(u.release, k.release) == 0 &&
+             strcmp(u.version, k.version) == 0 && strcmp(u.machine, k.machine) == 0;
+  SAY("uname agrees with uname(2): %d", same);
+  char h[UV_MAXHOSTNAMESIZE], kh[256];
+  size_t size = sizeof h;
+  same = uv_os_gethostname(h, &size) == 0 && gethostname(kh, sizeof kh) == 0 &&
+         strcmp(h, kh) == 0;
+  SAY("gethostname agrees with gethostname(2): %d", same);
+  uv_passwd_t pwd;
+  same = uv_os_get_passwd(&pwd) == 0 && pwd.uid == geteuid() && pwd.uid == getuid() &&
+         pwd.gid == getegid() && pwd.gid == getgid();
+  if (same) uv_os_free_passwd(&pwd);
+  SAY("get_passwd agrees with getuid/geteuid/getgid/getegid: %d", same);
+}
+
 static void priority_rules(void) {
   int p = -100;
   SAY("getpriority NULL: %s", E(uv_os_getpriority(0, NULL)));
@@ -162,6 +187,7 @@ int main(void) {
   uname_rules();
   dir_rules();
   passwd_rules();
+  libc_agrees();
   priority_rules();
   interface_rules();
   figures();
