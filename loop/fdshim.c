@@ -71,6 +71,8 @@ REAL_SLOT(ftruncate64); REAL_SLOT(fsync); REAL_SLOT(fdatasync); REAL_SLOT(fcntl)
 REAL_SLOT(fcntl64); REAL_SLOT(ioctl); REAL_SLOT(send); REAL_SLOT(recv);
 REAL_SLOT(sendto); REAL_SLOT(recvfrom); REAL_SLOT(shutdown); REAL_SLOT(getsockopt);
 REAL_SLOT(setsockopt); REAL_SLOT(getsockname); REAL_SLOT(getpeername);
+REAL_SLOT(__read_chk); REAL_SLOT(__pread_chk); REAL_SLOT(__pread64_chk);
+REAL_SLOT(__recv_chk); REAL_SLOT(__recvfrom_chk);
 
 int uvs__real_close(int fd) { return REAL(close)(fd); }
 int uvs__real_fcntl(int fd, int cmd, long arg) { return REAL(fcntl)(fd, cmd, arg); }
@@ -243,6 +245,33 @@ SHIM_EXPORT ssize_t pwritev(int fd, const struct iovec* iov, int n, off_t off) {
   if (k == K_REAL) return REAL(pwritev)(fd, iov, n, off);
   if (k != K_FILE) return fail(ESPIPE);
   return off < 0 ? fail(EINVAL) : ret(sim_rwv(k, fd, iov, n, off, 1));
+}
+
+/* _FORTIFY_SOURCE's forms (what a program built with it calls when the
+ * buffer's size is known): past the buffer, libc's own check aborts. */
+extern ssize_t __read_chk(int fd, void* buf, size_t n, size_t buflen);
+extern ssize_t __pread_chk(int fd, void* buf, size_t n, off_t off, size_t buflen);
+extern ssize_t __pread64_chk(int fd, void* buf, size_t n, off64_t off, size_t buflen);
+extern ssize_t __recv_chk(int fd, void* buf, size_t n, size_t buflen, int flags);
+extern ssize_t __recvfrom_chk(int fd, void* buf, size_t n, size_t buflen, int flags,
+                              struct sockaddr* from, socklen_t* fromlen);
+
+SHIM_EXPORT ssize_t __read_chk(int fd, void* buf, size_t n, size_t buflen) {
+  enum fd_kind k = kind(fd);
+  if (k == K_REAL || n > buflen) return REAL(__read_chk)(fd, buf, n, buflen);
+  return ret(sim_read(k, fd, buf, n, -1));
+}
+
+SHIM_EXPORT ssize_t __pread_chk(int fd, void* buf, size_t n, off_t off, size_t buflen) {
+  enum fd_kind k = kind(fd);
+  if (k == K_REAL || n > buflen) return REAL(__pread_chk)(fd, buf, n, off, buflen);
+  return ret(sim_pread(k, fd, buf, n, off));
+}
+
+SHIM_EXPORT ssize_t __pread64_chk(int fd, void* buf, size_t n, off64_t off, size_t buflen) {
+  enum fd_kind k = kind(fd);
+  if (k == K_REAL || n > buflen) return REAL(__pread64_chk)(fd, buf, n, off, buflen);
+  return ret(sim_pread(k, fd, buf, n, off));
 }
 
 /* ------------------------------------------------------ files' metadata */
@@ -486,6 +515,20 @@ SHIM_EXPORT ssize_t recvfrom(int fd, void* buf, size_t n, int flags,
                              struct sockaddr* from, socklen_t* fromlen) {
   enum fd_kind k = kind(fd);
   if (k == K_REAL) return REAL(recvfrom)(fd, buf, n, flags, from, fromlen);
+  return ret(sim_recv(k, fd, buf, n, flags, from, fromlen));
+}
+
+SHIM_EXPORT ssize_t __recv_chk(int fd, void* buf, size_t n, size_t buflen, int flags) {
+  enum fd_kind k = kind(fd);
+  if (k == K_REAL || n > buflen) return REAL(__recv_chk)(fd, buf, n, buflen, flags);
+  return ret(sim_recv(k, fd, buf, n, flags, NULL, NULL));
+}
+
+SHIM_EXPORT ssize_t __recvfrom_chk(int fd, void* buf, size_t n, size_t buflen, int flags,
+                                   struct sockaddr* from, socklen_t* fromlen) {
+  enum fd_kind k = kind(fd);
+  if (k == K_REAL || n > buflen)
+    return REAL(__recvfrom_chk)(fd, buf, n, buflen, flags, from, fromlen);
   return ret(sim_recv(k, fd, buf, n, flags, from, fromlen));
 }
 

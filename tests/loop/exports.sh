@@ -1,13 +1,15 @@
 #!/bin/sh
 # tests/loop/exports.sh LIBDIR — libuvsim.so is preloaded into other people's
 # programs (node, Lua, Python): it exports libuv's API, uvsim's own and
-# libc's descriptor calls that answer simulated numbers (loop/fdshim.c),
-# nothing else; libuvsim-det.so exactly the clock and randomness it
+# libc's descriptor calls that answer simulated numbers (loop/fdshim.c) and
+# the machine's identity calls (loop/os.c), nothing else; libuvsim-det.so exactly the clock and randomness it
 # interposes (loop/det/det.c).
 lib=$1
-shim="close fcntl fcntl64 fdatasync fstat fstat64 fsync ftruncate ftruncate64 getpeername
+shim="__pread64_chk __pread_chk __read_chk __recv_chk __recvfrom_chk close fcntl fcntl64 fdatasync fstat fstat64 fsync ftruncate ftruncate64 getpeername
 getsockname getsockopt ioctl lseek lseek64 pread pread64 preadv pwrite pwrite64 pwritev read
 readv recv recvfrom send sendto setsockopt shutdown write writev"
+# and the simulated machine as libc tells it (loop/os.c)
+shim="$shim getegid geteuid getgid gethostname getuid uname"
 got=$(nm -D --defined-only "$lib/libuvsim.so" | awk '$2 == "T" {print $3}' |
       grep -v '^uv' | grep -v '^_init$' | grep -v '^_fini$' | sort | tr '\n' ' ')
 [ "$got" = "$(echo $shim | tr ' ' '\n' | sort | tr '\n' ' ')" ] ||
@@ -25,4 +27,4 @@ n=$(nm -D --defined-only "$lib/libuvsim.so" | grep -c ' T uv_')
 det=$(nm -D --defined-only "$lib/libuvsim-det.so" | awk '$2 == "T" {print $3}' | sort | tr '\n' ' ')
 want="RAND_bytes RAND_bytes_ex RAND_priv_bytes RAND_priv_bytes_ex clock_gettime getentropy getrandom gettimeofday time "
 [ "$det" = "$want" ] || { echo "FAIL: libuvsim-det.so exports: $det"; exit 1; }
-echo "ok: libuvsim.so exports $n uv_* functions, uvsim_* and libc's descriptor calls, nothing else"
+echo "ok: libuvsim.so exports $n uv_* functions, uvsim_* and the libc calls it answers, nothing else"
