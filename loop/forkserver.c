@@ -29,6 +29,7 @@
  * End of CTL ends the server (_exit(0): the program's own exit handlers
  * ran in no child and must not run here either). */
 #include "loop/internal.h"
+#include "loop/fdshim.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -114,7 +115,9 @@ static int own_pipe_or_socket(int ctl, int st) {
     if (e->d_name[0] == '.' || fd <= 2 || fd == ctl || fd == st || fd == self ||
         was_inherited(fd))
       continue;
-    if (fstat(fd, &sb) == 0 && (S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode))) found = fd;
+    /* the kernel's answer: a simulated file's reserved number is no pipe */
+    if (uvs__real_fstat(fd, &sb) == 0 && (S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode)))
+      found = fd;
   }
   closedir(d);
   return found;

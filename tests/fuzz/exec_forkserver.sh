@@ -7,7 +7,8 @@
 #    the fork server equals --runs-log of --no-fork-server;
 #  - a crashing and a hanging child are reported and the server goes on;
 #  - a decision, a thread or a uv_random draw before the first uv_run
-#    makes exec say so once and start a process per run;
+#    makes exec say so once and start a process per run; a simulated
+#    socket's number held then does not;
 #  - a tape (UVSIM_TAPE) gives the same trace hash every time, and bad
 #    UVSIM_TAPE or UVSIM_FORKSERVER values end the program with one line.
 set -u
@@ -70,6 +71,15 @@ for mode in decide thread random; do
   grep -q 'a process per run)' "$tmp/out" || fail "$mode: summary"
 done
 echo "ok: decisions, threads, uv_random before uv_run: a process per run, said once"
+
+# A simulated socket's number the program holds at the fork point is
+# reserved with the kernel (loop/fdreserve.c): the server looks at the
+# kernel's descriptor, a placeholder, not at the simulated socket, and serves.
+"$UVSIM" exec --runs 5 --quiet -- "$PROG" fileno >"$tmp/out" 2>"$tmp/err"
+[ $? = 0 ] || fail "fileno: want exit 0"
+grep -q 'no fork server' "$tmp/err" && fail "fileno: fork server refused"
+grep -q 'fork server)' "$tmp/out" || fail "fileno: the fork server was not used"
+echo "ok: a simulated socket's number before uv_run: the fork server serves"
 
 # 4. Tapes: one run each, same tape, same trace hash.
 lib=$(dirname "$UVSIM")/lib/libuvsim.so

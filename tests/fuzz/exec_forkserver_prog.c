@@ -10,7 +10,10 @@
  *   decide   sends a UDP datagram before uv_run: a decision (its latency)
  *            before the fork point, so no fork server
  *   thread   starts a thread of its own before uv_run: no fork server
- *   random   draws uv_random bytes before uv_run: no fork server */
+ *   random   draws uv_random bytes before uv_run: no fork server
+ *   fileno   asks uv_fileno of a bound tcp handle before uv_run: a
+ *            simulated socket's number, no socket of the program's own,
+ *            so the fork server serves */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,11 +89,25 @@ int main(int argc, char** argv) {
     char bytes[4];
     uv_random(NULL, NULL, bytes, sizeof bytes, 0, NULL);
   }
+  static uv_tcp_t tcp;
+  if (!strcmp(mode, "fileno")) {
+    struct sockaddr_in addr;
+    uv_os_fd_t fd;
+    uv_ip4_addr("127.0.0.1", 47002, &addr);
+    uv_tcp_init(loop, &tcp);
+    uv_tcp_bind(&tcp, (const struct sockaddr*)&addr, 0);
+    if (uv_fileno((uv_handle_t*)&tcp, &fd) != 0)
+      fprintf(stderr, "exec_forkserver_prog: no descriptor\n");
+  }
   for (int i = 0; i < 3; i++) uv_queue_work(loop, &jobs[i], work, after);
   uv_run(loop, UV_RUN_DEFAULT);
   if (!strcmp(mode, "thread")) {
     uv_sem_post(&sem);
     uv_thread_join(&tid);
+  }
+  if (!strcmp(mode, "fileno")) {
+    uv_close((uv_handle_t*)&tcp, NULL);
+    uv_run(loop, UV_RUN_DEFAULT);
   }
   printf("order %.*s\n", (int)norder, order);
   return 0;
