@@ -16,7 +16,13 @@
  * one, and every choice comes from one PRNG seeded by --seed: the same
  * seed gives the same tapes, corpus and findings. Each new failure
  * signature is run again as a process to check it replays, and its tape
- * is kept in --out with the line that replays it (UVSIM_TAPE=...). */
+ * is kept in --out with the line that replays it (UVSIM_TAPE=...).
+ *
+ * `uvsim node --fuzz` is the same loop with node's runs (o->node: its
+ * argv, preloads and settings, cli/node.c): a process per run, since V8's
+ * platform threads start before the loop and node never becomes a fork
+ * server. Its replay line is `UVSIM_TAPE=FILE uvsim node ...`, and each
+ * finding also gets node's reproducer (`uvsim replay FILE`). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -28,6 +34,7 @@
 
 #include "cli/cli.h"
 #include "cli/exec.h"
+#include "cli/node.h"
 #include "sim/sim.h"
 #include "sim/sim_ordcov.h"
 #include "sim/sim_util.h"
@@ -169,15 +176,21 @@ static void report(const exec_opts* o, fuzz_state* f, const char* sig, uint64_t 
   printf("failure: %s\n", sig);
   printf("  first at run %" PRIu64 " (tape of %zu byte%s)\n", run, o->tape_len,
          o->tape_len == 1 ? "" : "s");
-  if (r->line[0]) printf("  stderr: %s\n", r->line);
+  if (o->node && r->js_error[0]) printf("  error: %s\n", r->js_error);
+  else if (r->line[0]) printf("  stderr: %s\n", r->line);
   if (sim_write_atomic(path, o->tape, o->tape_len, err, sizeof err) != 0) {
     printf("  tape not kept: %s\n", err);
     return;
   }
-  cli_exec_check_replay(o, NULL, r, base);
+  int same = cli_exec_check_replay(o, NULL, r, base);
   static char line[16384];
-  cli_exec_replay_line(o, NULL, line, sizeof line);
+  if (o->node) cli_node_command_line(o, line, sizeof line);
+  else cli_exec_replay_line(o, NULL, line, sizeof line);
   printf("  replay: UVSIM_TAPE=%s %s\n", path, line);
+  if (o->node) {      /* node's own reproducer: the run's decisions */
+    char repro[512];
+    cli_node_report_failure(o, sig, NULL, r, same, repro, sizeof repro);
+  }
   fflush(stdout);
 }
 
@@ -230,7 +243,8 @@ static int fuzz_loop(exec_opts* o, fuzz_state* f, const exec_result* base, int* 
     o->tape = buf, o->tape_len = len, o->tape_on = 1;
     int rc = fuzz_one(o, f, i + 1, base);
     if (rc < 0) {
-      fprintf(stderr, "uvsim: exec: run %" PRIu64 ": %s\n", i + 1, strerror(-rc));
+      fprintf(stderr, "uvsim: %s: run %" PRIu64 ": %s\n", o->node ? "node" : "exec", i + 1,
+              strerror(-rc));
       return EXIT_USAGE;
     }
     if (progress && i % 16 == 15)
@@ -243,14 +257,16 @@ static int fuzz_loop(exec_opts* o, fuzz_state* f, const exec_result* base, int* 
 
 /* The natural order first (the empty tape, the corpus' first entry). */
 static int fuzz_start(exec_opts* o, fuzz_state* f, exec_result* base) {
+  const char* what = o->node ? "node" : "exec";
   memset(f->map, 0, SIM_ORDCOV_SIZE);
   int rc = cli_exec_start(o, base);
-  if (rc < 0) return cli_usage_error("exec: cannot run '%s': %s", o->argv[0], strerror(-rc));
+  if (rc < 0) return cli_usage_error("%s: cannot run '%s': %s", what, o->argv[0], strerror(-rc));
   if (!base->traced && (base->kind == X_PASS || base->kind == X_EXIT))
-    return cli_usage_error("exec: '%s' exited without starting uvsim's simulated world "
+    return cli_usage_error("%s: '%s' exited without starting uvsim's simulated world "
                            "(is it dynamically linked against libuv.so.1?); nothing to fuzz",
-                           o->argv[0]);
+                           what, o->argv[0]);
   merge_coverage(f);
+  if (o->node) cli_node_check_natural(o, base);   /* (its map is not merged) */
   keep(f, NULL, 0);
   judge(o, f, 0, base, base);
   f->runs = 1;
@@ -263,7 +279,9 @@ int cli_exec_fuzz(exec_opts* o) {
   if (cli_out_dir("--out", o->fuzz_out)) return EXIT_USAGE;
   sim_rng_seed(&f.rng, o->seed);
   int rc = open_map(&f, o);
-  if (rc < 0) return cli_usage_error("exec: --fuzz: no shared coverage map: %s", strerror(-rc));
+  if (rc < 0)
+    return cli_usage_error("%s: --fuzz: no shared coverage map: %s", o->node ? "node" : "exec",
+                           strerror(-rc));
   double t0 = mono_s();
   exec_result base = {0};
   rc = fuzz_start(o, &f, &base);
@@ -277,7 +295,8 @@ int cli_exec_fuzz(exec_opts* o) {
            "corpus %zu tapes, %zu coverage features, %zu distinct schedules, %" PRIu64
            " failing, %zu signature%s\n", f.runs, f.runs - 1,
            stopped ? ", stopped by --time" : "", dt, (double)f.runs / (dt > 0 ? dt : 1),
-           served ? "fork server" : "a process per run",
+           served ? "fork server" : o->node ? "a process per run: node gets no fork server"
+                                            : "a process per run",
            f.ncorpus, f.features, f.ntraces, f.failing, f.nsigs, f.nsigs == 1 ? "" : "s");
     rc = f.nsigs ? EXIT_BUG : 0;
   }

@@ -65,6 +65,12 @@ static const char* usage_node =
   "  --check-determinism\n"
   "                  run one schedule twice; fail, naming the first divergent\n"
   "                  decision, when output or trace differ\n"
+  "  --fuzz          coverage-guided instead of seeded, as `uvsim exec --fuzz`:\n"
+  "                  --runs tapes (default 200; byte strings of answers,\n"
+  "                  UVSIM_TAPE) mutated from those that reached new ordering\n"
+  "                  coverage; one run at a time, a node process each (node\n"
+  "                  gets no fork server); the same --seed gives the same tapes\n"
+  "                  and findings\n"
   "  --map SIM=HOST[,ro|,snapshot]\n"
   "                  map a host directory (repeatable). The script's project\n"
   "                  (the nearest directory above it with package.json or\n"
@@ -73,7 +79,8 @@ static const char* usage_node =
   "                  included, is simulated and starts empty\n"
   "  --corpus DIR    where reproducers go (default corpus)\n"
   "  --out DIR       campaigns write DIR/node-NAME/report.{json,html}\n"
-  "                  (default reports/out)\n"
+  "                  (default reports/out); with --fuzz, where each\n"
+  "                  signature's tape is kept (default reports/out/node-fuzz)\n"
   "  --no-report     no report\n"
   "  --no-minimize   write each reproducer as found\n"
   "  --node PATH     the node to run (default: $UVSIM_NODE, then\n"
@@ -473,6 +480,8 @@ static int replay_run(const exec_opts* o, const sim_repro* rep, const char* tmp,
     return -1;
   }
   exec_opts ro = *o;
+  ro.tape = NULL, ro.tape_len = 0, ro.tape_on = 0;   /* a --fuzz finding's */
+  ro.ordcov_fd = 0;
   node_opts rn = *o->node;
   rn.replay_seed = rep->seed;
   ro.node = &rn;
@@ -642,7 +651,7 @@ typedef struct node_cli {
   const char* lib;
   const char* eval;
   const char* out;              /* report folder; NULL: no report */
-  int have_runs, have_seed, check, timeout;
+  int have_runs, have_seed, check, timeout, out_given;
 } node_cli;
 
 /* Node flags that take the next argument as their value. */
@@ -682,6 +691,7 @@ static int parse_uvsim_opts(int argc, char** argv, int* i, exec_opts* o, node_op
     else if (!strcmp(a, "--out")) {
       if (!v || !*v) return cli_usage_error("--out needs a directory"), -1;
       c->out = v;
+      c->out_given = 1;
     }
     else if (!strcmp(a, "--no-report")) { c->out = NULL; continue; }
     else if (!strcmp(a, "--lib")) { if (!v) return cli_usage_error("--lib needs a path"), -1; c->lib = v; }
@@ -693,6 +703,7 @@ static int parse_uvsim_opts(int argc, char** argv, int* i, exec_opts* o, node_op
     else if (!strcmp(a, "--quiet")) { o->quiet = 1; continue; }
     else if (!strcmp(a, "--no-minimize") || !strcmp(a, "--no-minimise")) { n->minimize = 0; continue; }
     else if (!strcmp(a, "--check-determinism")) { c->check = 1; continue; }
+    else if (!strcmp(a, "--fuzz")) { o->fuzz = 1; continue; }
     else if ((k = cli_ci_option(a, v)) != 0) { if (k < 0) return -1; if (k == 1) continue; }
     else break;                 /* node's own flags, or the script */
     (*i)++;                     /* the option's value */
@@ -754,6 +765,7 @@ static int setup_cli(int argc, char** argv, exec_opts* o, node_opts* n, node_cli
   if (find_node(o, n, c->node)) return -1;
   if (build_program(argc, argv, i, o, n, c)) return -1;
   if (!getcwd(o->cwd, sizeof o->cwd)) o->cwd[0] = '\0';
+  n->user_maps = strlen(o->maps);
   if (default_maps(o, n)) return -1;
   o->node = n;
   if (c->have_runs && o->runs == 0 && o->time_s > 0) o->runs = UINT64_MAX;
@@ -833,6 +845,15 @@ int cli_cmd_node(int argc, char** argv) {
   if (p) return p > 0 ? 0 : EXIT_USAGE;
   if (cli_ci_wanted() && (c.check || !c.have_runs))
     return cli_usage_error("node: --junit and --json go with a campaign (--runs or --time)");
+  if (o.fuzz) {
+    if (c.check) return cli_usage_error("node: --check-determinism runs one schedule (no --fuzz)");
+    if (o.jobs > 1) return cli_usage_error("node: --fuzz runs one schedule at a time (no --jobs)");
+    if (cli_ci_wanted()) return cli_usage_error("node: --fuzz writes no --junit or --json summary");
+    if (!c.have_runs) o.runs = 200;
+    snprintf(o.fuzz_out, sizeof o.fuzz_out, "%s",
+             c.out_given && c.out ? c.out : "reports/out/node-fuzz");
+    return cli_finish_stdout(cli_exec_fuzz(&o));
+  }
   if (c.check) return check_determinism(&o, c.have_seed ? &o.seed : NULL);
   if (c.have_runs) {
     cli_ci_begin("node");
@@ -848,6 +869,59 @@ int cli_cmd_node(int argc, char** argv) {
 }
 
 /* ------------------------------------------------------------ replay */
+
+/* s as one shell word. */
+static void put_word(FILE* f, const char* s) {
+  int plain = *s != '\0';
+  for (const char* p = s; *p && plain; p++)
+    plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                   "_-./,=:+@%", *p) != NULL;
+  if (plain) { fputs(s, f); return; }
+  fputc('\'', f);
+  for (const char* p = s; *p; p++)
+    if (*p == '\'') fputs("'\\''", f);
+    else fputc(*p, f);
+  fputc('\'', f);
+}
+
+void cli_node_command_line(const exec_opts* o, char* out, size_t len) {
+  const node_opts* n = o->node;
+  FILE* f = fmemopen(out, len, "w");
+  if (!f) { if (len) out[0] = '\0'; return; }
+  char self[4096];
+  ssize_t k = readlink("/proc/self/exe", self, sizeof self - 1);
+  self[k > 0 ? k : 0] = '\0';
+  put_word(f, k > 0 ? self : "uvsim");
+  fputs(" node --node ", f);
+  put_word(f, n->node);
+  fputs(" --lib ", f);
+  put_word(f, o->lib);
+  for (size_t at = 0; at < n->user_maps;) {   /* the --map options */
+    size_t m = strcspn(o->maps + at, ";");
+    if (m > n->user_maps - at) m = n->user_maps - at;
+    char spec[EXEC_MAPS_LEN];
+    snprintf(spec, sizeof spec, "%.*s", (int)m, o->maps + at);
+    fputs(" --map ", f);
+    put_word(f, spec);
+    at += m + 1;
+  }
+  int eval = !strcmp(n->script, "-e");
+  size_t argc = 0;
+  while (o->argv[argc]) argc++;
+  if (eval && argc >= 3) {        /* node's flags, then -e CODE */
+    fputs(" -e ", f);
+    put_word(f, o->argv[argc - 1]);
+    argc -= 2;
+  }
+  fputs(" --", f);
+  for (size_t i = 1; i < argc; i++) {
+    fputc(' ', f);
+    put_word(f, o->argv[i]);
+  }
+  fputc('\0', f);
+  fclose(f);
+  if (len) out[len - 1] = '\0';
+}
 
 /* The live decisions a run reported ("KIND C/N LABEL" lines) as a
  * decision list, for the replay's account (labels point into `lines`,

@@ -16,6 +16,7 @@ typedef struct node_opts {
   char corpus[4096];            /* where reproducers go */
   int minimize;                 /* minimise and explain each failure */
   uint64_t replay_seed;         /* the seed V8 gets while replaying */
+  size_t user_maps;             /* o->maps' first bytes: the --map options */
 } node_opts;
 
 /* `uvsim node ...` and its help text. */
@@ -60,6 +61,10 @@ void cli_node_check_natural(const exec_opts* o, const exec_result* base);
 /* Options as `uvsim node ARGV...` would take them (argv[0..1] = "uvsim",
  * "node"): 0, 1 for --help, -1 after a usage error. */
 int cli_node_setup(int argc, char** argv, exec_opts* o, node_opts* n);
+/* `uvsim node` with this run's options (the node, libuvsim, the --map
+ * options, node's flags, the script and its arguments), for a replay line
+ * (exec_fuzz.c: with UVSIM_TAPE=FILE before it). */
+void cli_node_command_line(const exec_opts* o, char* out, size_t len);
 /* The environment of a run (exec.c). */
 void cli_exec_child_env(const exec_opts* o, const uint64_t* seed);
 
