@@ -80,20 +80,21 @@ echo "$CAMPAIGNS campaigns per cell, at most $RUNS schedules each; cell: campaig
 # campaigns are out of reach: instead one campaign of JS_RUNS seeded
 # schedules per column (--jobs 2), counting the failing ones; node mode has
 # random only (pct, nodefz and dfs need the program in-process), with the
-# seeded runs' geometric tail (random) or UVSIM_SLOW=1 (random-slow). The
-# fixed variant runs JS_RUNS schedules too. JS_RUNS=0 skips them.
+# seeded runs' geometric tail (random) or UVSIM_SLOW=1 (random-slow), and
+# `uvsim node --fuzz` (JS_RUNS tapes, coverage-guided, one run at a time).
+# The fixed variant runs JS_RUNS schedules too. JS_RUNS=0 skips them.
 JS_RUNS=${JS_RUNS:-80}
 jsdir=$here/js
 if [ "$JS_RUNS" -gt 0 ] && ls "$jsdir"/*.js >/dev/null 2>&1; then
   echo
-  echo "| JS hard bug (uvsim node) | random | random-slow | fixed variant |"
-  echo "|---|---|---|---|"
+  echo "| JS hard bug (uvsim node) | random | random-slow | fuzz (--fuzz) | fixed variant |"
+  echo "|---|---|---|---|---|"
   for js in "$jsdir"/*.js; do
     name=$(basename "$js" .js)
     cell() {   # "k/N failed; SIGNATURE first at run i; ..." (a loaded machine
                # may add wall-clock timeouts, which are not the bug)
       out=$("$@" 2>&1)
-      runs=$(printf '%s\n' "$out" | sed -n 's/^node: \([0-9]*\) runs.*/\1/p' | tail -1)
+      runs=$(printf '%s\n' "$out" | sed -n 's/^\(node\|fuzz\): \([0-9]*\) runs.*/\2/p' | tail -1)
       failing=$(printf '%s\n' "$out" | sed -n 's/.*, \([0-9]*\) failing,.*/\1/p' | tail -1)
       sigs=$(printf '%s\n' "$out" | awk '
         /^failure:/ { sig = $0; sub(/^failure: /, "", sig); sub(/ \(at .*/, "", sig); sub(/.*: /, "", sig) }
@@ -104,10 +105,12 @@ if [ "$JS_RUNS" -gt 0 ] && ls "$jsdir"/*.js >/dev/null 2>&1; then
           --corpus "$tmp/js-r" "$js" buggy)
     sl=$(cell env UVSIM_SLOW=1 "$UVSIM" node --runs "$JS_RUNS" --jobs 2 --timeout 120 --seed 1 --no-minimise \
           --no-report --corpus "$tmp/js-s" "$js" buggy)
+    fz=$(cell "$UVSIM" node --fuzz --runs "$JS_RUNS" --timeout 120 --seed 1 --no-minimise \
+          --out "$tmp/js-z" --corpus "$tmp/js-z" "$js" buggy)
     fx=$(cell env UVSIM_SLOW=1 "$UVSIM" node --runs "$JS_RUNS" --jobs 2 --timeout 120 --seed 1 --no-minimise \
           --no-report --corpus "$tmp/js-f" "$js" fixed)
-    echo "| $name | $r | $sl | $fx (UVSIM_SLOW=1) |"
+    echo "| $name | $r | $sl | $fz | $fx (UVSIM_SLOW=1) |"
   done
   echo
-  echo "JS: one campaign of $JS_RUNS seeded schedules per cell (the natural order first), --jobs 2; cell: failing runs, then each failure signature's first run (1-based)."
+  echo "JS: one campaign of $JS_RUNS seeded schedules (fuzz: tapes) per cell (the natural order first), --jobs 2 (fuzz: 1); cell: failing runs, then each failure signature's first run (1-based)."
 fi
