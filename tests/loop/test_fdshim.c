@@ -12,7 +12,10 @@
  *   shutdown(SHUT_RD) ends the handle's reading with EOF, close(2) closes
  *   it (a second close is EBADF) and the handle still holding the number
  *   then fails its write with UV_EBADF, as libuv's does.
- * - _FORTIFY_SOURCE's __read_chk is answered as read(2). */
+ * - _FORTIFY_SOURCE's __read_chk is answered as read(2).
+ * - A simulated UDP socket under libc: sendto reaches the peer handle with
+ *   the sender's address, recvfrom takes a datagram with its source,
+ *   SO_TYPE is SOCK_DGRAM, close(2) closes it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -220,11 +223,84 @@ static void test_tcp_socket_calls(void** state) {
   assert_int_equal(uv_loop_close(loop), 0);
 }
 
+/* ---- a UDP socket under libc */
+
+static uv_udp_t rx, tx;
+static int datagrams, from_port;
+static char dgram[16];
+
+static void on_datagram(uv_udp_t* h, ssize_t n, const uv_buf_t* buf,
+                        const struct sockaddr* from, unsigned flags) {
+  (void)h;
+  (void)flags;
+  if (n <= 0 || from == NULL) return;
+  memcpy(dgram, buf->base, (size_t)n < sizeof dgram ? (size_t)n : sizeof dgram);
+  from_port = ntohs(((const struct sockaddr_in*)from)->sin_port);
+  datagrams++;
+}
+
+static void test_udp_socket_calls(void** state) {
+  (void)state;
+  begin();
+  uv_loop_t* loop = uv_default_loop();
+  struct sockaddr_in ra, ta;
+  uv_ip4_addr("127.0.0.1", 9200, &ra);
+  uv_ip4_addr("127.0.0.1", 9201, &ta);
+  assert_int_equal(uv_udp_init(loop, &rx), 0);
+  assert_int_equal(uv_udp_bind(&rx, (const struct sockaddr*)&ra, 0), 0);
+  assert_int_equal(uv_udp_recv_start(&rx, on_alloc, on_datagram), 0);
+  assert_int_equal(uv_udp_init(loop, &tx), 0);
+  assert_int_equal(uv_udp_bind(&tx, (const struct sockaddr*)&ta, 0), 0);
+  uv_os_fd_t tfd, rfd;
+  assert_int_equal(uv_fileno((uv_handle_t*)&tx, &tfd), 0);
+  assert_int_equal(uv_fileno((uv_handle_t*)&rx, &rfd), 0);
+  assert_true(tfd >= 7000 && rfd >= 7000);
+  int v = 0;
+  socklen_t len = sizeof v;
+  assert_int_equal(getsockopt(tfd, SOL_SOCKET, SO_TYPE, &v, &len), 0);
+  assert_int_equal(v, SOCK_DGRAM);
+  struct sockaddr_storage ss;
+  len = sizeof ss;
+  assert_int_equal(getsockname(tfd, (struct sockaddr*)&ss, &len), 0);
+  assert_int_equal(port_of(&ss), 9201);
+
+  assert_int_equal(sendto(tfd, "dgram", 5, 0, (const struct sockaddr*)&ra, sizeof ra), 5);
+  run_until(&datagrams);
+  assert_memory_equal(dgram, "dgram", 5);
+  assert_int_equal(from_port, 9201);
+
+  /* the handle stops reading: libc takes the next one, with its source */
+  assert_int_equal(uv_udp_recv_stop(&rx), 0);
+  assert_int_equal(sendto(tfd, "again", 5, 0, (const struct sockaddr*)&ra, sizeof ra), 5);
+  char buf[16];
+  ssize_t n = -1;
+  for (int i = 0; i < 10 && n < 0; i++) {
+    len = sizeof ss;
+    n = recvfrom(rfd, buf, sizeof buf, 0, (struct sockaddr*)&ss, &len);
+    if (n < 0) {
+      assert_int_equal(errno, EAGAIN);
+      uv_run(loop, UV_RUN_NOWAIT);
+    }
+  }
+  assert_int_equal(n, 5);
+  assert_memory_equal(buf, "again", 5);
+  assert_int_equal(port_of(&ss), 9201);
+
+  assert_int_equal(close(tfd), 0);
+  assert_int_equal(sendto(tfd, "x", 1, 0, (const struct sockaddr*)&ra, sizeof ra), -1);
+  assert_int_equal(errno, EBADF);
+  uv_close((uv_handle_t*)&tx, NULL);
+  uv_close((uv_handle_t*)&rx, NULL);
+  assert_int_equal(uv_run(loop, UV_RUN_DEFAULT), 0);
+  assert_int_equal(uv_loop_close(loop), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_file_number_reserved),
     cmocka_unit_test(test_other_thread_not_answered),
     cmocka_unit_test(test_tcp_socket_calls),
+    cmocka_unit_test(test_udp_socket_calls),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
