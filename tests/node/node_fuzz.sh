@@ -4,8 +4,8 @@
 # scenarios/js/lazy_cache.js (two callers load a lazy singleton twice when
 # one pool job is slow: random finds it within a few schedules). A finding
 # is kept as a tape, the printed `UVSIM_TAPE=... uvsim node ...` line
-# replays it, and so does its reproducer (`uvsim replay`); bad flags get one
-# line and exit 2. Skipped (77) where Debian's node 18 is absent.
+# replays it, and so does its reproducer (`uvsim replay`); the same --seed
+# gives the same campaign; bad flags get one line and exit 2. Skipped (77) where Debian's node 18 is absent.
 set -u
 uvsim=$1 js=$2/lazy_cache.js
 node=${UVSIM_NODE:-/opt/uvsim/node18/usr/bin/node}
@@ -36,6 +36,16 @@ repro=$(sed -n 's/^  replay: uvsim replay //p' "$tmp/out" | head -1)
 sig=$(sed -n 's/^failure: //p' "$tmp/out" | head -1)
 grep -qF "outcome: $sig" "$tmp/rep" || { cat "$tmp/rep"; fail "the reproducer: not '$sig'"; }
 echo "ok: its reproducer replays: $sig"
+
+# Deterministic given --seed: the same campaign again finds the same at
+# the same run, with the same corpus, coverage and tape.
+"$uvsim" node --fuzz --runs 24 --seed 1 --out "$tmp/g" --corpus "$tmp/corpus2" \
+  --no-minimize --quiet "$js" buggy >"$tmp/out2" 2>"$tmp/err"
+strip() { sed 's/ in [0-9.]* s ([^)]*)//; s,'"$tmp"'/[a-z0-9]*,DIR,g' "$1"; }
+[ "$(strip "$tmp/out")" = "$(strip "$tmp/out2")" ] ||
+  { diff "$tmp/out" "$tmp/out2"; fail "two campaigns of --seed 1 differ"; }
+cmp -s "$tmp/f/finding-1.tape" "$tmp/g/finding-1.tape" || fail "kept tapes differ"
+echo "ok: --seed 1 twice: the same output and tape"
 
 : >"$tmp/file"
 for args in "--fuzz --jobs 2" "--fuzz --json" "--fuzz --check-determinism" \
