@@ -8,58 +8,83 @@
 # failure, so no replay check is timed).
 #
 # Two rates each: per wall second, and per CPU second (user + system of
-# everything the phase started, from getrusage): on a shared, loaded machine
-# the wall rate mostly measures waiting for a core, the CPU rate what a
-# schedule costs. Compare the numbers of one run only.
+# everything the phase started, from bash's `times`): on a shared, loaded
+# machine the wall rate mostly measures waiting for a core, the CPU rate
+# what a schedule costs. Compare the numbers of one run only.
+#
+# Needs bash 5 and awk only (no python, no compiler when FORK_FLOOR is
+# given), so that it runs on a bare machine with carried binaries.
+#   JOBS=J        J at once: J loops of plain starts, `exec --jobs J`,
+#                 J fork_floor processes (default 1)
+#   FORK_FLOOR=P  a built bench/exec/fork_floor.c (else it is compiled
+#                 with cc)
+#   RUN_WITH=CMD  a prefix for the program's command line, e.g. a carried
+#                 loader: "/tmp/ld.so --library-path /tmp/lib" (word-split)
 set -euo pipefail
 build=${1:?usage: forkserver.sh BUILDDIR [RUNS]}
 runs=${2:-300}
+jobs=${JOBS:-1}
+read -r -a run_with <<< "${RUN_WITH:-}"
 [ -x "$build/uvsim" ] || { echo "forkserver.sh: build $build/uvsim first" >&2; exit 2; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cc -O2 -o "$tmp/fork_floor" "$(dirname "$0")/fork_floor.c"
-python3 - "$build" "$runs" "$tmp/fork_floor" <<'PY'
-import os, resource, subprocess, sys, time
+floor=${FORK_FLOOR:-}
+if [ -z "$floor" ]; then
+  floor=$tmp/fork_floor
+  cc -O2 -o "$floor" "$(dirname "$0")/fork_floor.c"
+fi
 
-build, runs, floor = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-uvsim = os.path.join(build, "uvsim")
+# CPU seconds (user + system) of all children waited for so far: the second
+# line of `times`, run in this shell (a subshell's children are not ours)
+cpu_of() { awk 'NR == 2 { s = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); s += a[1] * 60 + a[2] }
+                          print s }' "$1"; }
+# phase FUNCTION ARGS...: sets wall_rate and cpu_rate for $runs of them
+phase() {
+  local w0 w1
+  w0=$EPOCHREALTIME; times > "$tmp/t0"
+  "$@"
+  w1=$EPOCHREALTIME; times > "$tmp/t1"
+  read -r wall_rate cpu_rate < <(awk -v n="$runs" -v w0="$w0" -v w1="$w1" \
+    -v c0="$(cpu_of "$tmp/t0")" -v c1="$(cpu_of "$tmp/t1")" \
+    'BEGIN { c = c1 - c0; if (c < 1e-9) c = 1e-9; printf "%.1f %.1f\n", n / (w1 - w0), n / c }')
+}
+# share J: runs of job J when $runs are split among $jobs
+share() { echo $(( runs / jobs + ($1 < runs % jobs ? 1 : 0) )); }
+plain() {
+  local j
+  for ((j = 0; j < jobs; j++)); do
+    ( n=$(share "$j"); for ((i = 0; i < n; i++)); do "${run_with[@]}" "$1" fixed >/dev/null; done ) &
+  done
+  wait
+}
+exec_() {
+  local prog=$1 want="fork server)"; shift
+  [ $# -gt 0 ] && want="a process per run)"
+  "$build/uvsim" exec --quiet --jobs "$jobs" --runs $((runs - 1)) "$@" \
+    -- "${run_with[@]}" "$prog" fixed > "$tmp/out"
+  grep -qF "$want" "$tmp/out" ||
+    { echo "forkserver.sh: $prog: the summary does not say '$want':" >&2; cat "$tmp/out" >&2; exit 1; }
+}
+floor_() {
+  local j
+  for ((j = 0; j < jobs; j++)); do "$floor" "$(share "$j")" > /dev/null & done
+  wait
+}
 
-def cpu():
-    r = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return r.ru_utime + r.ru_stime
-
-def phase(fn):
-    w0, c0 = time.monotonic(), cpu()
-    fn()
-    return runs / (time.monotonic() - w0), runs / max(cpu() - c0, 1e-9)
-
-def plain(prog):
-    for _ in range(runs):
-        subprocess.run([prog, "fixed"], stdout=subprocess.DEVNULL, check=True)
-
-def exec_(prog, *flags):
-    out = subprocess.run([uvsim, "exec", "--quiet", "--runs", str(runs - 1), *flags,
-                          "--", prog, "fixed"], capture_output=True, text=True, check=True).stdout
-    want = "a process per run)" if flags else "fork server)"
-    if want not in out:
-        sys.exit("forkserver.sh: %s: the summary does not say '%s'" % (prog, want))
-
-print("%d schedules (or plain starts) each, per wall second and per CPU second" % runs)
-print("%-18s %-5s %12s %12s %12s %10s %10s" %
-      ("program", "rate", "plain start", "process/run", "fork server", "fork/proc", "fork/plain"))
-for name in ("exec_target", "exec_timeout_race"):
-    prog = os.path.join(build, "tests", "fuzz", name)
-    if not os.access(prog, os.X_OK):
-        sys.exit("forkserver.sh: build %s first" % prog)
-    p = phase(lambda: plain(prog))
-    s = phase(lambda: exec_(prog, "--no-fork-server"))
-    f = phase(lambda: exec_(prog))
-    for i, what in enumerate(("wall", "cpu")):
-        print("%-18s %-5s %12.0f %12.0f %12.0f %9.2fx %9.2fx" %
-              (name, what, p[i], s[i], f[i], f[i] / s[i], f[i] / p[i]))
-wall, cpu = map(float, subprocess.run([floor, str(runs)], capture_output=True,
-                                      text=True, check=True).stdout.split())
-print("%-18s %-5s %12s %12s %12.0f   (bare fork + _exit + waitpid: the floor)" %
-      ("fork_floor", "wall", "", "", wall))
-print("%-18s %-5s %12s %12s %12.0f" % ("fork_floor", "cpu", "", "", cpu))
-PY
+echo "$runs schedules (or plain starts) each, $jobs at once, per wall second and per CPU second"
+printf "%-18s %-5s %12s %12s %12s %10s %10s\n" \
+  program rate "plain start" process/run "fork server" fork/proc fork/plain
+for name in exec_target exec_timeout_race; do
+  prog=$build/tests/fuzz/$name
+  [ -x "$prog" ] || { echo "forkserver.sh: build $prog first" >&2; exit 2; }
+  phase plain "$prog";                pw=$wall_rate pc=$cpu_rate
+  phase exec_ "$prog" --no-fork-server; sw=$wall_rate sc=$cpu_rate
+  phase exec_ "$prog";                fw=$wall_rate fc=$cpu_rate
+  awk -v n="$name" -v pw="$pw" -v pc="$pc" -v sw="$sw" -v sc="$sc" -v fw="$fw" -v fc="$fc" 'BEGIN {
+    printf "%-18s %-5s %12.0f %12.0f %12.0f %9.2fx %9.2fx\n", n, "wall", pw, sw, fw, fw / sw, fw / pw
+    printf "%-18s %-5s %12.0f %12.0f %12.0f %9.2fx %9.2fx\n", n, "cpu", pc, sc, fc, fc / sc, fc / pc }'
+done
+phase floor_
+printf "%-18s %-5s %12s %12s %12.0f   (bare fork + _exit + waitpid: the floor)\n" \
+  fork_floor wall "" "" "$wall_rate"
+printf "%-18s %-5s %12s %12s %12.0f\n" fork_floor cpu "" "" "$cpu_rate"
