@@ -326,6 +326,15 @@ int uvs__poll_look(uv_loop_t* loop);
 int uvs__poll_block(uv_loop_t* loop, uint64_t max_ns);
 void uvs__poll_wake(void);
 void uvs__poll_reset(void);
+/* Streams on real descriptors (loop/realstream.c), looked at and waited
+ * for with the polled ones: whether `loop` has one waiting for the
+ * kernel; one look at them (observations as uv_poll's); their pollfds
+ * (NULL: only the count); forgetting them (uvsim_world_begin). */
+struct pollfd;
+int uvs__rstream_active(const uv_loop_t* loop);
+int uvs__rstream_look(uv_loop_t* loop);
+size_t uvs__rstream_fds(const uv_loop_t* loop, struct pollfd* fds, size_t max);
+void uvs__rstream_reset(void);
 /* Real descriptors handed to uv_tcp_open/uv_udp_open (loop/realfd.c):
  * whether another open handle of `loop` holds `fd` (EEXIST); what a real
  * socket of `type` is (SOCK_STREAM...): its local address (a struct

@@ -1,14 +1,18 @@
 /* loop/pipe.c — uv_pipe_* (named pipes: AF_UNIX stream sockets) on the
  * simulated network. Paths live in the network's own namespace: binding
  * creates no file in sim/fs, but the directory holding the path must exist
- * there (else EACCES, as libuv turns ENOENT into). No IPC handle passing. */
+ * there (else EACCES, as libuv turns ENOENT into). uv_pipe_open gives a
+ * stream on a real descriptor instead (loop/realstream.c), the only kind
+ * that passes handles (IPC over SCM_RIGHTS). */
 #include "loop/stream.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "sim/sim_fs.h"
@@ -36,7 +40,7 @@ static int parent_exists(const char* path) {
 
 int uv_pipe_bind(uv_pipe_t* pipe, const char* name) {
   uvs__stream* st = uvs__st((uv_stream_t*)pipe);
-  if (st->sock >= 0) return UV_EINVAL;
+  if (st->sock >= 0 || st->fd >= 0) return UV_EINVAL;
   if (uvs__is_closing((uv_handle_t*)pipe)) return UV_EINVAL;
   if (name == NULL) return UV_EINVAL;
   sim_addr a;
@@ -76,9 +80,34 @@ void uv_pipe_connect(uv_connect_t* req, uv_pipe_t* pipe, const char* name,
   (void)r;
 }
 
+/* A real descriptor's name, as libuv gives it: an abstract name (Linux)
+ * keeps its leading NUL and its full length and is not terminated. */
+static int real_name(const uvs__stream* st, char* buffer, size_t* size, int peer) {
+  struct sockaddr_storage ss;
+  socklen_t len;
+  int r = uvs__rstream_name(st, peer, &ss, &len);
+  if (r < 0) {
+    *size = 0;
+    return r;
+  }
+  const struct sockaddr_un* sun = (const struct sockaddr_un*)&ss;
+  size_t n = sun->sun_path[0] == '\0' && len >= offsetof(struct sockaddr_un, sun_path)
+                 ? len - offsetof(struct sockaddr_un, sun_path)
+                 : strnlen(sun->sun_path, sizeof sun->sun_path);
+  if (n >= *size) {
+    *size = n + 1;
+    return UV_ENOBUFS;
+  }
+  memcpy(buffer, sun->sun_path, n);
+  *size = n;
+  if (buffer[0] != '\0') buffer[n] = '\0';
+  return 0;
+}
+
 static int pipe_name(const uv_pipe_t* pipe, char* buffer, size_t* size, int peer) {
   const uvs__stream* st = uvs__st((const uv_stream_t*)pipe);
-  if (st->sock < 0) {
+  if (st != NULL && (st->flags & UVS__S_REAL)) return real_name(st, buffer, size, peer);
+  if (st == NULL || st->sock < 0) {
     *size = 0;
     return UV_EBADF;
   }
@@ -112,14 +141,17 @@ void uv_pipe_pending_instances(uv_pipe_t* pipe, int count) {
   (void)count;
 }
 
+/* Descriptors received over an IPC pipe on a real descriptor
+ * (realstream.c); a simulated pipe receives none. */
 int uv_pipe_pending_count(uv_pipe_t* pipe) {
-  (void)pipe;
-  return 0;
+  const uvs__stream* st = uvs__st((uv_stream_t*)pipe);
+  if (!pipe->ipc || st == NULL || !(st->flags & UVS__S_REAL)) return 0;
+  return uvs__rstream_pending_count(st);
 }
 
 uv_handle_type uv_pipe_pending_type(uv_pipe_t* pipe) {
-  (void)pipe;
-  return UV_UNKNOWN_HANDLE;
+  if (!pipe->ipc || pipe->accepted_fd == -1) return UV_UNKNOWN_HANDLE;
+  return uv_guess_handle(pipe->accepted_fd);
 }
 
 int uv_pipe_chmod(uv_pipe_t* pipe, int flags) {
@@ -132,9 +164,9 @@ int uv_pipe_chmod(uv_pipe_t* pipe, int flags) {
 
 /* uv_pipe and uv_socketpair make REAL descriptors, as libuv does: the
  * program may read and write them with system calls, hand them to a
- * child, or poll them (uv_poll: looked at for real, what was seen
- * recorded; loop/poll.c). They are not simulated streams: uv_pipe_open on
- * one answers UV_ENOSYS below (docs/loop.md, "Descriptors"). */
+ * child, poll them (uv_poll: looked at for real, what was seen recorded;
+ * loop/poll.c) or open a stream on them (uv_pipe_open below, a stream on
+ * the real descriptor: loop/realstream.c). */
 static int set_nonblock(int fd, int flags) {
   if (!(flags & UV_NONBLOCK_PIPE)) return 0;
   int fl = fcntl(fd, F_GETFL);
@@ -175,11 +207,19 @@ int uv_socketpair(int type, int protocol, uv_os_sock_t socket_vector[2], int fla
   return r;
 }
 
+/* A stream on a real descriptor (a pipe, a socketpair end, an inherited
+ * stdio pipe, a bound or connected AF_UNIX socket): libuv's checks, EEXIST
+ * while another handle waits on it and the descriptor's access mode for
+ * readable and writable. */
 int uv_pipe_open(uv_pipe_t* pipe, uv_file file) {
-  (void)pipe;
-  (void)file;
-  fprintf(stderr, "uvsim: uv_pipe_open: real descriptors are not simulated\n");
-  return UV_ENOSYS;
+  if (uvs__realfd_taken(pipe->loop, file, (uv_handle_t*)pipe)) return UV_EEXIST;
+  int mode = fcntl(file, F_GETFL);
+  if (mode < 0) return -errno;
+  mode &= O_ACCMODE;
+  unsigned flags = 0;
+  if (mode != O_WRONLY) flags |= UVS__S_READABLE;
+  if (mode != O_RDONLY) flags |= UVS__S_WRITABLE;
+  return uvs__rstream_open((uv_stream_t*)pipe, file, flags);
 }
 
 void uvs__pipe_close(uv_pipe_t* pipe) {

@@ -133,6 +133,8 @@ static unsigned real_events(int want, short rev) {
   return ev & (unsigned)want;
 }
 
+static int look_pollers(uv_loop_t* loop);
+
 static int looks_real(const poll_state* st, const uv_loop_t* loop) {
   return st->h->loop == loop && st->want && !st->rd.queued &&
          !uvs__is_closing((const uv_handle_t*)st->h);
@@ -141,14 +143,19 @@ static int looks_real(const poll_state* st, const uv_loop_t* loop) {
 int uvs__poll_real_active(const uv_loop_t* loop) {
   for (poll_state* st = real_head; st; st = st->next)
     if (st->h->loop == loop && st->want && !uvs__is_closing((uv_handle_t*)st->h)) return 1;
-  return 0;
+  return uvs__rstream_active(loop);   /* streams on real descriptors */
 }
 
 /* One look at every real descriptor of `loop` that is polled and not
  * already waiting for its callback: one poll(2) with a zero timeout (none
- * in a replay), each answer through sim_observe. Returns how many became
+ * in a replay), each answer through sim_observe; then the streams on real
+ * descriptors (loop/realstream.c), the same way. Returns how many became
  * ready. */
 int uvs__poll_look(uv_loop_t* loop) {
+  return look_pollers(loop) + uvs__rstream_look(loop);
+}
+
+static int look_pollers(uv_loop_t* loop) {
   sim* s = uvs__sim();
   size_t n = 0;
   for (poll_state* st = real_head; st; st = st->next) n += looks_real(st, loop);
@@ -216,8 +223,9 @@ int uvs__poll_block(uv_loop_t* loop, uint64_t max_ns) {
     int none = -1;
     if (fd >= 0 && !atomic_compare_exchange_strong(&wake_fd, &none, fd)) close(fd);
   }
-  size_t n = 1;
+  size_t n = 1, nstreams = uvs__rstream_fds(loop, NULL, 0);
   for (poll_state* st = real_head; st; st = st->next) n += looks_real(st, loop);
+  n += nstreams;
   struct pollfd* fds = calloc(n, sizeof *fds);
   UVS__ASSERT(fds != NULL, "out of memory");
   size_t i = 0;
@@ -228,6 +236,8 @@ int uvs__poll_block(uv_loop_t* loop, uint64_t max_ns) {
     fds[i].fd = st->fd;
     fds[i++].events = real_mask(st->want);
   }
+  i += uvs__rstream_fds(loop, fds + i, nstreams);
+  UVS__ASSERT(i == n, "the real descriptors changed during a wait");
   int ms = max_ns == UINT64_MAX ? -1
            : max_ns / 1000000u > INT32_MAX ? INT32_MAX : (int)(max_ns / 1000000u);
   while (poll(fds, (nfds_t)n, ms) < 0 && errno == EINTR) {}

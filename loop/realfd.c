@@ -28,6 +28,9 @@ int uvs__realfd_taken(uv_loop_t* loop, int fd, const uv_handle_t* self) {
     case UV_NAMED_PIPE: {
       const uvs__stream* st = uvs__st((const uv_stream_t*)h);
       theirs = st ? st->real_fd : -1;
+      /* a stream on a real descriptor holds it while it waits for the
+       * kernel, as libuv's watcher does (uv__fd_exists) */
+      if (st && (st->flags & UVS__S_REAL) && uvs__rstream_holds(st)) theirs = st->fd;
       break;
     }
     case UV_POLL:

@@ -390,11 +390,12 @@ static int init_stdio(const uv_stdio_container_t* c, sim_child_spec* spec, int i
     if (c->flags & UV_INHERIT_FD) {
       fd = c->data.fd;
     } else {
-      /* a tty stream or one opened on a real descriptor has that one; a
-       * simulated socket is handled below */
+      /* a tty stream, a stream on a real descriptor (realstream.c) or one
+       * that adopted a real socket has that one; a simulated socket is
+       * handled below */
       const uvs__stream* st = c->data.stream ? uvs__st(c->data.stream) : NULL;
       fd = !st ? -1
-         : (st->flags & UVS__S_TTY) ? st->fd
+         : (st->flags & (UVS__S_TTY | UVS__S_REAL)) ? st->fd
          : st->real_fd >= 0 ? st->real_fd
          : st->sock;
     }

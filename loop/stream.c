@@ -56,9 +56,11 @@ static int has_transport(const uvs__stream* st) {
 
 /* Readiness of the transport. A tty is always writable (writes to the real
  * descriptor block, as libuv's tty writes may) and always readable: its
- * input is at its end (tty.c). */
+ * input is at its end (tty.c). A real descriptor is what the poll phase's
+ * last look saw (realstream.c). */
 static unsigned poll_events(const uvs__stream* st) {
   if (st->flags & UVS__S_TTY) return SIM_NET_IN | SIM_NET_OUT;
+  if (st->flags & UVS__S_REAL) return uvs__rstream_events(st);
   return sim_net_poll(uvs__net(), st->sock);
 }
 
@@ -196,7 +198,9 @@ static void do_read(uvs__stream* st) {
     }
     size_t limit = buf.len;
     ssize_t n = 0;              /* a tty: read(2) finds the end of input */
-    if (!(st->flags & UVS__S_TTY)) {
+    if (st->flags & UVS__S_REAL) {
+      n = uvs__rstream_read(st, buf.base, limit);
+    } else if (!(st->flags & UVS__S_TTY)) {
       n = net_fault(st, SIM_FOP_RECV, &limit);
       if (n == 0) n = sim_net_read(uvs__net(), st->sock, buf.base, limit);
     }
@@ -268,9 +272,11 @@ static size_t bufs_size(const uv_buf_t* bufs, unsigned n) {
   return total;
 }
 
-/* One writev(2): as much as fits, or an error if nothing was written. */
-static ssize_t try_write(uvs__stream* st, const uv_buf_t* bufs, unsigned n) {
+/* One writev(2): as much as fits, or an error if nothing was written.
+ * send_fd (a real descriptor, or -1) goes with it (uv_write2). */
+static ssize_t try_write(uvs__stream* st, const uv_buf_t* bufs, unsigned n, int send_fd) {
   if (st->flags & UVS__S_TTY) return uvs__tty_write(st->fd, bufs, n);
+  if (st->flags & UVS__S_REAL) return uvs__rstream_write(st, bufs, n, send_fd);
   size_t limit = 0;
   int f = net_fault(st, SIM_FOP_SEND, &limit);
   if (f < 0) return f;
@@ -332,8 +338,11 @@ static void do_write(uvs__stream* st) {
   /* a complete request leaves the write queue at once (req_finish) */
   UVS__ASSERT(req->handle == h && req->bufs != NULL && req->write_index < req->nbufs,
               "a complete or foreign request heads the write queue");
-  ssize_t n = try_write(st, req->bufs + req->write_index, req->nbufs - req->write_index);
+  int send_fd = req->send_handle ? req->send_handle->io_watcher.fd : -1;
+  ssize_t n = try_write(st, req->bufs + req->write_index, req->nbufs - req->write_index,
+                        send_fd);
   if (n >= 0) {
+    req->send_handle = NULL;   /* sent with the first bytes: never twice */
     if (req_update(h, req, (size_t)n)) req_finish(st, req);
     return;
   }
@@ -381,7 +390,9 @@ static void drain(uvs__stream* st) {
     err = UV_ECANCELED;
   } else {
     /* shutdown(2) on a tty's descriptor: not a socket */
-    err = (st->flags & UVS__S_TTY) ? UV_ENOTSOCK : sim_net_shutdown(uvs__net(), st->sock);
+    err = (st->flags & UVS__S_TTY)    ? UV_ENOTSOCK
+          : (st->flags & UVS__S_REAL) ? uvs__rstream_shutdown(st)
+                                      : sim_net_shutdown(uvs__net(), st->sock);
     if (err == 0) st->flags |= UVS__S_SHUT;
   }
   if (req->cb) DELIVER(h, "shutdown", req->cb(req, err));
@@ -397,6 +408,23 @@ static void flush_write_queue(uvs__stream* st, int error) {
   }
 }
 
+/* A handle may be sent only over an IPC pipe on a real descriptor (the
+ * descriptor goes with sendmsg(2)), and only one with a real descriptor:
+ * a simulated socket has none a real peer could receive. */
+static int send_check(uv_stream_t* s, uv_stream_t* send_handle) {
+  if (send_handle == NULL) return 0;
+  if (s->type != UV_NAMED_PIPE || !((uv_pipe_t*)s)->ipc) return UV_EINVAL;
+  const uvs__stream* st = uvs__st(s);
+  const uvs__stream* sent = uvs__st(send_handle);
+  if (sent == NULL || send_handle->io_watcher.fd < 0) return UV_EBADF;
+  if (!(st->flags & UVS__S_REAL) || !(sent->flags & UVS__S_REAL)) {
+    fprintf(stderr, "uvsim: uv_write2: only a real descriptor can be sent over a "
+            "real IPC pipe\n");
+    return UV_ENOTSUP;
+  }
+  return 0;
+}
+
 int uv_write2(uv_write_t* req, uv_stream_t* s, const uv_buf_t bufs[],
               unsigned int nbufs, uv_stream_t* send_handle, uv_write_cb cb) {
   UVS__ASSERT(nbufs > 0, "uv_write with no buffers");
@@ -404,12 +432,14 @@ int uv_write2(uv_write_t* req, uv_stream_t* s, const uv_buf_t bufs[],
   /* A closed handle's state is gone; libuv sees fd -1 and says EBADF. */
   if (st == NULL || !has_transport(st)) return UV_EBADF;
   if (!(st->flags & UVS__S_WRITABLE)) return UV_EPIPE;
-  if (send_handle != NULL) return UV_EINVAL;   /* no IPC in the simulation */
+  int err = send_check(s, send_handle);
+  if (err < 0) return err;
   int empty_queue = s->write_queue_size == 0;
   UVS__CLEAR_REQ(req);
   req->type = UV_WRITE;
   req->cb = cb;
   req->handle = s;
+  req->send_handle = send_handle;
   req->bufs = req->bufsml;
   if (nbufs > sizeof req->bufsml / sizeof *req->bufsml) {
     req->bufs = malloc(nbufs * sizeof *bufs);
@@ -442,8 +472,9 @@ int uv_try_write2(uv_stream_t* s, const uv_buf_t bufs[], unsigned int nbufs,
   UVS__ASSERT(nbufs > 0, "uv_try_write with no buffers");
   if (st == NULL || !has_transport(st)) return UV_EBADF;
   if (!(st->flags & UVS__S_WRITABLE)) return UV_EPIPE;
-  if (send_handle != NULL) return UV_EINVAL;
-  ssize_t n = try_write(st, bufs, nbufs);
+  int err = send_check(s, send_handle);
+  if (err < 0) return err;
+  ssize_t n = try_write(st, bufs, nbufs, send_handle ? send_handle->io_watcher.fd : -1);
   return (int)n;
 }
 
@@ -490,9 +521,9 @@ size_t uv_stream_get_write_queue_size(const uv_stream_t* s) {
 }
 
 int uv_stream_set_blocking(uv_stream_t* s, int blocking) {
-  (void)s;
-  (void)blocking;
-  return 0;   /* writes never block in the simulation */
+  uvs__stream* st = uvs__st(s);
+  if (st != NULL && (st->flags & UVS__S_REAL)) return uvs__rstream_set_blocking(st, blocking);
+  return 0;   /* simulated writes never block */
 }
 
 int uv_shutdown(uv_shutdown_t* req, uv_stream_t* s, uv_shutdown_cb cb) {
@@ -629,6 +660,12 @@ int uv_listen(uv_stream_t* s, int backlog, uv_connection_cb cb) {
 int uv_accept(uv_stream_t* server, uv_stream_t* client) {
   UVS__ASSERT(server->loop == client->loop, "uv_accept across two loops");
   uvs__stream* st = uvs__st(server);
+  if (st != NULL && (st->flags & UVS__S_REAL)) {
+    /* a descriptor received over an IPC pipe */
+    if (server->accepted_fd == -1) return UV_EAGAIN;
+    if (client->type != UV_TCP && client->type != UV_NAMED_PIPE) return UV_ENOTSUP;
+    return uvs__rstream_accept(st, client);
+  }
   if (st == NULL || st->accepted < 0) return UV_EAGAIN;
   UVS__ASSERT(st->flags & UVS__S_LISTENING, "a connection waits on a stream that is not listening");
   if (client->type != UV_TCP && client->type != UV_NAMED_PIPE) return UV_EINVAL;
@@ -674,6 +711,7 @@ static void stream_io(uv_loop_t* loop, uvs__io* io) {
       if (uvs__q_empty(&h->write_queue)) drain(st);
     }
   }
+  if (st->flags & UVS__S_REAL) uvs__rstream_consumed(st);   /* the next look says */
   if (!closing(h)) uvs__stream_rearm(st);
 }
 
@@ -721,6 +759,7 @@ static void stream_close(uv_handle_t* hh) {
    * (never stdio); a tty's real descriptor stays open. */
   if (st->real_fd > 2) close(st->real_fd);
   st->real_fd = -1;
+  if (st->flags & UVS__S_REAL) uvs__rstream_close(st);
   /* A tty's real descriptor stays open: libuv never closes stdio. */
   st->fd = -1;
   h->io_watcher.fd = -1;

@@ -7,6 +7,7 @@
 #ifndef UVSIM_LOOP_STREAM_H
 #define UVSIM_LOOP_STREAM_H
 
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include "loop/internal.h"
@@ -27,13 +28,15 @@ enum {
   UVS__S_RESET = 0x200,          /* close with RST (uv_tcp_close_reset)     */
   UVS__S_NODELAY = 0x400,
   UVS__S_KEEPALIVE = 0x800,
-  UVS__S_TTY = 0x1000            /* a terminal on a real stdio fd (tty.c)   */
+  UVS__S_TTY = 0x1000,           /* a terminal on a real stdio fd (tty.c)   */
+  UVS__S_REAL = 0x2000           /* a real descriptor (realstream.c)        */
 };
 
 typedef struct uvs__stream {
   uv_stream_t* h;
   int sock;                     /* sim_net id, -1 before the socket exists */
-  int fd;                       /* tty: the real descriptor (0-2), else -1 */
+  int fd;                       /* tty (0-2) or UVS__S_REAL: the real
+                                   descriptor, the transport; else -1     */
   int real_fd;                  /* a real socket uv_tcp_open adopted (its
                                    simulated twin is `sock`): uv_fileno's
                                    answer, closed with the handle; else -1 */
@@ -42,6 +45,13 @@ typedef struct uvs__stream {
   uvs__io rd;                   /* poll phase: the world made it ready     */
   uvs__io pend;                 /* pending phase: finished writes, errors  */
   int accepted;                 /* accepted socket waiting for uv_accept   */
+  /* UVS__S_REAL only (realstream.c) */
+  unsigned seen;                /* what the last look saw (SIM_NET_*)      */
+  uint64_t looks;               /* looks so far: sim_observe's seq         */
+  struct uvs__stream* rprev;    /* every real stream, in order of opening  */
+  struct uvs__stream* rnext;
+  int* rfds;                    /* received descriptors after accepted_fd  */
+  unsigned nrfds, caprfds;
 } uvs__stream;
 
 static inline uvs__stream* uvs__st(const uv_stream_t* s) {
@@ -72,6 +82,27 @@ int uvs__stream_listen(uv_stream_t* s, int backlog, uv_connection_cb cb);
 int uvs__tcp_listen(uv_tcp_t* t, int backlog, uv_connection_cb cb);
 int uvs__pipe_listen(uv_pipe_t* p, int backlog, uv_connection_cb cb);
 void uvs__pipe_close(uv_pipe_t* p);
+/* A real descriptor's transport (realstream.c): opening one (EBUSY when
+ * the stream has a transport); whether it waits for the kernel (EEXIST
+ * for another handle on the descriptor); what the last look saw and its
+ * consumption by the I/O callback; read(2)/recvmsg(2) (-errno, -EAGAIN);
+ * one writev(2) or, with send_fd >= 0, sendmsg(2) passing it (UV_ error);
+ * shutdown(2); O_NONBLOCK; received descriptors (SCM_RIGHTS) and
+ * uv_accept of the first; getsockname/getpeername; closing. */
+int uvs__rstream_open(uv_stream_t* s, int fd, unsigned flags);
+int uvs__rstream_holds(const uvs__stream* st);
+unsigned uvs__rstream_events(const uvs__stream* st);
+void uvs__rstream_consumed(uvs__stream* st);
+ssize_t uvs__rstream_read(uvs__stream* st, char* buf, size_t len);
+ssize_t uvs__rstream_write(uvs__stream* st, const uv_buf_t* bufs, unsigned n, int send_fd);
+int uvs__rstream_shutdown(uvs__stream* st);
+int uvs__rstream_set_blocking(uvs__stream* st, int blocking);
+int uvs__rstream_pending_count(const uvs__stream* st);
+int uvs__rstream_accept(uvs__stream* st, uv_stream_t* client);
+struct sockaddr_storage;
+int uvs__rstream_name(const uvs__stream* st, int peer, struct sockaddr_storage* ss,
+                      socklen_t* len);
+void uvs__rstream_close(uvs__stream* st);
 /* A tty's transport (tty.c): one writev(2) to its real descriptor. */
 ssize_t uvs__tty_write(int fd, const uv_buf_t* bufs, unsigned n);
 

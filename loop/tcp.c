@@ -75,24 +75,22 @@ int uv_tcp_connect(uv_connect_t* req, uv_tcp_t* tcp, const struct sockaddr* addr
 /* A real socket the program made (socket(2), perhaps bind(2)) is adopted:
  * a simulated twin at the same local address does the work, the real
  * descriptor is what uv_fileno answers and is closed with the handle
- * (loop/realfd.c). One connected for real is refused: its peer is outside
- * the simulation. libuv's EEXIST (another handle holds it) and EBUSY (this
- * handle has a socket already) kept. */
+ * (loop/realfd.c). One connected for real (a socketpair end, a connect(2)
+ * to another process) talks to a peer outside the simulation: the stream
+ * is on the real descriptor (loop/realstream.c). libuv's EEXIST (another
+ * handle holds it) and EBUSY (this handle has a socket already) kept. */
 int uv_tcp_open(uv_tcp_t* tcp, uv_os_sock_t sock) {
   uvs__stream* st = uvs__st((uv_stream_t*)tcp);
   if (uvs__realfd_taken(tcp->loop, sock, (uv_handle_t*)tcp)) return UV_EEXIST;
-  if (st->real_fd == sock) return 0;
-  if (st->sock >= 0 || st->real_fd >= 0) return UV_EBUSY;
+  if (st->real_fd == sock || ((st->flags & UVS__S_REAL) && st->fd == sock)) return 0;
+  if (st->sock >= 0 || st->real_fd >= 0 || st->fd >= 0) return UV_EBUSY;
   sim_addr local;
   int bound, connected;
   int r = uvs__realfd_socket(sock, SOCK_STREAM, &local, &bound, &connected);
   if (r < 0) return r;
+  if (connected)
+    return uvs__rstream_open((uv_stream_t*)tcp, sock, UVS__S_READABLE | UVS__S_WRITABLE);
   if (local.family != AF_INET && local.family != AF_INET6) return UV_EINVAL;
-  if (connected) {
-    fprintf(stderr, "uvsim: uv_tcp_open: a socket connected for real is not "
-            "simulated (its peer is outside the simulation)\n");
-    return UV_ENOSYS;
-  }
   st->real_fd = sock;
   r = uvs__stream_socket((uv_stream_t*)tcp, local.family,
                          UVS__S_READABLE | UVS__S_WRITABLE);
@@ -131,11 +129,24 @@ int uv_tcp_simultaneous_accepts(uv_tcp_t* tcp, int enable) {
   return 0;
 }
 
+/* A real socket's name, cut to *namelen as libuv's uv__getsockpeername. */
+static int real_name(const uvs__stream* st, struct sockaddr* name, int* namelen, int peer) {
+  struct sockaddr_storage ss;
+  socklen_t len;
+  int r = uvs__rstream_name(st, peer, &ss, &len);
+  if (r < 0) return r;
+  size_t n = (size_t)*namelen < len ? (size_t)*namelen : len;
+  memcpy(name, &ss, n);
+  *namelen = (int)len;
+  return 0;
+}
+
 static int sock_name(const uv_tcp_t* tcp, struct sockaddr* name, int* namelen,
                      int peer) {
   if (tcp->delayed_error) return tcp->delayed_error;
   const uvs__stream* st = uvs__st((const uv_stream_t*)tcp);
-  if (st->sock < 0) return UV_EBADF;
+  if (st != NULL && (st->flags & UVS__S_REAL)) return real_name(st, name, namelen, peer);
+  if (st == NULL || st->sock < 0) return UV_EBADF;
   sim_addr a;
   int r = peer ? sim_net_getpeername(uvs__net(), st->sock, &a)
                : sim_net_getsockname(uvs__net(), st->sock, &a);

@@ -114,6 +114,7 @@ void uvs__world_io_reset(void) {
   sim* s = uvs__sim();
   while (blocks) uvs__wfree(blocks->align);
   uvs__poll_reset();      /* its pollers were run-owned blocks */
+  uvs__rstream_reset();   /* and so were its real streams' states */
   uvs__fs_env_maps();
   sim_fs_reset(sim_fs_current());
   sim_net_reset(sim_net_current());
