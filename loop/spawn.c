@@ -35,7 +35,8 @@
  * file would have; descriptors naming one file share one pipe. The
  * transcript holds those bytes like any output, so a replay writes the
  * same file without a child. A simulated TCP socket given to the child
- * becomes a fresh real one (inherit_socket).
+ * becomes a fresh real one (inherit_socket); the program's end of another
+ * child's pipe, that pipe's real end (lend_pipe).
  * Options are checked as libuv 1.44 checks them; an exec error (ENOENT...)
  * is returned by uv_spawn, the handle initialised but not started, and the
  * stdio pipes opened all the same (Node expects them). */
@@ -83,6 +84,7 @@ struct proc_state {
   const char* cb_label;         /* "process:on_exit exit"                 */
   int nstdio;
   int child_end[SIM_CHILD_STDIO_MAX];   /* sim_net id, -1: no pipe         */
+  int prog_end[SIM_CHILD_STDIO_MAX];    /* the program's end of that pipe  */
   int file_fd[SIM_CHILD_STDIO_MAX];     /* the child's simulated file (a
                                          * sim_fs_dup), -1: none            */
   int in_done[SIM_CHILD_STDIO_MAX];     /* the program ended its input     */
@@ -348,6 +350,23 @@ static int check_options(const uv_process_options_t* o) {
   return 0;
 }
 
+/* The program's end of another child's pipe handed to this child (Node's
+ * `stdio: [p1.stdout, ...]`): this child gets the real end of that pipe,
+ * so the two children talk directly, as they do under libuv; while this
+ * one runs, the other's output on it is its to read. 1 when `id` is such
+ * an end. */
+static int lend_pipe(int id, sim_child_spec* spec, int i) {
+  for (proc_state* ps = procs; ps; ps = ps->next)
+    for (int k = 0; k < ps->nstdio; k++) {
+      if (ps->prog_end[k] != id) continue;
+      spec->stdio[i].kind = SIM_CHILD_LEND;
+      spec->stdio[i].from = ps->child;
+      spec->stdio[i].fd = k;
+      return 1;
+    }
+  return 0;
+}
+
 /* A simulated TCP socket handed to the child: it gets a real one of the
  * same family, bound to the loopback address on a port of the kernel's
  * choosing and listening when the simulated one listens (a deliberate
@@ -355,6 +374,7 @@ static int check_options(const uv_process_options_t* o) {
  * child, nor should the simulated port be taken on the real machine). A
  * connected socket or a pipe has a peer in the simulation: refused. */
 static int inherit_socket(int id, sim_child_spec* spec, int i) {
+  if (lend_pipe(id, spec, i)) return 0;
   sim_addr peer;
   int family = sim_net_family(net(), id);
   if ((family != AF_INET && family != AF_INET6) || sim_net_getpeername(net(), id, &peer) == 0) {
@@ -476,6 +496,7 @@ static int open_stream(proc_state* ps, const uv_stdio_container_t* c, int i) {
   if (c->flags & UV_READABLE_PIPE) flags |= UVS__S_WRITABLE;
   uvs__stream_attach(s, ids[0], flags);
   ps->child_end[i] = ids[1];
+  ps->prog_end[i] = ids[0];
   sim_net_set_label(net(), ids[1], sim_internf(uvs__sim(), "%s fd%d", plabel(ps), i));
   sim_net_set_notify(net(), ids[1], on_child_end, ps);
   return 0;
@@ -516,7 +537,8 @@ int uv_spawn(uv_loop_t* loop, uv_process_t* process, const uv_process_options_t*
   ps->h = process;
   ps->nstdio = spec.nstdio;
   ps->idle_ns = 1000000u;
-  for (int i = 0; i < SIM_CHILD_STDIO_MAX; i++) ps->child_end[i] = ps->file_fd[i] = -1;
+  for (int i = 0; i < SIM_CHILD_STDIO_MAX; i++)
+    ps->child_end[i] = ps->prog_end[i] = ps->file_fd[i] = -1;
   err = hold_files(ps, &spec, sim_file);
   if (err) return err;
   uvs__name_handle((uv_handle_t*)process, (const void*)options->exit_cb);

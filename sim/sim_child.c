@@ -45,6 +45,7 @@ struct sim_child {
   int nstdio;
   int fd[SIM_CHILD_STDIO_MAX];  /* the program's real end, or -1         */
   int out_open[SIM_CHILD_STDIO_MAX]; /* output not yet at its end        */
+  struct sim_child* lent_to[SIM_CHILD_STDIO_MAX]; /* reads fd[i] itself  */
   inbuf in[SIM_CHILD_STDIO_MAX];
   int released;
   int feed_end;                 /* replay: the record has nothing more     */
@@ -391,6 +392,17 @@ static int real_spawn_env(sim_child* c, const sim_child_spec* spec) {
       err = real_socket(spec->stdio[i].fd, spec->stdio[i].listen, &pipes[i][1]);
       if (err) goto fail;
       break;
+    case SIM_CHILD_LEND: {
+      const sim_child* from = spec->stdio[i].from;
+      int k = spec->stdio[i].fd;
+      /* (a replayed child has no real pipe to lend) */
+      pipes[i][1] = from && k >= 0 && k < from->nstdio ? from->fd[k] : -1;
+      if (pipes[i][1] < 0) {
+        err = -EBADF;
+        goto fail;
+      }
+      break;
+    }
     case SIM_CHILD_IGNORE:
       break;
     }
@@ -431,6 +443,8 @@ static int real_spawn_env(sim_child* c, const sim_child_spec* spec) {
   }
   c->pid = pid;
   c->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+  for (int i = 0; i < n; i++)
+    if (spec->stdio[i].kind == SIM_CHILD_LEND) spec->stdio[i].from->lent_to[spec->stdio[i].fd] = c;
   for (int i = 0; i < n; i++) {
     if (pipes[i][0] < 0) continue;
     c->fd[i] = pipes[i][0];
@@ -456,6 +470,7 @@ int sim_child_spawn(const sim_child_spec* spec, sim_child** out) {
     if (spec->stdio[i].kind == SIM_CHILD_SHARE &&
         (j < 0 || j >= i || spec->stdio[j].kind != SIM_CHILD_PIPE))
       return -EINVAL;
+    if (spec->stdio[i].kind == SIM_CHILD_LEND && spec->stdio[i].from == NULL) return -EINVAL;
   }
   reap_orphans();
   sim_child* c = child_new(spec->nstdio);
@@ -511,7 +526,9 @@ int sim_child_done(const sim_child* c) {
 static void flush_input(sim_child* c, int i) {
   inbuf* b = &c->in[i];
   while (b->len > 0 && c->fd[i] >= 0) {
-    ssize_t w = send(c->fd[i], b->data, b->len, MSG_NOSIGNAL);
+    /* MSG_DONTWAIT: a child the descriptor was lent to (or given as
+     * UV_INHERIT_FD) cleared O_NONBLOCK on the shared open file */
+    ssize_t w = send(c->fd[i], b->data, b->len, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (w < 0 && errno == EINTR) continue;
     if (w < 0 && errno == EAGAIN) return;
     if (w < 0) {            /* the child closed its end: the bytes are lost */
@@ -561,14 +578,19 @@ static uint64_t real_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* Is fd[i] lent to a child that still runs (and reads it)? */
+static int lent(const sim_child* c, int i) {
+  return c->lent_to[i] != NULL && !c->lent_to[i]->reaped;
+}
+
 /* Reads what is there, without waiting; returns how many items. */
 static int sweep(sim_child* c) {
   int seen = 0;
   for (int i = 0; i < c->nstdio; i++) {
     if (c->fd[i] >= 0 && c->in[i].len) flush_input(c, i);
-    while (c->out_open[i] && c->fd[i] >= 0) {
+    while (c->out_open[i] && c->fd[i] >= 0 && !lent(c, i)) {
       char buf[65536];
-      ssize_t r = recv(c->fd[i], buf, sizeof buf, 0);
+      ssize_t r = recv(c->fd[i], buf, sizeof buf, MSG_DONTWAIT);
       if (r < 0 && errno == EINTR) continue;
       if (r < 0 && errno == EAGAIN) break;
       if (r <= 0) {             /* the end, or an error that ends it */
@@ -605,7 +627,7 @@ static void wait_news(sim_child* c, uint64_t until) {
   for (int i = 0; i < c->nstdio; i++) {
     if (c->fd[i] < 0) continue;
     short ev = 0;
-    if (c->out_open[i]) ev |= POLLIN;
+    if (c->out_open[i] && !lent(c, i)) ev |= POLLIN;
     if (c->in[i].len) ev |= POLLOUT;
     if (!ev) continue;
     p[n].fd = c->fd[i];

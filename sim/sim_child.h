@@ -46,9 +46,13 @@ typedef enum sim_child_stdio_kind {
   SIM_CHILD_SHARE,      /* the same pipe as descriptor `fd` (< this one):
                          * what the child writes on either arrives in one
                          * stream, in the order written, reported as `fd` */
-  SIM_CHILD_SOCKET      /* a fresh real TCP socket of family `fd`, bound to
+  SIM_CHILD_SOCKET,     /* a fresh real TCP socket of family `fd`, bound to
                          * the loopback address (port 0), listening when
                          * `listen` */
+  SIM_CHILD_LEND        /* the program's end of another child's pipe
+                         * (`from`, its descriptor `fd`): the two children
+                         * talk directly; `from`'s output on it is not read
+                         * while this child runs (it reads it) */
 } sim_child_stdio_kind;
 
 typedef struct sim_child_spec {
@@ -65,6 +69,7 @@ typedef struct sim_child_spec {
     sim_child_stdio_kind kind;
     int fd;                     /* INHERIT, SHARE: a descriptor; SOCKET: a family */
     int listen;                 /* SOCKET */
+    struct sim_child* from;     /* LEND */
   } stdio[SIM_CHILD_STDIO_MAX];
 } sim_child_spec;
 
