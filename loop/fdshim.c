@@ -49,15 +49,18 @@
 /* ------------------------------------------------------------ libc's own */
 
 /* The next definition after ours (libc's, or a sanitizer's interceptor),
- * looked up once; a race only looks it up twice. */
-static void* real_sym(void* _Atomic* slot, const char* name) {
-  void* p = atomic_load_explicit(slot, memory_order_acquire);
-  if (UVS__UNLIKELY(p == NULL)) {
-    p = dlsym(RTLD_NEXT, name);
-    if (p == NULL) uvs__fatal("fdshim", "libc's descriptor calls are not found (dlsym)");
-    atomic_store_explicit(slot, p, memory_order_release);
-  }
+ * looked up once; a race only looks it up twice. The look-up is out of
+ * line so that a real descriptor's call is a compare, a load and a jump. */
+__attribute__((noinline, cold)) static void* real_lookup(void* _Atomic* slot, const char* name) {
+  void* p = dlsym(RTLD_NEXT, name);
+  if (p == NULL) uvs__fatal("fdshim", "libc's descriptor calls are not found (dlsym)");
+  atomic_store_explicit(slot, p, memory_order_release);
   return p;
+}
+
+static inline void* real_sym(void* _Atomic* slot, const char* name) {
+  void* p = atomic_load_explicit(slot, memory_order_acquire);
+  return UVS__UNLIKELY(p == NULL) ? real_lookup(slot, name) : p;
 }
 
 #define REAL(name) ((__typeof__(&name))real_sym(&real_##name, #name))
