@@ -498,6 +498,10 @@ static void io_poll(uv_loop_t* loop, int timeout) {
         stuck = 1;
     }
     if (target == UINT64_MAX) {
+      if ((!real || stuck) && uvs__signal_wait_outside()) {
+        uvs__signal_poll();
+        if (has_ready(loop)) continue;      /* a signal came: deliver it */
+      }
       if (!real || stuck) {
         char what[160];
         pending_handles(loop, what, sizeof what);

@@ -43,6 +43,10 @@ void uvs__signal_poll(void);
  * and whenever a program adds a rule itself). */
 void uvs__signal_hook(void);
 void uvs__signal_tick(void);
+/* Nothing else can happen: 1 when a real signal from outside came within a
+ * bounded real wait, while a handle watches one (or, in a replay, when
+ * recorded observations remain). */
+int uvs__signal_wait_outside(void);
 
 /* A signal nobody handles whose default action ends the process: a crash
  * finding in a campaign, else the real default action after the exit

@@ -17,11 +17,14 @@
  *     sends them again in a replay, at the same point;
  *   - a fault rule (`signal SIGTERM at=250ms`, sim/sim_fault.h): from the
  *     world, through sim_faults_on_signal.
- * A real signal from another process is NOT delivered to the simulated
- * program: when it came is real time, which a replay cannot repeat. It
- * goes where it would have gone without the handle (the previous handler,
- * ignored, or the default action: Ctrl-C still stops the process), with a
- * line on stderr. To test a program's reaction to SIGTERM, use a rule.
+ *   - a real signal from outside (another process, the terminal's
+ *     Ctrl-C) while a handle watches it: delivered at the next scheduling
+ *     point, as a self-sent one, and recorded in the reproducer as an
+ *     `observed` line (sim_observe, label "signal", the scheduling point's
+ *     number), so a replay delivers it at the same point without it being
+ *     sent again, and ignores real ones (when it came is real time, which
+ *     a replay cannot repeat). To explore a program's reaction to SIGTERM,
+ *     a rule is still the way: it is a decision the strategies vary.
  *
  * Delivery (uvs__signal_deliver) queues the callback of every handle
  * watching the signal as an I/O event of its loop, run in the next poll
@@ -47,6 +50,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "loop/os.h"
@@ -74,12 +78,19 @@ static struct sigaction saved[SIGNUM_MAX + 1];   /* what was there before   */
 static int installed[SIGNUM_MAX + 1];
 static atomic_int self_sent[SIGNUM_MAX + 1];     /* raised by the program   */
 static atomic_int self_any;
+static atomic_int outside_sent[SIGNUM_MAX + 1];  /* from another process   */
+static atomic_int outside_any;
+/* Scheduling points looked at for outside signals in this run: the seq of
+ * their observations, the same in a replay (loop thread only). */
+static uint64_t outside_looks;
 /* libuv registers a signal watched only by one-shot handles with
  * SA_RESETHAND: once one arrives, the disposition is the default again
  * until a handle (re)registers it (a second SIGTERM kills). */
 static int reset_hand[SIGNUM_MAX + 1];
 
 static void fault_signal(int signum);
+static void outside_poll(void);
+static void arrive(int signum, const char* how);
 static void real_restore_all(void);
 
 static sig_state* state_of(const uv_signal_t* h) {
@@ -92,9 +103,12 @@ void uvs__signal_reset(void) {
   real_restore_all();
   for (int i = 0; i <= SIGNUM_MAX; i++) {
     atomic_store(&self_sent[i], 0);
+    atomic_store(&outside_sent[i], 0);
     reset_hand[i] = 0;
   }
   atomic_store(&self_any, 0);
+  atomic_store(&outside_any, 0);
+  outside_looks = 0;
   uvs__signal_hook();
 }
 
@@ -108,30 +122,17 @@ static int default_ignores(int signum) {
          signum == SIGTTOU;
 }
 
-/* Async-signal-safe: counts what the process sent itself; passes anything
- * else on to what was installed before. */
+/* Async-signal-safe: counts the signal, as sent by the process itself or
+ * from outside; both are delivered at the next scheduling point. */
 static void real_handler(int signum, siginfo_t* si, void* uc) {
+  (void)uc;
   if (si && si->si_code <= 0 && si->si_pid == getpid()) {
     atomic_fetch_add(&self_sent[signum], 1);
     atomic_store(&self_any, 1);
     return;
   }
-  static const char msg[] = "uvsim: a real signal from outside the process is "
-                            "not delivered to the simulated program (not "
-                            "reproducible; use a `signal` fault rule)\n";
-  ssize_t w = write(2, msg, sizeof msg - 1);
-  (void)w;
-  const struct sigaction* old = &saved[signum];
-  if (old->sa_flags & SA_SIGINFO) {
-    if (old->sa_sigaction) old->sa_sigaction(signum, si, uc);
-  } else if (old->sa_handler == SIG_DFL) {
-    if (default_ignores(signum)) return;
-    /* blocked while this handler runs: the default action comes after it */
-    signal(signum, SIG_DFL);
-    raise(signum);
-  } else if (old->sa_handler != SIG_IGN) {
-    old->sa_handler(signum);
-  }
+  atomic_fetch_add(&outside_sent[signum], 1);
+  atomic_store(&outside_any, 1);
 }
 
 /* As libuv's uv__signal_register_handler: SA_RESETHAND when the handle
@@ -358,9 +359,53 @@ static void fault_signal(int signum) { arrive(signum, "fault"); }
 static int watched_now(int signum) { return !reset_hand[signum] && watched(signum); }
 
 void uvs__signal_poll(void) {
+  outside_poll();
   if (!atomic_exchange(&self_any, 0)) return;
   for (int sig = 1; sig <= SIGNUM_MAX; sig++)
     for (int n = atomic_exchange(&self_sent[sig], 0); n > 0; n--) arrive(sig, "raise");
+}
+
+/* Outside signals at this scheduling point: what came (recorded), or in a
+ * replay what the recording says came here (real ones dropped). */
+static void outside_poll(void) {
+  sim* s = uvs__sim();
+  uint64_t seq = ++outside_looks;
+  if (sim_observe_replaying(s)) {
+    if (atomic_exchange(&outside_any, 0)) {
+      for (int sig = 1; sig <= SIGNUM_MAX; sig++) atomic_store(&outside_sent[sig], 0);
+      static const char msg[] = "uvsim: a real signal during a replay is not "
+                                "delivered (the replay delivers the recorded ones)\n";
+      ssize_t w = write(2, msg, sizeof msg - 1);
+      (void)w;
+    }
+    for (uint32_t sig; (sig = sim_observe(s, "signal", seq, 0)) != 0;)
+      if (sig <= SIGNUM_MAX) arrive((int)sig, "outside");
+    return;
+  }
+  if (!atomic_exchange(&outside_any, 0)) return;
+  for (int sig = 1; sig <= SIGNUM_MAX; sig++)
+    for (int n = atomic_exchange(&outside_sent[sig], 0); n > 0; n--)
+      arrive((int)sim_observe(s, "signal", seq, (uint32_t)sig), "outside");
+}
+
+/* The loop has nothing left that could ever happen, but a handle watches
+ * a signal: a real one from outside may still come (a parent's kill(2)
+ * just after the program reached its loop). Wait for one for a bounded
+ * real moment (UVS__SIGNAL_WAIT_MS, in 1 ms naps a signal cuts short)
+ * before the loop calls it a hang; virtual time does not move meanwhile.
+ * A replay waits for nothing: it answers whether the recording still has
+ * observations, one of which may be the signal at this point. */
+#define UVS__SIGNAL_WAIT_MS 250
+int uvs__signal_wait_outside(void) {
+  sim* s = uvs__sim();
+  if (sim_observe_replaying(s)) return sim_observe_left(s) > 0;
+  if (started == NULL) return 0;
+  for (int i = 0; i < UVS__SIGNAL_WAIT_MS; i++) {
+    if (atomic_load(&outside_any) || atomic_load(&self_any)) return 1;
+    struct timespec nap = { 0, 1000000L };
+    nanosleep(&nap, NULL);
+  }
+  return atomic_load(&outside_any) || atomic_load(&self_any);
 }
 
 void uvs__signal_tick(void) {
