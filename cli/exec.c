@@ -382,7 +382,11 @@ static int is_live_run(pid_t pid) {
   return 0;
 }
 
+/* Fork-server runs asked for whose pid exec has not read yet. */
+static int runs_pending;
+
 static int runs_in_flight(void) {
+  if (runs_pending > 0) return 1;
   for (size_t i = 0; i < EXEC_JOBS_MAX + 1; i++)
     if (live_pids[i] > 0) return 1;
   return 0;
@@ -558,10 +562,10 @@ static int run_start_server(const exec_opts* o, const uint64_t* seed, xrun* x,
   x->out = open_run_file(x->rep_path, ".out", srv->out_prefix, srv->out_len);
   x->err = open_run_file(x->rep_path, ".err", srv->err_prefix, srv->err_len);
   x->deadline = now_s() + o->timeout_s;
-  if (x->out && x->err)
-    x->pid = cli_xsrv_request(srv, o->tape_on ? "tape" : seed ? "seed" : "natural",
-                              seed ? *seed : 0, x->rep_path);
-  if (!x->out || !x->err || x->pid <= 0) {
+  int asked = x->out && x->err &&
+              cli_xsrv_request(srv, o->tape_on ? "tape" : seed ? "seed" : "natural",
+                               seed ? *seed : 0, x->rep_path) == 0;
+  if (!asked) {
     e = !x->out || !x->err ? errno : 0;
     if (x->out) fclose(x->out);
     if (x->err) fclose(x->err);
@@ -570,7 +574,8 @@ static int run_start_server(const exec_opts* o, const uint64_t* seed, xrun* x,
     return e ? -e : 1;
   }
   x->srv = srv;
-  live_add(x->pid);
+  x->pid = 0;                   /* the server's "pid" line, read at the wait */
+  runs_pending++;
   return 0;
 }
 
@@ -638,6 +643,15 @@ static int run_start(const exec_opts* o, const uint64_t* seed, xrun* x, unsigned
  * past the memory cap; -1 when the server is gone. */
 static int wait_server_run(xrun* x, uint64_t memory_mb, int* status) {
   int how = RUN_EXITED;
+  if (x->pid <= 0) {
+    runs_pending--;
+    x->pid = cli_xsrv_pid(x->srv);
+    if (x->pid <= 0) {
+      x->pid = 0;
+      return -1;
+    }
+    live_add(x->pid);
+  }
   for (;;) {
     double left = x->deadline - now_s();
     if (how == RUN_EXITED && (left <= 0 || rss_mb(x->pid) > memory_mb)) {
@@ -691,8 +705,10 @@ static void run_finish(const exec_opts* o, xrun* x, exec_result* r) {
   uint64_t cap = o->memory_mb ? o->memory_mb : EXEC_MEMORY_MB_DEFAULT;
   int how = x->srv ? wait_server_run(x, cap, &status)
                    : wait_or_kill(x->pid, x->deadline, cap, &status);
-  kill(-x->pid, SIGKILL);       /* what the run left behind in its group */
-  live_remove(x->pid);
+  if (x->pid > 0) {
+    kill(-x->pid, SIGKILL);     /* what the run left behind in its group */
+    live_remove(x->pid);
+  }
   if (x->srv) {
     unlink_run_file(x->rep_path, ".out");
     unlink_run_file(x->rep_path, ".err");

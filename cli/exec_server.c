@@ -114,9 +114,9 @@ void cli_xsrv_take_prefix(exec_server* s, FILE* out, FILE* err) {
   s->err_prefix = slurp(err, &s->err_len);
 }
 
-pid_t cli_xsrv_request(exec_server* s, const char* kind, uint64_t seed,
-                       const char* prefix) {
-  char req[4300], line[512];
+int cli_xsrv_request(exec_server* s, const char* kind, uint64_t seed,
+                     const char* prefix) {
+  char req[4300];
   int n = snprintf(req, sizeof req, "%s %" PRIu64 " %s\n", kind, seed, prefix);
   if (n <= 0 || (size_t)n >= sizeof req) return -1;
   /* exec ignores SIGPIPE nowhere else: a write to a dead server must fail,
@@ -124,7 +124,11 @@ pid_t cli_xsrv_request(exec_server* s, const char* kind, uint64_t seed,
   void (*old)(int) = signal(SIGPIPE, SIG_IGN);
   ssize_t w = write(s->ctl, req, (size_t)n);
   signal(SIGPIPE, old);
-  if (w != n) return -1;
+  return w == n ? 0 : -1;
+}
+
+pid_t cli_xsrv_pid(exec_server* s) {
+  char line[512];
   /* The server answers at once: it forks and says the pid. */
   if (read_line(s, 10000, line, sizeof line) != 1) return -1;
   long pid;

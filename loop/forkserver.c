@@ -186,6 +186,9 @@ static void redirect(const char* prefix, const char* ext, int to) {
 /* In the child: become the requested run. */
 static void become_run(const fs_request* r) {
   setpgid(0, 0);                /* a hung run is killed with what it started */
+  /* The server gone (exec interrupted before it read this run's pid, or
+   * the server killed): the run goes too, rather than outliving both. */
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
   redirect(r->prefix, ".out", 1);
   redirect(r->prefix, ".err", 2);
   sim_report_retarget(r->prefix);
