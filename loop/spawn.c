@@ -388,6 +388,15 @@ static int inherit_socket(int id, sim_child_spec* spec, int i) {
   return 0;
 }
 
+/* The simulated process is an ordinary user (loop/os.c): its child may
+ * not become another user or group (setuid(2)/setgid(2) answer EPERM to
+ * it), whatever the real process that runs the simulation may do. */
+static int check_identity(const uv_process_options_t* o) {
+  if ((o->flags & UV_PROCESS_SETUID) && o->uid != UVS__USER_UID) return UV_EPERM;
+  if ((o->flags & UV_PROCESS_SETGID) && o->gid != UVS__USER_GID) return UV_EPERM;
+  return 0;
+}
+
 /* One stdio container into the spec (libuv's uv__process_init_stdio);
  * *sim_file: the simulated file it names, else -1. */
 static int init_stdio(const uv_stdio_container_t* c, sim_child_spec* spec, int i,
@@ -549,7 +558,8 @@ int uv_spawn(uv_loop_t* loop, uv_process_t* process, const uv_process_options_t*
   sim_event_init(&ps->exit_ev, exit_fire, "child exit");
   sim_event_init(&ps->fwd_ev, fwd_fire, "child input");
 
-  int exec_err = sim_child_spawn(&spec, &ps->child);
+  int exec_err = check_identity(options);
+  if (exec_err == 0) exec_err = sim_child_spawn(&spec, &ps->child);
   if (exec_err == 0) feed_files(ps);
   if (exec_err == 0) {
     ps->pid = UVS__CHILD_PID_BASE + sim_child_number(ps->child);

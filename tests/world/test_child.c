@@ -16,6 +16,9 @@
  *   writes into it, stdout and stderr in the order written; a replay of
  *   the run writes the same bytes into the file, spawning nothing (the
  *   child's pid in the file is the recorded one);
+ * - the simulated process is uid/gid 1000: a child may not become another
+ *   user or group (UV_EPERM, as setuid(2) answers an ordinary user), and
+ *   one that stays 1000 runs as 1000;
  * - output beyond what the simulated pipe buffers (1 MiB) arrives whole and
  *   before its end (a chunk the program could not take yet used to be
  *   overtaken by the end of output, and the rest was lost). */
@@ -26,6 +29,8 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <signal.h>
 #include <stdio.h>
@@ -326,6 +331,40 @@ static void output_past_the_pipe_buffer_arrives_whole(void** state) {
   assert_int_equal(big_eof_after, 3000);
 }
 
+static int spawn_as(unsigned flags, uv_uid_t uid, uv_gid_t gid) {
+  sim_config natural = { .source = SIM_SRC_LIST };
+  uvsim_world_begin(&natural);
+  uv_loop_t* loop = uv_default_loop();
+  ngot = 0;
+  got[0] = '\0';
+  uv_pipe_init(loop, &out, 0);
+  uv_stdio_container_t stdio[2] = {
+    { .flags = UV_IGNORE },
+    { .flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE, .data.stream = (uv_stream_t*)&out },
+  };
+  char* args[] = { "/bin/sh", "-c", "printf '%s %s' $(id -u) $(id -g)", NULL };
+  uv_process_options_t o = { .file = args[0], .args = args, .exit_cb = on_exit_cb,
+                             .stdio = stdio, .stdio_count = 2, .flags = flags,
+                             .uid = uid, .gid = gid };
+  int r = uv_spawn(loop, &proc, &o);
+  if (r) uv_close((uv_handle_t*)&proc, on_close);
+  uv_read_start((uv_stream_t*)&out, on_alloc, on_read);
+  uv_run(loop, UV_RUN_DEFAULT);
+  uvsim_world_end();
+  return r;
+}
+
+static void child_identity_is_the_simulated_users(void** state) {
+  (void)state;
+  assert_int_equal(spawn_as(UV_PROCESS_SETUID, 0, 0), UV_EPERM);
+  assert_int_equal(spawn_as(UV_PROCESS_SETGID, 0, 0), UV_EPERM);
+  /* staying 1000 works where the real process may become 1000 (root:
+   * getuid() itself answers the simulated 1000) */
+  if (syscall(SYS_geteuid) != 0) return;
+  assert_int_equal(spawn_as(UV_PROCESS_SETUID | UV_PROCESS_SETGID, 1000, 1000), 0);
+  assert_string_equal(got, "1000 1000");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(output_after_exit_is_reachable),
@@ -334,6 +373,7 @@ int main(void) {
     cmocka_unit_test(missing_file_is_enoent),
     cmocka_unit_test(child_writes_a_simulated_file_and_replays),
     cmocka_unit_test(output_past_the_pipe_buffer_arrives_whole),
+    cmocka_unit_test(child_identity_is_the_simulated_users),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
