@@ -19,7 +19,8 @@
  * Released when the simulation closes the number through close(2) or
  * uv_fs_close; numbers whose handle closed otherwise (uv_close on a tcp
  * handle) are released at the next reservation, so the table stays as
- * small as what the program holds. Workload: a handful of numbers; the
+ * small as what the program holds; all of them (and the placeholder) when
+ * a new run begins (uvsim_world_begin), whose world holds no number yet. Workload: a handful of numbers; the
  * sweep is linear.
  */
 #include "loop/internal.h"
@@ -109,6 +110,12 @@ void uvs__fd_reserve(int fd) {
     cap_reserved = cap;
   }
   reserved[nreserved++] = fd;
+}
+
+void uvs__fd_release_all(void) {
+  while (nreserved > 0) drop_at(nreserved - 1);
+  if (placeholder >= 0) uvs__real_close(placeholder);
+  placeholder = -1;
 }
 
 void uvs__fd_release(int fd) {

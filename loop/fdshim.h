@@ -23,5 +23,7 @@ int uvs__fd_live(int fd);
  * the simulated world's thread and for numbers below SIM_FS_FD_BASE. */
 void uvs__fd_reserve(int fd);
 void uvs__fd_release(int fd);
+/* A new run: every reservation and the placeholder go (loop/world.c). */
+void uvs__fd_release_all(void);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "loop/os.h"        /* signals */
 #include "loop/world_io.h"  /* uvs__world_io_reset */
+#include "loop/fdshim.h"    /* uvs__fd_release_all */
 #include "sim/sim_dns.h"
 #include "sim/sim_fault.h"
 #include "sim/sim_fs.h"
@@ -82,6 +83,7 @@ void uvsim_world_begin(const struct sim_config* cfg) {
   if (world_reset_cb) world_reset_cb();
   uvs__loop_globals_reset();
   uvs__world_io_reset();
+  uvs__fd_release_all();   /* the new world holds no number yet */
   after_cb = NULL;
   leak_check = leak_check_default();
 }
