@@ -10,6 +10,7 @@
  * (below SIM_FS_FD_BASE) go to the kernel; every other one is simulated.
  */
 #include "loop/internal.h"
+#include "loop/os.h"
 #include "loop/fdshim.h"
 
 #include <assert.h>
@@ -481,6 +482,18 @@ static int fs_fault(sim_fs* fs, uv_fs_t* req) {
   return fault(req, (sim_fault_op)op, target, -1, NULL);
 }
 
+/* Ownership is not stored: every simulated file is the simulated user's
+ * (uid and gid UVS__USER_UID/GID, not root; docs/loop.md "The machine").
+ * So after the lookup (`found`, ENOENT and the like first), a chown may
+ * only leave the owner and group (-1) or name them again; any other is
+ * EPERM, as chown(2) answers an unprivileged owner. */
+static ssize_t chown_check(const uv_fs_t* req, ssize_t found) {
+  if (found < 0) return found;
+  if (req->uid != (uv_uid_t)-1 && req->uid != UVS__USER_UID) return UV_EPERM;
+  if (req->gid != (uv_gid_t)-1 && req->gid != UVS__USER_GID) return UV_EPERM;
+  return 0;
+}
+
 /* Requests on a path, after the fault rules let them through. */
 static ssize_t fs_path_call(sim_fs* fs, uv_fs_t* req) {
   sim_stat st;
@@ -504,9 +517,8 @@ static ssize_t fs_path_call(sim_fs* fs, uv_fs_t* req) {
   case UV_FS_RENAME: return sim_fs_rename(fs, req->path, req->new_path);
   case UV_FS_LINK: return sim_fs_link(fs, req->path, req->new_path);
   case UV_FS_SYMLINK: return sim_fs_symlink(fs, req->path, req->new_path);
-  /* Ownership is not simulated: only whether the file is there. */
-  case UV_FS_CHOWN: return sim_fs_stat(fs, req->path, &st);
-  case UV_FS_LCHOWN: return sim_fs_lstat(fs, req->path, &st);
+  case UV_FS_CHOWN: return chown_check(req, sim_fs_stat(fs, req->path, &st));
+  case UV_FS_LCHOWN: return chown_check(req, sim_fs_lstat(fs, req->path, &st));
   default: return UV_ENOSYS;
   }
 }
@@ -524,7 +536,7 @@ static ssize_t fs_fd_call(sim_fs* fs, uv_fs_t* req) {
   case UV_FS_FSYNC:
   case UV_FS_FDATASYNC:
     return is_stdio(req->file) ? UV_EINVAL : sim_fs_fsync(fs, req->file);
-  case UV_FS_FCHOWN: return sim_fs_fstat(fs, req->file, &st);   /* as chown */
+  case UV_FS_FCHOWN: return chown_check(req, sim_fs_fstat(fs, req->file, &st));
   default: return UV_ENOSYS;
   }
 }
