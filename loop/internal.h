@@ -369,6 +369,8 @@ void uvs__forkserver_point(void);
  * jump to (uvs__peers_next_ns, UINT64_MAX if none). */
 #define UVS__PEER_WAKE_NS 50000u
 int uvs__peer_current(void);
+/* On a thread of the simulated world (loop/thread.c). */
+int uvs__on_sim_thread(void);
 uv_loop_t* uvs__peer_default_loop(void);
 void uvs__peer_wait(uv_loop_t* loop, int timeout);
 int uvs__peers_run(int sleeping);

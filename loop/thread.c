@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -242,4 +243,16 @@ void uv_sleep(unsigned int msec) {
     struct timespec ts = { (time_t)(msec / 1000), (long)(msec % 1000) * 1000000L };
     while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {}
   }
+}
+
+/* The simulated world's threads: the process's main thread, a pool job's
+ * and a peer process's. Here rather than in loop/entry/foreign.c because
+ * loop/fdshim.c and fdreserve.c ask it too, and fuzz/build.sh links loop/
+ * without the entry layer. */
+static __thread int sim_thread = -1;    /* -1: not asked yet */
+
+int uvs__on_sim_thread(void) {
+  if (__builtin_expect(sim_thread < 0, 0))
+    sim_thread = (pid_t)syscall(SYS_gettid) == getpid();
+  return sim_thread || uvs__in_pool_work() || uvs__peer_current();
 }

@@ -63,16 +63,6 @@ void uvs__not_simulated(const char* name) {
   fprintf(stderr, "uvsim: %s is not simulated\n", name);
 }
 
-/* ------------------------------------------------------------ threads */
-
-static __thread int sim_thread = -1;    /* -1: not asked yet */
-
-int uvs__on_sim_thread(void) {
-  if (UVS__UNLIKELY(sim_thread < 0))
-    sim_thread = (pid_t)syscall(SYS_gettid) == getpid();
-  return sim_thread || uvs__in_pool_work() || uvs__peer_current();
-}
-
 /* ----------------------------------------------------------- registry */
 
 /* Slots at and above this were never used: every uv_* call scans the
