@@ -527,8 +527,12 @@ int uv_spawn(uv_loop_t* loop, uv_process_t* process, const uv_process_options_t*
   spec.env = options->env;
   spec.cwd = options->cwd;
   spec.detached = (options->flags & UV_PROCESS_DETACHED) != 0;
-  spec.set_uid = (options->flags & UV_PROCESS_SETUID) != 0;
-  spec.set_gid = (options->flags & UV_PROCESS_SETGID) != 0;
+  /* check_identity let through only the simulated user's own ids: the
+   * child becomes itself, which for the real child is the user running
+   * the simulation (a real setuid(1000) by a root runner would make it a
+   * stranger to the files it needs: execvp's EACCES for ENOENT). */
+  spec.set_uid = 0;
+  spec.set_gid = 0;
   spec.uid = options->uid;
   spec.gid = options->gid;
   spec.nstdio = options->stdio_count < 3 ? 3 : options->stdio_count;
