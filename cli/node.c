@@ -7,7 +7,8 @@
  * Each run is one process (exec.c); what node reads from the filesystem
  * through libuv (its externalised builtins, the script, node_modules) comes
  * from host directories mapped read-only into the simulated filesystem, and
- * V8's randomness is seeded from the run's seed (--random-seed).
+ * V8's randomness is seeded from the run's seed (--random-seed, handed to
+ * V8 by libuvsim-det.so: cli_node_argv).
  *
  * A failure is a non-zero exit (an uncaught exception or unhandled
  * rejection exits 1), a crash, a hang, a timeout, or other output under
@@ -304,25 +305,25 @@ static long v8_seed(uint64_t seed) { return (long)(seed % 2147483646u) + 1; }
 
 char** cli_node_argv(const exec_opts* o, const uint64_t* seed) {
   static char* argv[NODE_ARGV_MAX + 2];
-  static char rs[48];
   uint64_t s = o->replay ? o->node->replay_seed : seed ? *seed : 0;
-  snprintf(rs, sizeof rs, "--random-seed=%ld", v8_seed(s));
-  char env[32];
+  char env[64];
   snprintf(env, sizeof env, "%" PRIu64, s);
   setenv("UVSIM_RANDOM_SEED", env, 1);     /* libuvsim-det.so's stream */
   /* Both measured necessary for identical traces (docs/node.md): V8's
    * background threads post foreground tasks to the main loop at moments
    * real time decides, and pool jobs on real threads finish when the
    * machine says; --single-threaded and pool jobs on the loop thread take
-   * both out. */
+   * both out. The V8 flags go through libuvsim-det.so (UVSIM_V8_FLAGS), not
+   * node's command line: there process.execArgv would show them and
+   * child_process.fork() would pass them on, shifting the child's
+   * arguments (Node's test-child-process-reject-null-bytes). */
+  snprintf(env, sizeof env, "--single-threaded --random-seed=%ld", v8_seed(s));
+  setenv("UVSIM_V8_FLAGS", env, 1);
   setenv("UVSIM_POOL_INLINE", "1", 1);
   setenv("UVSIM_START_LAG_MS", "1", 1);    /* loop/core.c: start_lag */
   setenv("UVSIM_THREADS_HANG_MS", "500", 1);  /* loop/core.c: a hang */
   size_t k = 0;
-  argv[k++] = o->argv[0];
-  argv[k++] = "--single-threaded";
-  argv[k++] = rs;
-  for (char** a = o->argv + 1; *a && k < NODE_ARGV_MAX; a++) argv[k++] = *a;
+  for (char** a = o->argv; *a && k < NODE_ARGV_MAX; a++) argv[k++] = *a;
   argv[k] = NULL;
   return argv;
 }

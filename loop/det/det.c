@@ -12,6 +12,10 @@
  *    stream seeded by UVSIM_RANDOM_SEED, not from the kernel. (OpenSSL's
  *    own generator would not do: it mixes thread ids and times into its
  *    output.) Math.random is V8's, seeded with --random-seed.
+ *  - V8's flags: UVSIM_V8_FLAGS (`--single-threaded --random-seed=N`, set
+ *    by `uvsim node`) is handed to V8 before node starts, not put on node's
+ *    command line, where process.execArgv would show it and
+ *    child_process.fork() would pass it on to the children.
  *
  * These symbols are this library's whole point, so it is a library of its
  * own: libuvsim.so exports nothing but uv_* and uvsim_*. */
@@ -138,4 +142,23 @@ DET_EXPORT int RAND_bytes_ex(void* ctx, unsigned char* buf, size_t num, unsigned
 DET_EXPORT int RAND_priv_bytes_ex(void* ctx, unsigned char* buf, size_t num,
                                   unsigned int strength) {
   return RAND_bytes_ex(ctx, buf, num, strength);
+}
+
+/* ----------------------------------------------------------- V8 flags */
+
+/* v8::V8::SetFlagsFromString(const char*), exported by libnode. Node 18
+ * refuses these flags in NODE_OPTIONS and V8 reads no environment, so this
+ * is the one way to give them to V8 without putting them in
+ * process.execArgv. It runs before main: node parses its own command line
+ * (and hands V8 its flags) and initialises V8 only later, in node::Start,
+ * and V8's flags are plain constant-initialised globals, which no
+ * constructor of libnode's sets again. Node sees the same V8 flag values as
+ * with the flags on its command line (compared with --print-flag-values).
+ * Without libnode (a program that is not node) there is nothing to do. */
+__attribute__((constructor)) static void v8_flags(void) {
+  const char* flags = getenv("UVSIM_V8_FLAGS");
+  if (!flags || !*flags) return;
+  void (*set)(const char*);
+  *(void**)&set = dlsym(RTLD_DEFAULT, "_ZN2v82V818SetFlagsFromStringEPKc");
+  if (set) set(flags);
 }

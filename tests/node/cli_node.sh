@@ -56,6 +56,16 @@ grep -q "changed since this reproducer was written" edit.out || fail "$(cat edit
 grep -q "^date 2020-01-01T00:00:00" obs.out || fail "wall clock not virtual: $(cat obs.out)"
 grep -q "^timer 1577836801" obs.out || fail "timer not at virtual 1.5 s: $(cat obs.out)"
 
+# uvsim's V8 flags reach V8 (libuvsim-det.so) but not node's command line:
+# process.execArgv is the user's own, which fork() passes on to children.
+out=$("$uvsim" node -e "console.log(JSON.stringify(process.execArgv))") || fail "execArgv: exit $?"
+[ "$out" = '["-e","console.log(JSON.stringify(process.execArgv))"]' ] ||
+  fail "process.execArgv is '$out'"
+r7=$("$uvsim" node --seed 7 -e "console.log(Math.random())")
+r7b=$("$uvsim" node --seed 7 -e "console.log(Math.random())")
+r8=$("$uvsim" node --seed 8 -e "console.log(Math.random())")
+[ "$r7" = "$r7b" ] && [ "$r7" != "$r8" ] || fail "Math.random does not follow the seed: $r7 $r7b $r8"
+
 # A hang is reported (not waited for), naming what keeps the loop alive.
 "$uvsim" node hang.js >hang.out 2>&1; rc=$?
 [ $rc -eq 86 ] || fail "hang: exit $rc: $(cat hang.out)"
