@@ -44,7 +44,8 @@
  * handle is a misuse libuv asserts on. Signals caught but not dispatched
  * when the handle stops or closes are dropped, as libuv's do. uv_kill
  * answers EINVAL for a signal outside 0..64 (kill(2)), 0 for signal 0,
- * and ESRCH for any process but the simulated one and its parent. */
+ * and ESRCH for any process but the simulated one, its parent and a real
+ * descendant a child reported (loop/spawn.c: kill_descendant). */
 #include "loop/internal.h"
 
 #include <signal.h>

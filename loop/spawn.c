@@ -27,7 +27,9 @@
  * The exit callback runs in the poll phase as an I/O event of the process
  * handle (libuv runs it from its SIGCHLD watcher), the handle stopped first.
  * A program sees a fixed pid per child (UVS__CHILD_PID_BASE + its number in
- * the run), which uv_kill accepts (loop/signal.c asks uvs__child_kill).
+ * the run), which uv_kill accepts (loop/signal.c asks uvs__child_kill); a
+ * real pid a child reported reaches that process when it descends from
+ * this one (kill_descendant), recorded as an observation.
  * A simulated file given to the child (UV_INHERIT_FD of uv_fs_open's
  * number) becomes a real pipe on the child's side; what the child writes
  * into it is written to the file when a step sees it (to_file), through a
@@ -97,6 +99,7 @@ struct proc_state {
 };
 
 static proc_state* procs;       /* run-owned (uvs__wcalloc), in spawn order */
+static uint64_t descendant_looks;  /* uv_kill of a pid that is no child's  */
 
 static proc_state* state_of(const uv_process_t* h) {
   return (proc_state*)h->u.reserved[0];
@@ -104,6 +107,7 @@ static proc_state* state_of(const uv_process_t* h) {
 
 void uvs__spawn_reset(void) {
   procs = NULL;               /* their memory went with the run's */
+  descendant_looks = 0;
   sim_child_reset();
 }
 
@@ -620,13 +624,41 @@ int uv_process_kill(uv_process_t* process, int signum) {
   return kill_state(ps, signum);
 }
 
+/* A pid no simulated child has may still be a real descendant of this
+ * process: a child printed the real pid of its own child (Node's
+ * test-child-process-detached: a detached grandchild the test kills at
+ * exit). Such a process is the program's own doing, so it is signalled
+ * for real (sim_child_signal_descendant: its /proc ppid chain reaches this
+ * process, orphans included) and what that answered is an observation
+ * (label "kill"; 1: delivered, 2 + errno: refused), so a replay, which
+ * runs no child, answers the same without looking. Any other process is
+ * not on the simulated machine: 0, and uv_kill goes on to the simulated
+ * process, its parent, or ESRCH. Pids below 1 and the simulated ones are
+ * never looked up. */
+static int kill_descendant(int pid, int signum, int* result) {
+  if (pid <= 0 || pid == uv_os_getpid() || pid == uv_os_getppid()) return 0;
+  sim* s = uvs__sim();
+  uint32_t real = 0;
+  if (!sim_observe_replaying(s)) {
+    int r = sim_child_signal_descendant(pid, signum);
+    real = r == -ESRCH ? 0 : r == 0 ? 1 : 2 + (uint32_t)-r;
+  }
+  uint32_t v = sim_observe(s, "kill", descendant_looks++, real);
+  if (v == 0) return 0;
+  const char* name = sim_signal_name(signum);
+  sim_trace_note(s, name ? sim_internf(s, "kill descendant %s", name)
+                         : sim_internf(s, "kill descendant %d", signum));
+  *result = v == 1 ? 0 : -(int)(v - 2);
+  return 1;
+}
+
 int uvs__child_kill(int pid, int signum, int* result) {
   for (proc_state* ps = procs; ps; ps = ps->next) {
     if (ps->pid != pid) continue;
     *result = kill_state(ps, signum);
     return 1;
   }
-  return 0;
+  return kill_descendant(pid, signum, result);
 }
 
 uv_pid_t uv_process_get_pid(const uv_process_t* process) { return process->pid; }

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -325,6 +326,14 @@ static void env_free(char** env) {
 static int real_spawn_env(sim_child* c, const sim_child_spec* spec);
 
 static int real_spawn(sim_child* c, const sim_child_spec* spec) {
+  /* Orphans among the child's descendants (a detached grandchild whose
+   * parent exited) are adopted by this process instead of init, so that
+   * sim_child_signal_descendant still finds them below it. Not inherited
+   * by the child (fork clears it); idempotent. An adopted orphan that dies
+   * stays a zombie until this process exits: it is nobody's child the
+   * simulation knows, and reaping with waitpid(-1) could take a child of
+   * the program's own fork(2). */
+  (void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   size_t nenv = 1;
   char* const* src = spec->env ? spec->env : environ;
   while (src[nenv - 1]) nenv++;
@@ -699,6 +708,55 @@ void sim_child_step(sim_child* c, uint64_t max_wait_ns,
 }
 
 /* --------------------------------------------------------------- kill */
+
+/* The parent of real process `pid` (field 4 of /proc/PID/stat, after the
+ * command name, which may hold spaces and parentheses), or -1. */
+static pid_t parent_of(pid_t pid) {
+  char path[64], buf[1024];
+  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  ssize_t n;
+  do n = read(fd, buf, sizeof buf - 1); while (n < 0 && errno == EINTR);
+  close(fd);
+  if (n <= 0) return -1;
+  buf[n] = '\0';
+  const char* p = strrchr(buf, ')');
+  char state;
+  int ppid;
+  if (p == NULL || sscanf(p + 1, " %c %d", &state, &ppid) != 2) return -1;
+  return ppid;
+}
+
+#define DESCENT_MAX 64          /* levels of parents followed */
+
+static int descends_from_self(pid_t pid) {
+  pid_t self = getpid();
+  pid_t p = pid;
+  for (int i = 0; i < DESCENT_MAX && p > 1; i++) {
+    p = parent_of(p);
+    if (p == self) return 1;
+  }
+  return 0;
+}
+
+int sim_child_signal_descendant(pid_t pid, int signum) {
+  if (pid <= 1 || pid == getpid()) return -ESRCH;
+  /* A pidfd holds the process the pid names now: if it dies and the
+   * number is reused after the ancestry was read, the signal answers
+   * ESRCH instead of reaching the newcomer. */
+  int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+  if (pfd < 0 && errno != ENOSYS) return -ESRCH;
+  int r = -ESRCH;
+  if (descends_from_self(pid)) {
+    if (pfd >= 0)
+      r = syscall(SYS_pidfd_send_signal, pfd, signum, NULL, 0) == 0 ? 0 : -errno;
+    else
+      r = kill(pid, signum) == 0 ? 0 : -errno;   /* no pidfd: a narrow race */
+  }
+  if (pfd >= 0) close(pfd);
+  return r;
+}
 
 int sim_child_kill(sim_child* c, int signum) {
   if (c->replay || c->reaped) return 0;

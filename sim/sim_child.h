@@ -124,6 +124,13 @@ void sim_child_close_fd(sim_child* c, int fd);
 /* kill(2) to the real child; 0 when replaying or when it already exited
  * (still a zombie to the program until its exit is delivered). */
 int sim_child_kill(sim_child* c, int signum);
+/* kill(2) to a real process that descends from this one: a child's child
+ * (also one orphaned since: real_spawn makes this process their
+ * subreaper), which the program learnt the real pid of from a child's
+ * output. 0, the signal's -errno, or -ESRCH when `pid` is no descendant
+ * (or this process itself, or gone). Signal 0 only checks. Looks at the
+ * real world: the caller records what it answered (loop/spawn.c). */
+int sim_child_signal_descendant(pid_t pid, int signum);
 /* The program is done with the child (its handle closed): its descriptors
  * are closed; a child still running is reaped later. */
 void sim_child_release(sim_child* c);

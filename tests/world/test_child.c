@@ -21,7 +21,11 @@
  *   one that stays 1000 runs as 1000;
  * - output beyond what the simulated pipe buffers (1 MiB) arrives whole and
  *   before its end (a chunk the program could not take yet used to be
- *   overtaken by the end of output, and the rest was lost). */
+ *   overtaken by the end of output, and the rest was lost);
+ * - a real pid a child printed (its own detached child, orphaned when it
+ *   exited) is a descendant: uv_kill signals it for real and records the
+ *   answers; a replay answers the same from the record with the process
+ *   gone; a process that is no descendant (the test's parent) is ESRCH. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,6 +34,7 @@
 
 #include <fcntl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <signal.h>
@@ -367,6 +372,58 @@ static void child_identity_is_the_simulated_users(void** state) {
   assert_string_equal(got, want);
 }
 
+static void kill_reaches_a_real_descendant(void** state) {
+  (void)state;
+  const char* cmd = "sleep 30 </dev/null >/dev/null 2>&1 & echo $!";
+  sim_config natural = { .source = SIM_SRC_LIST };
+  run(&natural, "/bin/sh", cmd);
+  assert_int_equal(exits, 1);
+  char first[256];
+  snprintf(first, sizeof first, "%s", got);
+  int grandchild = atoi(got);
+  int parent = (int)syscall(SYS_getppid);
+  assert_true(grandchild > 1);
+  /* sh exited: its child was adopted by this process (subreaper) */
+  assert_int_equal(uv_kill(grandchild, 0), 0);
+  assert_int_equal(uv_kill(parent, 0), UV_ESRCH);
+  assert_int_equal(uv_kill(grandchild, SIGTERM), 0);
+  int st = 0;
+  assert_int_equal(waitpid(grandchild, &st, 0), grandchild);   /* ours now */
+  assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);   /* for real */
+  assert_int_equal(uv_kill(grandchild, 0), UV_ESRCH);          /* gone */
+  sim* s = sim_current();
+  assert_int_equal(s->obs_len, 2);            /* the two that reached it */
+  assert_string_equal(s->obs[0].label, "kill");
+  assert_int_equal(s->obs[0].value, 1);
+  uint64_t h1 = uvsim_trace_hash();           /* the kills are in it */
+  sim_repro back;
+  sim_repro_init(&back);
+  round_trip(&back, 0, h1);
+  uvsim_world_end();
+  assert_int_equal(back.nobserved, 2);
+
+  /* the replay runs no child and looks at no process: the process is gone,
+   * yet the answers are the recorded ones, in the same order */
+  uint32_t* list = sim_repro_choices(&back);
+  sim_config replay = { .source = SIM_SRC_LIST, .list = list, .list_len = back.ndecisions,
+                        .replay_observed = 1, .observed = back.observed,
+                        .nobserved = back.nobserved };
+  sim_child_replay_set(back.child, back.nchild);
+  run(&replay, "/bin/sh", cmd);
+  assert_string_equal(got, first);
+  assert_int_equal(uv_kill(grandchild, 0), 0);
+  assert_int_equal(uv_kill(parent, 0), UV_ESRCH);
+  assert_int_equal(uv_kill(grandchild, SIGTERM), 0);
+  assert_int_equal(uv_kill(grandchild, 0), UV_ESRCH);
+  assert_int_equal(sim_observe_left(sim_current()), 0);
+  uint64_t h2 = uvsim_trace_hash();
+  uvsim_world_end();
+  sim_child_replay_set(NULL, 0);
+  assert_int_equal(h2, h1);
+  free(list);
+  sim_repro_free(&back);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(output_after_exit_is_reachable),
@@ -376,6 +433,7 @@ int main(void) {
     cmocka_unit_test(child_writes_a_simulated_file_and_replays),
     cmocka_unit_test(output_past_the_pipe_buffer_arrives_whole),
     cmocka_unit_test(child_identity_is_the_simulated_users),
+    cmocka_unit_test(kill_reaches_a_real_descendant),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
