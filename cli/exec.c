@@ -925,7 +925,7 @@ static FILE* runs_log;
 static char runs_log_tmp[4200];
 static const char* runs_log_path;
 
-static int log_open(const exec_opts* o) {
+int cli_exec_log_open(const exec_opts* o) {
   if (!o->runs_log[0]) return 0;
   snprintf(runs_log_tmp, sizeof runs_log_tmp, "%s.tmp.%d", o->runs_log, (int)getpid());
   runs_log = fopen(runs_log_tmp, "w");
@@ -1175,7 +1175,7 @@ int cli_cmd_exec(int argc, char** argv) {
   memset(&o, 0, sizeof o);
   int p = parse(argc, argv, &o);
   if (p) return p > 0 ? 0 : EXIT_USAGE;
-  if (log_open(&o)) return EXIT_USAGE;
+  if (cli_exec_log_open(&o)) return EXIT_USAGE;
   if (o.fuzz) return cli_finish_stdout(cli_exec_fuzz(&o));
   static exec_summary sum;
   cli_ci_begin("exec");

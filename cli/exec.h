@@ -101,6 +101,8 @@ int cli_exec_fuzz(exec_opts* o);
  * run ("run R seed S: KIND CODE trace H stdout H stderr H"; `what` names
  * the schedule), renamed into place by cli_exec_stop. */
 void cli_exec_log_run(uint64_t run, const char* what, const exec_result* r);
+/* Opens --runs-log for a campaign (`uvsim node` too); 0, or a usage error. */
+int cli_exec_log_open(const exec_opts* o);
 
 /* The campaign: natural order, then o->runs seeded runs; `out` (may be
  * NULL) gets the summary. Exit status. */

@@ -72,6 +72,12 @@ static const char* usage_node =
   "                  coverage; one run at a time, a node process each (node\n"
   "                  gets no fork server); the same --seed gives the same tapes\n"
   "                  and findings\n"
+  "  --runs-log FILE one line per run: its schedule, how it ended, its trace\n"
+  "                  hash and its stdout and stderr hashes (as uvsim exec's)\n"
+  "  --no-fork-server\n"
+  "                  taken for uvsim exec's sake: node always runs a process\n"
+  "                  per run (V8's GC gives tasks to node's platform threads,\n"
+  "                  which a forked run would lack: docs/cli.md)\n"
   "  --map SIM=HOST[,ro|,snapshot]\n"
   "                  map a host directory (repeatable). The script's project\n"
   "                  (the nearest directory above it with package.json or\n"
@@ -705,6 +711,13 @@ static int parse_uvsim_opts(int argc, char** argv, int* i, exec_opts* o, node_op
     else if (!strcmp(a, "--no-minimize") || !strcmp(a, "--no-minimise")) { n->minimize = 0; continue; }
     else if (!strcmp(a, "--check-determinism")) { c->check = 1; continue; }
     else if (!strcmp(a, "--fuzz")) { o->fuzz = 1; continue; }
+    /* node runs a process per run anyway (no fork server: docs/cli.md);
+     * taken so that one command line serves `uvsim exec` and node */
+    else if (!strcmp(a, "--no-fork-server")) { o->no_fork_server = 1; continue; }
+    else if (!strcmp(a, "--runs-log")) {
+      if (!v || !*v || *v == '-') return cli_usage_error("--runs-log needs a file"), -1;
+      snprintf(o->runs_log, sizeof o->runs_log, "%s", v);
+    }
     else if ((k = cli_ci_option(a, v)) != 0) { if (k < 0) return -1; if (k == 1) continue; }
     else break;                 /* node's own flags, or the script */
     (*i)++;                     /* the option's value */
@@ -846,6 +859,9 @@ int cli_cmd_node(int argc, char** argv) {
   if (p) return p > 0 ? 0 : EXIT_USAGE;
   if (cli_ci_wanted() && (c.check || !c.have_runs))
     return cli_usage_error("node: --junit and --json go with a campaign (--runs or --time)");
+  if (o.runs_log[0] && (c.check || !(c.have_runs || o.fuzz)))
+    return cli_usage_error("node: --runs-log goes with a campaign (--runs, --time or --fuzz)");
+  if (cli_exec_log_open(&o)) return EXIT_USAGE;
   if (o.fuzz) {
     if (c.check) return cli_usage_error("node: --check-determinism runs one schedule (no --fuzz)");
     if (o.jobs > 1) return cli_usage_error("node: --fuzz runs one schedule at a time (no --jobs)");
