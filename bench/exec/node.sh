@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# bench/exec/node.sh BUILDDIR [RUNS] [SCRIPT] — schedules/s of `uvsim node`
+# (issue 15 item 4) against plain starts of Debian's node 18 running the
+# same script (default bench/exec/node_small.js), in one run, with the
+# ratios: plain `node SCRIPT`, `uvsim node --no-fork-server` (a process per
+# run) and `uvsim node` as it is by default. Node gets no fork server
+# (docs/cli.md, "The fork server": V8's garbage collector gives tasks to
+# node's platform worker threads, which a child forked at the first uv_run
+# would not have), so the last two are the same thing measured twice; the
+# column is there to show a fork server when node gets one.
+#
+# Per wall second and per CPU second (user + system of everything the phase
+# started, from bash's `times`), as forkserver.sh. RUNS defaults to 20: a
+# node start costs a few hundred ms on the development VM.
+#   UVSIM_NODE=PATH  the node (default /opt/uvsim/node18/usr/bin/node)
+set -euo pipefail
+build=$(realpath "${1:?usage: node.sh BUILDDIR [RUNS] [SCRIPT]}")
+runs=${2:-20}
+script=$(realpath "${3:-$(dirname "$0")/node_small.js}")
+node=${UVSIM_NODE:-/opt/uvsim/node18/usr/bin/node}
+[ -x "$build/uvsim" ] || { echo "node.sh: build $build/uvsim first" >&2; exit 2; }
+[ -x "$node" ] || { echo "node.sh: no node 18 at $node (scripts/node18)" >&2; exit 2; }
+lib=$(realpath "$(dirname "$node")/../lib/x86_64-linux-gnu")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+
+cpu_of() { awk 'NR == 2 { s = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); s += a[1] * 60 + a[2] }
+                          print s }' "$1"; }
+# phase FUNCTION ARGS...: sets wall_rate and cpu_rate for $runs of them
+phase() {
+  local w0 w1
+  w0=$EPOCHREALTIME; times > "$tmp/t0"
+  "$@"
+  w1=$EPOCHREALTIME; times > "$tmp/t1"
+  read -r wall_rate cpu_rate < <(awk -v n="$runs" -v w0="$w0" -v w1="$w1" \
+    -v c0="$(cpu_of "$tmp/t0")" -v c1="$(cpu_of "$tmp/t1")" \
+    'BEGIN { c = c1 - c0; if (c < 1e-9) c = 1e-9; printf "%.2f %.2f\n", n / (w1 - w0), n / c }')
+}
+plain() {
+  for ((i = 0; i < runs; i++)); do
+    LD_LIBRARY_PATH=$lib "$node" "$script" >/dev/null
+  done
+}
+uvsim_node() {
+  "$build/uvsim" node --node "$node" --quiet --no-report --corpus "$tmp/corpus" \
+    --runs $((runs - 1)) "$@" "$script" > "$tmp/out" 2> "$tmp/err" || true
+  grep -q "^node: $runs runs" "$tmp/out" ||
+    { echo "node.sh: uvsim node $*: no summary of $runs runs:" >&2; cat "$tmp/out" "$tmp/err" >&2; exit 1; }
+}
+
+echo "$runs runs of $(basename "$script") each (a plain start, or a schedule), per wall second and per CPU second"
+printf "%-5s %12s %14s %14s %10s %10s\n" rate "plain node" "process/run" "uvsim node" \
+  "node/proc" "node/plain"
+phase plain;                          pw=$wall_rate pc=$cpu_rate
+phase uvsim_node --no-fork-server;    sw=$wall_rate sc=$cpu_rate
+phase uvsim_node;                     fw=$wall_rate fc=$cpu_rate
+awk -v pw="$pw" -v pc="$pc" -v sw="$sw" -v sc="$sc" -v fw="$fw" -v fc="$fc" 'BEGIN {
+  printf "%-5s %12.2f %14.2f %14.2f %9.2fx %9.2fx\n", "wall", pw, sw, fw, fw / sw, fw / pw
+  printf "%-5s %12.2f %14.2f %14.2f %9.2fx %9.2fx\n", "cpu", pc, sc, fc, fc / sc, fc / pc }'
