@@ -710,8 +710,9 @@ void sim_child_step(sim_child* c, uint64_t max_wait_ns,
 /* --------------------------------------------------------------- kill */
 
 /* The parent of real process `pid` (field 4 of /proc/PID/stat, after the
- * command name, which may hold spaces and parentheses), or -1. */
-static pid_t parent_of(pid_t pid) {
+ * command name, which may hold spaces and parentheses) and its state
+ * (field 3: 'Z' for a zombie), or -1. */
+static pid_t parent_of(pid_t pid, char* state_out) {
   char path[64], buf[1024];
   snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
   int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -725,16 +726,25 @@ static pid_t parent_of(pid_t pid) {
   char state;
   int ppid;
   if (p == NULL || sscanf(p + 1, " %c %d", &state, &ppid) != 2) return -1;
+  if (state_out) *state_out = state;
   return ppid;
 }
 
 #define DESCENT_MAX 64          /* levels of parents followed */
 
+/* 1: a descendant; 0: not one, or a zombie this process would reap: an
+ * adopted orphan (init would have reaped it under a plain parent) or a
+ * child whose exit the simulation has yet to take (libuv reaps at once).
+ * kill(2) to a zombie answers 0, but a program under plain node would
+ * find it gone a moment later, and here it stays until the process exits
+ * (real_spawn). */
 static int descends_from_self(pid_t pid) {
   pid_t self = getpid();
-  pid_t p = pid;
+  char state = '?';
+  pid_t p = parent_of(pid, &state);
+  if (p == self) return state != 'Z';
   for (int i = 0; i < DESCENT_MAX && p > 1; i++) {
-    p = parent_of(p);
+    p = parent_of(p, NULL);
     if (p == self) return 1;
   }
   return 0;

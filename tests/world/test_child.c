@@ -24,7 +24,7 @@
  *   overtaken by the end of output, and the rest was lost);
  * - a real pid a child printed (its own detached child, orphaned when it
  *   exited) is a descendant: uv_kill signals it for real and records the
- *   answers; a replay answers the same from the record with the process
+ *   answers; dead, it is gone at once (a zombie init would have reaped); a replay answers the same from the record with the process
  *   gone; a process that is no descendant (the test's parent) is ESRCH. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -388,6 +388,9 @@ static void kill_reaches_a_real_descendant(void** state) {
   assert_int_equal(uv_kill(parent, 0), UV_ESRCH);
   assert_int_equal(uv_kill(grandchild, SIGTERM), 0);
   int st = 0;
+  /* dead (a zombie of this process: init would reap it) */
+  assert_int_equal(waitid(P_PID, (id_t)grandchild, &(siginfo_t){0}, WEXITED | WNOWAIT), 0);
+  assert_int_equal(uv_kill(grandchild, 0), UV_ESRCH);
   assert_int_equal(waitpid(grandchild, &st, 0), grandchild);   /* ours now */
   assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);   /* for real */
   assert_int_equal(uv_kill(grandchild, 0), UV_ESRCH);          /* gone */
@@ -414,6 +417,7 @@ static void kill_reaches_a_real_descendant(void** state) {
   assert_int_equal(uv_kill(grandchild, 0), 0);
   assert_int_equal(uv_kill(parent, 0), UV_ESRCH);
   assert_int_equal(uv_kill(grandchild, SIGTERM), 0);
+  assert_int_equal(uv_kill(grandchild, 0), UV_ESRCH);
   assert_int_equal(uv_kill(grandchild, 0), UV_ESRCH);
   assert_int_equal(sim_observe_left(sim_current()), 0);
   uint64_t h2 = uvsim_trace_hash();
