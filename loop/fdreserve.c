@@ -16,6 +16,10 @@
  * real descriptor that already has it is the program's, never closed
  * here), nothing is reserved and a line on stderr says so once.
  *
+ * dup2 of a simulated file onto a number (fdshim.c) reserves that number,
+ * a low one too (stdout's), taking the place of whatever real descriptor
+ * had it, as dup2 closes it (uvs__fd_reserve_over).
+ *
  * Released when the simulation closes the number through close(2) or
  * uv_fs_close; numbers whose handle closed otherwise (uv_close on a tcp
  * handle) are released at the next reservation, so the table stays as
@@ -82,8 +86,9 @@ static void warn_once(int fd, const char* why) {
           "a real descriptor with that number would be answered by the simulation\n", fd, why);
 }
 
-void uvs__fd_reserve(int fd) {
-  if (fd < SIM_FS_FD_BASE || !uvs__on_sim_thread()) return;
+/* over: the number is the program's dup2 target, and a real descriptor
+ * there is closed by taking its place (dup3), as dup2 closes it. */
+static void reserve(int fd, int over) {
   sweep();
   if (find(fd) >= 0) return;
   if (nreserved >= RESERVED_MAX || open_placeholder() < 0) {
@@ -92,7 +97,8 @@ void uvs__fd_reserve(int fd) {
   }
   /* F_DUPFD takes the lowest free number from fd up: fd itself, unless a
    * real descriptor has it (or it is past the limit: EINVAL). */
-  int got = uvs__real_fcntl(placeholder, F_DUPFD_CLOEXEC, fd);
+  int got = over ? uvs__real_dup3(placeholder, fd, O_CLOEXEC)
+                 : uvs__real_fcntl(placeholder, F_DUPFD_CLOEXEC, fd);
   if (got != fd) {
     if (got >= 0) uvs__real_close(got);
     warn_once(fd, got >= 0 ? "a real descriptor has it" : "above RLIMIT_NOFILE");
@@ -112,6 +118,16 @@ void uvs__fd_reserve(int fd) {
   reserved[nreserved++] = fd;
 }
 
+void uvs__fd_reserve(int fd) {
+  if (fd < SIM_FS_FD_BASE || !uvs__on_sim_thread()) return;
+  reserve(fd, 0);
+}
+
+void uvs__fd_reserve_over(int fd) {
+  if (fd < 0 || !uvs__on_sim_thread()) return;
+  reserve(fd, 1);
+}
+
 void uvs__fd_release_all(void) {
   while (nreserved > 0) drop_at(nreserved - 1);
   if (placeholder >= 0) uvs__real_close(placeholder);
@@ -119,7 +135,7 @@ void uvs__fd_release_all(void) {
 }
 
 void uvs__fd_release(int fd) {
-  if (fd < SIM_FS_FD_BASE || !uvs__on_sim_thread()) return;
+  if (fd < 0 || !uvs__on_sim_thread()) return;   /* low: a dup2 target */
   int i = find(fd);
   if (i >= 0) drop_at((size_t)i);
 }

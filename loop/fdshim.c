@@ -29,6 +29,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdarg.h>
@@ -75,11 +76,13 @@ REAL_SLOT(fcntl64); REAL_SLOT(ioctl); REAL_SLOT(send); REAL_SLOT(recv);
 REAL_SLOT(sendto); REAL_SLOT(recvfrom); REAL_SLOT(shutdown); REAL_SLOT(getsockopt);
 REAL_SLOT(setsockopt); REAL_SLOT(getsockname); REAL_SLOT(getpeername);
 REAL_SLOT(__read_chk); REAL_SLOT(__pread_chk); REAL_SLOT(__pread64_chk);
-REAL_SLOT(__recv_chk); REAL_SLOT(__recvfrom_chk);
+REAL_SLOT(__recv_chk); REAL_SLOT(__recvfrom_chk); REAL_SLOT(dup); REAL_SLOT(dup2);
+REAL_SLOT(dup3);
 
 int uvs__real_close(int fd) { return REAL(close)(fd); }
 int uvs__real_fcntl(int fd, int cmd, long arg) { return REAL(fcntl)(fd, cmd, arg); }
 int uvs__real_fstat(int fd, struct stat* st) { return REAL(fstat)(fd, st); }
+int uvs__real_dup3(int fd, int newfd, int flags) { return REAL(dup3)(fd, newfd, flags); }
 
 /* ------------------------------------------------------------- dispatch */
 
@@ -90,10 +93,19 @@ static int dgram_live(int fd) {
   return sim_dgram_getsockname(sim_dgram_current(), fd, &a) != -EBADF;
 }
 
-/* Files take 1000-4999, sockets 5000 up and datagrams 7000 up (ids are
- * never reused within a run, so a long run's sockets may reach 7000). */
+/* Set once dup2 has put a simulated file under a number below
+ * SIM_FS_FD_BASE (a program's dup2 of a uv_fs_open'd file onto its stdout
+ * or stderr): from then on every low number pays the world's look-up too.
+ * Sticky: a program that does it once may do it again, and the flag costs
+ * nothing to the programs that never do. */
+static atomic_int low_used;
+
+/* Files take 1000-4999 (and, after dup2, low numbers), sockets 5000 up and
+ * datagrams 7000 up (ids are never reused within a run, so a long run's
+ * sockets may reach 7000). */
 static enum fd_kind kind_any_thread(int fd) {
-  if (fd < SIM_FS_FD_BASE) return K_REAL;
+  if (fd < SIM_FS_FD_BASE)
+    return fd >= 0 && sim_fs_is_open(sim_fs_current(), fd) ? K_FILE : K_REAL;
   if (fd < SIM_NET_ID_BASE)
     return sim_fs_is_open(sim_fs_current(), fd) ? K_FILE : K_REAL;
   if (fd >= SIM_DGRAM_ID_BASE && dgram_live(fd)) return K_DGRAM;
@@ -108,9 +120,11 @@ static enum fd_kind kind_slow(int fd) {
   return kind_any_thread(fd);
 }
 
-/* The one check every call pays. */
+/* The one check every call pays (and a load, for a low number). */
 static inline enum fd_kind kind(int fd) {
-  if (__builtin_expect(fd < SIM_FS_FD_BASE, 1)) return K_REAL;
+  if (__builtin_expect(fd < SIM_FS_FD_BASE, 1) &&
+      __builtin_expect(!atomic_load_explicit(&low_used, memory_order_relaxed), 1))
+    return K_REAL;
   return kind_slow(fd);
 }
 
@@ -396,11 +410,64 @@ SHIM_EXPORT int close(int fd) {
   return (int)ret(r);
 }
 
+/* ---------------------------------------------------------- dup family */
+
+/* A new simulated number for a file's open file (dup, F_DUPFD), reserved
+ * with the kernel as uv_fs_open's are. Sockets are not duplicated: the
+ * world has one number per socket. */
+static int sim_dup(enum fd_kind k, int fd, int min, const char* call) {
+  if (k != K_FILE) return unsupported(call, fd);
+  int d = sim_fs_dup_min(FS(), fd, min);
+  if (d >= 0) uvs__fd_reserve(d);
+  return d;
+}
+
+SHIM_EXPORT int dup(int fd) {
+  enum fd_kind k = kind(fd);
+  if (k == K_REAL) return REAL(dup)(fd);
+  return (int)ret(sim_dup(k, fd, 0, "dup"));
+}
+
+/* dup2 and dup3 (three: dup3's checks). newfd may be anything:
+ *  - a simulated file onto a real or free number: the world's fs takes
+ *    the number (sim_fs_dup2), and the kernel's descriptor there is closed
+ *    and the number reserved (fdreserve.c), as dup2 closes it;
+ *  - a real descriptor onto a simulated number: the simulated one is
+ *    closed (its reservation with it), then the kernel's dup2;
+ *  - a simulated file onto a simulated number: the world's dup2.
+ * Numbers from SIM_NET_ID_BASE up are the sockets': a file is not put
+ * there. O_CLOEXEC is accepted and changes nothing: a simulated number is
+ * never inherited by a child (loop/spawn.c gives it a pipe). */
+static int shim_dup2(int fd, int newfd, int flags, int three) {
+  enum fd_kind k = kind(fd);
+  if (three && (fd == newfd || (flags & ~O_CLOEXEC))) return fail(EINVAL);
+  if (k == K_REAL) {
+    if (kind(newfd) != K_REAL) close(newfd);
+    return three ? REAL(dup3)(fd, newfd, flags) : REAL(dup2)(fd, newfd);
+  }
+  if (k != K_FILE) return (int)ret(unsupported(three ? "dup3" : "dup2", fd));
+  if (fd == newfd) return newfd;
+  if (newfd < 0) return fail(EBADF);
+  if (newfd >= SIM_NET_ID_BASE) return (int)ret(unsupported("dup2 onto a socket's number", fd));
+  enum fd_kind nk = kind(newfd);    /* a file or real: sockets are higher */
+  if (newfd < SIM_FS_FD_BASE) atomic_store(&low_used, 1);
+  int r = sim_fs_dup2(FS(), fd, newfd);
+  if (r < 0) return (int)ret(r);
+  if (nk != K_FILE) uvs__fd_reserve_over(newfd);
+  return newfd;
+}
+
+SHIM_EXPORT int dup2(int fd, int newfd) { return shim_dup2(fd, newfd, 0, 0); }
+
+SHIM_EXPORT int dup3(int fd, int newfd, int flags) { return shim_dup2(fd, newfd, flags, 1); }
+
 /* ---------------------------------------------------- fcntl and ioctl */
 
 static int sim_fcntl(enum fd_kind k, int fd, int cmd, long arg) {
-  (void)arg;
   switch (cmd) {
+  case F_DUPFD:
+  case F_DUPFD_CLOEXEC:
+    return sim_dup(k, fd, arg < INT_MIN || arg > INT_MAX ? -1 : (int)arg, "fcntl(F_DUPFD)");
   case F_GETFD: return FD_CLOEXEC;     /* libuv opens everything O_CLOEXEC */
   case F_SETFD: return 0;
   case F_GETFL:
@@ -413,24 +480,31 @@ static int sim_fcntl(enum fd_kind k, int fd, int cmd, long arg) {
 
 static long va_long(va_list ap) { return (long)va_arg(ap, void*); }
 
+typedef int (*fcntl_fn)(int, int, ...);
+
+/* fcntl and fcntl64 (what a _FILE_OFFSET_BITS=64 program calls): one body,
+ * each with its own libc function behind it. */
+static int fcntl_any(fcntl_fn real, int fd, int cmd, va_list ap) {
+  long arg = va_long(ap);
+  enum fd_kind k = kind(fd);
+  if (k == K_REAL) return real(fd, cmd, arg);
+  return (int)ret(sim_fcntl(k, fd, cmd, arg));
+}
+
 SHIM_EXPORT int fcntl(int fd, int cmd, ...) {
   va_list ap;
   va_start(ap, cmd);
-  long arg = va_long(ap);
+  int r = fcntl_any(REAL(fcntl), fd, cmd, ap);
   va_end(ap);
-  enum fd_kind k = kind(fd);
-  if (k == K_REAL) return REAL(fcntl)(fd, cmd, arg);
-  return (int)ret(sim_fcntl(k, fd, cmd, arg));
+  return r;
 }
 
 SHIM_EXPORT int fcntl64(int fd, int cmd, ...) {
   va_list ap;
   va_start(ap, cmd);
-  long arg = va_long(ap);
+  int r = fcntl_any(REAL(fcntl64), fd, cmd, ap);
   va_end(ap);
-  enum fd_kind k = kind(fd);
-  if (k == K_REAL) return REAL(fcntl64)(fd, cmd, arg);
-  return (int)ret(sim_fcntl(k, fd, cmd, arg));
+  return r;
 }
 
 SHIM_EXPORT int ioctl(int fd, unsigned long req, ...) {

@@ -11,6 +11,7 @@
 int uvs__real_close(int fd);
 int uvs__real_fcntl(int fd, int cmd, long arg);
 int uvs__real_fstat(int fd, struct stat* st);
+int uvs__real_dup3(int fd, int newfd, int flags);
 
 /* Whether `fd` is a live descriptor of the simulated world (a file, a
  * stream socket, a datagram socket), whatever thread asks. */
@@ -20,9 +21,13 @@ int uvs__fd_live(int fd);
  * the kernel from giving it to a real descriptor while the simulation
  * holds it. Numbers reserved before and no longer live are released on
  * the way. uvs__fd_release: the simulation closed it. Both are no-ops off
- * the simulated world's thread and for numbers below SIM_FS_FD_BASE. */
+ * the simulated world's thread; uvs__fd_reserve is one for numbers below
+ * SIM_FS_FD_BASE, which only dup2 reserves (uvs__fd_reserve_over). */
 void uvs__fd_reserve(int fd);
 void uvs__fd_release(int fd);
+/* dup2 made `fd` (any number, a low one too) a simulated file's: whatever
+ * real descriptor had it is closed and the number reserved in its place. */
+void uvs__fd_reserve_over(int fd);
 /* A new run: every reservation and the placeholder go (loop/world.c). */
 void uvs__fd_release_all(void);
 

@@ -37,7 +37,12 @@ static sim_fs* FS(void) {
   return sim_fs_current();
 }
 
-static int is_stdio(uv_file fd) { return fd >= 0 && fd <= 2; }
+/* A low number dup2 gave a simulated file (loop/fdshim.c) is the file's,
+ * not the kernel's: libuv's spawn_stdout_and_stderr_to_file2 reads and
+ * closes stderr's number after dup2 of a file onto it. */
+static int is_low_sim(uv_file fd) { return sim_fs_is_open(sim_fs_current(), fd); }
+
+static int is_stdio(uv_file fd) { return fd >= 0 && fd <= 2 && !is_low_sim(fd); }
 
 /* A fault rule for this operation? Fills *short_max when it limits a
  * transfer; returns -errno when it fails the operation. */
@@ -97,13 +102,15 @@ static int64_t to_ns(double t) {
 /* ------------------------------------------------------------ the work */
 
 /* A descriptor below SIM_FS_FD_BASE was never handed out by the simulation
- * (its own start there): it is one the program got from the kernel itself,
+ * (its own start there), unless dup2 put a simulated file there: it is one the program got from the kernel itself,
  * with pipe(2), open(2), socket(2), or its stdio. Operations on it are done
  * by the kernel, as libuv does them, so a program that reads a real pipe
  * with uv_fs_read works (libuv's fs_partial_read, eintr_handling). Nothing
  * of the simulated world is touched, and only when such a call completes is
  * real: an asynchronous one is still a job of the simulated pool. */
-static int is_real(uv_file fd) { return fd >= 0 && fd < SIM_FS_FD_BASE; }
+static int is_real(uv_file fd) {
+  return fd >= 0 && fd < SIM_FS_FD_BASE && !is_low_sim(fd);
+}
 
 /* Room for the iovecs of one call: at most IOV_MAX, on the heap (16 KiB
  * of thread-local arrays would be static TLS in every thread of the

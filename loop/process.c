@@ -50,12 +50,13 @@ int uvs__copy_out(const char* s, char* buf, size_t* size) {
  * runs stay alike. */
 uv_handle_type uv_guess_handle(uv_file fd) {
   if (fd < 0) return UV_UNKNOWN_HANDLE;
+  /* a simulated file, under its own number or a low one dup2 gave it */
+  if (sim_fs_is_open(sim_fs_current(), fd)) return UV_FILE;
   if (fd <= 2) {
     struct stat st;
     if (fstat(fd, &st) != 0) return UV_UNKNOWN_HANDLE;
     return isatty(fd) ? UV_TTY : UV_FILE;
   }
-  if (sim_fs_is_open(sim_fs_current(), fd)) return UV_FILE;
   /* A simulated stream socket (uv_fileno of a tcp or pipe handle) is one
    * until it is closed, reset or not (libuv's tcp_rst asks after a RST). */
   switch (sim_net_family(sim_net_current(), fd)) {

@@ -21,6 +21,7 @@
 #define FS_UID 1000u            /* the simulated process's user and group   */
 #define FS_UMASK 022u
 #define FS_DIRSTREAMS_MAX 256
+#define FS_SLOTS (SIM_FS_FDS_MAX + SIM_FS_LOW_MAX)
 
 typedef struct inode inode;
 
@@ -54,6 +55,8 @@ typedef struct ofile {
   int64_t pos;
   int share;                    /* sim_fs_dup: next slot sharing the open
                                  * file's position, +1 (0: not shared)    */
+  int low;                      /* a number below SIM_FS_FD_BASE it goes by
+                                 * (sim_fs_dup2), +1; 0: SIM_FS_FD_BASE+i */
   char* path;
 } ofile;
 
@@ -80,8 +83,11 @@ struct sim_fs {
   inode* root;
   inode* cwd;
   char cwd_path[SIM_FS_PATH_MAX];
-  ofile* files;                 /* SIM_FS_FDS_MAX slots, allocated once     */
+  ofile* files;                 /* SIM_FS_FDS_MAX slots, then SIM_FS_LOW_MAX
+                                 * for low numbers; allocated once          */
   size_t nopen;
+  short low[SIM_FS_FD_BASE];    /* low number -> its slot+1 (0: none)       */
+  size_t nlow;                  /* low numbers held                         */
   dstream dirs[FS_DIRSTREAMS_MAX];
   uint64_t tmp_counter;         /* mkdtemp/mkstemp names                    */
   fs_map maps[SIM_FS_MAPS_MAX];
@@ -423,8 +429,8 @@ static void fs_build_root(sim_fs* fs) {
 sim_fs* sim_fs_new(void) {
   sim_fs* fs = sim_xmalloc(sizeof *fs);
   memset(fs, 0, sizeof *fs);
-  fs->files = sim_xmalloc(SIM_FS_FDS_MAX * sizeof *fs->files);
-  memset(fs->files, 0, SIM_FS_FDS_MAX * sizeof *fs->files);
+  fs->files = sim_xmalloc(FS_SLOTS * sizeof *fs->files);
+  memset(fs->files, 0, FS_SLOTS * sizeof *fs->files);
   fs_build_root(fs);
   return fs;
 }
@@ -432,15 +438,17 @@ sim_fs* sim_fs_new(void) {
 /* Frees every inode in one pass and rebuilds "/" and "/tmp". Tables keep
  * their capacity: a campaign resets thousands of times a second. */
 void sim_fs_reset(sim_fs* fs) {
-  for (size_t i = 0; i < SIM_FS_FDS_MAX && fs->nopen > 0; i++) {
+  for (size_t i = 0; i < FS_SLOTS && fs->nopen > 0; i++) {
     ofile* f = &fs->files[i];
     if (f->node == NULL && !f->real) continue;
     if (f->real) sim_fsr_close(f->rfd);   /* a host descriptor: give it back */
+    if (f->low) fs->low[f->low - 1] = 0;
     free(f->path);
     memset(f, 0, sizeof *f);
     fs->nopen--;
   }
   assert(fs->nopen == 0);
+  fs->nlow = 0;
   for (size_t i = 0; i < FS_DIRSTREAMS_MAX; i++) {
     free(fs->dirs[i].ents);
     memset(&fs->dirs[i], 0, sizeof fs->dirs[i]);
@@ -517,8 +525,13 @@ const char* sim_fs_getcwd(const sim_fs* fs) { return fs->cwd_path; }
 /* ----------------------------------------------------------- descriptors */
 
 static ofile* fd_get(const sim_fs* fs, int fd) {
-  if (fd < SIM_FS_FD_BASE || fd >= SIM_FS_FD_BASE + SIM_FS_FDS_MAX) return NULL;
-  ofile* f = &fs->files[fd - SIM_FS_FD_BASE];
+  ofile* f;
+  if (fd >= SIM_FS_FD_BASE && fd < SIM_FS_FD_BASE + SIM_FS_FDS_MAX)
+    f = &fs->files[fd - SIM_FS_FD_BASE];
+  else if (fd >= 0 && fd < SIM_FS_FD_BASE && fs->nlow > 0 && fs->low[fd])
+    f = &fs->files[fs->low[fd] - 1];
+  else
+    return NULL;
   return f->node || f->real ? f : NULL;
 }
 
@@ -586,23 +599,68 @@ static void share_unlink(sim_fs* fs, ofile* f) {
   f->share = 0;
 }
 
-int sim_fs_dup(sim_fs* fs, int fd) {
-  ofile* f = fd_get(fs, fd);
-  if (f == NULL) return -EBADF;
-  int d;
+static int slot_free(const sim_fs* fs, size_t from, size_t to) {
+  for (size_t i = from; i < to; i++)
+    if (fs->files[i].node == NULL && !fs->files[i].real) return (int)i;
+  return -1;
+}
+
+/* Free slot i becomes another descriptor for f's open file, sharing its
+ * position. */
+static int dup_at(sim_fs* fs, ofile* f, size_t i) {
+  ofile* g = &fs->files[i];
+  assert(g->node == NULL && !g->real);
   if (f->real) {
     int rfd = sim_fsr_dup(f->rfd);    /* the host shares the position */
     if (rfd < 0) return rfd;
-    d = fd_alloc_real(fs, rfd, f->flags, f->path, f->ro);
+    g->real = 1;
+    g->rfd = rfd;
+    g->ro = f->ro;
   } else {
-    d = fd_alloc(fs, f->node, f->flags, f->path);
+    g->node = f->node;
+    g->node->refs++;
   }
-  if (d < 0) return d;
-  ofile* g = &fs->files[d - SIM_FS_FD_BASE];
+  g->flags = f->flags;
   g->pos = f->pos;
-  g->share = f->share ? f->share : fd - SIM_FS_FD_BASE + 1;
-  f->share = d - SIM_FS_FD_BASE + 1;
-  return d;
+  g->path = sim_xstrdup(f->path);
+  fs->nopen++;
+  g->share = f->share ? f->share : (int)(f - fs->files) + 1;
+  f->share = (int)i + 1;
+  return 0;
+}
+
+int sim_fs_dup(sim_fs* fs, int fd) { return sim_fs_dup_min(fs, fd, 0); }
+
+int sim_fs_dup_min(sim_fs* fs, int fd, int min) {
+  ofile* f = fd_get(fs, fd);
+  if (f == NULL) return -EBADF;
+  if (min < 0) return -EINVAL;
+  size_t from = min > SIM_FS_FD_BASE ? (size_t)(min - SIM_FS_FD_BASE) : 0;
+  int i = slot_free(fs, from, SIM_FS_FDS_MAX);
+  if (i < 0) return -EMFILE;
+  int r = dup_at(fs, f, (size_t)i);
+  return r < 0 ? r : SIM_FS_FD_BASE + i;
+}
+
+int sim_fs_dup2(sim_fs* fs, int fd, int newfd) {
+  ofile* f = fd_get(fs, fd);
+  if (f == NULL) return -EBADF;
+  if (newfd == fd) return newfd;
+  if (newfd < 0 || newfd >= SIM_FS_FD_BASE + SIM_FS_FDS_MAX) return -EBADF;
+  /* dup2 closes what newfd was, silently; a failure of the host's dup
+   * below (a mapped file) leaves it closed, which Linux's never does */
+  if (fd_get(fs, newfd)) sim_fs_close(fs, newfd);
+  int i = newfd >= SIM_FS_FD_BASE ? newfd - SIM_FS_FD_BASE
+                                  : slot_free(fs, SIM_FS_FDS_MAX, FS_SLOTS);
+  if (i < 0) return -EMFILE;
+  int r = dup_at(fs, f, (size_t)i);
+  if (r < 0) return r;
+  if (newfd < SIM_FS_FD_BASE) {
+    fs->files[i].low = newfd + 1;
+    fs->low[newfd] = (short)(i + 1);
+    fs->nlow++;
+  }
+  return newfd;
 }
 
 /* An event about an open file: its watchers, and its directory's through
@@ -660,12 +718,29 @@ static int open_mapped(sim_fs* fs, const lookup* L, const char* path,
   return fd_alloc_real(fs, rfd, flags, path, ro);
 }
 
+/* /dev/null, where the scenario put nothing of its own there: the one
+ * device programs open without being given it (libuv's spawn_fs_open, a
+ * daemon's stdio). The host's, through a descriptor like a mapped file's:
+ * it reads nothing and takes every write on every machine, so what the
+ * program sees repeats (but for what fstat tells of the host's node). */
+#define DEV_NULL "/dev/null"
+
+static int open_dev_null(sim_fs* fs, int flags) {
+  if (flags & O_DIRECTORY) return -ENOTDIR;
+  if ((flags & O_CREAT) && (flags & O_EXCL)) return -EEXIST;
+  int rfd = sim_fsr_open(DEV_NULL, flags & (O_ACCMODE | O_APPEND | O_NONBLOCK), 0);
+  if (rfd < 0) return rfd;
+  return fd_alloc_real(fs, rfd, flags, DEV_NULL, 0);
+}
+
 int sim_fs_open(sim_fs* fs, const char* path, int flags, unsigned mode) {
   int excl = (flags & O_CREAT) && (flags & O_EXCL);
   int follow = !(flags & O_NOFOLLOW) && !excl;
   lookup L;
   int r = walk(fs, path, follow, &L);
   if (r == WALK_MAPPED) return open_mapped(fs, &L, path, flags, mode);
+  if ((r == -ENOENT || (r == 0 && L.node == NULL)) && strcmp(path, DEV_NULL) == 0)
+    return open_dev_null(fs, flags);
   if (r < 0) return r;
   inode* n = L.node;
   int acc = flags & O_ACCMODE;
@@ -693,6 +768,11 @@ int sim_fs_close(sim_fs* fs, int fd) {
   ofile* f = fd_get(fs, fd);
   if (f == NULL) return -EBADF;
   share_unlink(fs, f);
+  if (f->low) {
+    fs->low[f->low - 1] = 0;
+    f->low = 0;
+    fs->nlow--;
+  }
   if (f->real) {
     int r = sim_fsr_close(f->rfd);
     free(f->path);
@@ -765,13 +845,13 @@ int64_t sim_fs_lseek(sim_fs* fs, int fd, int64_t off, int whence) {
   case SEEK_DATA:
   case SEEK_HOLE:
     if (off < 0 || off >= size) return -ENXIO;
-    f->pos = whence == SEEK_DATA ? off : size;
+    share_set_pos(fs, f, whence == SEEK_DATA ? off : size);
     return f->pos;
   default: return -EINVAL;
   }
   if ((off > 0 && base > INT64_MAX - off)) return -EOVERFLOW;
   if (base + off < 0) return -EINVAL;
-  f->pos = base + off;
+  share_set_pos(fs, f, base + off);   /* dup'd descriptors move with it */
   return f->pos;
 }
 

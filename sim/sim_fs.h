@@ -35,6 +35,7 @@
 
 #define SIM_FS_FD_BASE 1000
 #define SIM_FS_FDS_MAX 4096          /* open files at once (EMFILE past it)  */
+#define SIM_FS_LOW_MAX 64            /* of them under numbers below the base */
 #define SIM_FS_FILE_MAX (1u << 30)   /* bytes in one file (EFBIG past it)    */
 #define SIM_FS_PATH_MAX 4096         /* with the NUL, like Linux's PATH_MAX  */
 #define SIM_FS_NAME_MAX 255
@@ -99,6 +100,15 @@ int sim_fs_close(sim_fs* fs, int fd);
 /* dup(2): a new descriptor (the lowest free) for the same open file; the
  * two share one position until either is closed. */
 int sim_fs_dup(sim_fs* fs, int fd);
+/* fcntl(F_DUPFD): the same, the lowest free from min up (EINVAL if min is
+ * negative; a min below SIM_FS_FD_BASE is the base). */
+int sim_fs_dup_min(sim_fs* fs, int fd, int min);
+/* dup2(2): newfd (closed first if open) becomes a descriptor for fd's open
+ * file. newfd may be below SIM_FS_FD_BASE — a program's dup2 of a file
+ * onto its stdout's number — and is then one of the fs's descriptors like
+ * the others until closed (SIM_FS_LOW_MAX such at once: EMFILE past it).
+ * newfd == fd: fd, unchanged. */
+int sim_fs_dup2(sim_fs* fs, int fd, int newfd);
 /* off < 0: use and advance the file position (read(2)/write(2)); off >= 0:
  * pread/pwrite, position unchanged (O_APPEND writes still append, as on
  * Linux). Return bytes transferred or -errno. */

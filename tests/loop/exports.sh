@@ -5,7 +5,7 @@
 # the machine's identity calls (loop/os.c), nothing else; libuvsim-det.so exactly the clock and randomness it
 # interposes (loop/det/det.c).
 lib=$1
-shim="__pread64_chk __pread_chk __read_chk __recv_chk __recvfrom_chk close fcntl fcntl64 fdatasync fstat fstat64 fsync ftruncate ftruncate64 getpeername
+shim="__pread64_chk __pread_chk __read_chk __recv_chk __recvfrom_chk close dup dup2 dup3 fcntl fcntl64 fdatasync fstat fstat64 fsync ftruncate ftruncate64 getpeername
 getsockname getsockopt ioctl lseek lseek64 pread pread64 preadv pwrite pwrite64 pwritev read
 readv recv recvfrom send sendto setsockopt shutdown write writev"
 # and the simulated machine as libc tells it (loop/os.c)

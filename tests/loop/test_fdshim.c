@@ -13,6 +13,12 @@
  *   it (a second close is EBADF) and the handle still holding the number
  *   then fails its write with UV_EBADF, as libuv's does.
  * - _FORTIFY_SOURCE's __read_chk is answered as read(2).
+ * - dup, fcntl(F_DUPFD) and dup2/dup3 of a simulated file: a new
+ *   simulated number sharing the position; dup2 onto a real low number
+ *   makes it the file's for libc, uv_fs_* and uv_guess_handle alike, with
+ *   the kernel's descriptor closed and the number reserved; dup2 of a real
+ *   descriptor back onto it closes the simulated one; uv_fs_close of the
+ *   low number releases it; dup2 onto another simulated file closes that.
  * - A simulated UDP socket under libc: sendto reaches the peer handle with
  *   the sender's address, recvfrom takes a datagram with its source,
  *   SO_TYPE is SOCK_DGRAM, close(2) closes it. */
@@ -295,12 +301,104 @@ static void test_udp_socket_calls(void** state) {
   assert_int_equal(uv_loop_close(loop), 0);
 }
 
+/* ---- dup, dup2, dup3 of a simulated file */
+
+static uv_file sim_read_at(uv_file fd, char* buf, size_t n, int64_t off) {
+  uv_fs_t req;
+  uv_buf_t b = uv_buf_init(buf, (unsigned)n);
+  int r = uv_fs_read(NULL, &req, fd, &b, 1, off, NULL);
+  uv_fs_req_cleanup(&req);
+  return r;
+}
+
+static void test_dup_shares_position(void** state) {
+  (void)state;
+  begin();
+  uv_file fd = open_file("/tmp/dup");
+  assert_int_equal(write(fd, "abcdef", 6), 6);
+  int d = dup(fd);
+  assert_true(d >= 1000);
+  assert_int_not_equal(d, fd);
+  assert_int_equal(lseek(d, 1, SEEK_SET), 1);     /* one open file: one position */
+  char b[8];
+  assert_int_equal(read(fd, b, 2), 2);
+  assert_memory_equal(b, "bc", 2);
+  assert_int_equal(close(fd), 0);
+  assert_int_equal(read(d, b, 1), 1);             /* still open under the copy */
+  assert_int_equal(b[0], 'd');
+  int e = fcntl(d, F_DUPFD_CLOEXEC, 2000);
+  assert_true(e >= 2000);
+  assert_int_equal(fcntl(e, F_GETFL) & O_ACCMODE, O_RDWR);
+  assert_int_equal(close(e), 0);
+  assert_int_equal(close(d), 0);
+  assert_int_equal(close(d), -1);
+  assert_int_equal(errno, EBADF);
+}
+
+static void test_dup2_onto_low_number(void** state) {
+  (void)state;
+  begin();
+  uv_file fd = open_file("/tmp/dup2");
+  int low = open("/dev/null", O_RDONLY | O_CLOEXEC);  /* a real low number */
+  assert_true(low > 2 && low < 1000);
+
+  assert_int_equal(dup2(fd, low), low);
+  assert_int_equal(write(low, "hi", 2), 2);       /* the file's, for libc */
+  char b[8] = {0};
+  assert_int_equal(sim_read_at(fd, b, sizeof b, 0), 2);   /* and for uv_fs */
+  assert_memory_equal(b, "hi", 2);
+  assert_int_equal(sim_read_at(low, b, sizeof b, 1), 1);
+  assert_int_equal(b[0], 'i');
+  assert_int_equal(uv_guess_handle(low), UV_FILE);
+  struct stat st;
+  assert_int_equal(fstat(low, &st), 0);
+  assert_true(S_ISREG(st.st_mode));
+  assert_int_equal(st.st_size, 2);
+  int real = open("/dev/null", O_WRONLY | O_CLOEXEC);
+  assert_true(real > low);                        /* reserved with the kernel */
+
+  /* a real descriptor back onto it: the simulated one is closed */
+  assert_int_equal(dup2(real, low), low);
+  assert_int_equal(write(low, "xyz", 3), 3);      /* /dev/null's, for real */
+  assert_int_equal(fstat(fd, &st), 0);
+  assert_int_equal(st.st_size, 2);
+  assert_int_equal(close(low), 0);
+  assert_int_equal(close(real), 0);
+
+  /* dup3, then uv_fs_close of the low number: free for the kernel again */
+  assert_int_equal(dup3(fd, fd, O_CLOEXEC), -1);
+  assert_int_equal(errno, EINVAL);
+  assert_int_equal(dup3(fd, low, O_CLOEXEC), low);
+  assert_int_equal(lseek(fd, 0, SEEK_SET), 0);    /* the position is shared */
+  assert_int_equal(read(low, b, 2), 2);
+  assert_int_equal(lseek(fd, 0, SEEK_CUR), 2);
+  uv_fs_t req;
+  assert_int_equal(uv_fs_close(NULL, &req, low, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  assert_int_equal(write(low, "x", 1), -1);
+  assert_int_equal(errno, EBADF);
+  real = fcntl(0, F_DUPFD_CLOEXEC, low);
+  assert_int_equal(real, low);
+  assert_int_equal(close(real), 0);
+
+  /* onto another simulated file: that one is closed, its number reused */
+  uv_file other = open_file("/tmp/dup2-other");
+  assert_int_equal(dup2(fd, other), other);
+  assert_int_equal(write(other, "!", 1), 1);
+  assert_int_equal(fstat(fd, &st), 0);
+  assert_int_equal(st.st_size, 3);
+  assert_int_equal(close(other), 0);
+  assert_int_equal(close(fd), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_file_number_reserved),
     cmocka_unit_test(test_other_thread_not_answered),
     cmocka_unit_test(test_tcp_socket_calls),
     cmocka_unit_test(test_udp_socket_calls),
+    cmocka_unit_test(test_dup_shares_position),
+    cmocka_unit_test(test_dup2_onto_low_number),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
