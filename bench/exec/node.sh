@@ -4,10 +4,10 @@
 # same script (default bench/exec/node_small.js), in one run, with the
 # ratios: plain `node SCRIPT`, `uvsim node --no-fork-server` (a process per
 # run) and `uvsim node` as it is by default. Node gets no fork server
-# (docs/cli.md, "The fork server": V8's garbage collector gives tasks to
-# node's platform worker threads, which a child forked at the first uv_run
-# would not have), so the last two are the same thing measured twice; the
-# column is there to show a fork server when node gets one.
+# (docs/cli.md, "The fork server": node takes V8's seed before its loop
+# first runs, where a fork server forks), so the last two are the same
+# thing measured twice; the column is there to show a fork server when
+# node gets one.
 #
 # Per wall second and per CPU second (user + system of everything the phase
 # started, from bash's `times`), as forkserver.sh. RUNS defaults to 20: a
