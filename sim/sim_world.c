@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sim/sim_child.h"
 #include "sim/sim_replay.h"
 #include "sim/sim_util.h"
 
@@ -229,6 +230,58 @@ static void report_decisions(int fd) {
   }
 }
 
+/* Then the run's child transcript (sim_child_log), in the reproducer's
+ * own "child ..." lines (sim_child_items_fprint's format; an output chunk
+ * longer than CHILD_HEX_PER_LINE bytes goes on in "more" lines, so that
+ * every line stays within SIM_REPRO_LINE_MAX): the harness copies them
+ * into the reproducer, so that a replay hands the child's output and exit
+ * back instead of running it again. By hand, with write(2) only, as above. */
+#define CHILD_HEX_PER_LINE 400
+
+static char* put_int(char* p, int v) {
+  if (v < 0) *p++ = '-';
+  return put_u64(p, v < 0 ? 0u - (unsigned)v : (unsigned)v, 10, 0);
+}
+
+static void report_children(int fd) {
+  static const char* const names[] = {
+    [SIM_CHILD_SPAWN] = "spawn", [SIM_CHILD_OUT] = "out", [SIM_CHILD_EOF] = "eof",
+    [SIM_CHILD_EXIT] = "exit", [SIM_CHILD_STEP] = "step",
+  };
+  char line[64 + 2 * CHILD_HEX_PER_LINE];
+  size_t n;
+  const sim_child_item* items = sim_child_log(&n);
+  for (size_t i = 0; i < n; i++) {
+    const sim_child_item* it = &items[i];
+    if (it->type < SIM_CHILD_SPAWN || it->type > SIM_CHILD_STEP) continue;
+    if (it->type == SIM_CHILD_OUT && it->len == 0) continue;   /* fprint writes none */
+    size_t off = 0;
+    do {
+      char* p = put_str(line, "child ");
+      p = put_int(p, it->child);
+      *p++ = ' ';
+      p = put_str(p, it->type == SIM_CHILD_OUT && off > 0 ? "more" : names[it->type]);
+      if (it->type == SIM_CHILD_SPAWN || it->type == SIM_CHILD_EXIT) *p++ = ' ', p = put_int(p, it->a);
+      if (it->type == SIM_CHILD_EXIT) *p++ = ' ', p = put_int(p, it->b);
+      if (it->type == SIM_CHILD_EOF || (it->type == SIM_CHILD_OUT && off == 0))
+        *p++ = ' ', p = put_int(p, it->fd);
+      if (it->type == SIM_CHILD_OUT) {
+        size_t k = it->len - off < CHILD_HEX_PER_LINE ? it->len - off : CHILD_HEX_PER_LINE;
+        *p++ = ' ';
+        for (size_t j = 0; j < k; j++) {
+          unsigned char b = (unsigned char)it->data[off + j];
+          *p++ = "0123456789abcdef"[b >> 4];
+          *p++ = "0123456789abcdef"[b & 15];
+        }
+        off += k;
+      }
+      *p++ = '\n';
+      assert((size_t)(p - line) <= sizeof line);
+      if (write(fd, line, (size_t)(p - line)) < 0) return;
+    } while (it->type == SIM_CHILD_OUT && off < it->len);
+  }
+}
+
 void sim_report_now(void) {
   if ((report_fd < 0 && !report_path[0]) || reported || getpid() != report_pid) return;
   reported = 1;
@@ -250,6 +303,7 @@ void sim_report_now(void) {
   }
   report_decisions(fd);
   sim_observe_report(&default_world, fd);
+  report_children(fd);
   if (report_path[0]) close(fd);
 }
 
@@ -370,6 +424,10 @@ static void replay_config(sim_config* cfg, const char* path) {
   cfg->replay_observed = 1;
   cfg->observed = r.observed;
   cfg->nobserved = r.nobserved;
+  /* So are the children's transcripts: a recorded child is not run again,
+   * its steps return what the recorded run saw (sim_child.h), as in an
+   * in-process replay (fuzz/replay.c). */
+  sim_child_replay_set(r.child, r.nchild);
 }
 
 /* Natural order unless UVSIM_SEED asks for a seeded run (decimal; a value
