@@ -677,26 +677,56 @@ static char* read_head(FILE* f, size_t max) {
   return buf;
 }
 
-/* The "d KIND C/N LABEL" lines after the report line, without the "d ". */
-static char* read_decision_lines(FILE* rep) {
-  size_t cap = 4096, len = 0;
-  char* out = malloc(cap);
-  char line[512];
-  if (!out) return NULL;
-  out[0] = '\0';
-  while (fgets(line, sizeof line, rep)) {
-    if (strncmp(line, "d ", 2) != 0) continue;
-    size_t n = strlen(line + 2);
-    if (len + n + 1 > cap) {
-      while (len + n + 1 > cap) cap *= 2;
-      char* grown = realloc(out, cap);
-      if (!grown) break;
-      out = grown;
-    }
-    memcpy(out + len, line + 2, n + 1);
-    len += n;
+/* Appends n bytes and a NUL to a growing buffer. -1 when out of memory. */
+static int buf_add(char** buf, size_t* len, size_t* cap, const char* s, size_t n) {
+  if (*len + n + 1 > *cap) {
+    size_t want = *cap ? *cap : 4096;
+    while (*len + n + 1 > want) want *= 2;
+    char* grown = realloc(*buf, want);
+    if (!grown) return -1;
+    *buf = grown, *cap = want;
   }
-  return out;
+  memcpy(*buf + *len, s, n);
+  *len += n;
+  (*buf)[*len] = '\0';
+  return 0;
+}
+
+/* The lines after the report line (sim/sim_world.c, sim_report_now): the
+ * "d KIND C/N LABEL" decisions go to r->decision_lines without the "d ";
+ * the "o SEQ VALUE LABEL" observations (as "observed ..." lines) and the
+ * children's "child ..." transcript lines go to r->world_lines, as a
+ * reproducer has them. Without those a replay would look at the real world
+ * again (run the child again) and need not take the recorded run's path. */
+static void read_report_lines(FILE* rep, exec_result* r) {
+  size_t dlen = 0, dcap = 0, wlen = 0, wcap = 0;
+  char* line = NULL;
+  size_t linecap = 0;
+  ssize_t n;
+  int ok = 0;
+  r->decision_lines = r->world_lines = NULL;
+  if (buf_add(&r->decision_lines, &dlen, &dcap, "", 0) ||
+      buf_add(&r->world_lines, &wlen, &wcap, "", 0))
+    goto out;
+  while ((n = getline(&line, &linecap, rep)) > 0) {
+    if (line[n - 1] != '\n') break;     /* cut short: the run died writing it */
+    int bad = 0;
+    if (!strncmp(line, "d ", 2))
+      bad = buf_add(&r->decision_lines, &dlen, &dcap, line + 2, (size_t)n - 2);
+    else if (!strncmp(line, "o ", 2))
+      bad = buf_add(&r->world_lines, &wlen, &wcap, "observed ", 9) ||
+            buf_add(&r->world_lines, &wlen, &wcap, line + 2, (size_t)n - 2);
+    else if (!strncmp(line, "child ", 6))
+      bad = buf_add(&r->world_lines, &wlen, &wcap, line, (size_t)n);
+    if (bad) goto out;
+  }
+  ok = 1;
+out:
+  free(line);
+  if (!ok) {    /* a partial record would replay as some other run */
+    free(r->world_lines);
+    r->world_lines = NULL;
+  }
 }
 
 static void run_finish(const exec_opts* o, xrun* x, exec_result* r) {
@@ -737,7 +767,7 @@ static void run_finish(const exec_opts* o, xrun* x, exec_result* r) {
               sscanf(line, "uvsim-run decisions=%" SCNu64 " nonzero=%" SCNu64
                      " hash=%" SCNx64, &r->decisions, &r->nonzero,
                      &r->trace_hash) == 3;
-  if (r->traced) r->decision_lines = read_decision_lines(rep);
+  if (r->traced) read_report_lines(rep, r);
   if (rep) fclose(rep);
   unlink(x->rep_path);
   unlink_run_file(x->rep_path, ".tape");
@@ -760,8 +790,9 @@ int cli_exec_run_once(const exec_opts* o, const uint64_t* seed, exec_result* r) 
 
 void cli_exec_result_free(exec_result* r) {
   free(r->decision_lines);
+  free(r->world_lines);
   free(r->err_text);
-  r->decision_lines = r->err_text = NULL;
+  r->decision_lines = r->world_lines = r->err_text = NULL;
 }
 
 int cli_exec_same_run(const exec_result* a, const exec_result* b) {

@@ -50,6 +50,10 @@ typedef struct exec_result {
   uint64_t trace_hash;          /* the schedule it took, and how many */
   uint64_t decisions, nonzero;  /* decisions, how many off the natural */
   char* decision_lines;         /* "KIND C/N LABEL\n"..., malloc'd or NULL */
+  char* world_lines;            /* what the run saw outside the simulation,
+                                   as reproducer lines: "observed SEQ VALUE
+                                   LABEL\n"..., then "child ...\n"... (the
+                                   children's transcript); malloc'd or NULL */
   char* err_text;               /* the first 64 KiB of stderr, malloc'd */
 } exec_result;
 

@@ -455,17 +455,21 @@ static void repro_fill(const exec_opts* o, sim_repro* rep, const char* sig,
     snprintf(rep->args[rep->nargs++], SIM_REPRO_ARG_MAX, "%s", *a);
 }
 
-/* A reproducer of the run r: its header and the decisions it reported. */
+/* A reproducer of the run r: its header, what it saw of the world outside
+ * the simulation (observations, the children's transcripts: a replay hands
+ * them back rather than looking again) and the decisions it reported. */
 static int repro_of(const exec_opts* o, const char* sig, uint64_t seed,
                     const exec_result* r, sim_repro* rep) {
   const char* lines = r->decision_lines ? r->decision_lines : "";
+  const char* world = r->world_lines ? r->world_lines : "";
   size_t count = 0;
   for (const char* p = lines; *p; p = next_line(p)) count++;
-  size_t len = strlen(lines) + 256;
+  size_t len = strlen(lines) + strlen(world) + 256;
   char* text = malloc(len);
   if (!text) return -1;
   snprintf(text, len, "uvsim-reproducer %d\nversion %s\nscenario node\nstrategy random\n"
-           "seed 0\ndecisions %zu\n%send\n", SIM_REPRO_FORMAT, SIM_VERSION, count, lines);
+           "seed 0\n%sdecisions %zu\n%send\n", SIM_REPRO_FORMAT, SIM_VERSION, world,
+           count, lines);
   char err[512];
   int rc = sim_repro_parse(rep, "(run report)", text, err, sizeof err);
   free(text);
