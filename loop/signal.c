@@ -361,7 +361,8 @@ static int watched_now(int signum) { return !reset_hand[signum] && watched(signu
 
 void uvs__signal_poll(void) {
   outside_poll();
-  if (!atomic_exchange(&self_any, 0)) return;
+  if (!atomic_load_explicit(&self_any, memory_order_relaxed) || !atomic_exchange(&self_any, 0))
+    return;
   for (int sig = 1; sig <= SIGNUM_MAX; sig++)
     for (int n = atomic_exchange(&self_sent[sig], 0); n > 0; n--) arrive(sig, "raise");
 }
@@ -383,7 +384,11 @@ static void outside_poll(void) {
       if (sig <= SIGNUM_MAX) arrive((int)sig, "outside");
     return;
   }
-  if (!atomic_exchange(&outside_any, 0)) return;
+  /* a plain load first: this runs after every callback, and the locked
+   * exchange is only needed when a signal came */
+  if (!atomic_load_explicit(&outside_any, memory_order_relaxed) ||
+      !atomic_exchange(&outside_any, 0))
+    return;
   for (int sig = 1; sig <= SIGNUM_MAX; sig++)
     for (int n = atomic_exchange(&outside_sent[sig], 0); n > 0; n--)
       arrive((int)sim_observe(s, "signal", seq, (uint32_t)sig), "outside");

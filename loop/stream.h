@@ -45,6 +45,10 @@ typedef struct uvs__stream {
   uvs__io rd;                   /* poll phase: the world made it ready     */
   uvs__io pend;                 /* pending phase: finished writes, errors  */
   int accepted;                 /* accepted socket waiting for uv_accept   */
+  /* its "read" and "write" callbacks' labels, interned once for the
+   * handle's label cb_label_of (stream.c, lbl_rw) */
+  const char* cb_label_of;
+  const char* cb_label[2];
   /* UVS__S_REAL only (realstream.c) */
   unsigned seen;                /* what the last look saw (SIM_NET_*)      */
   uint64_t looks;               /* looks so far: sim_observe's seq         */
