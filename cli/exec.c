@@ -226,9 +226,13 @@ static void child(const exec_opts* o, const uint64_t* seed, int out, int err,
   setpgid(0, 0);                /* a hung run is killed with its threads */
   cli_exec_child_env(o, seed);
   unsetenv("UVSIM_FORKSERVER");
+  unsetenv("UVSIM_FORKSERVER_THREADS");
   if (launch) cli_xsrv_child_env(launch);
+  /* node's platform threads wait idle at its first uv_run: the server may
+   * fork past them (loop/forkserver.c checks that they do) */
+  if (launch && o->node) setenv("UVSIM_FORKSERVER_THREADS", "idle", 1);
   child_tape_env(o, rep_path);
-  char** argv = o->node ? cli_node_argv(o, seed) : o->argv;
+  char** argv = o->node ? cli_node_start_argv(o, seed) : o->argv;
   execvp(argv[0], argv);
   int e = errno;
   ssize_t w = write(report, &e, sizeof e);
@@ -1094,7 +1098,7 @@ static void judge(const exec_opts* o, exec_state* st, uint64_t run,
 /* The natural order: through slot 0's fork server when the program
  * becomes one, else (refused, turned off, node) the process started. */
 static int run_baseline(const exec_opts* o, exec_result* base) {
-  if (o->no_fork_server || o->node || o->replay) return cli_exec_run_once(o, NULL, base);
+  if (o->no_fork_server || o->replay) return cli_exec_run_once(o, NULL, base);
   xrun x;
   char why[300];
   int rc = launch_server(o, &servers[0], &x, why, sizeof why);
@@ -1191,7 +1195,7 @@ int cli_exec_campaign(exec_opts* o, exec_summary* out) {
          "runs, %" PRIu64 " failing, %zu signature%s\n", what, i + 1, i,
          out_of_time ? ", stopped by --time" : "", dt,
          (double)(i + 1) / (dt > 0 ? dt : 1),
-         o->node ? "" : served ? ", fork server" : ", a process per run",
+         served ? ", fork server" : ", a process per run",
          st.sum.ntraces, st.noutputs,
          st.sum.failing, st.sum.nsigs, st.sum.nsigs == 1 ? "" : "s");
   cli_exec_result_free(&base);

@@ -19,9 +19,9 @@
  * is kept in --out with the line that replays it (UVSIM_TAPE=...).
  *
  * `uvsim node --fuzz` is the same loop with node's runs (o->node: its
- * argv, preloads and settings, cli/node.c): a process per run, since V8's
- * platform threads start before the loop and node never becomes a fork
- * server. Its replay line is `UVSIM_TAPE=FILE uvsim node ...`, and each
+ * argv, preloads and settings, cli/node.c), through a fork server too
+ * (node's platform threads wait idle at its first uv_run:
+ * loop/forkserver.c). Its replay line is `UVSIM_TAPE=FILE uvsim node ...`, and each
  * finding also gets node's reproducer (`uvsim replay FILE`). */
 #include <errno.h>
 #include <inttypes.h>
@@ -295,8 +295,7 @@ int cli_exec_fuzz(exec_opts* o) {
            "corpus %zu tapes, %zu coverage features, %zu distinct schedules, %" PRIu64
            " failing, %zu signature%s\n", f.runs, f.runs - 1,
            stopped ? ", stopped by --time" : "", dt, (double)f.runs / (dt > 0 ? dt : 1),
-           served ? "fork server" : o->node ? "a process per run: node gets no fork server"
-                                            : "a process per run",
+           served ? "fork server" : "a process per run",
            f.ncorpus, f.features, f.ntraces, f.failing, f.nsigs, f.nsigs == 1 ? "" : "s");
     rc = f.nsigs ? EXIT_BUG : 0;
   }

@@ -19,6 +19,7 @@
  * decisions that could not be set back. */
 #include "cli/node.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
@@ -69,15 +70,14 @@ static const char* usage_node =
   "  --fuzz          coverage-guided instead of seeded, as `uvsim exec --fuzz`:\n"
   "                  --runs tapes (default 200; byte strings of answers,\n"
   "                  UVSIM_TAPE) mutated from those that reached new ordering\n"
-  "                  coverage; one run at a time, a node process each (node\n"
-  "                  gets no fork server); the same --seed gives the same tapes\n"
+  "                  coverage; one run at a time; the same --seed gives the same tapes\n"
   "                  and findings\n"
-  "  --runs-log FILE one line per run: its schedule, how it ended, its trace\n"
-  "                  hash and its stdout and stderr hashes (as uvsim exec's)\n"
   "  --no-fork-server\n"
-  "                  taken for uvsim exec's sake: node always runs a process\n"
-  "                  per run (it takes V8's seed before its loop runs, where\n"
-  "                  a fork server would fork: docs/cli.md)\n"
+  "                  start node for every run (default: start it once and\n"
+  "                  fork each run at its first uv_run, where node waits\n"
+  "                  with nothing yet decided; same runs, faster)\n"
+  "  --runs-log FILE one line per run: seed, outcome, trace hash, output\n"
+  "                  hashes (as `uvsim exec --runs-log`)\n"
   "  --map SIM=HOST[,ro|,snapshot]\n"
   "                  map a host directory (repeatable). The script's project\n"
   "                  (the nearest directory above it with package.json or\n"
@@ -331,6 +331,21 @@ char** cli_node_argv(const exec_opts* o, const uint64_t* seed) {
   size_t k = 0;
   for (char** a = o->argv; *a && k < NODE_ARGV_MAX; a++) argv[k++] = *a;
   argv[k] = NULL;
+  return argv;
+}
+
+/* Every run starts node with seed 0's V8 seed; libuvsim-det.so gives V8
+ * the run's own at the default loop's first uv_run (uvsim_det_first_run,
+ * with UVSIM_RANDOM_SEED, which cli_node_argv sets to the run's seed). So
+ * what node does before its loop runs is the same for every seed, which is
+ * what lets a fork server fork it there (loop/forkserver.c), and a forked
+ * run is the started one. */
+char** cli_node_start_argv(const exec_opts* o, const uint64_t* seed) {
+  char** argv = cli_node_argv(o, seed);
+  char env[64];
+  snprintf(env, sizeof env, "--single-threaded --random-seed=%ld", v8_seed(0));
+  assert(getenv("UVSIM_V8_FLAGS"));     /* cli_node_argv passes V8's seed so */
+  setenv("UVSIM_V8_FLAGS", env, 1);
   return argv;
 }
 
@@ -715,8 +730,6 @@ static int parse_uvsim_opts(int argc, char** argv, int* i, exec_opts* o, node_op
     else if (!strcmp(a, "--no-minimize") || !strcmp(a, "--no-minimise")) { n->minimize = 0; continue; }
     else if (!strcmp(a, "--check-determinism")) { c->check = 1; continue; }
     else if (!strcmp(a, "--fuzz")) { o->fuzz = 1; continue; }
-    /* node runs a process per run anyway (no fork server: docs/cli.md);
-     * taken so that one command line serves `uvsim exec` and node */
     else if (!strcmp(a, "--no-fork-server")) { o->no_fork_server = 1; continue; }
     else if (!strcmp(a, "--runs-log")) {
       if (!v || !*v || *v == '-') return cli_usage_error("--runs-log needs a file"), -1;
@@ -883,7 +896,7 @@ int cli_cmd_node(int argc, char** argv) {
   /* One run, in the foreground: exactly what the program prints. */
   fflush(NULL);
   cli_exec_child_env(&o, c.have_seed ? &o.seed : NULL);
-  char** args = cli_node_argv(&o, c.have_seed ? &o.seed : NULL);
+  char** args = cli_node_start_argv(&o, c.have_seed ? &o.seed : NULL);
   if (c.timeout) return run_with_timeout(args, o.timeout_s);
   execv(args[0], args);
   return cli_usage_error("node: cannot run %s: %s", args[0], strerror(errno));

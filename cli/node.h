@@ -52,6 +52,9 @@ int cli_node_replay(const char* file, int argc, char** argv);
  * error and top frame in a run's stderr; the signature built from them;
  * what to do with a new failure; the natural order's determinism check. */
 char** cli_node_argv(const exec_opts* o, const uint64_t* seed);
+/* The argv a run starts with: cli_node_argv's, with seed 0's V8 seed (the
+ * run's own is set at its first uv_run: loop/det/det.c). */
+char** cli_node_start_argv(const exec_opts* o, const uint64_t* seed);
 void cli_node_error_of(const char* err, char* error, size_t errlen, char* frame,
                    size_t framelen);
 void cli_node_signature(const exec_result* r, char* out, size_t outlen);

@@ -18,7 +18,14 @@
  *     server made it with its own source, each child needs its own;
  *   - uv_random drew bytes: they follow the run's seed;
  *   - the process has another thread: fork keeps only the calling one
- *     (libuvsim's pool threads start later, at the first job's run);
+ *     (libuvsim's pool threads start later, at the first job's run) —
+ *     unless exec said the other threads may be idle ones
+ *     (UVSIM_FORKSERVER_THREADS=idle: `uvsim node`, whose platform
+ *     worker threads never get a task because libuvsim-det.so runs V8's
+ *     worker tasks on the posting thread, platform_tasks_inline), no
+ *     other thread runs a loop, and every one of them is asleep waiting
+ *     (idle_threads); loop/thread.c
+ *     then answers, in the child, for the threads it does not have;
  *   - the program has a pipe or socket of its own open: the server would
  *     hold every end of it for all runs.
  *
@@ -32,9 +39,11 @@
 #include "loop/fdshim.h"
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +51,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -51,6 +61,10 @@
 #include "sim/sim_util.h"
 
 #define FS_LINE_MAX 4200
+
+void uvs__thread_forked(void);  /* loop/thread.c: threads a fork left behind */
+void uvs__real_fds_before(unsigned char* set);   /* for loop/entry/foreign.c */
+void uvs__real_fds_after(const unsigned char* before, int loops_delta);
 
 typedef struct fs_request {
   char kind[16];                /* natural, seed, tape */
@@ -77,6 +91,101 @@ static int count_threads(void) {
     if (e->d_name[0] != '.') n++;
   closedir(d);
   return n;
+}
+
+/* Is every thread but this one asleep, waiting on a futex (a condition
+ * variable, a semaphore) or in epoll_wait (a loop of its own), as node's
+ * platform threads are when its loop first runs? Such a thread holds no
+ * lock that the child could need: a condition wait releases its mutex.
+ * Read twice, a millisecond apart, so that a thread caught between two
+ * waits is not taken for a sleeping one; a thread seen running makes the
+ * caller look again later (wait_idle). */
+static int idle_threads(void) {
+  static const char* const waits[] = {
+    "futex_wait_queue_me", "futex_wait_queue", "futex_do_wait", "futex_wait",
+    "do_epoll_wait", "ep_poll",
+  };
+  pid_t self = (pid_t)syscall(SYS_gettid);
+  for (int pass = 0; pass < 2; pass++) {
+    if (pass) usleep(1000);
+    DIR* d = opendir("/proc/self/task");
+    if (!d) return 0;
+    int idle = 1;
+    struct dirent* e;
+    while (idle && (e = readdir(d)) != NULL) {
+      if (e->d_name[0] == '.' || atoi(e->d_name) == self) continue;
+      char path[300], buf[512] = "";
+      snprintf(path, sizeof path, "/proc/self/task/%s/stat", e->d_name);
+      FILE* f = fopen(path, "r");
+      size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+      if (f) fclose(f);
+      buf[n] = '\0';
+      char* close_paren = strrchr(buf, ')');    /* the name may hold spaces */
+      idle = close_paren && close_paren[1] == ' ' && close_paren[2] == 'S';
+      snprintf(path, sizeof path, "/proc/self/task/%s/wchan", e->d_name);
+      f = idle ? fopen(path, "r") : NULL;
+      n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+      if (f) fclose(f);
+      buf[n] = '\0';
+      int known = 0;
+      for (size_t i = 0; idle && i < sizeof waits / sizeof *waits; i++)
+        known |= !strcmp(buf, waits[i]);
+      idle = idle && known;
+    }
+    closedir(d);
+    if (!idle) return 0;
+  }
+  return 1;
+}
+
+/* Node's platform threads were just started when its loop first runs:
+ * they are given up to 200 ms to reach their waits. */
+static int wait_idle(void) {
+  for (int i = 0; i < 100; i++) {
+    if (idle_threads()) return 1;
+    usleep(1000);
+  }
+  return 0;
+}
+
+/* ------------------------------------ what the real libuv holds open
+ *
+ * loop/entry/foreign.c runs loops of other threads on the real libuv and
+ * says which descriptors it opened while initialising one (those that
+ * appeared during its uv_loop_init: one another thread opened in that
+ * instant would be taken for libuv's; node makes its platform's loop
+ * before any of the program's code runs). They are not the program's
+ * pipes: the real libuv's global signal lock pipe is made again in a
+ * forked child by libuv's own pthread_atfork handler, and a loop's own
+ * pipes serve only its thread, which a fork does not copy. */
+#define REAL_FDS_SEEN 1024
+static _Atomic unsigned char real_fds[REAL_FDS_SEEN / 8];
+static _Atomic int foreign_live;
+
+void uvs__real_fds_before(unsigned char* set) {
+  memset(set, 0, REAL_FDS_SEEN / 8);
+  DIR* d = opendir("/proc/self/fd");
+  if (!d) return;
+  struct dirent* e;
+  while ((e = readdir(d)) != NULL) {
+    int fd = atoi(e->d_name);
+    if (e->d_name[0] != '.' && fd >= 0 && fd < REAL_FDS_SEEN && fd != dirfd(d))
+      set[fd / 8] |= (unsigned char)(1u << (fd % 8));
+  }
+  closedir(d);
+}
+
+void uvs__real_fds_after(const unsigned char* before, int loops_delta) {
+  atomic_fetch_add(&foreign_live, loops_delta);
+  if (!before) return;
+  unsigned char after[REAL_FDS_SEEN / 8];
+  uvs__real_fds_before(after);
+  for (size_t i = 0; i < sizeof after; i++)
+    atomic_fetch_or(&real_fds[i], (unsigned char)(after[i] & ~before[i]));
+}
+
+static int real_libuv_fd(int fd) {
+  return fd >= 0 && fd < REAL_FDS_SEEN && (atomic_load(&real_fds[fd / 8]) >> (fd % 8)) & 1;
 }
 
 /* The descriptors the process was started with (exec's CTL and ST, what
@@ -114,7 +223,7 @@ static int own_pipe_or_socket(int ctl, int st) {
     struct stat sb;
     int fd = atoi(e->d_name);
     if (e->d_name[0] == '.' || fd <= 2 || fd == ctl || fd == st || fd == self ||
-        was_inherited(fd))
+        was_inherited(fd) || real_libuv_fd(fd))
       continue;
     /* the kernel's answer: a simulated file's reserved number is no pipe */
     if (uvs__real_fstat(fd, &sb) == 0 && (S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode)))
@@ -124,9 +233,19 @@ static int own_pipe_or_socket(int ctl, int st) {
   return found;
 }
 
+/* Under `uvsim node`, whether libuvsim-det.so runs every task V8 gives
+ * node's platform worker threads on the posting thread (loop/det/det.c,
+ * platform_inline): only then do those threads, idle here, never get
+ * work, in a started run or a child that lacks them. */
+static int platform_tasks_inline(void) {
+  int (*inline_ok)(void);
+  *(void**)&inline_ok = dlsym(RTLD_DEFAULT, "uvsim_det_platform_inline");
+  return inline_ok && inline_ok();
+}
+
 /* Why forking here would not give each child the run a fresh process with
  * its seed would have; NULL when it would. */
-static const char* refusal(char* buf, size_t len, int ctl, int st) {
+static const char* refusal(char* buf, size_t len, int ctl, int st, int idle_ok) {
   sim* s = uvs__sim();
   int threads = count_threads(), fd;
   if (s->log_len > 0)
@@ -134,9 +253,20 @@ static const char* refusal(char* buf, size_t len, int ctl, int st) {
              s->log_len, s->log_len == 1 ? " was" : "s were");
   else if (uvs__random_drawn())
     snprintf(buf, len, "uv_random drew bytes before the first uv_run");
-  else if (threads > 1)
+  else if (threads > 1 && !idle_ok)
     snprintf(buf, len, "the program runs %d threads at its first uv_run; "
              "fork keeps one", threads);
+  else if (threads > 1 && !platform_tasks_inline())
+    snprintf(buf, len, "the program runs %d threads at its first uv_run, and node's "
+             "platform could give them tasks (libuvsim-det.so did not take "
+             "NodePlatform::CallOnWorkerThread); fork keeps one", threads);
+  else if (threads > 1 && atomic_load(&foreign_live) > 1)
+    snprintf(buf, len, "the program runs %d threads and %d loops on other threads at its "
+             "first uv_run (node's platform has one); fork keeps one thread",
+             threads, atomic_load(&foreign_live));
+  else if (threads > 1 && !wait_idle())
+    snprintf(buf, len, "the program runs %d threads at its first uv_run and not "
+             "all of them wait idle; fork keeps one", threads);
   else if ((fd = own_pipe_or_socket(ctl, st)) >= 0)
     snprintf(buf, len, "the program has a pipe or socket of its own open at its "
              "first uv_run (descriptor %d); forked runs would share it", fd);
@@ -211,12 +341,52 @@ static void become_run(const fs_request* r) {
   }
   sim_set_source(uvs__sim(), &src);
   sim_ordcov_reset();           /* this run's map, from an empty chain */
+  /* The environment a started run has: its seed (a program may start
+   * processes that read it), and under `uvsim node` the seed randomness
+   * takes at the first uv_run (node_seed_point). */
+  char v[32];
+  if (!strcmp(r->kind, "seed")) {
+    snprintf(v, sizeof v, "%llu", (unsigned long long)r->seed);
+    setenv("UVSIM_SEED", v, 1);
+  }
+  if (getenv("UVSIM_RANDOM_SEED")) {
+    snprintf(v, sizeof v, "%llu", (unsigned long long)r->seed);
+    setenv("UVSIM_RANDOM_SEED", v, 1);
+  }
+  uvs__thread_forked();
 }
 
 static void say_num(int fd, const char* word, long v) {
   char text[32];
   snprintf(text, sizeof text, "%ld", v);
   say(fd, word, text);
+}
+
+/* Memory the process asked not to be copied into a child (MADV_DONTFORK,
+ * "dc" in smaps): V8 marks its heap pages so, and a child forked without
+ * them crashes at its first touch of the heap. The server forks children
+ * that are the process, so they get it all: each anonymous private mapping
+ * so marked is made forkable again, once, before the first fork (the
+ * server itself runs no more code that maps memory). */
+static void allow_fork_of_all(void) {
+  FILE* f = fopen("/proc/self/smaps", "r");
+  if (!f) return;
+  char line[512];
+  unsigned long lo = 0, hi = 0;
+  int anon = 0;
+  while (fgets(line, sizeof line, f)) {
+    unsigned long a, b, inode;
+    char perms[8];
+    int name_at = 0;
+    if (sscanf(line, "%lx-%lx %7s %*s %*s %lu %n", &a, &b, perms, &inode, &name_at) == 4) {
+      lo = a, hi = b;
+      anon = inode == 0 && perms[3] == 'p' &&
+             (!line[name_at] || !strncmp(line + name_at, "[anon", 5));  /* %n skipped the \n */
+    } else if (!strncmp(line, "VmFlags:", 8) && anon && strstr(line, " dc")) {
+      madvise((void*)lo, hi - lo, MADV_DOFORK);
+    }
+  }
+  fclose(f);
 }
 
 /* Serves until CTL ends; returns only in a child. The server waits for
@@ -228,6 +398,7 @@ static void serve(int ctl, int st) {
   dfl.sa_handler = SIG_DFL;
   sigaction(SIGCHLD, &dfl, &program_chld);
   prctl(PR_SET_PDEATHSIG, SIGKILL);    /* exec gone: no server left over */
+  allow_fork_of_all();
   say_num(st, "ready", (long)getpid());
   fs_request r;
   while (read_request(ctl, &r)) {
@@ -275,10 +446,30 @@ static int is_pipe(int fd) {
   return fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode);
 }
 
+/* `uvsim node`: libuvsim-det.so's randomness and V8's Math.random take
+ * the run's seed here, at the first uv_run, in a started run and in a
+ * server's child alike (loop/det/det.c); absent outside node. */
+static void node_seed_point(void) {
+  void (*first_run)(uint64_t);
+  *(void**)&first_run = dlsym(RTLD_DEFAULT, "uvsim_det_first_run");
+  if (first_run) first_run(sim_env_u64("UVSIM_RANDOM_SEED", 0, UINT64_MAX));
+}
+
+static void fork_point(void);
+
 void uvs__forkserver_point(void) {
   static int done;
   if (done) return;
   done = 1;
+  fork_point();                 /* returns in a plain run or a server's child */
+  node_seed_point();
+}
+
+static void fork_point(void) {
+  /* exec's word for this process only, whatever happens below */
+  const char* threads = getenv("UVSIM_FORKSERVER_THREADS");
+  int idle_ok = threads && !strcmp(threads, "idle");
+  unsetenv("UVSIM_FORKSERVER_THREADS");
   /* Made here, before any fork, in every run (a started one too, so both
    * allocate in the same order): the fault table is 51 KB that the first
    * callback would otherwise calloc, zeroing 13 fresh pages in every
@@ -309,7 +500,7 @@ void uvs__forkserver_point(void) {
   if (!is_pipe(ctl) || !is_pipe(st)) return;   /* closed by the program: a plain run */
   fflush(NULL);                 /* what was printed so far belongs to all runs */
   char why[256];
-  if (refusal(why, sizeof why, ctl, st)) {
+  if (refusal(why, sizeof why, ctl, st, idle_ok)) {
     say(st, "refuse", why);
   } else {
     serve(ctl, st);

@@ -58,6 +58,97 @@ static size_t stack_size(size_t asked) {
   return asked < min ? min : asked;
 }
 
+/* ------------------------------------------ threads a fork left behind
+ *
+ * A fork server (loop/forkserver.c) may fork while other threads wait,
+ * idle, at the default loop's first uv_run: node's platform workers wait on
+ * a condition variable for tasks. A child forked there has only the forking
+ * thread, so what a started run would ask of those threads must be seen to:
+ *  - a join of one (node joins its platform threads at exit, after a
+ *    broadcast that tells them to stop) returns at once: in a started run
+ *    the thread would end on that broadcast;
+ *  - a signal to a condition variable one of them waited on is a task for
+ *    a thread that is not there (node pushes a task, then signals): it
+ *    would never run, and the run would not be the started one, so the
+ *    child says so and aborts rather than hang or differ quietly.
+ * The tables are only read in such a child; made[] keeps the first
+ * THREADS_SEEN threads uv_thread_create made, waiting[] what threads wait
+ * on now (a slot per waiter). */
+#define THREADS_SEEN 64
+static pthread_mutex_t made_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_t made[THREADS_SEEN];
+static size_t nmade;
+static size_t nlost;            /* made[0..nlost): left behind by a fork */
+static _Atomic(uv_cond_t*) waiting[THREADS_SEEN];
+static _Atomic(uv_mutex_t*) waiting_with[THREADS_SEEN];   /* its mutex */
+static int forked_child;
+
+static void made_add(pthread_t t) {
+  pthread_mutex_lock(&made_mu);
+  /* A thread made in a child may get a lost one's stack, and so its id. */
+  for (size_t i = 0; i < nlost; i++)
+    if (pthread_equal(made[i], t)) made[i] = made[--nlost];
+  if (nmade < THREADS_SEEN) made[nmade++] = t;
+  pthread_mutex_unlock(&made_mu);
+}
+
+static int is_lost(pthread_t t) {
+  int lost = 0;
+  pthread_mutex_lock(&made_mu);
+  for (size_t i = 0; i < nlost && !lost; i++) lost = pthread_equal(made[i], t);
+  pthread_mutex_unlock(&made_mu);
+  return lost;
+}
+
+static int wait_begin(uv_cond_t* c, uv_mutex_t* m) {
+  for (int i = 0; i < THREADS_SEEN; i++) {
+    uv_cond_t* none = NULL;
+    if (atomic_compare_exchange_strong(&waiting[i], &none, c)) {
+      atomic_store(&waiting_with[i], m);
+      return i;
+    }
+  }
+  return -1;                    /* not seen: more waiters than slots */
+}
+
+static void wait_end(int slot) {
+  if (slot < 0) return;
+  atomic_store(&waiting_with[slot], NULL);
+  atomic_store(&waiting[slot], NULL);
+}
+
+static int lost_waits_with(uv_mutex_t* m) {
+  for (int i = 0; i < THREADS_SEEN; i++)
+    if (atomic_load(&waiting_with[i]) == m) return 1;
+  return 0;
+}
+
+void uvs__thread_forked(void) {
+  /* The forking thread's own slot is free (it is not waiting); every
+   * other slot and every thread made so far belongs to a thread gone. */
+  pthread_mutex_init(&made_mu, NULL);
+  nlost = nmade;
+  forked_child = 1;
+}
+
+static int lost_waits_on(uv_cond_t* c) {
+  for (int i = 0; i < THREADS_SEEN; i++)
+    if (atomic_load(&waiting[i]) == c) return 1;
+  return 0;
+}
+
+static void woke_lost(uv_cond_t* c) {
+  if (lost_waits_on(c)) {
+    static const char msg[] =
+      "uvsim: fork server: this run gave a task to a thread that stayed in "
+      "the server (one of node's platform threads?); a forked run cannot be "
+      "the started one: run with --no-fork-server\n";
+    ssize_t w = write(2, msg, sizeof msg - 1);
+    (void)w;
+    abort();
+  }
+}
+
 int uv_thread_create_ex(uv_thread_t* tid, const uv_thread_options_t* params,
                         uv_thread_cb entry, void* arg) {
   thread_start* ts = malloc(sizeof *ts);
@@ -76,6 +167,7 @@ int uv_thread_create_ex(uv_thread_t* tid, const uv_thread_options_t* params,
     free(ts);
     return -err;
   }
+  made_add(*tid);
   return 0;
 }
 
@@ -86,6 +178,7 @@ int uv_thread_create(uv_thread_t* tid, uv_thread_cb entry, void* arg) {
 uv_thread_t uv_thread_self(void) { return pthread_self(); }
 int uv_thread_join(uv_thread_t* tid) {
   uvs__pool_may_block();
+  if (forked_child && is_lost(*tid)) return 0;   /* see made[] */
   return -pthread_join(*tid, NULL);
 }
 int uv_thread_equal(const uv_thread_t* a, const uv_thread_t* b) {
@@ -102,6 +195,8 @@ int uv_mutex_init_recursive(uv_mutex_t* m) {
   return -err;
 }
 void uv_mutex_destroy(uv_mutex_t* m) {
+  /* glibc counts a condition waiter as a user of its mutex */
+  if (forked_child && lost_waits_with(m)) return;
   if (pthread_mutex_destroy(m)) uvs__fatal("uv_mutex_destroy", "mutex busy");
 }
 void uv_mutex_lock(uv_mutex_t* m) {
@@ -170,12 +265,24 @@ int uv_cond_init(uv_cond_t* c) {
   pthread_condattr_destroy(&a);
   return -err;
 }
-void uv_cond_destroy(uv_cond_t* c) { pthread_cond_destroy(c); }
-void uv_cond_signal(uv_cond_t* c) { pthread_cond_signal(c); }
+void uv_cond_destroy(uv_cond_t* c) {
+  /* glibc's destroy waits for the waiters to leave, and a lost one never
+   * will: what it waited on is left as it is (the child ends soon). */
+  if (forked_child && lost_waits_on(c)) return;
+  pthread_cond_destroy(c);
+}
+void uv_cond_signal(uv_cond_t* c) {
+  if (forked_child) woke_lost(c);
+  pthread_cond_signal(c);
+}
+/* A broadcast is not checked: node broadcasts to its workers to stop them
+ * at exit (then joins them, which returns at once for lost ones). */
 void uv_cond_broadcast(uv_cond_t* c) { pthread_cond_broadcast(c); }
 void uv_cond_wait(uv_cond_t* c, uv_mutex_t* m) {
   uvs__pool_may_block();
+  int slot = wait_begin(c, m);
   pthread_cond_wait(c, m);
+  wait_end(slot);
 }
 static void time_passes(uint64_t ns);
 
@@ -191,7 +298,9 @@ int uv_cond_timedwait(uv_cond_t* c, uv_mutex_t* m, uint64_t timeout) {
   uint64_t ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec + timeout;
   ts.tv_sec = (time_t)(ns / 1000000000u);
   ts.tv_nsec = (long)(ns % 1000000000u);
+  int slot = wait_begin(c, m);
   int err = pthread_cond_timedwait(c, m, &ts);
+  wait_end(slot);
   if (err == ETIMEDOUT) {
     time_passes(timeout);
     return UV_ETIMEDOUT;

@@ -16,14 +16,26 @@
  *    by `uvsim node`) is handed to V8 before node starts, not put on node's
  *    command line, where process.execArgv would show it and
  *    child_process.fork() would pass it on to the children.
+ *  - V8's tasks for node's platform worker threads run at once on the
+ *    thread that posts them (platform_inline), so no task ever reaches
+ *    those threads and a fork server's child, which lacks them, lacks
+ *    nothing it uses.
+ *  - The run's seed enters at the default loop's first uv_run, not at the
+ *    start: node starts with seed 0's stream and V8 seed, and
+ *    uvsim_det_first_run gives both the run's (see there).
  *
  * These symbols are this library's whole point, so it is a library of its
  * own: libuvsim.so exports nothing but uv_* and uvsim_*. */
+#include <assert.h>
 #include <dlfcn.h>
+#include <elf.h>
+#include <link.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -83,9 +95,12 @@ DET_EXPORT time_t time(time_t* out) {
 
 /* -------------------------------------------------------- randomness */
 
+/* The stream starts at seed 0's state in every run and takes the run's
+ * seed at the default loop's first uv_run (uvsim_det_first_run): what
+ * node drew at start-up is then the same whatever the seed, so a fork
+ * server's child, forked there, draws what a started run draws. */
 static pthread_mutex_t rng_mu = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t rng_state;
-static int rng_ready;
 
 static uint64_t splitmix64(uint64_t* s) {
   uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
@@ -97,11 +112,6 @@ static uint64_t splitmix64(uint64_t* s) {
 static void fill(void* buf, size_t len) {
   unsigned char* p = buf;
   pthread_mutex_lock(&rng_mu);
-  if (!rng_ready) {
-    const char* env = getenv("UVSIM_RANDOM_SEED");
-    rng_state = env ? strtoull(env, NULL, 10) : 0;
-    rng_ready = 1;
-  }
   while (len > 0) {
     uint64_t v = splitmix64(&rng_state);
     size_t n = len < 8 ? len : 8;
@@ -162,3 +172,152 @@ __attribute__((constructor)) static void v8_flags(void) {
   *(void**)&set = dlsym(RTLD_DEFAULT, "_ZN2v82V818SetFlagsFromStringEPKc");
   if (set) set(flags);
 }
+
+/* The default loop's first uv_run (loop/forkserver.c calls this, by name,
+ * in a started run and in a fork server's child alike, with the run's
+ * UVSIM_RANDOM_SEED): from here the randomness is the run's. Before it,
+ * node ran with seed 0's (cli/node.c starts every run with seed 0's
+ * --random-seed), so everything node did before its loop ran is the same
+ * for every seed, and forking there gives a child what a started run has.
+ * V8 seeds a context's Math.random from FLAG_random_seed at its first
+ * call, so setting the flag here reseeds every context that had not drawn
+ * yet (the main one, unless the script drew at its top level: then both
+ * kinds of run go on with seed 0's numbers there). The V8 value is
+ * cli/node.c's v8_seed(). Seed 0 changes nothing: the natural order is
+ * what it always was. */
+DET_EXPORT void uvsim_det_first_run(uint64_t seed) {
+  if (seed == 0) return;
+  pthread_mutex_lock(&rng_mu);
+  rng_state = seed;
+  pthread_mutex_unlock(&rng_mu);
+  void (*set_flags)(const char*);
+  *(void**)&set_flags = dlsym(RTLD_DEFAULT, "_ZN2v82V818SetFlagsFromStringEPKc");
+  if (set_flags) {
+    char flag[48];
+    snprintf(flag, sizeof flag, "--random-seed=%ld", (long)(seed % 2147483646u) + 1);
+    set_flags(flag);
+  }
+}
+
+/* --------------------------------------- node's platform worker threads
+ *
+ * V8 gives node's platform worker threads tasks even under
+ * --single-threaded: every scavenge and mark-compact posts a job
+ * (NodePlatform::PostJob, V8's default job), whose worker tasks reach
+ * NodePlatform::CallOnWorkerThread and a worker thread's queue. A fork
+ * server's child (loop/forkserver.c) has none of those threads, so such a
+ * task would wait for ever. Here every node run, started or forked alike,
+ * runs those tasks at once on the thread that posts them, instead: the
+ * entries of CallOnWorkerThread and CallDelayedOnWorkerThread in
+ * node::NodePlatform's vtable (V8 calls its platform only through it) are
+ * replaced, so node's worker threads never get a task and stay asleep.
+ *
+ * Why running them there is sound: V8's default job does the work on the
+ * joining thread (DefaultJobState::Join) and does not wait for posted
+ * worker tasks that have not started; a worker task run first does its
+ * share of the job on the posting thread, before the join, which then finds
+ * the work done (or, run after, finds none). Delayed worker tasks run at
+ * once too: nothing waits for their delay, and a run that does the same
+ * thing every time is the point.
+ *
+ * Itanium C++ ABI: a std::unique_ptr<v8::Task> argument is passed by
+ * invisible reference to the caller's object, which the caller destroys
+ * after the call; a v8::Task's vtable is [0] complete destructor, [1]
+ * deleting destructor, [2] Run(). */
+
+static int platform_inline_done;
+
+static void run_task(void* const* task_slot) {
+  void* task = *task_slot;
+  assert(task);                 /* V8 posts no empty task */
+  void (*run)(void*);
+  *(void**)&run = (*(void***)task)[2];
+  run(task);
+}
+
+static void call_on_worker_inline(void* platform, void* const* task_slot) {
+  (void)platform;
+  run_task(task_slot);
+}
+
+static void call_delayed_on_worker_inline(void* platform, void* const* task_slot,
+                                          double delay_s) {
+  (void)platform, (void)delay_s;
+  run_task(task_slot);
+}
+
+/* The vtable slot of node::NodePlatform whose entry is fn, found by its
+ * value (no index is assumed); -1 when none or more than one is. */
+static long vtable_slot(void* const* vt, size_t n, void* fn) {
+  long at = -1;
+  for (size_t i = 0; i < n; i++) {
+    if (vt[i] != fn) continue;
+    if (at >= 0) return -1;
+    at = (long)i;
+  }
+  return at;
+}
+
+/* The protection of the mapping that holds addr (PROT_* bits), from
+ * /proc/self/maps; -1 when not found. */
+static int protection_of(uintptr_t addr) {
+  FILE* f = fopen("/proc/self/maps", "r");
+  if (!f) return -1;
+  char line[512];
+  int prot = -1;
+  while (prot < 0 && fgets(line, sizeof line, f)) {
+    unsigned long lo, hi;
+    char perms[8];
+    if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3 || addr < lo || addr >= hi) continue;
+    prot = (perms[0] == 'r' ? PROT_READ : 0) | (perms[1] == 'w' ? PROT_WRITE : 0) |
+           (perms[2] == 'x' ? PROT_EXEC : 0);
+  }
+  fclose(f);
+  return prot;
+}
+
+/* Writes one word of (read-only) relocated data, and gives its page back
+ * the protection it had. */
+static int set_word(void** at, void* value) {
+  uintptr_t page = (uintptr_t)at & ~(uintptr_t)(sysconf(_SC_PAGESIZE) - 1);
+  int prot = protection_of((uintptr_t)at);
+  if (prot < 0 || !(prot & PROT_READ)) return 0;
+  if (!(prot & PROT_WRITE) &&
+      mprotect((void*)page, (size_t)sysconf(_SC_PAGESIZE), prot | PROT_WRITE))
+    return 0;
+  *at = value;
+  if (!(prot & PROT_WRITE)) {
+    int back = mprotect((void*)page, (size_t)sysconf(_SC_PAGESIZE), prot);
+    assert(back == 0);          /* giving back what it had cannot fail */
+    (void)back;
+  }
+  return 1;
+}
+
+/* Before main: node makes its platform only in node::Start. The vtable is
+ * in libnode's RELRO, read-only once relocated: made writable for the two
+ * words, then read-only again. Without libnode, or a libnode whose vtable
+ * is not as expected, nothing changes and uvsim_det_platform_inline says
+ * so (no fork server then). */
+__attribute__((constructor)) static void platform_inline(void) {
+  void* vt = dlsym(RTLD_DEFAULT, "_ZTVN4node12NodePlatformE");
+  void* call = dlsym(RTLD_DEFAULT, "_ZN4node12NodePlatform18CallOnWorkerThreadESt10"
+                     "unique_ptrIN2v84TaskESt14default_deleteIS3_EE");
+  void* delayed = dlsym(RTLD_DEFAULT, "_ZN4node12NodePlatform25CallDelayedOnWorker"
+                        "ThreadESt10unique_ptrIN2v84TaskESt14default_deleteIS3_EEd");
+  if (!vt || !call || !delayed) return;
+  Dl_info info;
+  const ElfW(Sym)* sym = NULL;
+  if (!dladdr1(vt, &info, (void**)&sym, RTLD_DL_SYMENT) || !sym || sym->st_size == 0) return;
+  void** slots = vt;
+  size_t n = sym->st_size / sizeof(void*);
+  long c = vtable_slot(slots, n, call), d = vtable_slot(slots, n, delayed);
+  if (c < 0 || d < 0) return;
+  if (!set_word(&slots[c], (void*)call_on_worker_inline)) return;
+  if (!set_word(&slots[d], (void*)call_delayed_on_worker_inline)) return;
+  platform_inline_done = 1;
+}
+
+/* Whether node's platform worker threads can be given no task: the fork
+ * server (loop/forkserver.c) forks node only then. */
+DET_EXPORT int uvsim_det_platform_inline(void) { return platform_inline_done; }

@@ -185,13 +185,22 @@ static void real_load(void) {
 
 /* ------------------------------------------ the entry points by hand */
 
+/* The fork server (loop/forkserver.c) is told which descriptors the real
+ * libuv opened while initialising a loop, and how many foreign loops
+ * live: a pipe of libuv's own is not the program's. */
+void uvs__real_fds_before(unsigned char* set);
+void uvs__real_fds_after(const unsigned char* before, int loops_delta);
+
 int uv_loop_init(uv_loop_t* loop) {
   if (uvs__on_sim_thread()) {
     foreign_remove(loop);     /* memory of a foreign loop freed unclosed */
     return uvs__impl_uv_loop_init(loop);
   }
   pthread_once(&real_once, real_load);
+  unsigned char before[128];
+  uvs__real_fds_before(before);
   int r = real_loop_init(loop);
+  uvs__real_fds_after(before, r == 0);
   if (r == 0) foreign_add(loop);
   return r;
 }
@@ -199,7 +208,10 @@ int uv_loop_init(uv_loop_t* loop) {
 int uv_loop_close(uv_loop_t* loop) {
   if (!uvs__foreign(loop)) return uvs__impl_uv_loop_close(loop);
   int r = real_loop_close(loop);
-  if (r == 0) foreign_remove(loop);
+  if (r == 0) {
+    foreign_remove(loop);
+    uvs__real_fds_after(NULL, -1);
+  }
   return r;
 }
 

@@ -21,7 +21,7 @@ grep -q '^failure: uncaught: AssertionError' "$tmp/out" || fail "buggy: not foun
 grep -q '^  first at run [0-9]* (tape of [0-9]* bytes*)' "$tmp/out" || fail "buggy: first run"
 grep -q 'replays: identical' "$tmp/out" || fail "buggy: the tape did not replay as a process"
 [ -f "$tmp/f/finding-1.tape" ] || fail "buggy: no tape kept"
-grep -q '^fuzz: 25 runs (natural order + 24 tapes) in .*, a process per run: node gets no fork server), corpus [0-9]* tapes' \
+grep -q '^fuzz: 25 runs (natural order + 24 tapes) in .*, fork server), corpus [0-9]* tapes' \
   "$tmp/out" || fail "buggy: summary"
 line=$(sed -n 's/^  replay: //p' "$tmp/out" | head -1)
 case $line in "UVSIM_TAPE=$tmp/f/finding-1.tape $uvsim node "*) ;; *) fail "replay line '$line'" ;; esac
