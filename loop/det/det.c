@@ -12,8 +12,9 @@
  *    stream seeded by UVSIM_RANDOM_SEED, not from the kernel. (OpenSSL's
  *    own generator would not do: it mixes thread ids and times into its
  *    output.) Math.random is V8's, seeded with --random-seed.
- *  - V8's flags: UVSIM_V8_FLAGS (`--single-threaded --random-seed=N`, set
- *    by `uvsim node`) is handed to V8 before node starts, not put on node's
+ *  - V8's flags: UVSIM_V8_FLAGS (`--single-threaded
+ *    --predictable-gc-schedule --random-seed=N`, set by `uvsim node`) is
+ *    handed to V8 before node starts, not put on node's
  *    command line, where process.execArgv would show it and
  *    child_process.fork() would pass it on to the children.
  *  - V8's tasks for node's platform worker threads run at once on the
