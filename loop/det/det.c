@@ -23,7 +23,8 @@
  *    nothing it uses.
  *  - The run's seed enters at the default loop's first uv_run, not at the
  *    start: node starts with seed 0's stream and V8 seed, and
- *    uvsim_det_first_run gives both the run's (see there).
+ *    uvsim_det_first_run gives both the run's and resets the current
+ *    context's Math.random (see there).
  *
  * These symbols are this library's whole point, so it is a library of its
  * own: libuvsim.so exports nothing but uv_* and uvsim_*. */
@@ -182,10 +183,14 @@ __attribute__((constructor)) static void v8_flags(void) {
  * for every seed, and forking there gives a child what a started run has.
  * V8 seeds a context's Math.random from FLAG_random_seed at its first
  * call, so setting the flag here reseeds every context that had not drawn
- * yet (the main one, unless the script drew at its top level: then both
- * kinds of run go on with seed 0's numbers there). The V8 value is
- * cli/node.c's v8_seed(). Seed 0 changes nothing: the natural order is
- * what it always was. */
+ * yet; the current context (node's main one) is reset as well
+ * (reset_current_math_random), so a script that drew at its top level got
+ * seed 0's numbers there and gets the run's from here on. Other contexts
+ * that drew before (a vm context, say) go on with seed 0's numbers. The
+ * V8 value is cli/node.c's v8_seed(). Seed 0 changes nothing: the natural
+ * order is what it always was. */
+static void reset_current_math_random(void);
+
 DET_EXPORT void uvsim_det_first_run(uint64_t seed) {
   if (seed == 0) return;
   pthread_mutex_lock(&rng_mu);
@@ -197,7 +202,50 @@ DET_EXPORT void uvsim_det_first_run(uint64_t seed) {
     char flag[48];
     snprintf(flag, sizeof flag, "--random-seed=%ld", (long)(seed % 2147483646u) + 1);
     set_flags(flag);
+    reset_current_math_random();
   }
+}
+
+/* Make the current context's next Math.random draw reseed from the flag
+ * just set. V8 keeps a context's generator state in the native context and
+ * reads FLAG_random_seed only when that state is zero (MathRandom::
+ * RefillCache); v8::internal::MathRandom::ResetContext zeroes the state and
+ * the cache index, which is exactly a context that has not drawn yet. It is
+ * V8-internal but exported by libnode.so.108 (node 18, V8 10.2).
+ *
+ * x86-64 SysV / Itanium ABI, checked against libnode.so.108's code:
+ *  - v8::internal::Context is one tagged word with trivial copy and
+ *    destructor, so ResetContext takes it in a register, as a uintptr_t.
+ *  - Isolate::GetCurrentContext is a non-static member: `this` (the
+ *    isolate) is the first argument; it returns Local<Context>, a pointer
+ *    to a handle slot holding the context's tagged address, NULL when no
+ *    context is entered.
+ *  - A Local needs an open HandleScope: node's SpinEventLoop holds a
+ *    SealHandleScope around uv_run, which would abort the handle's
+ *    creation. v8::HandleScope is three words (isolate, prev next, prev
+ *    limit); the buffer is roomier and aligned in case that grows.
+ * Node enters env->context() before uv_run, so at the first uv_run the
+ * current context is the main one. Anything missing (not node, another
+ * libnode): nothing is reset, as before. */
+static void reset_current_math_random(void) {
+  void* (*get_isolate)(void);
+  void (*scope_open)(void*, void*);
+  void (*scope_close)(void*);
+  void** (*get_context)(void*);
+  void (*reset)(uintptr_t);
+  *(void**)&get_isolate = dlsym(RTLD_DEFAULT, "_ZN2v87Isolate10GetCurrentEv");
+  *(void**)&scope_open = dlsym(RTLD_DEFAULT, "_ZN2v811HandleScopeC1EPNS_7IsolateE");
+  *(void**)&scope_close = dlsym(RTLD_DEFAULT, "_ZN2v811HandleScopeD1Ev");
+  *(void**)&get_context = dlsym(RTLD_DEFAULT, "_ZN2v87Isolate17GetCurrentContextEv");
+  *(void**)&reset = dlsym(RTLD_DEFAULT, "_ZN2v88internal10MathRandom12ResetContextENS0_7ContextE");
+  if (!get_isolate || !scope_open || !scope_close || !get_context || !reset) return;
+  void* isolate = get_isolate();
+  if (!isolate) return;
+  _Alignas(16) unsigned char scope[64];
+  scope_open(scope, isolate);
+  void** ctx = get_context(isolate);
+  if (ctx) reset((uintptr_t)*ctx);
+  scope_close(scope);
 }
 
 /* --------------------------------------- node's platform worker threads
