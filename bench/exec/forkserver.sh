@@ -21,6 +21,7 @@
 #   RUN_WITH=CMD  a prefix for the program's command line, e.g. a carried
 #                 loader: "/tmp/ld.so --library-path /tmp/lib" (word-split)
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
 build=${1:?usage: forkserver.sh BUILDDIR [RUNS]}
 runs=${2:-300}
 jobs=${JOBS:-1}
@@ -34,20 +35,7 @@ if [ -z "$floor" ]; then
   cc -O2 -o "$floor" "$(dirname "$0")/fork_floor.c"
 fi
 
-# CPU seconds (user + system) of all children waited for so far: the second
-# line of `times`, run in this shell (a subshell's children are not ours)
-cpu_of() { awk 'NR == 2 { s = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); s += a[1] * 60 + a[2] }
-                          print s }' "$1"; }
-# phase FUNCTION ARGS...: sets wall_rate and cpu_rate for $runs of them
-phase() {
-  local w0 w1
-  w0=$EPOCHREALTIME; times > "$tmp/t0"
-  "$@"
-  w1=$EPOCHREALTIME; times > "$tmp/t1"
-  read -r wall_rate cpu_rate < <(awk -v n="$runs" -v w0="$w0" -v w1="$w1" \
-    -v c0="$(cpu_of "$tmp/t0")" -v c1="$(cpu_of "$tmp/t1")" \
-    'BEGIN { c = c1 - c0; if (c < 1e-9) c = 1e-9; printf "%.1f %.1f\n", n / (w1 - w0), n / c }')
-}
+. "$here/rates.sh"    # cpu_of, phase
 # share J: runs of job J when $runs are split among $jobs
 share() { echo $(( runs / jobs + ($1 < runs % jobs ? 1 : 0) )); }
 plain() {

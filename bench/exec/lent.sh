@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/exec/lent.sh: forkserver.sh on a lent machine (none of our packages,
 # no compiler or python needed) with binaries built here and carried. Copy
-# this and forkserver.sh into the carried folder C, laid out as
+# this, forkserver.sh and rates.sh into the carried folder C, laid out as
 # C/{before,after}/{uvsim,lib/libuvsim.so,tests/fuzz/exec_target,tests/fuzz/exec_timeout_race}
 # (two builds to compare), C/fork_floor (cc -O2 bench/exec/fork_floor.c),
 # C/libuv/libuv.so.1 (the real libuv the programs link against) and

@@ -13,6 +13,7 @@
 # node start costs a few hundred ms on the development VM.
 #   UVSIM_NODE=PATH  the node (default /opt/uvsim/node18/usr/bin/node)
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
 build=$(realpath "${1:?usage: node.sh BUILDDIR [RUNS] [SCRIPT]}")
 runs=${2:-20}
 script=$(realpath "${3:-$(dirname "$0")/node_small.js}")
@@ -24,18 +25,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 
-cpu_of() { awk 'NR == 2 { s = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); s += a[1] * 60 + a[2] }
-                          print s }' "$1"; }
-# phase FUNCTION ARGS...: sets wall_rate and cpu_rate for $runs of them
-phase() {
-  local w0 w1
-  w0=$EPOCHREALTIME; times > "$tmp/t0"
-  "$@"
-  w1=$EPOCHREALTIME; times > "$tmp/t1"
-  read -r wall_rate cpu_rate < <(awk -v n="$runs" -v w0="$w0" -v w1="$w1" \
-    -v c0="$(cpu_of "$tmp/t0")" -v c1="$(cpu_of "$tmp/t1")" \
-    'BEGIN { c = c1 - c0; if (c < 1e-9) c = 1e-9; printf "%.2f %.2f\n", n / (w1 - w0), n / c }')
-}
+RATE_FMT=%.2f
+. "$here/rates.sh"    # cpu_of, phase
 plain() {
   for ((i = 0; i < runs; i++)); do
     LD_LIBRARY_PATH=$lib "$node" "$script" >/dev/null
