@@ -11,6 +11,7 @@
 #include "loop/internal.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,30 +161,41 @@ int uv_exepath(char* buffer, size_t* size) {
  * real libuv writes it over the argument strings. Here it is only kept. */
 static char process_title[4096];
 static size_t title_cap;        /* 0: uv_setup_args not called */
+/* Threads may set and read the title at once (libuv locks too): glibc's
+ * snprintf writes the terminator first, so an unlocked reader can see an
+ * empty title (libuv's process_title_threadsafe did, once in CI). */
+static pthread_mutex_t title_lock = PTHREAD_MUTEX_INITIALIZER;
 
 char** uv_setup_args(int argc, char** argv) {
   size_t cap = 0;
   for (int i = 0; i < argc && argv && argv[i]; i++) cap += strlen(argv[i]) + 1;
+  pthread_mutex_lock(&title_lock);
   title_cap = cap < sizeof process_title ? cap : sizeof process_title;
   if (title_cap)
     snprintf(process_title, title_cap, "%s", argc > 0 && argv[0] ? argv[0] : "");
+  pthread_mutex_unlock(&title_lock);
   return argv;
 }
 
 int uv_get_process_title(char* buffer, size_t size) {
   if (buffer == NULL || size == 0) return UV_EINVAL;
-  if (title_cap == 0) return UV_ENOBUFS;
+  int rc = 0;
+  pthread_mutex_lock(&title_lock);
   size_t n = strlen(process_title);
-  if (n >= size) return UV_ENOBUFS;
-  memcpy(buffer, process_title, n + 1);
-  return 0;
+  if (title_cap == 0 || n >= size) rc = UV_ENOBUFS;
+  else memcpy(buffer, process_title, n + 1);
+  pthread_mutex_unlock(&title_lock);
+  return rc;
 }
 
 int uv_set_process_title(const char* title) {
   if (title == NULL) return UV_EINVAL;
-  if (title_cap == 0) return UV_ENOBUFS;
-  snprintf(process_title, title_cap, "%s", title);   /* truncates, as libuv */
-  return 0;
+  int rc = 0;
+  pthread_mutex_lock(&title_lock);
+  if (title_cap == 0) rc = UV_ENOBUFS;
+  else snprintf(process_title, title_cap, "%s", title);   /* truncates, as libuv */
+  pthread_mutex_unlock(&title_lock);
+  return rc;
 }
 
 uint64_t uv_get_total_memory(void) { return FIXED_TOTAL_MEMORY; }

@@ -25,6 +25,6 @@ fi
 n=$(nm -D --defined-only "$lib/libuvsim.so" | grep -c ' T uv_')
 [ "$n" -ge 290 ] || { echo "FAIL: only $n uv_* functions exported"; exit 1; }
 det=$(nm -D --defined-only "$lib/libuvsim-det.so" | awk '$2 == "T" {print $3}' | sort | tr '\n' ' ')
-want="RAND_bytes RAND_bytes_ex RAND_priv_bytes RAND_priv_bytes_ex clock_gettime getentropy getrandom gettimeofday time "
+want="RAND_bytes RAND_bytes_ex RAND_priv_bytes RAND_priv_bytes_ex clock_gettime getentropy getrandom gettimeofday time uvsim_det_first_run uvsim_det_platform_inline "
 [ "$det" = "$want" ] || { echo "FAIL: libuvsim-det.so exports: $det"; exit 1; }
 echo "ok: libuvsim.so exports $n uv_* functions, uvsim_* and the libc calls it answers, nothing else"
