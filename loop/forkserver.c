@@ -162,17 +162,23 @@ static int wait_idle(void) {
 static _Atomic unsigned char real_fds[REAL_FDS_SEEN / 8];
 static _Atomic int foreign_live;
 
-void uvs__real_fds_before(unsigned char* set) {
-  memset(set, 0, REAL_FDS_SEEN / 8);
+/* Marks in set (a bit per descriptor below limit) every descriptor the
+ * process has open now, from /proc/self/fd (the directory's own excepted). */
+static void open_fds(unsigned char* set, int limit) {
   DIR* d = opendir("/proc/self/fd");
   if (!d) return;
   struct dirent* e;
   while ((e = readdir(d)) != NULL) {
     int fd = atoi(e->d_name);
-    if (e->d_name[0] != '.' && fd >= 0 && fd < REAL_FDS_SEEN && fd != dirfd(d))
+    if (e->d_name[0] != '.' && fd >= 0 && fd < limit && fd != dirfd(d))
       set[fd / 8] |= (unsigned char)(1u << (fd % 8));
   }
   closedir(d);
+}
+
+void uvs__real_fds_before(unsigned char* set) {
+  memset(set, 0, REAL_FDS_SEEN / 8);
+  open_fds(set, REAL_FDS_SEEN);
 }
 
 void uvs__real_fds_after(const unsigned char* before, int loops_delta) {
@@ -195,15 +201,7 @@ static int real_libuv_fd(int fd) {
 static unsigned char inherited[FS_FD_SEEN / 8];
 
 __attribute__((constructor)) static void note_inherited(void) {
-  DIR* d = opendir("/proc/self/fd");
-  if (!d) return;
-  struct dirent* e;
-  while ((e = readdir(d)) != NULL) {
-    int fd = atoi(e->d_name);
-    if (e->d_name[0] != '.' && fd >= 0 && fd < FS_FD_SEEN && fd != dirfd(d))
-      inherited[fd / 8] |= (unsigned char)(1u << (fd % 8));
-  }
-  closedir(d);
+  open_fds(inherited, FS_FD_SEEN);
 }
 
 static int was_inherited(int fd) {

@@ -52,20 +52,17 @@ static const char* lbl_rw(const uv_stream_t* h, int write) {
   return st->cb_label[write];
 }
 
-/* Delivers one user callback: traced, then the engine's checkpoint. */
-#define DELIVER(h, what, call)          \
+/* Delivers one user callback under its label: traced, then the engine's
+ * checkpoint. */
+#define DELIVER_AS(label, call)         \
   do {                                  \
-    uvs__trace_cb(lbl((h), (what)));    \
+    uvs__trace_cb(label);               \
     call;                               \
     uvs__after_callback();              \
   } while (0)
 
-#define DELIVER_RW(h, write, call)      \
-  do {                                  \
-    uvs__trace_cb(lbl_rw((h), (write)));\
-    call;                               \
-    uvs__after_callback();              \
-  } while (0)
+#define DELIVER(h, what, call) DELIVER_AS(lbl((h), (what)), call)
+#define DELIVER_RW(h, write, call) DELIVER_AS(lbl_rw((h), (write)), call)
 
 static void on_net(void* data, int id, unsigned events) {
   uvs__stream* st = data;
