@@ -51,8 +51,8 @@ typedef struct poll_state {
   unsigned seen;              /* real: what the last look saw (+POLL_ERROR) */
   uint64_t looks;             /* real: looks so far, sim_observe's seq     */
   uvs__io rd;
-  struct poll_state* prev;    /* real descriptors: every poller, in order  */
-  struct poll_state* next;    /* of creation, so looks are in one order    */
+  uvs__queue real_q;          /* real descriptors: every poller, in order  */
+                              /* of creation, so looks are in one order    */
 } poll_state;
 
 static poll_state* st_of(const uv_poll_t* h) { return (poll_state*)h->u.reserved[0]; }
@@ -60,28 +60,33 @@ static poll_state* st_of(const uv_poll_t* h) { return (poll_state*)h->u.reserved
 /* The real pollers of the run (a run-owned allocation each: a run that
  * stops with handles open leaves nothing behind but this list, which the
  * next run's first init forgets; see uvs__poll_reset). */
-static poll_state* real_head;
-static poll_state* real_tail;
+static uvs__queue real_pollers;   /* zeroed until the first reset or link */
 
-static void real_link(poll_state* st) {
-  st->prev = real_tail;
-  st->next = NULL;
-  if (real_tail) real_tail->next = st;
-  else real_head = st;
-  real_tail = st;
+static uvs__queue* pollers(void) {
+  if (real_pollers[0] == NULL) uvs__q_init(&real_pollers);
+  return &real_pollers;
 }
 
+/* The next real poller after q, or NULL at the end: loops read as list
+ * walks (for (st = first(); st; st = after(st))). */
+static poll_state* poller_at(uvs__queue* q) {
+  return q == pollers() ? NULL : UVS__QDATA(q, poll_state, real_q);
+}
+static poll_state* first_poller(void) { return poller_at(uvs__q_head(pollers())); }
+static poll_state* next_poller(poll_state* st) { return poller_at(uvs__q_next(&st->real_q)); }
+
+static void real_link(poll_state* st) { uvs__q_insert_tail(pollers(), &st->real_q); }
+
+/* Links cleared after removal, so that a second unlink (or one of a
+ * poller never linked: a simulated socket's) reads no stale neighbour. */
 static void real_unlink(poll_state* st) {
-  if (st->prev) st->prev->next = st->next;
-  else if (real_head == st) real_head = st->next;
-  if (st->next) st->next->prev = st->prev;
-  else if (real_tail == st) real_tail = st->prev;
-  st->prev = st->next = NULL;
+  if (uvs__q_linked(&st->real_q)) uvs__q_remove(&st->real_q);
+  st->real_q[0] = st->real_q[1] = NULL;
 }
 
 void uvs__poll_reset(void) {
   /* The states themselves were run-owned and are freed with the run. */
-  real_head = real_tail = NULL;
+  uvs__q_init(&real_pollers);
 }
 
 /* ------------------------------------------------------------ readiness */
@@ -141,7 +146,7 @@ static int looks_real(const poll_state* st, const uv_loop_t* loop) {
 }
 
 int uvs__poll_real_active(const uv_loop_t* loop) {
-  for (poll_state* st = real_head; st; st = st->next)
+  for (poll_state* st = first_poller(); st; st = next_poller(st))
     if (st->h->loop == loop && st->want && !uvs__is_closing((uv_handle_t*)st->h)) return 1;
   return uvs__rstream_active(loop);   /* streams on real descriptors */
 }
@@ -158,14 +163,14 @@ int uvs__poll_look(uv_loop_t* loop) {
 static int look_pollers(uv_loop_t* loop) {
   sim* s = uvs__sim();
   size_t n = 0;
-  for (poll_state* st = real_head; st; st = st->next) n += looks_real(st, loop);
+  for (poll_state* st = first_poller(); st; st = next_poller(st)) n += looks_real(st, loop);
   if (n == 0) return 0;
   struct pollfd stack[16];
   struct pollfd* fds = n <= 16 ? stack : malloc(n * sizeof *fds);
   UVS__ASSERT(fds != NULL, "out of memory");
   int replay = sim_observe_replaying(s);
   size_t i = 0;
-  for (poll_state* st = real_head; st; st = st->next) {
+  for (poll_state* st = first_poller(); st; st = next_poller(st)) {
     if (!looks_real(st, loop)) continue;
     fds[i].fd = st->fd;
     fds[i].events = real_mask(st->want);
@@ -177,7 +182,7 @@ static int look_pollers(uv_loop_t* loop) {
   }
   int ready = 0;
   i = 0;
-  for (poll_state* st = real_head; st; st = st->next) {
+  for (poll_state* st = first_poller(); st; st = next_poller(st)) {
     if (!looks_real(st, loop)) continue;
     unsigned real = replay ? 0 : real_events(st->want, fds[i].revents);
     if (fds[i].revents & POLLNVAL) real = POLL_ERROR;   /* closed under us */
@@ -224,14 +229,14 @@ int uvs__poll_block(uv_loop_t* loop, uint64_t max_ns) {
     if (fd >= 0 && !atomic_compare_exchange_strong(&wake_fd, &none, fd)) close(fd);
   }
   size_t n = 1, nstreams = uvs__rstream_fds(loop, NULL, 0);
-  for (poll_state* st = real_head; st; st = st->next) n += looks_real(st, loop);
+  for (poll_state* st = first_poller(); st; st = next_poller(st)) n += looks_real(st, loop);
   n += nstreams;
   struct pollfd* fds = calloc(n, sizeof *fds);
   UVS__ASSERT(fds != NULL, "out of memory");
   size_t i = 0;
   fds[i].fd = atomic_load(&wake_fd);
   fds[i++].events = POLLIN;
-  for (poll_state* st = real_head; st; st = st->next) {
+  for (poll_state* st = first_poller(); st; st = next_poller(st)) {
     if (!looks_real(st, loop)) continue;
     fds[i].fd = st->fd;
     fds[i++].events = real_mask(st->want);

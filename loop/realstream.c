@@ -50,25 +50,28 @@
 /* Every real stream of the run, in order of opening, so that looks are in
  * one order. States are run-owned (uvs__wcalloc): a run that stops with
  * handles open leaves only this list, forgotten by uvs__rstream_reset. */
-static uvs__stream* head;
-static uvs__stream* tail;
+static uvs__queue streams_q;   /* zeroed until the first reset or link */
 
-void uvs__rstream_reset(void) { head = tail = NULL; }
-
-static void link_in(uvs__stream* st) {
-  st->rprev = tail;
-  st->rnext = NULL;
-  if (tail) tail->rnext = st;
-  else head = st;
-  tail = st;
+static uvs__queue* streams(void) {
+  if (streams_q[0] == NULL) uvs__q_init(&streams_q);
+  return &streams_q;
 }
 
+void uvs__rstream_reset(void) { uvs__q_init(&streams_q); }
+
+/* The real stream at q, or NULL at the end: loops read as list walks. */
+static uvs__stream* stream_at(uvs__queue* q) {
+  return q == streams() ? NULL : UVS__QDATA(q, uvs__stream, real_q);
+}
+static uvs__stream* first_stream(void) { return stream_at(uvs__q_head(streams())); }
+static uvs__stream* next_stream(uvs__stream* st) { return stream_at(uvs__q_next(&st->real_q)); }
+
+static void link_in(uvs__stream* st) { uvs__q_insert_tail(streams(), &st->real_q); }
+
+/* Links cleared after removal: a second unlink reads no stale neighbour. */
 static void unlink_out(uvs__stream* st) {
-  if (st->rprev) st->rprev->rnext = st->rnext;
-  else if (head == st) head = st->rnext;
-  if (st->rnext) st->rnext->rprev = st->rprev;
-  else if (tail == st) tail = st->rprev;
-  st->rprev = st->rnext = NULL;
+  if (uvs__q_linked(&st->real_q)) uvs__q_remove(&st->real_q);
+  st->real_q[0] = st->real_q[1] = NULL;
 }
 
 /* ------------------------------------------------------------ readiness */
@@ -107,14 +110,14 @@ unsigned uvs__rstream_events(const uvs__stream* st) { return st->seen; }
 void uvs__rstream_consumed(uvs__stream* st) { st->seen = 0; }
 
 int uvs__rstream_active(const uv_loop_t* loop) {
-  for (uvs__stream* st = head; st; st = st->rnext)
+  for (uvs__stream* st = first_stream(); st; st = next_stream(st))
     if (st->h->loop == loop && wants(st)) return 1;
   return 0;
 }
 
 size_t uvs__rstream_fds(const uv_loop_t* loop, struct pollfd* fds, size_t max) {
   size_t n = 0;
-  for (uvs__stream* st = head; st; st = st->rnext) {
+  for (uvs__stream* st = first_stream(); st; st = next_stream(st)) {
     if (!looks_at(st, loop)) continue;
     if (fds && n < max) {
       fds[n].fd = st->fd;
@@ -141,7 +144,7 @@ int uvs__rstream_look(uv_loop_t* loop) {
   }
   int ready = 0;
   size_t i = 0;
-  for (uvs__stream* st = head; st && i < n; st = st->rnext) {
+  for (uvs__stream* st = first_stream(); st && i < n; st = next_stream(st)) {
     if (!looks_at(st, loop)) continue;
     unsigned real = replay ? 0 : net_events(fds[i].events, fds[i].revents);
     i++;

@@ -52,8 +52,7 @@ typedef struct uvs__stream {
   /* UVS__S_REAL only (realstream.c) */
   unsigned seen;                /* what the last look saw (SIM_NET_*)      */
   uint64_t looks;               /* looks so far: sim_observe's seq         */
-  struct uvs__stream* rprev;    /* every real stream, in order of opening  */
-  struct uvs__stream* rnext;
+  uvs__queue real_q;            /* every real stream, in order of opening  */
   int* rfds;                    /* received descriptors after accepted_fd  */
   unsigned nrfds, caprfds;
 } uvs__stream;
