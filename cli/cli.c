@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "fuzz/fuzz.h"
+#include "sim/sim_strategy.h"
 #include "sim/sim_replay.h"
 #include "sim/sim_util.h"
 
@@ -153,4 +154,53 @@ int cli_replay_verdict(const sim_repro* r, const char* sig, uint64_t hash,
   printf("NOT reproduced%s\n", strict && same_sig ? " (strict: the run must match the "
                                                     "file decision for decision)" : "");
   return EXIT_BUG;
+}
+
+/* A strategy setting's value v into p (a flag that takes one value). 0, or
+ * EXIT_USAGE after the one-line error. */
+static int strategy_value(const char* a, const char* v, sim_strategy_params* p) {
+  if (!strcmp(a, "--bias-max")) return cli_parse_u32(a, v, &p->random_bias_max);
+  if (!strcmp(a, "--pct-k")) return cli_parse_u32(a, v, &p->pct_k);
+  if (!strcmp(a, "--dfs-nonzero")) return cli_parse_u32(a, v, &p->dfs_nonzero);
+  if (!strcmp(a, "--nodefz-pool")) return cli_parse_pair(a, v, &p->nodefz_pool_dof, &p->nodefz_pool_pct);
+  if (!strcmp(a, "--nodefz-io")) return cli_parse_pair(a, v, &p->nodefz_io_dof, &p->nodefz_io_pct);
+  uint32_t* pct = !strcmp(a, "--nodefz-timer") ? &p->nodefz_timer_pct
+                : !strcmp(a, "--nodefz-other") ? &p->nodefz_other_pct : NULL;
+  if (pct) {
+    if (cli_parse_u32(a, v, pct)) return EXIT_USAGE;
+    return *pct > 100 ? cli_usage_error("%s: %u is not a percentage (0..100)", a, *pct) : 0;
+  }
+  if (!strcmp(a, "--pct-depth")) {
+    if (cli_parse_u32(a, v, &p->pct_depth)) return EXIT_USAGE;
+    if (p->pct_depth < 1 || p->pct_depth > SIM_PCT_DEPTH_MAX)
+      return cli_usage_error("--pct-depth: %u is not in 1..%u", p->pct_depth, SIM_PCT_DEPTH_MAX);
+    return 0;
+  }
+  if (!strcmp(a, "--dfs-depth")) {
+    if (cli_parse_u32(a, v, &p->dfs_depth)) return EXIT_USAGE;
+    if (p->dfs_depth < 1 || p->dfs_depth > SIM_DFS_DEPTH_MAX)
+      return cli_usage_error("--dfs-depth: %u is not in 1..%u", p->dfs_depth, SIM_DFS_DEPTH_MAX);
+    return 0;
+  }
+  /* --dfs-branch */
+  if (cli_parse_u32(a, v, &p->dfs_branch)) return EXIT_USAGE;
+  return p->dfs_branch < 2 ? cli_usage_error("--dfs-branch: must be at least 2") : 0;
+}
+
+int cli_strategy_option(const char* a, const char* v, int* kind, sim_strategy_params* p) {
+  static const char* const valued[] = {
+    "--bias-max", "--pct-depth", "--pct-k", "--nodefz-pool", "--nodefz-io",
+    "--nodefz-timer", "--nodefz-other", "--dfs-depth", "--dfs-branch", "--dfs-nonzero",
+  };
+  if (!strcmp(a, "--slow")) return p->slow = 1, 1;
+  if (!strcmp(a, "--strategy")) {
+    if (!v) return cli_usage_error("--strategy needs a value"), -1;
+    *kind = sim_strategy_from_name(v);
+    if (*kind < 0)
+      return cli_usage_error("--strategy: unknown strategy '%s' (random, pct, nodefz, dfs)", v), -1;
+    return 2;
+  }
+  for (size_t i = 0; i < sizeof valued / sizeof *valued; i++)
+    if (!strcmp(a, valued[i])) return strategy_value(a, v, p) ? -1 : 2;
+  return 0;
 }

@@ -26,6 +26,16 @@ int cli_parse_shard(const char* flag, const char* v, uint32_t* index, uint32_t* 
 /* A positive number of seconds (fractions allowed). */
 int cli_parse_seconds(const char* flag, const char* v, double* out);
 
+/* The strategy options `uvsim run`, `exec` and `node` share: --strategy
+ * NAME (into *kind), --slow, and the strategies' settings (--bias-max,
+ * --pct-depth, --pct-k, --nodefz-pool/io DOF,PCT, --nodefz-timer/other
+ * PCT, --dfs-depth, --dfs-branch, --dfs-nonzero) into p. 0 when `a` is
+ * none of them; else how many arguments it took (1 or 2); -1 after the
+ * one-line error for a bad value. */
+struct sim_strategy_params;
+int cli_strategy_option(const char* a, const char* v, int* kind,
+                        struct sim_strategy_params* p);
+
 /* An output directory given by FLAG: refused with one line (EXIT_USAGE)
  * when empty or not writable, before any work; created when missing. */
 int cli_out_dir(const char* flag, const char* dir);

@@ -235,31 +235,6 @@ typedef struct run_cmd {
 /* What a parser returns to go on (anything else is the exit status). */
 #define RUN_GO (-1)
 
-/* The strategies' tuning options (--bias-max, --pct-*, --nodefz-*,
- * --dfs-*), each with a value v. Sets *took when `a` is one of them; returns
- * RUN_GO, or an exit status for a bad value. */
-static int run_strategy_param(const char* a, const char* v, fz_strategy_params* p,
-                              int* took) {
-  *took = 1;
-  if (!strcmp(a, "--bias-max")) { if (cli_parse_u32(a, v, &p->random_bias_max)) return 2; }
-  else if (!strcmp(a, "--pct-depth")) { if (cli_parse_u32(a, v, &p->pct_depth)) return 2;
-    if (p->pct_depth < 1 || p->pct_depth > FZ_PCT_DEPTH_MAX)
-      return cli_usage_error("--pct-depth: %u is not in 1..%u", p->pct_depth, FZ_PCT_DEPTH_MAX); }
-  else if (!strcmp(a, "--pct-k")) { if (cli_parse_u32(a, v, &p->pct_k)) return 2; }
-  else if (!strcmp(a, "--nodefz-pool")) { if (cli_parse_pair(a, v, &p->nodefz_pool_dof, &p->nodefz_pool_pct)) return 2; }
-  else if (!strcmp(a, "--nodefz-io")) { if (cli_parse_pair(a, v, &p->nodefz_io_dof, &p->nodefz_io_pct)) return 2; }
-  else if (!strcmp(a, "--nodefz-timer")) { if (cli_parse_u32(a, v, &p->nodefz_timer_pct)) return 2; }
-  else if (!strcmp(a, "--nodefz-other")) { if (cli_parse_u32(a, v, &p->nodefz_other_pct)) return 2; }
-  else if (!strcmp(a, "--dfs-depth")) { if (cli_parse_u32(a, v, &p->dfs_depth)) return 2;
-    if (p->dfs_depth < 1 || p->dfs_depth > FZ_DFS_DEPTH_MAX)
-      return cli_usage_error("--dfs-depth: %u is not in 1..%u", p->dfs_depth, FZ_DFS_DEPTH_MAX); }
-  else if (!strcmp(a, "--dfs-branch")) { if (cli_parse_u32(a, v, &p->dfs_branch)) return 2;
-    if (p->dfs_branch < 2) return cli_usage_error("--dfs-branch: must be at least 2"); }
-  else if (!strcmp(a, "--dfs-nonzero")) { if (cli_parse_u32(a, v, &p->dfs_nonzero)) return 2; }
-  else *took = 0;
-  return RUN_GO;
-}
-
 /* --fault SPEC: validated now, applied at the start of every run. */
 static int run_add_fault(run_cmd* r, const char* spec) {
   if (!spec) return cli_usage_error("--fault needs a value");
@@ -286,7 +261,7 @@ static int run_add_map(const char* spec) {
 /* The command line of `uvsim run` into r (its defaults set first). */
 static int run_parse(int argc, char** argv, run_cmd* r) {
   fz_campaign_opts* o = &r->o;
-  fz_strategy_defaults(&o->params);
+  sim_strategy_defaults(&o->params);
   o->seed = 1;
   o->jobs = 1;
   o->isolate = 1;
@@ -297,11 +272,10 @@ static int run_parse(int argc, char** argv, run_cmd* r) {
   for (int i = 2; i < argc; i++) {
     const char* a = argv[i];
     const char* v = i + 1 < argc ? argv[i + 1] : NULL;
-    int rc = RUN_GO, took = 0;
+    int rc = RUN_GO, took = 0, kind = (int)o->strategy;
 #define TAKE() (i++, v)
     if (cli_is_help(a)) return fputs(usage_run, stdout), 0;
     else if (!strcmp(a, "--all")) r->all = 1;
-    else if (!strcmp(a, "--slow")) o->params.slow = 1;
     else if (!strcmp(a, "--runs")) { if (cli_parse_u64(a, TAKE(), &o->runs)) return 2;
       r->runs_given = 1;
       if (o->runs == 0) return cli_usage_error("--runs: must be at least 1"); }
@@ -312,13 +286,6 @@ static int run_parse(int argc, char** argv, run_cmd* r) {
     else if (!strcmp(a, "--jobs")) { uint32_t j; if (cli_parse_u32(a, TAKE(), &j)) return 2;
       if (j < 1 || j > 64) return cli_usage_error("--jobs: %u is not in 1..64", j);
       o->jobs = j; }
-    else if (!strcmp(a, "--strategy")) {
-      const char* s = TAKE();
-      if (!s) return cli_usage_error("--strategy needs a value");
-      int k = fz_strategy_from_name(s);
-      if (k < 0) return cli_usage_error("--strategy: unknown strategy '%s' (random, pct, nodefz, dfs)", s);
-      o->strategy = (fz_strategy_kind)k;
-    }
     else if (!strcmp(a, "--fault")) rc = run_add_fault(r, TAKE());
     else if (!strcmp(a, "--map")) rc = run_add_map(TAKE());
     else if (!strcmp(a, "--no-fork")) o->isolate = 0;
@@ -334,15 +301,17 @@ static int run_parse(int argc, char** argv, run_cmd* r) {
       if (!*n || strchr(n, '/') || n[0] == '.')
         return cli_usage_error("--report: '%s' is not a plain folder name", n);
     }
-    else if ((rc = run_strategy_param(a, v, &o->params, &took)) != RUN_GO || took) i++;
+    else if ((took = cli_strategy_option(a, v, &kind, &o->params)) != 0) {
+      if (took < 0) return 2;
+      o->strategy = (sim_strategy_kind)kind;
+      i += took - 1;
+    }
     else if ((took = cli_ci_option(a, v)) != 0) { if (took < 0) return 2; i += took - 1; }
     else if (a[0] == '-') return cli_usage_error("run: unknown option '%s'", a);
     else if (select_scenarios(a, r->sel, &r->nsel)) return 2;
 #undef TAKE
     if (rc != RUN_GO) return rc;
   }
-  if (o->params.nodefz_timer_pct > 100 || o->params.nodefz_other_pct > 100)
-    return cli_usage_error("--nodefz-timer/--nodefz-other: a percentage is above 100");
   if (r->all) {
     r->nsel = 0;
     for (size_t i = 0; i < scenario_total() && r->nsel < SELECT_MAX; i++)
@@ -351,7 +320,7 @@ static int run_parse(int argc, char** argv, run_cmd* r) {
   }
   if (r->nsel == 0) return cli_usage_error("run: name a scenario or --all (see uvsim list)");
   if (o->shard_count) {
-    if (o->strategy == FZ_STRAT_DFS)
+    if (o->strategy == SIM_STRAT_DFS)
       return cli_usage_error("--shard: dfs is sequential (each schedule follows from the "
                              "previous one) and does not shard; use random, pct or nodefz");
     if (o->time_s > 0)
@@ -382,11 +351,11 @@ static int run_campaign(const run_cmd* r, const uvsim_scenario* sc, fz_campaign*
 static void run_print(const run_cmd* r, const uvsim_scenario* sc, const fz_campaign* c) {
   printf("%s/%s: %s, %" PRIu64 " runs in %.2f s (%.0f/s), %" PRIu64
          " distinct traces, %zu bug%s",
-         c->sc->name, c->sc->variant, fz_strategy_name(c->strategy), c->runs,
+         c->sc->name, c->sc->variant, sim_strategy_name(c->strategy), c->runs,
          c->elapsed_s, c->elapsed_s > 0 ? (double)c->runs / c->elapsed_s : 0.0,
          c->distinct, c->nbugs, c->nbugs == 1 ? "" : "s");
   if (c->nbugs) printf(" (first at run %" PRIu64 ")", c->first_bug_run);
-  if (c->strategy == FZ_STRAT_DFS)
+  if (c->strategy == SIM_STRAT_DFS)
     printf(c->dfs_exhausted ? "; dfs: all %" PRIu64 " schedules within the bounds covered"
                             : "; dfs: %" PRIu64 " schedules covered, bounds not exhausted",
            c->runs);
@@ -567,7 +536,7 @@ static int cmd_merge(int argc, char** argv) {
     const fz_campaign* c = &m.cs[i];
     printf("%s/%s: %s, %" PRIu64 " runs in %.2f s (%.0f/s), %" PRIu64
            " distinct traces, %zu bug%s", c->sc->name, c->sc->variant,
-           fz_strategy_name(c->strategy), c->runs, c->elapsed_s,
+           sim_strategy_name(c->strategy), c->runs, c->elapsed_s,
            c->elapsed_s > 0 ? (double)c->runs / c->elapsed_s : 0.0, c->distinct, c->nbugs,
            c->nbugs == 1 ? "" : "s");
     if (c->nbugs) printf(" (first at run %" PRIu64 ")", c->first_bug_run);

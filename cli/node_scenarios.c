@@ -173,7 +173,7 @@ int cli_node_campaign_of(const uvsim_scenario* sc, const exec_summary* sum_, uin
   const exec_summary sum = *sum_;
   memset(c, 0, sizeof *c);
   c->sc = sc;
-  c->strategy = FZ_STRAT_RANDOM;
+  c->strategy = SIM_STRAT_RANDOM;
   c->seed = seed;
   c->runs = sum.runs;
   c->failing_runs = sum.failing;

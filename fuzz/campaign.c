@@ -32,6 +32,11 @@
 
 #include "sim/sim_util.h"
 
+uint64_t fz_run_seed(uint64_t seed, uint64_t i) {
+  uint64_t x = seed ^ (i * 0x9e3779b97f4a7c15ull);
+  return sim_splitmix64(&x);
+}
+
 double fz_wall_s(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -153,7 +158,7 @@ static void emit_bug(worker* w, uint64_t run, const fz_outcome* out,
   sim_repro r;
   sim_repro_init(&r);
   snprintf(r.scenario, sizeof r.scenario, "%s/%s", w->o->sc->name, w->o->sc->variant);
-  snprintf(r.strategy, sizeof r.strategy, "%s", fz_strategy_name(w->o->strategy));
+  snprintf(r.strategy, sizeof r.strategy, "%s", sim_strategy_name(w->o->strategy));
   r.seed = seed;
   r.has_hash = 1;
   r.hash = out->hash;
@@ -174,16 +179,16 @@ static void emit_bug(worker* w, uint64_t run, const fz_outcome* out,
   free(text);
 }
 
-/* pct's k is the natural run's length (fuzz/strategy.c); a worker whose
+/* pct's k is the natural run's length (sim/sim_strategy.c); a worker whose
  * share does not start with run 0 learns it from a natural run of its own,
  * in a fork so that a natural run that crashes costs nothing here. */
-static void probe_natural(worker* w, fz_strategy* st, sim_repro* flog) {
-  if (w->o->strategy != FZ_STRAT_PCT || w->o->params.pct_k || w->first == 0) return;
+static void probe_natural(worker* w, sim_strategy* st, sim_repro* flog) {
+  if (w->o->strategy != SIM_STRAT_PCT || w->o->params.pct_k || w->first == 0) return;
   sim_config cfg;
-  fz_strategy_begin(st, fz_run_seed(w->o->seed, 0), 1, &cfg);
+  sim_strategy_begin(st, fz_run_seed(w->o->seed, 0), 1, &cfg);
   fz_outcome out;
   if (fz_exec(w->o->sc, &cfg, FZ_EXEC_FORK, &out, flog, NULL) == 0)
-    fz_strategy_end(st, flog->decisions, flog->ndecisions);
+    sim_strategy_end(st, flog->decisions, flog->ndecisions);
   /* The probe's child reported through the same shared record this
    * worker's crash handler writes to: forget it, or a later crash would be
    * read as the probe's natural run. */
@@ -195,8 +200,8 @@ static void worker_main(worker* w) {
   const fz_campaign_opts* o = w->o;
   const uvsim_scenario* sc = o->sc;
   fz_scenario_prepare(sc);
-  fz_strategy st;
-  fz_strategy_init(&st, o->strategy, &o->params);
+  sim_strategy st;
+  sim_strategy_init(&st, o->strategy, &o->params);
   hset traces = {0};
   count_wire sigs[LOCAL_SIGS_MAX];
   size_t nsigs = 0;
@@ -211,7 +216,7 @@ static void worker_main(worker* w) {
     w->stats->cur_run = i;
     uint64_t seed = fz_run_seed(o->seed, i);
     sim_config cfg;
-    if (fz_strategy_begin(&st, seed, i == 0, &cfg)) {
+    if (sim_strategy_begin(&st, seed, i == 0, &cfg)) {
       exhausted = 1;
       break;
     }
@@ -230,7 +235,7 @@ static void worker_main(worker* w) {
       log = s->log;
       len = s->log_len;
     }
-    fz_strategy_end(&st, log, len);
+    sim_strategy_end(&st, log, len);
     size_t before = traces.len;
     hset_add(&traces, out.hash);
     if (traces.len != before) {
@@ -270,7 +275,7 @@ static void worker_main(worker* w) {
   done_wire d = { exhausted, st.dfs_schedules };
   w->emit(w->ectx, MSG_DONE, &d, sizeof d, NULL, 0);
   hset_free(&traces);
-  fz_strategy_free(&st);
+  sim_strategy_free(&st);
 }
 
 /* ---------------------------------------------------------- supervisor */
@@ -500,7 +505,7 @@ static void on_worker_crash(sup* S, slot* sl, uint64_t run, int status) {
              how, run);
   }
   snprintf(r.scenario, sizeof r.scenario, "%s/%s", o->sc->name, o->sc->variant);
-  snprintf(r.strategy, sizeof r.strategy, "%s", fz_strategy_name(o->strategy));
+  snprintf(r.strategy, sizeof r.strategy, "%s", sim_strategy_name(o->strategy));
   r.nfaults = fz_get_faults(r.faults, SIM_REPRO_FAULTS_MAX);
   fz_get_maps(&r);
   r.seed = fz_run_seed(o->seed, run);
@@ -524,7 +529,7 @@ static void progress(sup* S, worker_stats* st, unsigned J, double t0, int final)
   double dt = fz_wall_s() - t0;
   fprintf(stderr, "\r\033[K%s/%s %s: %" PRIu64 " runs, %.0f/s, ~%" PRIu64
           " traces, %zu bug%s%s",
-          S->o->sc->name, S->o->sc->variant, fz_strategy_name(S->o->strategy),
+          S->o->sc->name, S->o->sc->variant, sim_strategy_name(S->o->strategy),
           runs, dt > 0 ? (double)runs / dt : 0.0, distinct, S->c->nbugs,
           S->c->nbugs == 1 ? "" : "s", final ? "\n" : "");
 }
@@ -688,7 +693,7 @@ int fz_campaign_run(const fz_campaign_opts* o, fz_campaign* c) {
   c->strategy = o->strategy;
   c->seed = o->seed;
   if (o->shard_count &&
-      (o->strategy == FZ_STRAT_DFS || o->time_s > 0 || o->runs == 0 ||
+      (o->strategy == SIM_STRAT_DFS || o->time_s > 0 || o->runs == 0 ||
        o->shard_index >= o->shard_count)) {
     errno = EINVAL;
     return -1;
@@ -708,7 +713,7 @@ int fz_campaign_run(const fz_campaign_opts* o, fz_campaign* c) {
   };
   if (o->runs == 0 && o->time_s <= 0) proto.end = 1000;
   unsigned J = o->jobs ? o->jobs : 1;
-  if (o->strategy == FZ_STRAT_DFS) J = 1;   /* one tree, one walker */
+  if (o->strategy == SIM_STRAT_DFS) J = 1;   /* one tree, one walker */
   if (J > 64) J = 64;
   worker_stats* stats = mmap(NULL, J * sizeof *stats, PROT_READ | PROT_WRITE,
                              MAP_SHARED | MAP_ANONYMOUS, -1, 0);

@@ -86,7 +86,7 @@ int uvsim_explore(void (*test_fn)(void* arg), void* arg, uvsim_explore_options* 
   o->replay[0] = 0;
   const char* rl = getenv("UVSIM_REPLAY");
   if (rl && *rl) return replay_env(rl, o, out);
-  int k = fz_strategy_from_name(o->strategy ? o->strategy : "random");
+  int k = sim_strategy_from_name(o->strategy ? o->strategy : "random");
   if (k < 0) {
     fprintf(out, "uvsim: unknown strategy '%s'\n", o->strategy);
     return -1;
@@ -95,17 +95,17 @@ int uvsim_explore(void (*test_fn)(void* arg), void* arg, uvsim_explore_options* 
   uint64_t runs = o->runs ? o->runs : 1000;
   runs = sim_env_u64("UVSIM_RUNS", runs, UINT64_MAX);
   seed = sim_env_u64("UVSIM_EXPLORE_SEED", seed, UINT64_MAX);
-  fz_strategy st;
-  fz_strategy_init(&st, (fz_strategy_kind)k, NULL);
+  sim_strategy st;
+  sim_strategy_init(&st, (sim_strategy_kind)k, NULL);
   int rc = 0;
   for (uint64_t i = 0; i < runs; i++) {
     sim_config cfg;
-    if (fz_strategy_begin(&st, fz_run_seed(seed, i), i == 0, &cfg)) break;
+    if (sim_strategy_begin(&st, fz_run_seed(seed, i), i == 0, &cfg)) break;
     sim* s = fz_world_begin(&cfg);
     test_fn(arg);
     fz_outcome res;
     fz_outcome_from_sim(&res, s);
-    fz_strategy_end(&st, s->log, s->log_len);
+    sim_strategy_end(&st, s->log, s->log_len);
     o->runs_done++;
     if (res.oracle == SIM_BUG_NONE) {
       fz_world_end();
@@ -131,6 +131,6 @@ int uvsim_explore(void (*test_fn)(void* arg), void* arg, uvsim_explore_options* 
     rc = 1;
     break;
   }
-  fz_strategy_free(&st);
+  sim_strategy_free(&st);
   return rc;
 }

@@ -14,88 +14,13 @@
 
 #include "sim/sim.h"
 #include "sim/sim_replay.h"
+#include "sim/sim_strategy.h"
 #include "uvsim/scenario.h"
 
 /* ----------------------------------------------------------- strategies */
 
-typedef enum fz_strategy_kind {
-  FZ_STRAT_RANDOM,
-  FZ_STRAT_PCT,
-  FZ_STRAT_NODEFZ,
-  FZ_STRAT_DFS,
-  FZ_STRAT_COUNT
-} fz_strategy_kind;
-
-const char* fz_strategy_name(fz_strategy_kind k);
-int fz_strategy_from_name(const char* name);   /* -1 when unknown */
-
-/* Bounds on dfs and pct; beyond them every decision answers 0. */
-#define FZ_DFS_DEPTH_MAX 4096u
-#define FZ_PCT_DEPTH_MAX 16u
-
-typedef struct fz_strategy_params {
-  /* random: per run, P(leave natural order) = 1 / 2^b, b uniform in
-   * [0, random_bias_max]; b = 0 is a fully uniform run. 0 = always uniform. */
-  uint32_t random_bias_max;
-  /* pct: depth d (d-1 change points) over k decisions (0 = learn k as the
-   * longest run seen so far). */
-  uint32_t pct_depth;
-  uint32_t pct_k;
-  /* nodefz: per class, a shuffle window ("degrees of freedom": how many of
-   * the queued items may be picked; 0 = all) and the percentage of
-   * decisions that defer the natural head. */
-  uint32_t nodefz_pool_dof, nodefz_pool_pct;
-  uint32_t nodefz_io_dof, nodefz_io_pct;
-  uint32_t nodefz_timer_pct;
-  uint32_t nodefz_other_pct;
-  /* dfs: decisions explored per schedule, options tried per decision,
-   * non-zero decisions per schedule (0 = no bound). */
-  uint32_t dfs_depth, dfs_branch, dfs_nonzero;
-  /* Duration kinds (pool_duration, timer_lag, net_latency): a non-natural
-   * answer of random, pct and nodefz is choice j in 1..n-1 with weight
-   * 2^(n-1-j) (choice 1 half the time, the slowest tail 1 in 2^(n-1)-1).
-   * slow = 1 ("slow world": `uvsim run --slow`, UVSIM_SLOW=1) makes it
-   * uniform over 1..n-1, so the tail is as likely as any other delay. */
-  uint32_t slow;
-} fz_strategy_params;
-
-void fz_strategy_defaults(fz_strategy_params* p);
-
-typedef struct fz_strategy {
-  fz_strategy_kind kind;
-  fz_strategy_params p;
-  sim_rng rng;
-  uint32_t step;              /* decisions answered this run            */
-  int natural;                /* this run answers 0 everywhere          */
-  /* random */
-  uint32_t bias;
-  /* pct */
-  uint32_t k_natural;         /* decisions of the natural run: PCT's k. A
-                                 function of the scenario alone, so that
-                                 run i's change points do not depend on
-                                 which runs a worker saw before it */
-  uint32_t ncp;
-  uint32_t cp[FZ_PCT_DEPTH_MAX];
-  /* dfs: the current prefix, and what each position offered last run */
-  uint32_t* dfs_choice;
-  uint32_t* dfs_n;
-  uint32_t dfs_len;
-  uint32_t dfs_seen;
-  int dfs_done;
-  uint64_t dfs_schedules;
-} fz_strategy;
-
-void fz_strategy_init(fz_strategy* st, fz_strategy_kind kind,
-                       const fz_strategy_params* p);
-void fz_strategy_free(fz_strategy* st);
-/* Prepares one run: fills cfg with the chooser. `natural` forces the
- * all-zero schedule. Returns 1 when the strategy has nothing left to run
- * (dfs exhausted), else 0. */
-int fz_strategy_begin(fz_strategy* st, uint64_t run_seed, int natural,
-                       sim_config* cfg);
-/* After the run, given its decision log: pct learns k, dfs records what
- * each position offered and moves to the next schedule. */
-void fz_strategy_end(fz_strategy* st, const sim_decision* log, size_t len);
+/* The strategies themselves live in sim/sim_strategy.h (libuvsim runs them
+ * for unchanged programs too); a campaign adds the seed of each run. */
 
 /* The seed of run `i` of a campaign seeded `seed` (splitmix64). */
 uint64_t fz_run_seed(uint64_t seed, uint64_t i);
@@ -234,8 +159,8 @@ int fz_replay_matched(const uvsim_scenario* sc, const sim_repro* r, int strict,
 
 typedef struct fz_campaign_opts {
   const uvsim_scenario* sc;
-  fz_strategy_kind strategy;
-  fz_strategy_params params;
+  sim_strategy_kind strategy;
+  sim_strategy_params params;
   uint64_t seed;
   uint64_t runs;              /* 0 = until time_s                        */
   double time_s;              /* 0 = until runs                          */
@@ -265,7 +190,7 @@ typedef struct fz_bug {
 
 typedef struct fz_campaign {
   const uvsim_scenario* sc;
-  fz_strategy_kind strategy;
+  sim_strategy_kind strategy;
   uint64_t seed;
   uint64_t runs;              /* schedules executed                      */
   uint64_t failing_runs;

@@ -15,9 +15,9 @@ uint64_t fz_campaign_config(const fz_campaign_opts* o) {
    * another --pct-depth is another campaign even under random), as the
    * struct's bytes: all uint32_t, no padding, and a field added later is
    * covered without an edit here. */
-  _Static_assert(sizeof(fz_strategy_params) % sizeof(uint32_t) == 0,
-                 "fz_strategy_params is uint32_t fields only");
-  uint32_t words[sizeof(fz_strategy_params) / sizeof(uint32_t)];
+  _Static_assert(sizeof(sim_strategy_params) % sizeof(uint32_t) == 0,
+                 "sim_strategy_params is uint32_t fields only");
+  uint32_t words[sizeof(sim_strategy_params) / sizeof(uint32_t)];
   memcpy(words, &o->params, sizeof words);
   fprintf(f, "params");
   for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) fprintf(f, " %u", words[i]);

@@ -199,12 +199,12 @@ static void json_report(FILE* f, const char* name, const fz_campaign* cs, size_t
     fprintf(f, ",\"strategy\":\"%s\",\"seed\":%" PRIu64 ",\"runs\":%" PRIu64
             ",\"failing_runs\":%" PRIu64 ",\"distinct_traces\":%" PRIu64
             ",\"elapsed_s\":%.6f,\"runs_per_s\":%.1f,\"worker_crashes\":%" PRIu64,
-            fz_strategy_name(c->strategy), c->seed, c->runs, c->failing_runs, c->distinct,
+            sim_strategy_name(c->strategy), c->seed, c->runs, c->failing_runs, c->distinct,
             c->elapsed_s, c->elapsed_s > 0 ? (double)c->runs / c->elapsed_s : 0.0,
             c->worker_crashes);
     if (c->first_bug_run) fprintf(f, ",\"time_to_first_bug_runs\":%" PRIu64, c->first_bug_run);
     else fprintf(f, ",\"time_to_first_bug_runs\":null");
-    if (c->strategy == FZ_STRAT_DFS)
+    if (c->strategy == SIM_STRAT_DFS)
       fprintf(f, ",\"dfs_exhausted\":%s", c->dfs_exhausted ? "true" : "false");
     if (c->shard_count)
       fprintf(f, ",\"shard\":{\"index\":%u,\"count\":%u,\"runs_budget\":%" PRIu64
@@ -244,7 +244,7 @@ static void html_summary(FILE* f, const fz_campaign* cs, size_t n) {
     fprintf(f, "</td><td>");
     report_html_text(f, c->sc->variant);
     fprintf(f, "</td><td>%s</td><td class=num>%" PRIu64 "</td><td class=\"num %s\">%zu</td>",
-            fz_strategy_name(c->strategy), c->runs, c->nbugs ? "bad" : "", c->nbugs);
+            sim_strategy_name(c->strategy), c->runs, c->nbugs ? "bad" : "", c->nbugs);
     if (c->first_bug_run) fprintf(f, "<td class=num>%" PRIu64 "</td>", c->first_bug_run);
     else fprintf(f, "<td class=num>&ndash;</td>");
     fprintf(f, "<td class=num>%" PRIu64 "</td><td class=num>%.0f</td><td class=%s>%s %s</td></tr>\n",

@@ -583,9 +583,9 @@ static int read_campaign(rd* r, const jv* o, fz_campaign* c, uvsim_scenario* sc)
   if (!strcmp(expect, "bug")) sc->expect = UVSIM_EXPECT_BUG;
   else if (!strcmp(expect, "clean")) sc->expect = UVSIM_EXPECT_CLEAN;
   else return bad(r, "'expect': \"%s\" is neither \"bug\" nor \"clean\"", expect);
-  int k = fz_strategy_from_name(strategy);
+  int k = sim_strategy_from_name(strategy);
   if (k < 0) return bad(r, "'strategy': unknown strategy \"%s\"", strategy);
-  c->strategy = (fz_strategy_kind)k;
+  c->strategy = (sim_strategy_kind)k;
   c->sc = sc;
   const jv* ff = jget(o, "time_to_first_bug_runs");
   if (!ff) return bad(r, "'time_to_first_bug_runs' is missing");

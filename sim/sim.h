@@ -72,7 +72,7 @@ typedef enum sim_source_type {
   SIM_SRC_SEED,   /* xoshiro256** from a 64-bit seed                     */
   SIM_SRC_TAPE,   /* fuzzer bytes; an exhausted tape answers 0          */
   SIM_SRC_LIST,   /* explicit choices (replay, dfs, minimise); past end 0 */
-  SIM_SRC_CUSTOM  /* a strategy callback (fuzz/ strategies)              */
+  SIM_SRC_CUSTOM  /* a strategy callback (sim/sim_strategy.h, replay)    */
 } sim_source_type;
 
 typedef struct sim sim;

@@ -33,33 +33,33 @@ typedef struct tput {
 
 typedef struct ttb {
   const uvsim_scenario* sc;
-  fz_strategy_kind k;
+  sim_strategy_kind k;
   int found;
   uint64_t median;     /* 0 when fewer than half found it */
   uint64_t runs[TTB_CAMPAIGNS];
 } ttb;
 
 static double throughput(const uvsim_scenario* sc, double seconds, uint64_t* runs_out) {
-  fz_strategy st;
-  fz_strategy_init(&st, FZ_STRAT_RANDOM, NULL);
+  sim_strategy st;
+  sim_strategy_init(&st, SIM_STRAT_RANDOM, NULL);
   fz_scenario_prepare(sc);
   uint64_t runs = 0, sink = 0;
   double t0 = fz_wall_s(), t;
   do {
     for (int b = 0; b < 256; b++, runs++) {
       sim_config cfg;
-      fz_strategy_begin(&st, fz_run_seed(1, runs), runs == 0, &cfg);
+      sim_strategy_begin(&st, fz_run_seed(1, runs), runs == 0, &cfg);
       sim* s = fz_world_begin(&cfg);
       sc->run();
       fz_outcome out;
       fz_outcome_from_sim(&out, s);
-      fz_strategy_end(&st, s->log, s->log_len);
+      sim_strategy_end(&st, s->log, s->log_len);
       sink ^= out.hash;
       fz_world_end();
     }
     t = fz_wall_s();
   } while (t - t0 < seconds);
-  fz_strategy_free(&st);
+  sim_strategy_free(&st);
   *runs_out = runs + (sink & 0);   /* keep the hash computed */
   return (double)runs / (t - t0);
 }
@@ -68,7 +68,7 @@ static double throughput(const uvsim_scenario* sc, double seconds, uint64_t* run
 static int aborts(const uvsim_scenario* sc) {
   fz_campaign_opts o;
   memset(&o, 0, sizeof o);
-  fz_strategy_defaults(&o.params);
+  sim_strategy_defaults(&o.params);
   o.sc = sc;
   o.runs = 200;
   o.jobs = 1;
@@ -84,7 +84,7 @@ static int aborts(const uvsim_scenario* sc) {
 static double forked_throughput(const uvsim_scenario* sc, uint64_t* runs_out) {
   fz_campaign_opts o;
   memset(&o, 0, sizeof o);
-  fz_strategy_defaults(&o.params);
+  sim_strategy_defaults(&o.params);
   o.sc = sc;
   o.runs = 500;
   o.jobs = 1;
@@ -109,7 +109,7 @@ static void time_to_bug(ttb* r, int campaigns) {
   for (int i = 0; i < campaigns; i++) {
     fz_campaign_opts o;
     memset(&o, 0, sizeof o);
-    fz_strategy_defaults(&o.params);
+    sim_strategy_defaults(&o.params);
     o.sc = r->sc;
     o.strategy = r->k;
     o.seed = (uint64_t)i + 1;
@@ -161,7 +161,7 @@ int main(int argc, char** argv) {
   if (ns == 0)
     for (size_t k = 0; k < uvsim_scenario_count(); k++) sel[ns++] = uvsim_scenario_at(k);
   tput* tp = calloc(ns, sizeof *tp);
-  ttb* tb = calloc(ns * FZ_STRAT_COUNT, sizeof *tb);
+  ttb* tb = calloc(ns * SIM_STRAT_COUNT, sizeof *tb);
   size_t ntb = 0;
   if (!tp || !tb) abort();
   int campaigns = quick ? 5 : TTB_CAMPAIGNS;
@@ -175,13 +175,13 @@ int main(int argc, char** argv) {
     printf("%s/%s: %.0f schedules/s (%s)\n", sc->name, sc->variant, tp[i].per_s,
            tp[i].forked ? "forked workers: it crashes" : "in process");
     if (sc->expect != UVSIM_EXPECT_BUG) continue;
-    for (int k = 0; k < FZ_STRAT_COUNT; k++) {
+    for (int k = 0; k < SIM_STRAT_COUNT; k++) {
       ttb* r = &tb[ntb++];
       r->sc = sc;
-      r->k = (fz_strategy_kind)k;
+      r->k = (sim_strategy_kind)k;
       time_to_bug(r, campaigns);
       printf("  %-8s found %2d/%d, median %" PRIu64 " schedules to first bug\n",
-             fz_strategy_name(r->k), r->found, campaigns, r->median);
+             sim_strategy_name(r->k), r->found, campaigns, r->median);
     }
   }
   /* JSON */
@@ -198,7 +198,7 @@ int main(int argc, char** argv) {
   fprintf(f, "],\"time_to_bug\":[");
   for (size_t i = 0; i < ntb; i++) {
     fprintf(f, "%s{\"scenario\":\"%s/%s\",\"strategy\":\"%s\",\"found\":%d,\"median_runs\":",
-            i ? "," : "", tb[i].sc->name, tb[i].sc->variant, fz_strategy_name(tb[i].k),
+            i ? "," : "", tb[i].sc->name, tb[i].sc->variant, sim_strategy_name(tb[i].k),
             tb[i].found);
     if (tb[i].median) fprintf(f, "%" PRIu64 "}", tb[i].median);
     else fprintf(f, "null}");
@@ -216,11 +216,11 @@ int main(int argc, char** argv) {
             tp[i].sc->variant, tp[i].per_s, tp[i].forked ? "forked (crashes)" : "in process");
   fprintf(h, "</table>\n<h3>Median schedules to first bug (%d campaigns, at most %u runs)"
           "</h3>\n<table><tr><th>scenario</th>", campaigns, TTB_RUNS_MAX);
-  for (int k = 0; k < FZ_STRAT_COUNT; k++) fprintf(h, "<th>%s</th>", fz_strategy_name(k));
+  for (int k = 0; k < SIM_STRAT_COUNT; k++) fprintf(h, "<th>%s</th>", sim_strategy_name(k));
   fprintf(h, "</tr>\n");
-  for (size_t i = 0; i < ntb; i += FZ_STRAT_COUNT) {
+  for (size_t i = 0; i < ntb; i += SIM_STRAT_COUNT) {
     fprintf(h, "<tr><td>%s/%s</td>", tb[i].sc->name, tb[i].sc->variant);
-    for (int k = 0; k < FZ_STRAT_COUNT; k++) {
+    for (int k = 0; k < SIM_STRAT_COUNT; k++) {
       if (tb[i + k].median)
         fprintf(h, "<td class=num>%" PRIu64 " (%d/%d)</td>", tb[i + k].median, tb[i + k].found,
                 campaigns);

@@ -97,7 +97,7 @@ static void campaign_survives_crashes(void** state) {
   mode = 1;   /* SIGSEGV in half the schedules */
   fz_campaign_opts o;
   memset(&o, 0, sizeof o);
-  fz_strategy_defaults(&o.params);
+  sim_strategy_defaults(&o.params);
   o.params.random_bias_max = 0;
   o.sc = uvsim_scenario_find("oracles/endings");
   o.runs = 40;
@@ -118,7 +118,7 @@ static void fork_each_isolates(void** state) {
   (void)state;
   fz_campaign_opts o;
   memset(&o, 0, sizeof o);
-  fz_strategy_defaults(&o.params);
+  sim_strategy_defaults(&o.params);
   o.params.random_bias_max = 0;
   o.sc = uvsim_scenario_find("oracles/fork_each");
   o.runs = 30;

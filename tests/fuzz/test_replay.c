@@ -35,7 +35,7 @@ static void campaign_repro_replays(void** state) {
   assert_non_null(mkdtemp(dir));
   fz_campaign_opts o;
   memset(&o, 0, sizeof o);
-  fz_strategy_defaults(&o.params);
+  sim_strategy_defaults(&o.params);
   o.params.random_bias_max = 0;   /* uniform: the bug is common */
   o.sc = sc;
   o.seed = 7;
@@ -123,7 +123,7 @@ static void fault_lines_replay(void** state) {
   fz_set_faults(specs, 1);
   fz_campaign_opts o;
   memset(&o, 0, sizeof o);
-  fz_strategy_defaults(&o.params);
+  sim_strategy_defaults(&o.params);
   o.sc = sc;
   o.runs = 20;
   o.isolate = 1;

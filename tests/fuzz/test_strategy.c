@@ -23,22 +23,22 @@ static void tree(sim* s) {
 
 static uint64_t dfs_count(uint32_t depth, uint32_t branch, uint32_t nonzero,
                           uint64_t* distinct) {
-  fz_strategy_params p;
-  fz_strategy_defaults(&p);
+  sim_strategy_params p;
+  sim_strategy_defaults(&p);
   p.dfs_depth = depth;
   p.dfs_branch = branch;
   p.dfs_nonzero = nonzero;
-  fz_strategy st;
-  fz_strategy_init(&st, FZ_STRAT_DFS, &p);
+  sim_strategy st;
+  sim_strategy_init(&st, SIM_STRAT_DFS, &p);
   sim w;
   sim_init(&w, NULL);
   uint64_t runs = 0, hashes[64];
   *distinct = 0;
   sim_config cfg;
-  while (!fz_strategy_begin(&st, runs, runs == 0, &cfg)) {
+  while (!sim_strategy_begin(&st, runs, runs == 0, &cfg)) {
     sim_reset(&w, &cfg);
     tree(&w);
-    fz_strategy_end(&st, w.log, w.log_len);
+    sim_strategy_end(&st, w.log, w.log_len);
     uint64_t h = sim_trace_hash(&w);
     int seen = 0;
     for (uint64_t i = 0; i < *distinct; i++) seen |= hashes[i] == h;
@@ -47,7 +47,7 @@ static uint64_t dfs_count(uint32_t depth, uint32_t branch, uint32_t nonzero,
     assert_true(runs < 1000);
   }
   assert_int_equal(st.dfs_schedules, runs);
-  fz_strategy_free(&st);
+  sim_strategy_free(&st);
   sim_free(&w);
   return runs;
 }
@@ -67,24 +67,24 @@ static void dfs_enumerates_tree(void** state) {
   assert_int_equal(distinct, 4);
 }
 
-static void run_choices(fz_strategy_kind k, uint64_t seed, uint32_t* out, size_t n) {
-  fz_strategy st;
-  fz_strategy_init(&st, k, NULL);
+static void run_choices(sim_strategy_kind k, uint64_t seed, uint32_t* out, size_t n) {
+  sim_strategy st;
+  sim_strategy_init(&st, k, NULL);
   sim w;
   sim_init(&w, NULL);
   sim_config cfg;
-  fz_strategy_begin(&st, seed, 0, &cfg);
+  sim_strategy_begin(&st, seed, 0, &cfg);
   sim_reset(&w, &cfg);
   for (size_t i = 0; i < n; i++)
     out[i] = sim_choose(&w, (sim_kind)(i % 5), 2 + (uint32_t)(i % 4), "x");
-  fz_strategy_end(&st, w.log, w.log_len);
-  fz_strategy_free(&st);
+  sim_strategy_end(&st, w.log, w.log_len);
+  sim_strategy_free(&st);
   sim_free(&w);
 }
 
 static void deterministic_per_seed(void** state) {
   (void)state;
-  fz_strategy_kind kinds[] = { FZ_STRAT_RANDOM, FZ_STRAT_PCT, FZ_STRAT_NODEFZ };
+  sim_strategy_kind kinds[] = { SIM_STRAT_RANDOM, SIM_STRAT_PCT, SIM_STRAT_NODEFZ };
   for (size_t k = 0; k < 3; k++) {
     uint32_t a[200], b[200];
     int differs = 0;
@@ -104,7 +104,7 @@ static void random_bias_keeps_zero_common(void** state) {
   uint64_t zeros = 0, total = 0;
   uint32_t c[100];
   for (uint64_t seed = 0; seed < 500; seed++) {
-    run_choices(FZ_STRAT_RANDOM, seed, c, 100);
+    run_choices(SIM_STRAT_RANDOM, seed, c, 100);
     for (int i = 0; i < 100; i++) zeros += c[i] == 0, total++;
   }
   /* uniform alone would give about 36% zeros over n in 2..5 */
@@ -117,7 +117,7 @@ static void pct_change_points(void** state) {
   /* depth 3: at most 2 non-zero answers per run */
   uint32_t c[50];
   for (uint64_t seed = 0; seed < 200; seed++) {
-    run_choices(FZ_STRAT_PCT, seed, c, 50);
+    run_choices(SIM_STRAT_PCT, seed, c, 50);
     int nz = 0;
     for (int i = 0; i < 50; i++) nz += c[i] != 0;
     assert_true(nz <= 2);

@@ -1,4 +1,5 @@
-/* fuzz/strategy.c — where the answers of a campaign come from.
+/* sim/sim_strategy.c — where the answers of a run come from (an in-process
+ * campaign's, or an unchanged program's under UVSIM_STRATEGY).
  *
  * Every strategy is a sim_chooser (SIM_SRC_CUSTOM): per run it gets a seed,
  * per decision it answers from a few integers of state. Nothing here
@@ -19,7 +20,7 @@
  *          answer is then uniform over 1..n-1). A bug that needs d-1
  *          specific decisions to deviate is hit with probability at least
  *          1/(k(n-1))^(d-1) per run. k is the natural run's decision
- *          count (fz_strategy_end of the natural run sets it; a campaign
+ *          count (sim_strategy_end of the natural run sets it; a campaign
  *          worker that does not run it probes it first), never "the longest
  *          run so far": that would make run i depend on the runs its worker
  *          happened to see, and so on --jobs.
@@ -36,30 +37,34 @@
  *          bounds and cut the prefix there. Handles trees whose shape depends
  *          on earlier choices, since n is re-read on every run.
  */
-#include "fuzz/fuzz.h"
+#include "sim/sim_strategy.h"
 
 #include <assert.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char* const names[FZ_STRAT_COUNT] = {
-  [FZ_STRAT_RANDOM] = "random",
-  [FZ_STRAT_PCT] = "pct",
-  [FZ_STRAT_NODEFZ] = "nodefz",
-  [FZ_STRAT_DFS] = "dfs",
+#include "sim/sim_util.h"
+
+static const char* const names[SIM_STRAT_COUNT] = {
+  [SIM_STRAT_RANDOM] = "random",
+  [SIM_STRAT_PCT] = "pct",
+  [SIM_STRAT_NODEFZ] = "nodefz",
+  [SIM_STRAT_DFS] = "dfs",
 };
 
-const char* fz_strategy_name(fz_strategy_kind k) {
-  return (unsigned)k < FZ_STRAT_COUNT ? names[k] : "?";
+const char* sim_strategy_name(sim_strategy_kind k) {
+  return (unsigned)k < SIM_STRAT_COUNT ? names[k] : "?";
 }
 
-int fz_strategy_from_name(const char* name) {
-  for (int k = 0; k < FZ_STRAT_COUNT; k++)
+int sim_strategy_from_name(const char* name) {
+  for (int k = 0; k < SIM_STRAT_COUNT; k++)
     if (strcmp(names[k], name) == 0) return k;
   return -1;
 }
 
-void fz_strategy_defaults(fz_strategy_params* p) {
+void sim_strategy_defaults(sim_strategy_params* p) {
   memset(p, 0, sizeof *p);
   p->random_bias_max = 4;
   p->pct_depth = 3;
@@ -77,11 +82,6 @@ void fz_strategy_defaults(fz_strategy_params* p) {
   p->slow = slow && *slow && *slow != '0';
 }
 
-uint64_t fz_run_seed(uint64_t seed, uint64_t i) {
-  uint64_t x = seed ^ (i * 0x9e3779b97f4a7c15ull);
-  return sim_splitmix64(&x);
-}
-
 /* ---- choosers */
 
 static uint32_t nonzero_below(sim_rng* rng, uint32_t n) {
@@ -96,7 +96,7 @@ static int is_duration(sim_kind kind) { return sim_kind_is_duration(kind); }
  * where choice j has weight 2^(n-1-j): each decade of delay half as likely
  * as the one before, the slowest still reached (docs/cli.md). The slow
  * world (p.slow) keeps them uniform. */
-static uint32_t pick_nonzero(fz_strategy* st, sim_kind kind, uint32_t n) {
+static uint32_t pick_nonzero(sim_strategy* st, sim_kind kind, uint32_t n) {
   assert(n >= 2);
   if (!is_duration(kind) || st->p.slow) return nonzero_below(&st->rng, n);
   return sim_rng_tail(&st->rng, n);
@@ -104,7 +104,7 @@ static uint32_t pick_nonzero(fz_strategy* st, sim_kind kind, uint32_t n) {
 
 static uint32_t choose_random(void* ctx, sim* s, sim_kind kind, uint32_t n,
                               const char* label) {
-  fz_strategy* st = ctx;
+  sim_strategy* st = ctx;
   (void)s, (void)label;
   st->step++;
   if (st->bias == 0) {
@@ -120,7 +120,7 @@ static uint32_t choose_random(void* ctx, sim* s, sim_kind kind, uint32_t n,
 
 static uint32_t choose_pct(void* ctx, sim* s, sim_kind kind, uint32_t n,
                            const char* label) {
-  fz_strategy* st = ctx;
+  sim_strategy* st = ctx;
   (void)s, (void)label;
   uint32_t i = st->step++;
   for (uint32_t c = 0; c < st->ncp; c++)
@@ -128,7 +128,7 @@ static uint32_t choose_pct(void* ctx, sim* s, sim_kind kind, uint32_t n,
   return 0;
 }
 
-static uint32_t percent_nonzero(fz_strategy* st, sim_kind kind, uint32_t pct,
+static uint32_t percent_nonzero(sim_strategy* st, sim_kind kind, uint32_t pct,
                                 uint32_t window, uint32_t n) {
   uint32_t w = window == 0 || window > n ? n : window;
   if (w < 2 || sim_rng_below(&st->rng, 100) >= pct) return 0;
@@ -137,8 +137,8 @@ static uint32_t percent_nonzero(fz_strategy* st, sim_kind kind, uint32_t pct,
 
 static uint32_t choose_nodefz(void* ctx, sim* s, sim_kind kind, uint32_t n,
                               const char* label) {
-  fz_strategy* st = ctx;
-  const fz_strategy_params* p = &st->p;
+  sim_strategy* st = ctx;
+  const sim_strategy_params* p = &st->p;
   (void)s, (void)label;
   st->step++;
   switch (kind) {
@@ -159,7 +159,7 @@ static uint32_t choose_nodefz(void* ctx, sim* s, sim_kind kind, uint32_t n,
 
 static uint32_t choose_dfs(void* ctx, sim* s, sim_kind kind, uint32_t n,
                            const char* label) {
-  fz_strategy* st = ctx;
+  sim_strategy* st = ctx;
   (void)s, (void)kind, (void)label;
   uint32_t i = st->step++;
   if (i >= st->p.dfs_depth || i >= st->dfs_len) return 0;
@@ -170,7 +170,7 @@ static uint32_t choose_dfs(void* ctx, sim* s, sim_kind kind, uint32_t n,
 
 static uint32_t choose_zero(void* ctx, sim* s, sim_kind kind, uint32_t n,
                             const char* label) {
-  fz_strategy* st = ctx;
+  sim_strategy* st = ctx;
   (void)s, (void)kind, (void)n, (void)label;
   st->step++;
   return 0;
@@ -178,19 +178,19 @@ static uint32_t choose_zero(void* ctx, sim* s, sim_kind kind, uint32_t n,
 
 /* ---- lifecycle */
 
-void fz_strategy_init(fz_strategy* st, fz_strategy_kind kind,
-                       const fz_strategy_params* p) {
-  assert((unsigned)kind < FZ_STRAT_COUNT);
+void sim_strategy_init(sim_strategy* st, sim_strategy_kind kind,
+                       const sim_strategy_params* p) {
+  assert((unsigned)kind < SIM_STRAT_COUNT);
   memset(st, 0, sizeof *st);
   st->kind = kind;
   if (p) st->p = *p;
-  else fz_strategy_defaults(&st->p);
+  else sim_strategy_defaults(&st->p);
   if (st->p.pct_depth == 0) st->p.pct_depth = 1;
-  if (st->p.pct_depth > FZ_PCT_DEPTH_MAX) st->p.pct_depth = FZ_PCT_DEPTH_MAX;
+  if (st->p.pct_depth > SIM_PCT_DEPTH_MAX) st->p.pct_depth = SIM_PCT_DEPTH_MAX;
   if (st->p.random_bias_max > 30) st->p.random_bias_max = 30;
-  if (kind == FZ_STRAT_DFS) {
-    if (st->p.dfs_depth == 0 || st->p.dfs_depth > FZ_DFS_DEPTH_MAX)
-      st->p.dfs_depth = FZ_DFS_DEPTH_MAX;
+  if (kind == SIM_STRAT_DFS) {
+    if (st->p.dfs_depth == 0 || st->p.dfs_depth > SIM_DFS_DEPTH_MAX)
+      st->p.dfs_depth = SIM_DFS_DEPTH_MAX;
     if (st->p.dfs_branch < 2) st->p.dfs_branch = 2;
     st->dfs_choice = calloc(st->p.dfs_depth, sizeof *st->dfs_choice);
     st->dfs_n = calloc(st->p.dfs_depth, sizeof *st->dfs_n);
@@ -198,13 +198,13 @@ void fz_strategy_init(fz_strategy* st, fz_strategy_kind kind,
   }
 }
 
-void fz_strategy_free(fz_strategy* st) {
+void sim_strategy_free(sim_strategy* st) {
   free(st->dfs_choice);
   free(st->dfs_n);
   memset(st, 0, sizeof *st);
 }
 
-int fz_strategy_begin(fz_strategy* st, uint64_t run_seed, int natural,
+int sim_strategy_begin(sim_strategy* st, uint64_t run_seed, int natural,
                        sim_config* cfg) {
   memset(cfg, 0, sizeof *cfg);
   cfg->source = SIM_SRC_CUSTOM;
@@ -213,7 +213,7 @@ int fz_strategy_begin(fz_strategy* st, uint64_t run_seed, int natural,
   st->step = 0;
   st->natural = natural;
   sim_rng_seed(&st->rng, run_seed);
-  if (st->kind == FZ_STRAT_DFS) {
+  if (st->kind == SIM_STRAT_DFS) {
     if (st->dfs_done) return 1;
     cfg->chooser = choose_dfs;
     return 0;
@@ -223,11 +223,11 @@ int fz_strategy_begin(fz_strategy* st, uint64_t run_seed, int natural,
     return 0;
   }
   switch (st->kind) {
-  case FZ_STRAT_RANDOM:
+  case SIM_STRAT_RANDOM:
     st->bias = sim_rng_below(&st->rng, st->p.random_bias_max + 1);
     cfg->chooser = choose_random;
     break;
-  case FZ_STRAT_PCT: {
+  case SIM_STRAT_PCT: {
     uint32_t k = st->p.pct_k ? st->p.pct_k : st->k_natural;
     if (k == 0) k = 16;   /* no natural run seen (uvsim_explore's first) */
     st->ncp = st->p.pct_depth - 1;
@@ -235,7 +235,7 @@ int fz_strategy_begin(fz_strategy* st, uint64_t run_seed, int natural,
     cfg->chooser = choose_pct;
     break;
   }
-  case FZ_STRAT_NODEFZ:
+  case SIM_STRAT_NODEFZ:
     cfg->chooser = choose_nodefz;
     break;
   default:
@@ -247,9 +247,9 @@ int fz_strategy_begin(fz_strategy* st, uint64_t run_seed, int natural,
 /* dfs: the next prefix. Position i can advance when it offered more options
  * than were tried (within the branch bound) and the non-zero bound allows
  * one more deviation before it. */
-static void dfs_advance(fz_strategy* st) {
+static void dfs_advance(sim_strategy* st) {
   uint32_t seen = st->dfs_seen;
-  uint32_t nz_before[FZ_DFS_DEPTH_MAX + 1];
+  uint32_t nz_before[SIM_DFS_DEPTH_MAX + 1];
   uint32_t nz = 0;
   for (uint32_t i = 0; i < seen; i++) {
     nz_before[i] = nz;
@@ -268,10 +268,10 @@ static void dfs_advance(fz_strategy* st) {
   st->dfs_done = 1;
 }
 
-void fz_strategy_end(fz_strategy* st, const sim_decision* log, size_t len) {
-  if (st->natural && st->kind != FZ_STRAT_DFS)
+void sim_strategy_end(sim_strategy* st, const sim_decision* log, size_t len) {
+  if (st->natural && st->kind != SIM_STRAT_DFS)
     st->k_natural = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
-  if (st->kind == FZ_STRAT_DFS) {
+  if (st->kind == SIM_STRAT_DFS) {
     /* The log is the truth: the chooser may have clamped, and positions
      * past the prefix answered 0. */
     uint32_t seen = len < st->p.dfs_depth ? (uint32_t)len : st->p.dfs_depth;
@@ -283,4 +283,141 @@ void fz_strategy_end(fz_strategy* st, const sim_decision* log, size_t len) {
     st->dfs_schedules++;
     dfs_advance(st);
   }
+}
+
+/* ---- one run of an unchanged program (UVSIM_STRATEGY)
+ *
+ * The spec is "NAME[:KEY=VALUE,...]", the keys named after `uvsim run`'s
+ * flags. It carries every parameter the run's answers depend on, pct's k
+ * included (the parent learns it from the natural run), so that a child
+ * needs nothing else but its seed: the same spec and seed give the same
+ * schedule in a process started for the run, in a fork server's child, and
+ * in an in-process campaign. */
+
+typedef struct spec_key {
+  const char* name;
+  size_t at, at2;               /* offsets of the value(s); at2 = 0: one */
+  sim_strategy_kind only;       /* written for this strategy alone */
+} spec_key;
+
+#define OFF(f) offsetof(sim_strategy_params, f)
+static const spec_key keys[] = {
+  { "bias-max", OFF(random_bias_max), 0, SIM_STRAT_RANDOM },
+  { "pct-depth", OFF(pct_depth), 0, SIM_STRAT_PCT },
+  { "pct-k", OFF(pct_k), 0, SIM_STRAT_PCT },
+  { "nodefz-pool", OFF(nodefz_pool_dof), OFF(nodefz_pool_pct), SIM_STRAT_NODEFZ },
+  { "nodefz-io", OFF(nodefz_io_dof), OFF(nodefz_io_pct), SIM_STRAT_NODEFZ },
+  { "nodefz-timer", OFF(nodefz_timer_pct), 0, SIM_STRAT_NODEFZ },
+  { "nodefz-other", OFF(nodefz_other_pct), 0, SIM_STRAT_NODEFZ },
+  { "dfs-depth", OFF(dfs_depth), 0, SIM_STRAT_DFS },
+  { "dfs-branch", OFF(dfs_branch), 0, SIM_STRAT_DFS },
+  { "dfs-nonzero", OFF(dfs_nonzero), 0, SIM_STRAT_DFS },
+  { "slow", OFF(slow), 0, SIM_STRAT_COUNT },   /* any, when set */
+};
+#undef OFF
+
+static uint32_t* field(sim_strategy_params* p, size_t at) {
+  return (uint32_t*)((char*)p + at);
+}
+
+int sim_strategy_spec_format(sim_strategy_kind kind, const sim_strategy_params* p,
+                             char* out, size_t len) {
+  sim_strategy_params q = *p;
+  int n = snprintf(out, len, "%s", sim_strategy_name(kind));
+  char sep = ':';
+  for (size_t i = 0; i < sizeof keys / sizeof *keys && n >= 0 && (size_t)n < len; i++) {
+    const spec_key* k = &keys[i];
+    uint32_t v = *field(&q, k->at);
+    if (k->only != kind && !(k->only == SIM_STRAT_COUNT && v)) continue;
+    if (k->at2)
+      n += snprintf(out + n, len - (size_t)n, "%c%s=%u/%u", sep, k->name, v,
+                    *field(&q, k->at2));
+    else
+      n += snprintf(out + n, len - (size_t)n, "%c%s=%u", sep, k->name, v);
+    sep = ',';
+  }
+  return n >= 0 && (size_t)n < len ? 0 : -1;
+}
+
+/* One "KEY=VALUE" of a spec into p; -1 with the reason in err. */
+static int spec_pair(const char* item, size_t len, sim_strategy_params* p,
+                     char* err, size_t errlen) {
+  if (len >= 7 && !memcmp(item, "prefix=", 7)) return 0;   /* dfs: spec_prefix */
+  const char* eq = memchr(item, '=', len);
+  size_t klen = eq ? (size_t)(eq - item) : len;
+  for (size_t i = 0; eq && i < sizeof keys / sizeof *keys; i++) {
+    if (strlen(keys[i].name) != klen || memcmp(keys[i].name, item, klen)) continue;
+    char v[32], *slash;
+    uint64_t a, b = 0;
+    snprintf(v, sizeof v, "%.*s", (int)(len - klen - 1), eq + 1);
+    if ((slash = strchr(v, '/')) != NULL) *slash = '\0';
+    if (sim_parse_u64(v, &a) != 0 || a > UINT32_MAX || !slash != !keys[i].at2 ||
+        (slash && (sim_parse_u64(slash + 1, &b) != 0 || b > 100)))
+      break;
+    *field(p, keys[i].at) = (uint32_t)a;
+    if (slash) *field(p, keys[i].at2) = (uint32_t)b;
+    return 0;
+  }
+  snprintf(err, errlen, "'%.*s' is not one of its settings", (int)len, item);
+  return -1;
+}
+
+int sim_strategy_spec_parse(const char* spec, sim_strategy_kind* kind,
+                            sim_strategy_params* p, char* err, size_t errlen) {
+  size_t nlen = strcspn(spec, ":");
+  char name[16];
+  snprintf(name, sizeof name, "%.*s", (int)(nlen < sizeof name ? nlen : 0), spec);
+  int k = sim_strategy_from_name(name);
+  if (k < 0) {
+    snprintf(err, errlen, "unknown strategy '%.*s' (random, pct, nodefz, dfs)", (int)nlen, spec);
+    return -1;
+  }
+  *kind = (sim_strategy_kind)k;
+  sim_strategy_defaults(p);
+  p->slow = 0;                  /* the spec says it, not the environment */
+  for (const char* s = spec + nlen; *s;) {
+    s++;                        /* the ':' or ',' */
+    size_t len = strcspn(s, ",");
+    if (spec_pair(s, len, p, err, errlen) != 0) return -1;
+    s += len;
+  }
+  return 0;
+}
+
+/* A dfs spec's own prefix ("prefix=0.0.2.1", what a printed replay line
+ * carries instead of a tape file) into buf; its length, or -1 when absent. */
+static long spec_prefix(const char* spec, uint8_t* buf, size_t cap) {
+  const char* at = strstr(spec, "prefix=");
+  if (!at || at == spec || (at[-1] != ':' && at[-1] != ',')) return -1;
+  size_t n = 0;
+  for (const char* s = at + 7; *s && *s != ',' && n < cap; s += *s == '.') {
+    char* end;
+    unsigned long v = strtoul(s, &end, 10);
+    if (end == s) break;
+    buf[n++] = (uint8_t)(v > 255 ? 255 : v);
+    s = end;
+  }
+  return (long)n;
+}
+
+int sim_strategy_run_source(const char* spec, uint64_t seed, const uint8_t* prefix,
+                            size_t prefix_len, sim_config* cfg, char* err, size_t errlen) {
+  /* One per process: an unchanged program runs one schedule. */
+  static sim_strategy st;
+  static uint8_t inline_prefix[SIM_DFS_DEPTH_MAX];
+  sim_strategy_kind kind;
+  sim_strategy_params p;
+  if (sim_strategy_spec_parse(spec, &kind, &p, err, errlen) != 0) return -1;
+  long n = spec_prefix(spec, inline_prefix, sizeof inline_prefix);
+  if (n >= 0) prefix = inline_prefix, prefix_len = (size_t)n;
+  sim_strategy_free(&st);
+  sim_strategy_init(&st, kind, &p);
+  if (kind == SIM_STRAT_DFS) {
+    /* The prefix to run: one byte per position, as dfs_advance left it in
+     * the parent (choices stay below dfs-branch, at most 255 here). */
+    st.dfs_len = prefix_len < st.p.dfs_depth ? (uint32_t)prefix_len : st.p.dfs_depth;
+    for (uint32_t i = 0; i < st.dfs_len; i++) st.dfs_choice[i] = prefix[i];
+  }
+  sim_strategy_begin(&st, seed, 0, cfg);
+  return 0;
 }
