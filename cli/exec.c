@@ -64,6 +64,17 @@ static const char* usage_exec =
   "                  (default 10)\n"
   "  --memory MB     resident memory a run may use before it is stopped and\n"
   "                  reported as \"out of memory\" (default 4096)\n"
+  "  --strategy random|pct|nodefz|dfs\n"
+  "                  how the seeded runs' schedules are drawn (default: each\n"
+  "                  decision uniform from the seed): `uvsim run`'s strategies,\n"
+  "                  run in each child by libuvsim (UVSIM_STRATEGY); pct's k is\n"
+  "                  the natural run's decision count; dfs runs one schedule\n"
+  "                  at a time (no --jobs), each prefix sent as a tape\n"
+  "  --slow, --bias-max B, --pct-depth D, --pct-k K, --nodefz-pool DOF,PCT,\n"
+  "  --nodefz-io DOF,PCT, --nodefz-timer PCT, --nodefz-other PCT,\n"
+  "  --dfs-depth N, --dfs-branch N (at most 256), --dfs-nonzero N\n"
+  "                  the strategy's settings, as `uvsim run`'s; --slow also\n"
+  "                  without --strategy (UVSIM_SLOW=1)\n"
   "  --same-output   a run whose stdout differs from the natural order's fails\n"
   "  --fuzz          coverage-guided instead of seeded: --runs tapes (byte\n"
   "                  strings of answers, UVSIM_TAPE) mutated from those that\n"
@@ -170,10 +181,14 @@ void cli_exec_child_env(const exec_opts* o, const uint64_t* seed) {
   setenv("LD_PRELOAD", o->preload, 1);
   char s[32];
   unsetenv("UVSIM_REPLAY");
+  unsetenv("UVSIM_STRATEGY");
+  /* --slow: the seeded source's durations too (sim/sim_world.c) */
+  if (o->params.slow) setenv("UVSIM_SLOW", "1", 1);
   if (o->replay) {
     setenv("UVSIM_REPLAY", o->replay, 1);
     unsetenv("UVSIM_SEED");
   } else if (seed) {
+    if (o->spec[0]) setenv("UVSIM_STRATEGY", o->spec, 1);
     snprintf(s, sizeof s, "%" PRIu64, *seed);
     setenv("UVSIM_SEED", s, 1);
   } else {
@@ -568,7 +583,8 @@ static int run_start_server(const exec_opts* o, const uint64_t* seed, xrun* x,
   x->deadline = now_s() + o->timeout_s;
   int asked = x->out && x->err &&
               cli_xsrv_request(srv, o->tape_on ? "tape" : seed ? "seed" : "natural",
-                               seed ? *seed : 0, x->rep_path) == 0;
+                               seed ? *seed : 0, seed && o->spec[0] ? o->spec : NULL,
+                               x->rep_path) == 0;
   if (!asked) {
     e = !x->out || !x->err ? errno : 0;
     if (x->out) fclose(x->out);
@@ -894,6 +910,8 @@ int cli_exec_add_map(exec_opts* o, const char* spec) {
 
 static int parse(int argc, char** argv, exec_opts* o) {
   const char* lib = NULL;
+  int kind = -1;
+  sim_strategy_defaults(&o->params);
   o->runs = 200;
   o->seed = 1;
   o->jobs = 1;
@@ -941,9 +959,14 @@ static int parse(int argc, char** argv, exec_opts* o) {
       i++;
     }
     else if ((k = cli_ci_option(a, v)) != 0) { if (k < 0) return -1; i += k - 1; }
+    else if ((k = cli_strategy_option(a, v, &kind, &o->params)) != 0) {
+      if (k < 0) return -1;
+      i += k - 1;
+    }
     else return cli_usage_error("exec: unknown option '%s'", a), -1;
   }
   if (i >= argc) return cli_usage_error("exec: name a program to run"), -1;
+  if (cli_exec_strategy_check(o, kind, "exec")) return -1;
   if (o->fuzz && o->jobs > 1)
     return cli_usage_error("exec: --fuzz runs one schedule at a time (no --jobs)"), -1;
   if (o->fuzz_out[0] && !o->fuzz) return cli_usage_error("exec: --out goes with --fuzz"), -1;
@@ -995,6 +1018,78 @@ static void log_seed_run(uint64_t run, const uint64_t* seed, const exec_result* 
   cli_exec_log_run(run, what, r);
 }
 
+/* ------------------------------------------------------------ strategies
+ *
+ * With --strategy, run i is strategy's schedule seeded fz_run_seed(S, i),
+ * run in the child by libuvsim (UVSIM_STRATEGY, or the fork server's
+ * "strategy" request): the same code as an in-process campaign's, so the
+ * schedules follow from (spec, seed) alone, whatever --jobs or the fork
+ * server. dfs needs every run's decisions to choose the next prefix: it
+ * runs here, one run at a time, each prefix sent as the run's tape. */
+
+int cli_exec_strategy_check(exec_opts* o, int kind, const char* what) {
+  if (kind < 0) return 0;
+  if (o->fuzz)
+    return cli_usage_error("%s: --fuzz mutates tapes and takes no --strategy", what);
+  /* a dfs prefix travels one byte per decision */
+  if (kind == SIM_STRAT_DFS && o->params.dfs_branch > 256)
+    return cli_usage_error("%s: --dfs-branch: %u is above 256", what, o->params.dfs_branch);
+  o->strategy_on = 1;
+  o->strategy = (sim_strategy_kind)kind;
+  return 0;
+}
+
+static sim_strategy dfs;        /* the parent's dfs search */
+static uint8_t dfs_prefix[SIM_DFS_DEPTH_MAX];
+
+/* The decisions a run reported ("KIND C/N LABEL" lines) as (n, choice),
+ * as far as dfs looks (dfs-depth). */
+static size_t reported_decisions(const exec_result* r, sim_decision* out, size_t cap) {
+  size_t len = 0;
+  for (const char* p = r->decision_lines; p && *p && len < cap; len++) {
+    unsigned c, n;
+    const char* sp = strchr(p, ' ');
+    if (!sp || sscanf(sp + 1, "%u/%u", &c, &n) != 2) break;
+    out[len] = (sim_decision){ 0, n, c, NULL };
+    p = strchr(p, '\n');
+    p = p ? p + 1 : NULL;
+  }
+  return len;
+}
+
+static void dfs_end(const exec_result* r) {
+  static sim_decision log[SIM_DFS_DEPTH_MAX];
+  sim_strategy_end(&dfs, log, reported_decisions(r, log, dfs.p.dfs_depth));
+}
+
+/* After the natural run: the spec of the seeded runs (pct's k is the
+ * natural run's decision count, as in process). dfs's first schedule is
+ * the natural order itself: its log starts the search. */
+static int strategy_start(exec_opts* o, const exec_result* base) {
+  sim_strategy_params p = o->params;
+  if (o->strategy == SIM_STRAT_PCT && p.pct_k == 0)
+    p.pct_k = base->decisions > UINT32_MAX ? UINT32_MAX : (uint32_t)base->decisions;
+  if (sim_strategy_spec_format(o->strategy, &p, o->spec, sizeof o->spec) != 0) return -1;
+  if (o->strategy != SIM_STRAT_DFS) return 0;
+  sim_config unused;
+  sim_strategy_free(&dfs);
+  sim_strategy_init(&dfs, SIM_STRAT_DFS, &p);
+  sim_strategy_begin(&dfs, 0, 1, &unused);
+  dfs_end(base);
+  return 0;
+}
+
+/* The next dfs prefix as the run's tape; 1 when the bounds are covered. */
+static int dfs_next(exec_opts* o) {
+  sim_config unused;
+  if (sim_strategy_begin(&dfs, 0, 0, &unused)) return 1;
+  for (uint32_t i = 0; i < dfs.dfs_len; i++) dfs_prefix[i] = (uint8_t)dfs.dfs_choice[i];
+  o->tape = dfs_prefix;
+  o->tape_len = dfs.dfs_len;
+  o->tape_on = 1;
+  return 0;
+}
+
 /* ------------------------------------------------------------ campaign */
 
 typedef struct exec_state {
@@ -1010,9 +1105,19 @@ static void note(uint64_t* set, size_t* n, uint64_t h) {
   if (*n < EXEC_OUTPUTS_MAX) set[(*n)++] = h;
 }
 
+/* UVSIM_STRATEGY for a replay line: a dfs run's prefix (a tape file
+ * while the campaign runs) goes into the spec. */
+static void put_spec(FILE* f, const exec_opts* o) {
+  fprintf(f, "UVSIM_STRATEGY='%s", o->spec);
+  for (size_t i = 0; o->strategy == SIM_STRAT_DFS && o->tape_on && i < o->tape_len; i++)
+    fprintf(f, "%s%u", i ? "." : ",prefix=", o->tape[i]);
+  fputs("' ", f);
+}
+
 void cli_exec_replay_line(const exec_opts* o, const uint64_t* seed, char* out, size_t len) {
   FILE* f = fmemopen(out, len, "w");
   if (!f) { if (len) out[0] = '\0'; return; }
+  if (seed && o->spec[0]) put_spec(f, o);
   if (seed) fprintf(f, "UVSIM_SEED=%" PRIu64 " ", *seed);
   if (o->maps[0]) fprintf(f, "UVSIM_FS_MAP='%s' ", o->maps);
   fprintf(f, "LD_PRELOAD=%s", o->preload);
@@ -1153,18 +1258,26 @@ int cli_exec_campaign(exec_opts* o, exec_summary* out) {
   }
   if (o->node) cli_node_check_natural(o, &base);
   judge(o, &st, 0, NULL, &base, NULL);
+  if (o->strategy_on && strategy_start(o, &base) != 0) {
+    cli_exec_result_free(&base);
+    cli_exec_stop();
+    return cli_usage_error("%s: the strategy's settings do not fit in UVSIM_STRATEGY", what);
+  }
+  int serial = o->strategy_on && o->strategy == SIM_STRAT_DFS;
   int progress = !o->quiet && isatty(2);
   /* Up to J runs in flight, judged in run order: the report does not
    * depend on which process happened to finish first. */
   static xrun flight[EXEC_JOBS_MAX];
   uint64_t started = 0, i = 0;
-  int out_of_time = 0;
+  int out_of_time = 0, exhausted = 0;
   for (;; i++) {
-    while (started < o->runs && started - i < o->jobs && !out_of_time) {
+    while (started < o->runs && started - i < (serial ? 1 : o->jobs) && !out_of_time &&
+           !exhausted) {
       if (o->time_s > 0 && now_s() - t0 >= o->time_s) {
         out_of_time = 1;
         break;
       }
+      if (serial && (exhausted = dfs_next(o)) != 0) break;
       uint64_t seed = fz_run_seed(o->seed, started);
       rc = run_start(o, &seed, &flight[started % EXEC_JOBS_MAX],
                      (unsigned)(started % o->jobs));
@@ -1181,6 +1294,7 @@ int cli_exec_campaign(exec_opts* o, exec_summary* out) {
     exec_result r;
     run_finish(o, x, &r);
     judge(o, &st, i + 1, &x->seed, &r, &base);
+    if (serial) dfs_end(&r);
     cli_exec_result_free(&r);
     if (progress && (i % 16 == 15 || i + 1 == o->runs))
       fprintf(stderr, "\r%s: %" PRIu64 "/%" PRIu64 " runs, %" PRIu64 " failing, %zu signatures",
@@ -1190,10 +1304,12 @@ int cli_exec_campaign(exec_opts* o, exec_summary* out) {
   int served = servers_on;
   cli_exec_stop();
   double dt = now_s() - t0;
-  printf("%s: %" PRIu64 " runs (natural order + %" PRIu64 " seeds%s) in %.2f s "
+  printf("%s: %" PRIu64 " runs (natural order + %" PRIu64 " %s%s%s) in %.2f s "
          "(%.0f/s%s), %zu distinct schedules, %zu distinct outputs among passing "
          "runs, %" PRIu64 " failing, %zu signature%s\n", what, i + 1, i,
-         out_of_time ? ", stopped by --time" : "", dt,
+         o->strategy_on ? sim_strategy_name(o->strategy) : "seeds",
+         o->strategy_on ? " schedules" : "",
+         out_of_time ? ", stopped by --time" : exhausted ? ", all dfs schedules within the bounds" : "", dt,
          (double)(i + 1) / (dt > 0 ? dt : 1),
          served ? ", fork server" : ", a process per run",
          st.sum.ntraces, st.noutputs,

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sim/sim_strategy.h"
+
 #define EXEC_SIG_LEN 384
 #define EXEC_MAPS_LEN 8192
 
@@ -25,6 +27,13 @@ typedef struct exec_opts {
   size_t tape_len;              /* tape_on; else seeds */
   int tape_on;
   int ordcov_fd;                /* >0: a map the runs fill (UVSIM_ORDCOV_FD) */
+  int strategy_on;              /* --strategy: seeded runs are its schedules
+                                   (else UVSIM_SEED's uniform source) */
+  sim_strategy_kind strategy;
+  sim_strategy_params params;   /* its settings; params.slow: --slow */
+  char spec[512];               /* the seeded runs' UVSIM_STRATEGY, made
+                                   once the natural run gave pct its k;
+                                   "" before and without --strategy */
   char runs_log[4096];          /* --runs-log: one line per run, or "" */
   char lib[4096];
   char preload[8192];           /* LD_PRELOAD: lib, after ASan's runtime in
@@ -107,6 +116,9 @@ int cli_exec_fuzz(exec_opts* o);
 void cli_exec_log_run(uint64_t run, const char* what, const exec_result* r);
 /* Opens --runs-log for a campaign (`uvsim node` too); 0, or a usage error. */
 int cli_exec_log_open(const exec_opts* o);
+/* After parsing: --strategy `kind` (-1: none given) into o, or a usage
+ * error for what does not go with it. 0, or EXIT_USAGE. */
+int cli_exec_strategy_check(exec_opts* o, int kind, const char* what);
 
 /* The campaign: natural order, then o->runs seeded runs; `out` (may be
  * NULL) gets the summary. Exit status. */

@@ -115,9 +115,10 @@ void cli_xsrv_take_prefix(exec_server* s, FILE* out, FILE* err) {
 }
 
 int cli_xsrv_request(exec_server* s, const char* kind, uint64_t seed,
-                     const char* prefix) {
+                     const char* spec, const char* prefix) {
   char req[4300];
-  int n = snprintf(req, sizeof req, "%s %" PRIu64 " %s\n", kind, seed, prefix);
+  int n = spec ? snprintf(req, sizeof req, "strategy %" PRIu64 " %s %s\n", seed, spec, prefix)
+               : snprintf(req, sizeof req, "%s %" PRIu64 " %s\n", kind, seed, prefix);
   if (n <= 0 || (size_t)n >= sizeof req) return -1;
   /* exec ignores SIGPIPE nowhere else: a write to a dead server must fail,
    * not kill the campaign */

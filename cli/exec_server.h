@@ -35,12 +35,13 @@ void cli_xsrv_started(exec_server* s, pid_t pid);
 int cli_xsrv_hello(exec_server* s, double deadline, char* why, size_t whylen);
 /* After XSRV_READY: keeps what the program printed so far. */
 void cli_xsrv_take_prefix(exec_server* s, FILE* out, FILE* err);
-/* Asks the server for one run (KIND SEED PREFIX): 0 once the request is
- * written, -1 when the server is gone. The server forks at once and says
+/* Asks the server for one run (KIND SEED PREFIX, or "strategy SEED SPEC
+ * PREFIX" when spec is not NULL): 0 once the request is written, -1 when
+ * the server is gone. The server forks at once and says
  * the child's pid, read by cli_xsrv_pid: not waited for here, so that
  * exec goes on (other slots' runs) while the server forks. */
 int cli_xsrv_request(exec_server* s, const char* kind, uint64_t seed,
-                     const char* prefix);
+                     const char* spec, const char* prefix);
 /* The pid of the child the last request started, or -1 (the server gone). */
 pid_t cli_xsrv_pid(exec_server* s);
 /* The run's wait status: 1 (in *status), 0 not within timeout_ms, -1 the

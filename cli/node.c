@@ -60,8 +60,16 @@ static const char* usage_node =
   "  --time S        explore for at most S wall seconds\n"
   "  --seed S        one seeded schedule; with --runs, the campaign seed\n"
   "  --jobs J        runs at once (default 1); the report is the same for any J\n"
-  "  --strategy random\n"
-  "                  how schedules are drawn (random is the one node mode has)\n"
+  "  --strategy random|pct|nodefz|dfs\n"
+  "                  with --runs/--time: how the seeded runs' schedules are\n"
+  "                  drawn (default: each decision uniform from the seed);\n"
+  "                  as `uvsim run --strategy`, run in each node process\n"
+  "                  (UVSIM_STRATEGY); dfs runs one schedule at a time\n"
+  "  --slow, --bias-max B, --pct-depth D, --pct-k K, --nodefz-pool DOF,PCT,\n"
+  "  --nodefz-io DOF,PCT, --nodefz-timer PCT, --nodefz-other PCT,\n"
+  "  --dfs-depth N, --dfs-branch N (at most 256), --dfs-nonzero N\n"
+  "                  the strategy's settings, as `uvsim run`'s (pct's k:\n"
+  "                  the natural run's decision count unless given)\n"
   "  --timeout S     wall seconds a run may take (default 20)\n"
   "  --same-output   a run whose stdout differs from the natural order's fails\n"
   "  --check-determinism\n"
@@ -491,9 +499,10 @@ static int repro_of(const exec_opts* o, const char* sig, uint64_t seed,
   size_t len = strlen(lines) + strlen(world) + 256;
   char* text = malloc(len);
   if (!text) return -1;
-  snprintf(text, len, "uvsim-reproducer %d\nversion %s\nscenario node\nstrategy random\n"
-           "seed 0\n%sdecisions %zu\n%send\n", SIM_REPRO_FORMAT, SIM_VERSION, world,
-           count, lines);
+  /* the strategy that drew the run; a replay needs only its decisions */
+  snprintf(text, len, "uvsim-reproducer %d\nversion %s\nscenario node\nstrategy %s\n"
+           "seed 0\n%sdecisions %zu\n%send\n", SIM_REPRO_FORMAT, SIM_VERSION,
+           o->strategy_on ? sim_strategy_name(o->strategy) : "random", world, count, lines);
   char err[512];
   int rc = sim_repro_parse(rep, "(run report)", text, err, sizeof err);
   free(text);
@@ -687,6 +696,7 @@ typedef struct node_cli {
   const char* eval;
   const char* out;              /* report folder; NULL: no report */
   int have_runs, have_seed, check, timeout, out_given;
+  int strategy;                 /* --strategy, or -1 */
 } node_cli;
 
 /* Node flags that take the next argument as their value. */
@@ -711,11 +721,9 @@ static int parse_uvsim_opts(int argc, char** argv, int* i, exec_opts* o, node_op
     }
     else if (!strcmp(a, "--time")) { if (cli_parse_seconds(a, v, &o->time_s)) return -1; c->have_runs = 1; }
     else if (!strcmp(a, "--timeout")) { if (cli_parse_seconds(a, v, &o->timeout_s)) return -1; c->timeout = 1; }
-    else if (!strcmp(a, "--strategy")) {
-      if (!v) return cli_usage_error("--strategy needs a value"), -1;
-      if (strcmp(v, "random") != 0)
-        return cli_usage_error("node: --strategy %s: node mode draws schedules from seeds "
-                           "(random); pct, nodefz and dfs need the program in-process", v), -1;
+    else if ((k = cli_strategy_option(a, v, &c->strategy, &o->params)) != 0) {
+      if (k < 0) return -1;
+      if (k == 1) continue;
     }
     else if (!strcmp(a, "--map")) { if (cli_exec_add_map(o, v)) return -1; }
     else if (!strcmp(a, "--corpus")) {
@@ -798,9 +806,14 @@ static int setup_cli(int argc, char** argv, exec_opts* o, node_opts* n, node_cli
   o->timeout_s = 20;
   n->minimize = 1;
   snprintf(n->corpus, sizeof n->corpus, "corpus");
+  sim_strategy_defaults(&o->params);
+  c->strategy = -1;
   int i = 2;
   int p = parse_uvsim_opts(argc, argv, &i, o, n, c);
   if (p) return p;
+  if (c->strategy >= 0 && (c->check || !c->have_runs) && !o->fuzz)
+    return cli_usage_error("node: --strategy goes with a campaign (--runs or --time)"), -1;
+  if (cli_exec_strategy_check(o, c->strategy, "node")) return -1;
   if (cli_exec_find_lib(o, c->lib) || add_det_lib(o)) return -1;
   if (find_node(o, n, c->node)) return -1;
   if (build_program(argc, argv, i, o, n, c)) return -1;
@@ -861,6 +874,7 @@ static int campaign_with_report(exec_opts* o, node_opts* n, const char* out_dir)
                         .expect = UVSIM_EXPECT_CLEAN };
   fz_campaign c;
   if (cli_node_campaign_of(&sc, &sum, o->seed, &c) != 0) return rc;
+  if (o->strategy_on) c.strategy = o->strategy;
   char err[512], path[600];
   if (report_write(out_dir, name, &c, 1, path, sizeof path, err, sizeof err) != 0)
     fprintf(stderr, "uvsim: report: %s\n", err);

@@ -29,8 +29,10 @@
  *   - the program has a pipe or socket of its own open: the server would
  *     hold every end of it for all runs.
  *
- * Protocol, one line each (CTL: "natural|seed N|tape 0 PREFIX"; the child
- * opens PREFIX.out, PREFIX.err, PREFIX.tape and reports to PREFIX):
+ * Protocol, one line each (CTL: "natural|seed N|tape 0 PREFIX", or
+ * "strategy N SPEC PREFIX": the strategy SPEC seeded N, sim/sim_strategy.h;
+ * the child opens PREFIX.out, PREFIX.err, PREFIX.tape (a tape run's, a dfs
+ * run's prefix) and reports to PREFIX):
  *   ST: "ready PID" or "refuse REASON", then per request "pid N" and
  *   "status W" (waitpid's status), or "error ERRNO" when fork failed.
  * End of CTL ends the server (_exit(0): the program's own exit handlers
@@ -58,6 +60,7 @@
 #include "loop/os.h"
 #include "sim/sim_fault.h"
 #include "sim/sim_ordcov.h"
+#include "sim/sim_strategy.h"
 #include "sim/sim_util.h"
 
 #define FS_LINE_MAX 4200
@@ -67,8 +70,9 @@ void uvs__real_fds_before(unsigned char* set);   /* for loop/entry/foreign.c */
 void uvs__real_fds_after(const unsigned char* before, int loops_delta);
 
 typedef struct fs_request {
-  char kind[16];                /* natural, seed, tape */
+  char kind[16];                /* natural, seed, tape, strategy */
   uint64_t seed;
+  char spec[256];               /* strategy: UVSIM_STRATEGY's value */
   char prefix[4096];            /* the run's report file; .out .err .tape */
 } fs_request;
 
@@ -289,8 +293,14 @@ static int read_request(int fd, fs_request* r) {
   *nl = '\0';
   unsigned long long seed;
   int at = 0;
-  int ok = sscanf(buf, "%15s %llu %n", r->kind, &seed, &at) == 2 && at > 0 &&
-           strlen(buf + at) < sizeof r->prefix;
+  int ok = sscanf(buf, "%15s %llu %n", r->kind, &seed, &at) == 2 && at > 0;
+  r->spec[0] = '\0';
+  if (ok && !strcmp(r->kind, "strategy")) {
+    int more = 0;
+    ok = sscanf(buf + at, "%255s %n", r->spec, &more) == 1 && more > 0;
+    at += more;
+  }
+  ok = ok && strlen(buf + at) < sizeof r->prefix;
   if (ok) {
     r->seed = seed;
     snprintf(r->prefix, sizeof r->prefix, "%s", buf + at);
@@ -309,6 +319,24 @@ static void redirect(const char* prefix, const char* ext, int to) {
   lseek(fd, 0, SEEK_END);       /* after what the program wrote before */
   dup2(fd, to);
   close(fd);
+}
+
+/* A "strategy" request's source, as a started process gets it from
+ * UVSIM_STRATEGY (sim/sim_world.c); a dfs run's prefix is PREFIX.tape. */
+static void strategy_source(const fs_request* r, sim_config* src) {
+  char path[4200], err[512];
+  uint8_t* bytes = NULL;
+  size_t len = 0;
+  snprintf(path, sizeof path, "%s.tape", r->prefix);
+  if (!strncmp(r->spec, "dfs", 3) && sim_tape_read(path, &bytes, &len, err, sizeof err) != 0) {
+    fprintf(stderr, "uvsim: fork server: %s\n", err);
+    _exit(2);
+  }
+  if (sim_strategy_run_source(r->spec, r->seed, bytes, len, src, err, sizeof err) != 0) {
+    fprintf(stderr, "uvsim: fork server: strategy '%s': %s\n", r->spec, err);
+    _exit(2);
+  }
+  free(bytes);
 }
 
 /* In the child: become the requested run. */
@@ -337,16 +365,18 @@ static void become_run(const fs_request* r) {
     src.tape = bytes;           /* lives as long as the child */
     src.tape_len = len;
   }
+  if (!strcmp(r->kind, "strategy")) strategy_source(r, &src);
   sim_set_source(uvs__sim(), &src);
   sim_ordcov_reset();           /* this run's map, from an empty chain */
   /* The environment a started run has: its seed (a program may start
    * processes that read it), and under `uvsim node` the seed randomness
    * takes at the first uv_run (node_seed_point). */
   char v[32];
-  if (!strcmp(r->kind, "seed")) {
+  if (!strcmp(r->kind, "seed") || !strcmp(r->kind, "strategy")) {
     snprintf(v, sizeof v, "%llu", (unsigned long long)r->seed);
     setenv("UVSIM_SEED", v, 1);
   }
+  if (!strcmp(r->kind, "strategy")) setenv("UVSIM_STRATEGY", r->spec, 1);
   if (getenv("UVSIM_RANDOM_SEED")) {
     snprintf(v, sizeof v, "%llu", (unsigned long long)r->seed);
     setenv("UVSIM_RANDOM_SEED", v, 1);

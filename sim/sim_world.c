@@ -19,6 +19,7 @@
 
 #include "sim/sim_child.h"
 #include "sim/sim_replay.h"
+#include "sim/sim_strategy.h"
 #include "sim/sim_util.h"
 
 static const char* const kind_names[SIM_KIND_COUNT] = {
@@ -430,6 +431,25 @@ static void replay_config(sim_config* cfg, const char* path) {
   sim_child_replay_set(r.child, r.nchild);
 }
 
+/* UVSIM_STRATEGY=SPEC (sim/sim_strategy.h): the run is that strategy's,
+ * seeded UVSIM_SEED; a dfs run's prefix is UVSIM_TAPE's bytes. A spec that
+ * does not parse stops the program, as a bad seed does. */
+static void strategy_config(sim_config* cfg, const char* spec, const char* tape) {
+  uint8_t* bytes = NULL;
+  size_t len = 0;
+  char err[512];
+  if (tape && *tape && sim_tape_read(tape, &bytes, &len, err, sizeof err) != 0) {
+    fprintf(stderr, "uvsim: UVSIM_TAPE: %s\n", err);
+    _exit(2);
+  }
+  uint64_t seed = sim_env_u64("UVSIM_SEED", 0, UINT64_MAX);
+  if (sim_strategy_run_source(spec, seed, bytes, len, cfg, err, sizeof err) != 0) {
+    fprintf(stderr, "uvsim: UVSIM_STRATEGY='%s': %s\n", spec, err);
+    _exit(2);
+  }
+  free(bytes);
+}
+
 /* Natural order unless UVSIM_SEED asks for a seeded run (decimal; a value
  * that does not parse stops the program, see sim_env_u64). Reading the
  * environment once at start-up is configuration, not nondeterminism. */
@@ -438,8 +458,11 @@ static void default_world_init(void) {
   const char* env = getenv("UVSIM_SEED");
   const char* replay = getenv("UVSIM_REPLAY");
   const char* tape = getenv("UVSIM_TAPE");
+  const char* strategy = getenv("UVSIM_STRATEGY");
   if (replay && *replay) {
     replay_config(&cfg, replay);
+  } else if (strategy && *strategy) {
+    strategy_config(&cfg, strategy, tape);
   } else if (tape && *tape) {
     tape_config(&cfg, tape);
   } else if (env && *env) {

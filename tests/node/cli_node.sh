@@ -99,6 +99,9 @@ bad() {
 bad missing.js
 bad --runs
 bad --strategy pct lost_update.js
+bad --runs 3 --strategy magic lost_update.js
+bad --runs 3 --strategy pct --pct-depth 0 lost_update.js
+bad --runs 3 --strategy dfs --dfs-branch 300 lost_update.js
 bad --node /bin/true lost_update.js
 bad --jobs 0 lost_update.js
 if [ -x /usr/bin/node ] && ! LD_TRACE_LOADED_OBJECTS=1 /usr/bin/node | grep -q 'libuv\.so\.1 '; then
