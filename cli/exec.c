@@ -1280,7 +1280,7 @@ int cli_exec_campaign(exec_opts* o, exec_summary* out) {
       if (serial && (exhausted = dfs_next(o)) != 0) break;
       uint64_t seed = fz_run_seed(o->seed, started);
       rc = run_start(o, &seed, &flight[started % EXEC_JOBS_MAX],
-                     (unsigned)(started % o->jobs));
+                     (unsigned)(started % (serial ? 1 : o->jobs)));
       if (rc < 0) {
         fprintf(stderr, "uvsim: %s: run %" PRIu64 ": %s\n", what, started + 1, strerror(-rc));
         cli_exec_result_free(&base);

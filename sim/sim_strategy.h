@@ -31,8 +31,8 @@ typedef struct sim_strategy_params {
   /* random: per run, P(leave natural order) = 1 / 2^b, b uniform in
    * [0, random_bias_max]; b = 0 is a fully uniform run. 0 = always uniform. */
   uint32_t random_bias_max;
-  /* pct: depth d (d-1 change points) over k decisions (0 = learn k as the
-   * longest run seen so far). */
+  /* pct: depth d (d-1 change points) over k decisions (0 = k is the
+   * natural run's decision count, sim_strategy_end of that run). */
   uint32_t pct_depth;
   uint32_t pct_k;
   /* nodefz: per class, a shuffle window ("degrees of freedom": how many of

@@ -78,17 +78,23 @@ echo "$CAMPAIGNS campaigns per cell, at most $RUNS schedules each; cell: campaig
 # JS programs (bench/hard/js/*.js) run under `uvsim node`, one real node
 # process per schedule (seconds each on a loaded machine), so 10,000-schedule
 # campaigns are out of reach: instead one campaign of JS_RUNS seeded
-# schedules per column (--jobs 2), counting the failing ones; node mode has
-# random only (pct, nodefz and dfs need the program in-process), with the
-# seeded runs' geometric tail (random) or UVSIM_SLOW=1 (random-slow), and
+# schedules per column (--jobs 2), counting the failing ones. Columns:
+# random and random-slow are node mode's default seeded source (each
+# decision uniform from the seed, durations with their geometric tail, or
+# UVSIM_SLOW=1), not the biased random strategy of the C rows; pct3, pct4,
+# nodefz and dfs are `uvsim run`'s strategies run in each node process
+# (`uvsim node --strategy`, UVSIM_STRATEGY; dfs runs one schedule at a
+# time and stops early when its bounds are covered); fuzz is
 # `uvsim node --fuzz` (JS_RUNS tapes, coverage-guided, one run at a time).
-# The fixed variant runs JS_RUNS schedules too. JS_RUNS=0 skips them.
+# The fixed variant runs JS_RUNS schedules too. JS_RUNS=0 skips them;
+# JS_COLUMNS="pct3 dfs" measures those strategy columns only (the others
+# print as "-").
 JS_RUNS=${JS_RUNS:-80}
 jsdir=$here/js
 if [ "$JS_RUNS" -gt 0 ] && ls "$jsdir"/*.js >/dev/null 2>&1; then
   echo
-  echo "| JS hard bug (uvsim node) | random | random-slow | fuzz (--fuzz) | fixed variant |"
-  echo "|---|---|---|---|---|"
+  echo "| JS hard bug (uvsim node) | random | random-slow | pct3 | pct4 | nodefz | dfs | fuzz (--fuzz) | fixed variant |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   for js in "$jsdir"/*.js; do
     name=$(basename "$js" .js)
     cell() {   # "k/N failed; SIGNATURE first at run i; ..." (a loaded machine
@@ -101,16 +107,26 @@ if [ "$JS_RUNS" -gt 0 ] && ls "$jsdir"/*.js >/dev/null 2>&1; then
         /^  first at run/ && sig != "" { printf "; %s first at run %s", sig, $4; sig = "" }')
       echo "${failing:-?}/${runs:-?} failed$sigs"
     }
+    strat() {  # column name, then `uvsim node` strategy flags
+      col=$1; shift
+      case " ${JS_COLUMNS:-pct3 pct4 nodefz dfs} " in *" $col "*) ;; *) echo "-"; return ;; esac
+      cell "$UVSIM" node --runs "$JS_RUNS" --jobs 2 --timeout 120 --seed 1 --no-minimise \
+        --no-report --corpus "$tmp/js-$col" "$@" "$js" buggy
+    }
     r=$(cell "$UVSIM" node --runs "$JS_RUNS" --jobs 2 --timeout 120 --seed 1 --no-minimise --no-report \
           --corpus "$tmp/js-r" "$js" buggy)
+    p3=$(strat pct3 --strategy pct)
+    p4=$(strat pct4 --strategy pct --pct-depth 4)
+    nf=$(strat nodefz --strategy nodefz)
+    df=$(strat dfs --strategy dfs)
     sl=$(cell env UVSIM_SLOW=1 "$UVSIM" node --runs "$JS_RUNS" --jobs 2 --timeout 120 --seed 1 --no-minimise \
           --no-report --corpus "$tmp/js-s" "$js" buggy)
     fz=$(cell "$UVSIM" node --fuzz --runs "$JS_RUNS" --timeout 120 --seed 1 --no-minimise \
           --out "$tmp/js-z" --corpus "$tmp/js-z" "$js" buggy)
     fx=$(cell env UVSIM_SLOW=1 "$UVSIM" node --runs "$JS_RUNS" --jobs 2 --timeout 120 --seed 1 --no-minimise \
           --no-report --corpus "$tmp/js-f" "$js" fixed)
-    echo "| $name | $r | $sl | $fz | $fx (UVSIM_SLOW=1) |"
+    echo "| $name | $r | $sl | $p3 | $p4 | $nf | $df | $fz | $fx (UVSIM_SLOW=1) |"
   done
   echo
-  echo "JS: one campaign of $JS_RUNS seeded schedules (fuzz: tapes) per cell (the natural order first), --jobs 2 (fuzz: 1); cell: failing runs, then each failure signature's first run (1-based)."
+  echo "JS: one campaign of $JS_RUNS seeded schedules (fuzz: tapes) per cell (the natural order first), --jobs 2 (fuzz and dfs: one at a time); cell: failing runs, then each failure signature's first run (1-based)."
 fi
