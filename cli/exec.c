@@ -1059,7 +1059,17 @@ static size_t reported_decisions(const exec_result* r, sim_decision* out, size_t
 
 static void dfs_end(const exec_result* r) {
   static sim_decision log[SIM_DFS_DEPTH_MAX];
-  sim_strategy_end(&dfs, log, reported_decisions(r, log, dfs.p.dfs_depth));
+  size_t len = reported_decisions(r, log, dfs.p.dfs_depth);
+  if (!r->traced) {
+    /* Killed without a report (--timeout, --memory): what it decided past
+     * its prefix is unknown; the prefix offered what the run before it
+     * saw. Taken as the whole run, so the search goes on past it rather
+     * than ending, as an empty log would make it. */
+    len = dfs.dfs_len;
+    for (uint32_t i = 0; i < dfs.dfs_len; i++)
+      log[i] = (sim_decision){ 0, dfs.dfs_n[i], dfs.dfs_choice[i], NULL };
+  }
+  sim_strategy_end(&dfs, log, len);
 }
 
 /* After the natural run: the spec of the seeded runs (pct's k is the

@@ -31,9 +31,10 @@ typedef struct exec_opts {
                                    (else UVSIM_SEED's uniform source) */
   sim_strategy_kind strategy;
   sim_strategy_params params;   /* its settings; params.slow: --slow */
-  char spec[512];               /* the seeded runs' UVSIM_STRATEGY, made
+  char spec[256];               /* the seeded runs' UVSIM_STRATEGY, made
                                    once the natural run gave pct its k;
-                                   "" before and without --strategy */
+                                   "" before and without --strategy (as
+                                   long as the fork server takes one) */
   char runs_log[4096];          /* --runs-log: one line per run, or "" */
   char lib[4096];
   char preload[8192];           /* LD_PRELOAD: lib, after ASan's runtime in
