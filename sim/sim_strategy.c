@@ -352,13 +352,17 @@ static int spec_pair(const char* item, size_t len, sim_strategy_params* p,
     snprintf(v, sizeof v, "%.*s", (int)(len - klen - 1), eq + 1);
     if ((slash = strchr(v, '/')) != NULL) *slash = '\0';
     if (sim_parse_u64(v, &a) != 0 || a > UINT32_MAX || !slash != !keys[i].at2 ||
-        (slash && (sim_parse_u64(slash + 1, &b) != 0 || b > 100)))
-      break;
+        (slash && (sim_parse_u64(slash + 1, &b) != 0 || b > 100))) {
+      snprintf(err, errlen, "'%.*s': the value is not %s", (int)len, item,
+               keys[i].at2 ? "DOF/PCT (PCT at most 100)" : "a 32-bit number");
+      return -1;
+    }
     *field(p, keys[i].at) = (uint32_t)a;
     if (slash) *field(p, keys[i].at2) = (uint32_t)b;
     return 0;
   }
-  snprintf(err, errlen, "'%.*s' is not one of its settings", (int)len, item);
+  snprintf(err, errlen, "'%.*s' is not KEY=VALUE with one of its settings' keys",
+           (int)len, item);
   return -1;
 }
 

@@ -10,6 +10,9 @@ set -u
 UVSIM=$1
 TARGET=$2
 LIB=$(dirname "$UVSIM")/lib/libuvsim.so
+# a sanitized libuvsim needs ASan's runtime loaded first, as exec does it
+asan=$(ldd "$LIB" | sed -n 's/.*libasan\.so[^ ]* => \([^ ]*\).*/\1/p')
+LIB=${asan:+$asan:}$LIB
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; cat "$tmp/out" 2>/dev/null | head -20; exit 1; }

@@ -124,12 +124,61 @@ static void pct_change_points(void** state) {
   }
 }
 
+static void choices_of(const sim_config* cfg, uint32_t* out, size_t n) {
+  sim w;
+  sim_init(&w, NULL);
+  sim_reset(&w, cfg);
+  for (size_t i = 0; i < n; i++)
+    out[i] = sim_choose(&w, (sim_kind)(i % 5), 2 + (uint32_t)(i % 4), "x");
+  sim_free(&w);
+}
+
+/* A spec (UVSIM_STRATEGY) carries a strategy's settings: parsed back they
+ * are the same, and a child's run of it (sim_strategy_run_source) answers
+ * exactly as an in-process run of that strategy and seed: `uvsim exec
+ * --strategy` explores the schedules `uvsim run` would. */
+static void spec_runs_as_in_process(void** state) {
+  (void)state;
+  sim_strategy_kind kinds[] = { SIM_STRAT_RANDOM, SIM_STRAT_PCT, SIM_STRAT_NODEFZ };
+  for (size_t k = 0; k < 3; k++) {
+    sim_strategy_params p, q;
+    sim_strategy_defaults(&p);
+    p.random_bias_max = 2, p.pct_k = 57, p.pct_depth = 4, p.nodefz_io_dof = 5, p.slow = 1;
+    char spec[256], err[256];
+    assert_int_equal(sim_strategy_spec_format(kinds[k], &p, spec, sizeof spec), 0);
+    sim_strategy_kind back;
+    assert_int_equal(sim_strategy_spec_parse(spec, &back, &q, err, sizeof err), 0);
+    assert_int_equal(back, kinds[k]);
+    assert_int_equal(q.slow, 1);
+    if (kinds[k] == SIM_STRAT_PCT) assert_int_equal(q.pct_k, 57);
+    for (uint64_t seed = 1; seed < 30; seed++) {
+      uint32_t a[120], b[120];
+      sim_strategy st;
+      sim_config cfg;
+      sim_strategy_init(&st, kinds[k], &p);
+      sim_strategy_begin(&st, seed, 0, &cfg);
+      choices_of(&cfg, a, 120);
+      sim_strategy_free(&st);
+      assert_int_equal(sim_strategy_run_source(spec, seed, NULL, 0, &cfg, err, sizeof err), 0);
+      choices_of(&cfg, b, 120);
+      assert_memory_equal(a, b, sizeof a);
+    }
+  }
+  sim_strategy_kind kind;
+  sim_strategy_params p;
+  char err[256];
+  assert_int_equal(sim_strategy_spec_parse("pct:bogus=1", &kind, &p, err, sizeof err), -1);
+  assert_int_equal(sim_strategy_spec_parse("magic", &kind, &p, err, sizeof err), -1);
+  assert_int_equal(sim_strategy_spec_parse("nodefz:nodefz-pool=4", &kind, &p, err, sizeof err), -1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(dfs_enumerates_tree),
     cmocka_unit_test(deterministic_per_seed),
     cmocka_unit_test(random_bias_keeps_zero_common),
     cmocka_unit_test(pct_change_points),
+    cmocka_unit_test(spec_runs_as_in_process),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
