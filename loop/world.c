@@ -133,6 +133,18 @@ void uvs__killed_by(int signum, const char* name) {
   _exit(128 + signum);
 }
 
+/* The program asks to end now with status, as exit(status) would end the
+ * run: its stdio flushed and the run reported (sim_report_now, the atexit
+ * handler), the rest of the exit handlers skipped. libuvsim-det.so calls
+ * it once node has freed its main environment (loop/det/det.c,
+ * node_freed_main_environment): what is left of node's exit is the
+ * teardown of V8 and of the process's libraries, which no program sees. */
+void uvsim_exit_now(int status) {
+  fflush(NULL);
+  sim_report_now();
+  _exit(status);
+}
+
 void uvsim_invariant_failed(const char* where, const char* fmt, ...) {
   char msg[256];
   va_list ap;

@@ -75,6 +75,10 @@ int uvsim_child_script(const char* file, const void* out, size_t len, int exit_s
 int uvsim_fs_map(const char* sim_dir, const char* real_dir, unsigned flags);
 int uvsim_fs_unmap(const char* sim_dir);
 
+/* Ends the process now with status, as exit(status) would end the run:
+ * stdio flushed and the run reported, no other exit handler run. */
+void uvsim_exit_now(int status) __attribute__((noreturn));
+
 /* The current run's trace hash and whether it has failed. */
 uint64_t uvsim_trace_hash(void);
 int uvsim_failed(void);

@@ -25,6 +25,9 @@
  *    start: node starts with seed 0's stream and V8 seed, and
  *    uvsim_det_first_run gives both the run's and resets the current
  *    context's Math.random (see there).
+ *  - A run ends once node has freed its main environment, without V8's
+ *    teardown (node_maybe_int, below): the same in every run, and what
+ *    makes a fork server's child cheap to end.
  *
  * These symbols are this library's whole point, so it is a library of its
  * own: libuvsim.so exports nothing but uv_* and uvsim_*. */
@@ -370,3 +373,68 @@ __attribute__((constructor)) static void platform_inline(void) {
 /* Whether node's platform worker threads can be given no task: the fork
  * server (loop/forkserver.c) forks node only then. */
 DET_EXPORT int uvsim_det_platform_inline(void) { return platform_inline_done; }
+
+/* ------------------------------------------------------------ exit
+ *
+ * Once node's main loop has ended and the program's 'exit' handlers have
+ * run (node::SpinEventLoop returned the exit code) and node has freed the
+ * main environment (node::FreeEnvironment: cleanup hooks, the loop's
+ * handles closed, the addons' AtExit hooks, worker threads stopped), what
+ * is left before exit(code) is the teardown of V8's isolate and platform
+ * and the libraries' exit handlers and destructors: nothing the program
+ * sees, and in a fork server's child the costliest part of a small run
+ * (freeing every heap block and V8 page writes to pages the child shares
+ * with the server: a copy-on-write fault each; 1095 -> 660 faults per run
+ * of bench/exec/node_small.js). So every node run, started or forked
+ * alike, ends there as node's own process.exit() path ends
+ * (node::DefaultProcessExitHandler): V8's statistics dumped if flags asked
+ * for them (v8::Isolate::DumpAndResetStats, which the isolate's teardown
+ * would have done), stdio given back as node found it (node::ResetStdio:
+ * terminal modes, descriptor flags), then uvsim_exit_now (stdio flushed,
+ * the run reported, _exit). Not run: atexit handlers and destructors of
+ * the process's libraries (a native addon's own atexit, say). A run that
+ * ends otherwise (process.exit, an uncaught exception, a signal) is not
+ * changed.
+ *
+ * libnode.so calls both functions through its PLT (node::NodeMainInstance::
+ * Run calls SpinEventLoop and, through its environment's deleter,
+ * FreeEnvironment: checked in libnode.so.108's code), so these
+ * definitions, preloaded, are the ones it calls; each calls libnode's.
+ * Worker threads call them too, for their own environments: only the main
+ * thread's environment ends the process. v8::Maybe<int> is a bool and an
+ * int, trivially copyable, returned in a register as this struct is. */
+typedef struct {
+  _Bool has;
+  int value;
+} node_maybe_int;
+
+static void* main_env;          /* whose loop ended on the main thread */
+static int main_exit_code;
+
+DET_EXPORT node_maybe_int _ZN4node13SpinEventLoopEPNS_11EnvironmentE(void* env) {
+  static node_maybe_int (*real)(void*);
+  if (!real) *(void**)&real = dlsym(RTLD_NEXT, "_ZN4node13SpinEventLoopEPNS_11EnvironmentE");
+  node_maybe_int r = real(env);
+  if (main_thread() && r.has) {
+    main_env = env;
+    main_exit_code = r.value;
+  }
+  return r;
+}
+
+DET_EXPORT void _ZN4node15FreeEnvironmentEPNS_11EnvironmentE(void* env) {
+  static void (*real)(void*);
+  if (!real) *(void**)&real = dlsym(RTLD_NEXT, "_ZN4node15FreeEnvironmentEPNS_11EnvironmentE");
+  real(env);
+  if (!env || env != main_env || !main_thread()) return;
+  void* (*get_isolate)(void);
+  void (*dump_stats)(void*);
+  void (*reset_stdio)(void);
+  *(void**)&get_isolate = dlsym(RTLD_DEFAULT, "_ZN2v87Isolate10GetCurrentEv");
+  *(void**)&dump_stats = dlsym(RTLD_DEFAULT, "_ZN2v87Isolate17DumpAndResetStatsEv");
+  *(void**)&reset_stdio = dlsym(RTLD_DEFAULT, "_ZN4node10ResetStdioEv");
+  void* isolate = get_isolate ? get_isolate() : NULL;
+  if (isolate && dump_stats) dump_stats(isolate);
+  if (reset_stdio) reset_stdio();
+  uvsim_exit_now(main_exit_code);
+}

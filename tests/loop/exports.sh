@@ -3,7 +3,7 @@
 # programs (node, Lua, Python): it exports libuv's API, uvsim's own and
 # libc's descriptor calls that answer simulated numbers (loop/fdshim.c) and
 # the machine's identity calls (loop/os.c), nothing else; libuvsim-det.so exactly the clock and randomness it
-# interposes (loop/det/det.c).
+# interposes and node's two exit-path functions (loop/det/det.c).
 lib=$1
 shim="__pread64_chk __pread_chk __read_chk __recv_chk __recvfrom_chk close dup dup2 dup3 fcntl fcntl64 fdatasync fstat fstat64 fsync ftruncate ftruncate64 getpeername
 getsockname getsockopt ioctl lseek lseek64 pread pread64 preadv pwrite pwrite64 pwritev read
@@ -25,6 +25,6 @@ fi
 n=$(nm -D --defined-only "$lib/libuvsim.so" | grep -c ' T uv_')
 [ "$n" -ge 290 ] || { echo "FAIL: only $n uv_* functions exported"; exit 1; }
 det=$(nm -D --defined-only "$lib/libuvsim-det.so" | awk '$2 == "T" {print $3}' | sort | tr '\n' ' ')
-want="RAND_bytes RAND_bytes_ex RAND_priv_bytes RAND_priv_bytes_ex clock_gettime getentropy getrandom gettimeofday time uvsim_det_first_run uvsim_det_platform_inline "
+want="RAND_bytes RAND_bytes_ex RAND_priv_bytes RAND_priv_bytes_ex _ZN4node13SpinEventLoopEPNS_11EnvironmentE _ZN4node15FreeEnvironmentEPNS_11EnvironmentE clock_gettime getentropy getrandom gettimeofday time uvsim_det_first_run uvsim_det_platform_inline "
 [ "$det" = "$want" ] || { echo "FAIL: libuvsim-det.so exports: $det"; exit 1; }
 echo "ok: libuvsim.so exports $n uv_* functions, uvsim_* and the libc calls it answers, nothing else"
