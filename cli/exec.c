@@ -76,6 +76,9 @@ static const char* usage_exec =
   "                  the strategy's settings, as `uvsim run`'s; --slow also\n"
   "                  without --strategy (UVSIM_SLOW=1)\n"
   "  --same-output   a run whose stdout differs from the natural order's fails\n"
+  "  --stop-at-first start no run after the first failing one; runs in flight\n"
+  "                  after it are not counted, so the runs counted and the\n"
+  "                  first failure are the same for any --jobs\n"
   "  --fuzz          coverage-guided instead of seeded: --runs tapes (byte\n"
   "                  strings of answers, UVSIM_TAPE) mutated from those that\n"
   "                  reached new ordering coverage, one at a time; the same\n"
@@ -941,6 +944,7 @@ static int parse(int argc, char** argv, exec_opts* o) {
     else if (!strcmp(a, "--same-output")) o->same_output = 1;
     else if (!strcmp(a, "--no-fork-server")) o->no_fork_server = 1;
     else if (!strcmp(a, "--fuzz")) o->fuzz = 1;
+    else if (!strcmp(a, "--stop-at-first")) o->stop_at_first = 1;
     else if (!strcmp(a, "--runs-log")) {
       if (!v || !*v || *v == '-') return cli_usage_error("--runs-log needs a file"), -1;
       snprintf(o->runs_log, sizeof o->runs_log, "%s", v);
@@ -1279,10 +1283,10 @@ int cli_exec_campaign(exec_opts* o, exec_summary* out) {
    * depend on which process happened to finish first. */
   static xrun flight[EXEC_JOBS_MAX];
   uint64_t started = 0, i = 0;
-  int out_of_time = 0, exhausted = 0;
+  int out_of_time = 0, exhausted = 0, stopped = o->stop_at_first && st.sum.failing;
   for (;; i++) {
     while (started < o->runs && started - i < (serial ? 1 : o->jobs) && !out_of_time &&
-           !exhausted) {
+           !exhausted && !stopped) {
       if (o->time_s > 0 && now_s() - t0 >= o->time_s) {
         out_of_time = 1;
         break;
@@ -1306,6 +1310,17 @@ int cli_exec_campaign(exec_opts* o, exec_summary* out) {
     judge(o, &st, i + 1, &x->seed, &r, &base);
     if (serial) dfs_end(&r);
     cli_exec_result_free(&r);
+    if (o->stop_at_first && st.sum.failing && !stopped) {
+      /* Runs are judged in order, so every lower run has counted; the
+       * later ones still in flight (J > 1 only) are waited for and
+       * dropped, so that what is counted does not depend on --jobs. */
+      stopped = 1;
+      for (uint64_t j = i + 1; j < started; j++) {
+        run_finish(o, &flight[j % EXEC_JOBS_MAX], &r);
+        cli_exec_result_free(&r);
+      }
+      started = i + 1;
+    }
     if (progress && (i % 16 == 15 || i + 1 == o->runs))
       fprintf(stderr, "\r%s: %" PRIu64 "/%" PRIu64 " runs, %" PRIu64 " failing, %zu signatures",
               what, i + 1, o->runs, st.sum.failing, st.sum.nsigs);
@@ -1319,7 +1334,8 @@ int cli_exec_campaign(exec_opts* o, exec_summary* out) {
          "runs, %" PRIu64 " failing, %zu signature%s\n", what, i + 1, i,
          o->strategy_on ? sim_strategy_name(o->strategy) : "seeds",
          o->strategy_on ? " schedules" : "",
-         out_of_time ? ", stopped by --time" : exhausted ? ", all dfs schedules within the bounds" : "", dt,
+         out_of_time ? ", stopped by --time" : exhausted ? ", all dfs schedules within the bounds" :
+         stopped ? ", stopped at the first failure" : "", dt,
          (double)(i + 1) / (dt > 0 ? dt : 1),
          served ? ", fork server" : ", a process per run",
          st.sum.ntraces, st.noutputs,

@@ -22,6 +22,8 @@ typedef struct exec_opts {
   int same_output, quiet;
   int no_fork_server;           /* --no-fork-server: a process per run */
   int fuzz;                     /* --fuzz: coverage-guided over tapes */
+  int stop_at_first;            /* --stop-at-first: no run after the first
+                                   failing one (benchmarks time to a bug) */
   char fuzz_out[4096];          /* --out: where findings' tapes go */
   const uint8_t* tape;          /* the next runs' tape (UVSIM_TAPE), when */
   size_t tape_len;              /* tape_on; else seeds */

@@ -238,6 +238,7 @@ static int fuzz_loop(exec_opts* o, fuzz_state* f, const exec_result* base, int* 
   int progress = !o->quiet && isatty(2);
   for (uint64_t i = 0; i < o->runs; i++) {
     if (o->time_s > 0 && mono_s() - t0 >= o->time_s) return *stopped = 1, 0;
+    if (o->stop_at_first && f->failing) return *stopped = 2, 0;
     size_t len;
     next_tape(f, buf, &len);
     o->tape = buf, o->tape_len = len, o->tape_on = 1;
@@ -294,7 +295,8 @@ int cli_exec_fuzz(exec_opts* o) {
     printf("fuzz: %" PRIu64 " runs (natural order + %" PRIu64 " tapes%s) in %.2f s (%.0f/s, %s), "
            "corpus %zu tapes, %zu coverage features, %zu distinct schedules, %" PRIu64
            " failing, %zu signature%s\n", f.runs, f.runs - 1,
-           stopped ? ", stopped by --time" : "", dt, (double)f.runs / (dt > 0 ? dt : 1),
+           stopped == 1 ? ", stopped by --time" : stopped ? ", stopped at the first failure" : "",
+           dt, (double)f.runs / (dt > 0 ? dt : 1),
            served ? "fork server" : "a process per run",
            f.ncorpus, f.features, f.ntraces, f.failing, f.nsigs, f.nsigs == 1 ? "" : "s");
     rc = f.nsigs ? EXIT_BUG : 0;

@@ -72,6 +72,8 @@ static const char* usage_node =
   "                  the natural run's decision count unless given)\n"
   "  --timeout S     wall seconds a run may take (default 20)\n"
   "  --same-output   a run whose stdout differs from the natural order's fails\n"
+  "  --stop-at-first start no run after the first failing one (and count none\n"
+  "                  after it: the same for any --jobs); with --fuzz too\n"
   "  --check-determinism\n"
   "                  run one schedule twice; fail, naming the first divergent\n"
   "                  decision, when output or trace differ\n"
@@ -747,6 +749,7 @@ static int parse_uvsim_opts(int argc, char** argv, int* i, exec_opts* o, node_op
     else if (!strcmp(a, "--no-minimize") || !strcmp(a, "--no-minimise")) { n->minimize = 0; continue; }
     else if (!strcmp(a, "--check-determinism")) { c->check = 1; continue; }
     else if (!strcmp(a, "--fuzz")) { o->fuzz = 1; continue; }
+    else if (!strcmp(a, "--stop-at-first")) { o->stop_at_first = 1; continue; }
     else if (!strcmp(a, "--no-fork-server")) { o->no_fork_server = 1; continue; }
     else if (!strcmp(a, "--runs-log")) {
       if (!v || !*v || *v == '-') return cli_usage_error("--runs-log needs a file"), -1;
