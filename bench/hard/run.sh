@@ -12,7 +12,7 @@
 # change points), nodefz, dfs (deterministic: every seed is the same
 # campaign). The libFuzzer and AFL++ columns are not measured here.
 #
-# JS_RUNS=0 leaves out the JS programs of bench/hard/js/ (see below).
+# JS=0 leaves out the JS programs of bench/hard/js/ (run_js.sh, below).
 #
 # Not a test (timings and luck): run it by hand, paste the table into
 # bench/hard/README.md with the date and the command. JOBS=N campaigns at
@@ -75,58 +75,14 @@ done
 echo
 echo "$CAMPAIGNS campaigns per cell, at most $RUNS schedules each; cell: campaigns that found the bug, median schedules to the first bug (run index, 0-based). $(($end - $start)) s wall with $JOBS processes."
 
-# JS programs (bench/hard/js/*.js) run under `uvsim node`, one real node
-# process per schedule (seconds each on a loaded machine), so 10,000-schedule
-# campaigns are out of reach: instead one campaign of JS_RUNS seeded
-# schedules per column (--jobs 2), counting the failing ones. Columns:
-# random and random-slow are node mode's default seeded source (each
-# decision uniform from the seed, durations with their geometric tail, or
-# UVSIM_SLOW=1), not the biased random strategy of the C rows; pct3, pct4,
-# nodefz and dfs are `uvsim run`'s strategies run in each node process
-# (`uvsim node --strategy`, UVSIM_STRATEGY; dfs runs one schedule at a
-# time and stops early when its bounds are covered); fuzz is
-# `uvsim node --fuzz` (JS_RUNS tapes, coverage-guided, one run at a time).
-# The fixed variant runs JS_RUNS schedules too. JS_RUNS=0 skips them;
-# JS_COLUMNS="pct3 dfs" measures those strategy columns only (the others
-# print as "-").
-JS_RUNS=${JS_RUNS:-80}
-jsdir=$here/js
-if [ "$JS_RUNS" -gt 0 ] && ls "$jsdir"/*.js >/dev/null 2>&1; then
+# JS programs (bench/hard/js/*.js) run under `uvsim node`, one node
+# process per schedule forked from one started node: run_js.sh measures
+# them with the same CAMPAIGNS and RUNS, --stop-at-first (columns random,
+# random-slow, fuzz, and `uvsim node --strategy`'s pct3, pct4, nodefz, dfs
+# when COLUMNS names them; its knobs pass through, RESULTS_JS=FILE keeps its
+# lines; ONLY and COLUMNS apply to both, so name C programs with JS=0).
+# JS=0 leaves them out.
+if [ "${JS:-1}" != 0 ]; then
   echo
-  echo "| JS hard bug (uvsim node) | random | random-slow | pct3 | pct4 | nodefz | dfs | fuzz (--fuzz) | fixed variant |"
-  echo "|---|---|---|---|---|---|---|---|---|"
-  for js in "$jsdir"/*.js; do
-    name=$(basename "$js" .js)
-    cell() {   # "k/N failed; SIGNATURE first at run i; ..." (a loaded machine
-               # may add wall-clock timeouts, which are not the bug)
-      out=$("$@" 2>&1)
-      runs=$(printf '%s\n' "$out" | sed -n 's/^\(node\|fuzz\): \([0-9]*\) runs.*/\2/p' | tail -1)
-      failing=$(printf '%s\n' "$out" | sed -n 's/.*, \([0-9]*\) failing,.*/\1/p' | tail -1)
-      sigs=$(printf '%s\n' "$out" | awk '
-        /^failure:/ { sig = $0; sub(/^failure: /, "", sig); sub(/ \(at .*/, "", sig); sub(/.*: /, "", sig) }
-        /^  first at run/ && sig != "" { printf "; %s first at run %s", sig, $4; sig = "" }')
-      echo "${failing:-?}/${runs:-?} failed$sigs"
-    }
-    strat() {  # column name, then `uvsim node` strategy flags
-      col=$1; shift
-      case " ${JS_COLUMNS:-pct3 pct4 nodefz dfs} " in *" $col "*) ;; *) echo "-"; return ;; esac
-      cell "$UVSIM" node --runs "$JS_RUNS" --jobs 2 --timeout 120 --seed 1 --no-minimise \
-        --no-report --corpus "$tmp/js-$col" "$@" "$js" buggy
-    }
-    r=$(cell "$UVSIM" node --runs "$JS_RUNS" --jobs 2 --timeout 120 --seed 1 --no-minimise --no-report \
-          --corpus "$tmp/js-r" "$js" buggy)
-    p3=$(strat pct3 --strategy pct)
-    p4=$(strat pct4 --strategy pct --pct-depth 4)
-    nf=$(strat nodefz --strategy nodefz)
-    df=$(strat dfs --strategy dfs)
-    sl=$(cell env UVSIM_SLOW=1 "$UVSIM" node --runs "$JS_RUNS" --jobs 2 --timeout 120 --seed 1 --no-minimise \
-          --no-report --corpus "$tmp/js-s" "$js" buggy)
-    fz=$(cell "$UVSIM" node --fuzz --runs "$JS_RUNS" --timeout 120 --seed 1 --no-minimise \
-          --out "$tmp/js-z" --corpus "$tmp/js-z" "$js" buggy)
-    fx=$(cell env UVSIM_SLOW=1 "$UVSIM" node --runs "$JS_RUNS" --jobs 2 --timeout 120 --seed 1 --no-minimise \
-          --no-report --corpus "$tmp/js-f" "$js" fixed)
-    echo "| $name | $r | $sl | $p3 | $p4 | $nf | $df | $fz | $fx (UVSIM_SLOW=1) |"
-  done
-  echo
-  echo "JS: one campaign of $JS_RUNS seeded schedules (fuzz: tapes) per cell (the natural order first), --jobs 2 (fuzz and dfs: one at a time); cell: failing runs, then each failure signature's first run (1-based)."
+  RESULTS=${RESULTS_JS:-$tmp/results-js} sh "$here/run_js.sh" "$UVSIM" "$CAMPAIGNS" "$RUNS"
 fi

@@ -11,7 +11,7 @@
 # stops each phase with timeout(1) so that the later ones keep a share:
 # a stopped phase's cells have fewer campaigns than asked (table.sh says how
 # many). An empty AFL_OUT leaves AFL++ out. JS programs are not run (run.sh
-# JS_RUNS). Not a test.
+# JS, run_js.sh). Not a test.
 set -u
 UVSIM=${1:?usage: run_all.sh UVSIM LF_OUT AFL_OUT OUTDIR}
 LF=${2:?}; AFL=${3-}; O=${4:?}
@@ -44,7 +44,7 @@ phase() {
   echo "run_all.sh: $name: $(( $(date +%s) - s )) s wall"
 }
 aflr=0; [ -n "$AFL" ] && aflr=90
-phase seeded $((60 + aflr + fixed_wall)) env JS_RUNS=0 RESULTS="$O/seeded.txt" \
+phase seeded $((60 + aflr + fixed_wall)) env JS=0 RESULTS="$O/seeded.txt" \
   sh "$here/run.sh" "$UVSIM" "$CAMPAIGNS" "$RUNS"
 phase libfuzzer $((aflr + fixed_wall)) env COLUMNS_ONLY="libfuzzer libfuzzer+ord" RESULTS="$O/libfuzzer.txt" \
   sh "$here/run_fuzzers.sh" "$LF" "" "$CAMPAIGNS" "$RUNS"
