@@ -77,7 +77,7 @@ xargs -r -P "$JOBS" -L 1 sh -c '
     *) echo "run_js.sh: unknown column $c" >&2; exit 0 ;;
   esac
   first=$(printf "%s\n" "$out" | sed -n "s/^  first at run \([0-9]*\) .*/\1/p" | head -1)
-  if [ -n "$first" ] && ! printf "%s\n" "$out" | grep -q "^failure: .*AssertionError"; then
+  if [ -n "$first" ] && ! grep -q "^failure: .*AssertionError" <<<"$out"; then
     echo "run_js.sh: $n $c $s: the first failure is not the bug:" >&2
     printf "%s\n" "$out" | grep "^failure:" >&2
     first=x
