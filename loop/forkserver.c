@@ -321,24 +321,6 @@ static void redirect(const char* prefix, const char* ext, int to) {
   close(fd);
 }
 
-/* A "strategy" request's source, as a started process gets it from
- * UVSIM_STRATEGY (sim/sim_world.c); a dfs run's prefix is PREFIX.tape. */
-static void strategy_source(const fs_request* r, sim_config* src) {
-  char path[4200], err[512];
-  uint8_t* bytes = NULL;
-  size_t len = 0;
-  snprintf(path, sizeof path, "%s.tape", r->prefix);
-  if (!strncmp(r->spec, "dfs", 3) && sim_tape_read(path, &bytes, &len, err, sizeof err) != 0) {
-    fprintf(stderr, "uvsim: fork server: %s\n", err);
-    _exit(2);
-  }
-  if (sim_strategy_run_source(r->spec, r->seed, bytes, len, src, err, sizeof err) != 0) {
-    fprintf(stderr, "uvsim: fork server: strategy '%s': %s\n", r->spec, err);
-    _exit(2);
-  }
-  free(bytes);
-}
-
 /* In the child: become the requested run. */
 static void become_run(const fs_request* r) {
   setpgid(0, 0);                /* a hung run is killed with what it started */
@@ -352,20 +334,18 @@ static void become_run(const fs_request* r) {
   if (!strcmp(r->kind, "seed")) {
     src.source = SIM_SRC_SEED;
     src.seed = r->seed;
-  } else if (!strcmp(r->kind, "tape")) {
-    char path[4200], err[512];
-    uint8_t* bytes;
-    size_t len;
+  } else if (!strcmp(r->kind, "tape") || !strcmp(r->kind, "strategy")) {
+    /* a tape run's decisions, or a strategy's run (a dfs run's prefix):
+     * PREFIX.tape; as a started process gets them (sim/sim_world.c) */
+    int dfs = !strncmp(r->spec, "dfs", 3);
+    char path[4200];
     snprintf(path, sizeof path, "%s.tape", r->prefix);
-    if (sim_tape_read(path, &bytes, &len, err, sizeof err) != 0) {
-      fprintf(stderr, "uvsim: fork server: %s\n", err);
-      _exit(2);
-    }
-    src.source = SIM_SRC_TAPE;
-    src.tape = bytes;           /* lives as long as the child */
-    src.tape_len = len;
+    if (!strcmp(r->kind, "tape"))
+      sim_strategy_source_or_exit(NULL, 0, path, &src, "fork server", NULL);
+    else
+      sim_strategy_source_or_exit(r->spec, r->seed, dfs ? path : NULL, &src, "fork server",
+                                  "fork server: strategy ");
   }
-  if (!strcmp(r->kind, "strategy")) strategy_source(r, &src);
   sim_set_source(uvs__sim(), &src);
   sim_ordcov_reset();           /* this run's map, from an empty chain */
   /* The environment a started run has: its seed (a program may start

@@ -44,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sim/sim_util.h"
 
@@ -340,9 +341,31 @@ int sim_strategy_spec_format(sim_strategy_kind kind, const sim_strategy_params* 
 }
 
 /* One "KEY=VALUE" of a spec into p; -1 with the reason in err. */
+/* A dfs prefix's value, "0.0.2.1": numbers 0-255 joined by dots, at most
+ * SIM_DFS_DEPTH_MAX of them (what cli/exec.c's replay line prints). Checked
+ * here so that spec_prefix, which reads it, never meets anything else: a
+ * mistyped replay line must not run some shorter prefix instead. */
+static int prefix_value_ok(const char* v, size_t len) {
+  size_t count = 0;
+  for (size_t i = 0; i < len;) {
+    size_t digits = 0;
+    unsigned value = 0;
+    while (i < len && v[i] >= '0' && v[i] <= '9' && digits < 3)
+      value = value * 10 + (unsigned)(v[i++] - '0'), digits++;
+    if (digits == 0 || value > 255 || ++count > SIM_DFS_DEPTH_MAX) return 0;
+    if (i < len && (v[i++] != '.' || i == len)) return 0;
+  }
+  return count > 0;
+}
+
 static int spec_pair(const char* item, size_t len, sim_strategy_params* p,
                      char* err, size_t errlen) {
-  if (len >= 7 && !memcmp(item, "prefix=", 7)) return 0;   /* dfs: spec_prefix */
+  if (len >= 7 && !memcmp(item, "prefix=", 7)) {           /* dfs: spec_prefix */
+    if (prefix_value_ok(item + 7, len - 7)) return 0;
+    snprintf(err, errlen, "'%.*s': the value is not choices 0-255 joined by dots",
+             (int)(len > 80 ? 80 : len), item);
+    return -1;
+  }
   const char* eq = memchr(item, '=', len);
   size_t klen = eq ? (size_t)(eq - item) : len;
   for (size_t i = 0; eq && i < sizeof keys / sizeof *keys; i++) {
@@ -424,4 +447,27 @@ int sim_strategy_run_source(const char* spec, uint64_t seed, const uint8_t* pref
   }
   sim_strategy_begin(&st, seed, 0, cfg);
   return 0;
+}
+
+void sim_strategy_source_or_exit(const char* spec, uint64_t seed, const char* tape,
+                                 sim_config* cfg, const char* tape_who,
+                                 const char* spec_who) {
+  uint8_t* bytes = NULL;
+  size_t len = 0;
+  char err[512];
+  if (tape && *tape && sim_tape_read(tape, &bytes, &len, err, sizeof err) != 0) {
+    fprintf(stderr, "uvsim: %s: %s\n", tape_who, err);
+    _exit(2);
+  }
+  if (!spec) {
+    cfg->source = SIM_SRC_TAPE;
+    cfg->tape = bytes;          /* lives as long as the process */
+    cfg->tape_len = len;
+    return;
+  }
+  if (sim_strategy_run_source(spec, seed, bytes, len, cfg, err, sizeof err) != 0) {
+    fprintf(stderr, "uvsim: %s'%s': %s\n", spec_who, spec, err);
+    _exit(2);
+  }
+  free(bytes);                  /* dfs copied its prefix */
 }

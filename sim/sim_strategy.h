@@ -113,5 +113,16 @@ int sim_strategy_spec_parse(const char* spec, sim_strategy_kind* kind,
  * as the process. 0, or -1 with the reason in err. */
 int sim_strategy_run_source(const char* spec, uint64_t seed, const uint8_t* prefix,
                             size_t prefix_len, sim_config* cfg, char* err, size_t errlen);
+/* The source of a run that libuvsim is handed from outside (UVSIM_STRATEGY
+ * and UVSIM_TAPE, or a fork server's request): `spec` seeded `seed`, a dfs
+ * spec's prefix read from the file `tape`; with no spec, the decisions of
+ * the file `tape` (one byte each). The bytes live as long as the process.
+ * A file that cannot be read or a spec that does not parse ends the process
+ * (status 2) with one line, "uvsim: TAPE_WHO: reason" or
+ * "uvsim: SPEC_WHO'spec': reason": running another schedule instead would
+ * report a run that never happened. */
+void sim_strategy_source_or_exit(const char* spec, uint64_t seed, const char* tape,
+                                 sim_config* cfg, const char* tape_who,
+                                 const char* spec_who);
 
 #endif

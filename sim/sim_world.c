@@ -382,19 +382,6 @@ int sim_tape_read(const char* path, uint8_t** bytes, size_t* len, char* err,
 /* UVSIM_TAPE=FILE: the run's answers are the file's bytes (as a fuzzer's
  * tape: one byte per decision, wide ones more; past the end, 0). The tape
  * lives as long as the process. */
-static void tape_config(sim_config* cfg, const char* path) {
-  uint8_t* bytes;
-  size_t len;
-  char err[512];
-  if (sim_tape_read(path, &bytes, &len, err, sizeof err) != 0) {
-    fprintf(stderr, "uvsim: UVSIM_TAPE: %s\n", err);
-    _exit(2);
-  }
-  cfg->source = SIM_SRC_TAPE;
-  cfg->tape = bytes;
-  cfg->tape_len = len;
-}
-
 /* UVSIM_REPLAY=FILE: the decisions of a reproducer (what `uvsim replay`
  * hands to an unchanged program), matched by kind, label and occurrence
  * (sim/sim_replay.h; UVSIM_REPLAY_STRICT=1: by position), so that a program
@@ -431,25 +418,6 @@ static void replay_config(sim_config* cfg, const char* path) {
   sim_child_replay_set(r.child, r.nchild);
 }
 
-/* UVSIM_STRATEGY=SPEC (sim/sim_strategy.h): the run is that strategy's,
- * seeded UVSIM_SEED; a dfs run's prefix is UVSIM_TAPE's bytes. A spec that
- * does not parse stops the program, as a bad seed does. */
-static void strategy_config(sim_config* cfg, const char* spec, const char* tape) {
-  uint8_t* bytes = NULL;
-  size_t len = 0;
-  char err[512];
-  if (tape && *tape && sim_tape_read(tape, &bytes, &len, err, sizeof err) != 0) {
-    fprintf(stderr, "uvsim: UVSIM_TAPE: %s\n", err);
-    _exit(2);
-  }
-  uint64_t seed = sim_env_u64("UVSIM_SEED", 0, UINT64_MAX);
-  if (sim_strategy_run_source(spec, seed, bytes, len, cfg, err, sizeof err) != 0) {
-    fprintf(stderr, "uvsim: UVSIM_STRATEGY='%s': %s\n", spec, err);
-    _exit(2);
-  }
-  free(bytes);
-}
-
 /* Natural order unless UVSIM_SEED asks for a seeded run (decimal; a value
  * that does not parse stops the program, see sim_env_u64). Reading the
  * environment once at start-up is configuration, not nondeterminism. */
@@ -462,9 +430,12 @@ static void default_world_init(void) {
   if (replay && *replay) {
     replay_config(&cfg, replay);
   } else if (strategy && *strategy) {
-    strategy_config(&cfg, strategy, tape);
+    /* UVSIM_STRATEGY=SPEC seeded UVSIM_SEED; a dfs run's prefix is UVSIM_TAPE */
+    sim_strategy_source_or_exit(strategy, sim_env_u64("UVSIM_SEED", 0, UINT64_MAX), tape,
+                                &cfg, "UVSIM_TAPE", "UVSIM_STRATEGY=");
   } else if (tape && *tape) {
-    tape_config(&cfg, tape);
+    /* UVSIM_TAPE=FILE: its bytes are the decisions */
+    sim_strategy_source_or_exit(NULL, 0, tape, &cfg, "UVSIM_TAPE", NULL);
   } else if (env && *env) {
     cfg.source = SIM_SRC_SEED;
     cfg.seed = sim_env_u64("UVSIM_SEED", 0, UINT64_MAX);

@@ -172,6 +172,34 @@ static void spec_runs_as_in_process(void** state) {
   assert_int_equal(sim_strategy_spec_parse("nodefz:nodefz-pool=4", &kind, &p, err, sizeof err), -1);
 }
 
+/* A dfs prefix in a replay line ("prefix=0.0.2.1") runs exactly those
+ * choices; a mistyped one is refused rather than cut short (it was read
+ * up to the first junk, so "0.1x.2" ran the prefix 0.1). */
+static void dfs_prefix_strict(void** state) {
+  (void)state;
+  sim_strategy_kind kind;
+  sim_strategy_params p;
+  char err[256];
+  const char* good[] = {"dfs:prefix=0", "dfs:prefix=0.0.2.1", "dfs:dfs-depth=8,prefix=255.3"};
+  const char* bad[] = {"dfs:prefix=", "dfs:prefix=0.1x.2", "dfs:prefix=1..2", "dfs:prefix=3.",
+                       "dfs:prefix=.3", "dfs:prefix=256", "dfs:prefix=0001", "dfs:prefix=-1"};
+  for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+    assert_int_equal(sim_strategy_spec_parse(good[i], &kind, &p, err, sizeof err), 0);
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    assert_int_equal(sim_strategy_spec_parse(bad[i], &kind, &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "prefix="));
+  }
+  /* the prefix is run: its choices are the first decisions */
+  sim_config cfg;
+  memset(&cfg, 0, sizeof cfg);
+  assert_int_equal(sim_strategy_run_source("dfs:prefix=1.0.2", 1, NULL, 0, &cfg, err, sizeof err), 0);
+  uint32_t c[3];
+  choices_of(&cfg, c, 3);
+  assert_int_equal(c[0], 1);
+  assert_int_equal(c[1], 0);
+  assert_int_equal(c[2], 2);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(dfs_enumerates_tree),
@@ -179,6 +207,7 @@ int main(void) {
     cmocka_unit_test(random_bias_keeps_zero_common),
     cmocka_unit_test(pct_change_points),
     cmocka_unit_test(spec_runs_as_in_process),
+    cmocka_unit_test(dfs_prefix_strict),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
