@@ -123,6 +123,11 @@ int cli_finish_stdout(int rc) {
 
 int cli_replay_verdict(const sim_repro* r, const char* sig, uint64_t hash,
                        const sim_replay* acct, int strict) {
+  return cli_replay_verdict_output(r, sig, hash, acct, strict, -1);
+}
+
+int cli_replay_verdict_output(const sim_repro* r, const char* sig, uint64_t hash,
+                              const sim_replay* acct, int strict, int out_same) {
   /* The same failure modulo numbers: a line added above the failing one
    * moves its line number (node's frames), not the bug. */
   char now[512], then[512];
@@ -141,12 +146,15 @@ int cli_replay_verdict(const sim_repro* r, const char* sig, uint64_t hash,
   sim_replay_fprint(acct, stdout, "");
   int diverged = sim_replay_diverged(acct);
   if (!diverged) printf("every decision matched the reproducer\n");
-  if (same_sig && (same_hash || !r->has_hash) && !diverged) {
+  if (same_sig && (same_hash || !r->has_hash) && !diverged && out_same != 0) {
     printf("reproduced exactly\n");
     return 0;
   }
   if (same_sig && !strict && r->signature[0]) {
-    printf(same_hash ? "reproduced (same failure and trace; the file does not match what "
+    printf(out_same == 0 && same_hash && !diverged
+               ? "reproduced (same failure and schedule, other output: the program "
+                 "depends on something uvsim does not control)\n" :
+           same_hash ? "reproduced (same failure and trace; the file does not match what "
                        "the program asked, see above)\n"
                      : "reproduced (same failure, different schedule)\n");
     return 0;

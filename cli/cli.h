@@ -55,6 +55,11 @@ struct sim_repro;
 struct sim_replay;
 int cli_replay_verdict(const struct sim_repro* r, const char* sig, uint64_t hash,
                        const struct sim_replay* acct, int strict);
+/* The same for a file that recorded the run's output (`uvsim exec`'s):
+ * out_same 1 or 0 says whether the replay printed the same; exact needs
+ * it too (-1: nothing recorded, as cli_replay_verdict). */
+int cli_replay_verdict_output(const struct sim_repro* r, const char* sig, uint64_t hash,
+                              const struct sim_replay* acct, int strict, int out_same);
 
 /* `uvsim exec` (exec.c): the command and its help text. */
 int cli_cmd_exec(int argc, char** argv);

@@ -37,6 +37,7 @@
 #include "cli/ci.h"
 #include "cli/cli.h"
 #include "cli/exec.h"
+#include "cli/exec_repro.h"
 #include "cli/exec_server.h"
 #include "sim/sim_fs.h"
 #include "fuzz/fuzz.h"
@@ -92,6 +93,9 @@ static const char* usage_exec =
   "                  once (per job) and forks a child per run at its first\n"
   "                  uv_run, unless it made a decision or started a thread\n"
   "                  before (then it says so and starts a process per run)\n"
+  "  --corpus DIR    where reproducers go (default corpus): one per failure\n"
+  "                  signature, DIR/exec-PROGRAM/HASH.uvsim\n"
+  "  --no-minimize   write each reproducer as found\n"
   "  --map SIM=HOST[,ro|,snapshot]\n"
   "                  map a host directory into the program's simulated\n"
   "                  filesystem (repeatable; UVSIM_FS_MAP, docs/world.md)\n"
@@ -106,7 +110,10 @@ static const char* usage_exec =
   "\n"
   "Each failure is printed once per signature with the seed, whether running\n"
   "that seed again gave the same exit and output, and the command that\n"
-  "replays it. exit status: 0 no failure, 1 a failure, 2 bad usage.\n";
+  "replays it; and with its reproducer: the run's decisions, what it saw\n"
+  "outside the simulation and its children's output, minimised, replayed\n"
+  "twice; `uvsim replay FILE` replays it without running the children again.\n"
+  "exit status: 0 no failure, 1 a failure, 2 bad usage.\n";
 
 #define EXEC_MEMORY_MB_DEFAULT 4096u
 /* How often a running child's resident memory is looked at. */
@@ -251,7 +258,7 @@ static void child(const exec_opts* o, const uint64_t* seed, int out, int err,
   if (launch && o->node) setenv("UVSIM_FORKSERVER_THREADS", "idle", 1);
   child_tape_env(o, rep_path);
   char** argv = o->node ? cli_node_start_argv(o, seed) : o->argv;
-  execvp(argv[0], argv);
+  execvp(o->exe ? o->exe : argv[0], argv);
   int e = errno;
   ssize_t w = write(report, &e, sizeof e);
   (void)w;
@@ -956,6 +963,12 @@ static int parse(int argc, char** argv, exec_opts* o) {
       i++;
     }
     else if (!strcmp(a, "--quiet")) o->quiet = 1;
+    else if (!strcmp(a, "--corpus")) {
+      if (!v || !*v) return cli_usage_error("--corpus needs a directory"), -1;
+      o->corpus = v;
+      i++;
+    }
+    else if (!strcmp(a, "--no-minimize") || !strcmp(a, "--no-minimise")) o->no_minimize = 1;
     else if (!strcmp(a, "--map")) { if (cli_exec_add_map(o, v)) return -1; i++; }
     else if (!strcmp(a, "--lib")) {
       if (!v) return cli_usage_error("--lib needs a value"), -1;
@@ -1165,7 +1178,10 @@ static void report_failure(const exec_opts* o, exec_state* st, const char* sig,
   int same = cli_exec_check_replay(o, seed, r, base);
   if (o->node)
     cli_node_report_failure(o, sig, seed, r, same, st->sum.path[k], sizeof st->sum.path[k]);
-  else print_replay_line(o, seed);
+  else {
+    print_replay_line(o, seed);
+    cli_exec_report_repro(o, sig, seed, r, same, st->sum.path[k], sizeof st->sum.path[k]);
+  }
   fflush(stdout);
 }
 

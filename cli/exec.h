@@ -46,6 +46,11 @@ typedef struct exec_opts {
   char cwd[4096];               /* UVSIM_CWD: the program's simulated cwd */
   const char* replay;           /* UVSIM_REPLAY for the next run, or NULL */
   char** argv;                  /* the program and its arguments */
+  const char* exe;              /* the file to run, or NULL: argv[0] (a
+                                   replay runs the recorded program) */
+  const char* corpus;           /* --corpus: where reproducers go (NULL:
+                                   corpus; node's: node_opts) */
+  int no_minimize;              /* --no-minimize: written as found */
   struct node_opts* node;       /* `uvsim node`: its extras, else NULL */
 } exec_opts;
 

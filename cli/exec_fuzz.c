@@ -34,6 +34,7 @@
 
 #include "cli/cli.h"
 #include "cli/exec.h"
+#include "cli/exec_repro.h"
 #include "cli/node.h"
 #include "sim/sim.h"
 #include "sim/sim_ordcov.h"
@@ -187,10 +188,9 @@ static void report(const exec_opts* o, fuzz_state* f, const char* sig, uint64_t 
   if (o->node) cli_node_command_line(o, line, sizeof line);
   else cli_exec_replay_line(o, NULL, line, sizeof line);
   printf("  replay: UVSIM_TAPE=%s %s\n", path, line);
-  if (o->node) {      /* node's own reproducer: the run's decisions */
-    char repro[512];
-    cli_node_report_failure(o, sig, NULL, r, same, repro, sizeof repro);
-  }
+  char repro[512];    /* the reproducer too: the run's decisions */
+  if (o->node) cli_node_report_failure(o, sig, NULL, r, same, repro, sizeof repro);
+  else cli_exec_report_repro(o, sig, NULL, r, same, repro, sizeof repro);
   fflush(stdout);
 }
 

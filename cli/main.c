@@ -11,6 +11,7 @@
 
 #include "cli/ci.h"
 #include "cli/cli.h"
+#include "cli/exec_repro.h"
 #include "sim/sim_fs.h"
 #include "sim/sim_util.h"
 #include "fuzz/fuzz.h"
@@ -608,15 +609,6 @@ static void print_outcome(const fz_outcome* out) {
     printf("at virtual time %.3f ms\n", (double)out->time_ns / 1e6);
 }
 
-/* A reproducer of `uvsim node` (it names a node and a script). */
-static int is_node_repro(const char* file) {
-  sim_repro r;
-  if (sim_repro_read(&r, file, NULL, 0) != 0) return 0;
-  int yes = r.node[0] != '\0';
-  sim_repro_free(&r);
-  return yes;
-}
-
 static int cmd_replay(int argc, char** argv) {
   const char* file = NULL;
   int trace = 0, strict = 0;
@@ -629,7 +621,9 @@ static int cmd_replay(int argc, char** argv) {
     else file = argv[i];
   }
   if (!file) return cli_usage_error("replay: name a reproducer file");
-  if (is_node_repro(file)) return cli_node_replay(file, argc, argv);
+  int kind = cli_repro_program_kind(file);
+  if (kind == 'n') return cli_node_replay(file, argc, argv);
+  if (kind == 'e') return cli_exec_replay(file, argc, argv);
   sim_repro r;
   const uvsim_scenario* sc;
   int rc = load_repro(file, &r, &sc);
@@ -678,8 +672,12 @@ static int cmd_minimize(int argc, char** argv) {
     }
   }
   if (!file) return cli_usage_error("minimize: name a reproducer file");
-  if (is_node_repro(file))
+  int kind = cli_repro_program_kind(file);
+  if (kind == 'n')
     return cli_usage_error("minimize: %s is a node reproducer; `uvsim node --runs` minimises "
+                       "those as it finds them", file);
+  if (kind == 'e')
+    return cli_usage_error("minimize: %s is an exec reproducer; `uvsim exec` minimises "
                        "those as it finds them", file);
   sim_repro r;
   const uvsim_scenario* sc;

@@ -35,6 +35,7 @@
 
 #include "cli/ci.h"
 #include "cli/cli.h"
+#include "cli/exec_repro.h"
 #include "fuzz/fuzz.h"
 #include "reports/report.h"
 #include "cli/sha256.h"
@@ -42,7 +43,6 @@
 #include "sim/sim_util.h"
 
 #define NODE_ARGV_MAX 256
-#define NODE_MIN_TRIES 48        /* replays a minimisation may spend */
 #define NODE_DEFAULT_PREFIX "/opt/uvsim/node18/usr/bin/node"
 
 static const char* usage_node =
@@ -463,22 +463,12 @@ static void put(char* dst, size_t cap, const char* s) {
   dst[n] = '\0';
 }
 
-static void repro_fill(const exec_opts* o, sim_repro* rep, const char* sig,
-                       uint64_t seed, const exec_result* r) {
+/* node's lines of a reproducer (the rest: exec_repro.c). */
+static int node_fill(const exec_opts* o, sim_repro* rep, char* why, size_t whylen) {
+  (void)why, (void)whylen;
   const node_opts* n = o->node;
   const char* base = strrchr(n->script, '/');
   snprintf(rep->scenario, sizeof rep->scenario, "node:%.100s", base ? base + 1 : n->script);
-  snprintf(rep->signature, sizeof rep->signature, "%s", sig);
-  rep->seed = seed;
-  rep->has_hash = r->traced;
-  rep->hash = r->trace_hash;
-  rep->nmaps = 0;
-  for (const char* m = o->maps; *m && rep->nmaps < SIM_REPRO_MAPS_MAX;) {
-    size_t len = strcspn(m, ";");
-    if (len < SIM_REPRO_MAP_MAX)
-      snprintf(rep->maps[rep->nmaps++], SIM_REPRO_MAP_MAX, "%.*s", (int)len, m);
-    m += len + (m[len] == ';');
-  }
   put(rep->node, sizeof rep->node, n->node);
   snprintf(rep->node_version, sizeof rep->node_version, "%s", node_version(o, o->node));
   put(rep->script, sizeof rep->script, n->script);
@@ -487,139 +477,19 @@ static void repro_fill(const exec_opts* o, sim_repro* rep, const char* sig,
   rep->nargs = 0;
   for (char** a = o->argv + 1; *a && rep->nargs < SIM_REPRO_ARGS_MAX; a++)
     snprintf(rep->args[rep->nargs++], SIM_REPRO_ARG_MAX, "%s", *a);
-}
-
-/* A reproducer of the run r: its header, what it saw of the world outside
- * the simulation (observations, the children's transcripts: a replay hands
- * them back rather than looking again) and the decisions it reported. */
-static int repro_of(const exec_opts* o, const char* sig, uint64_t seed,
-                    const exec_result* r, sim_repro* rep) {
-  const char* lines = r->decision_lines ? r->decision_lines : "";
-  const char* world = r->world_lines ? r->world_lines : "";
-  size_t count = 0;
-  for (const char* p = lines; *p; p = next_line(p)) count++;
-  size_t len = strlen(lines) + strlen(world) + 256;
-  char* text = malloc(len);
-  if (!text) return -1;
-  /* the strategy that drew the run; a replay needs only its decisions */
-  snprintf(text, len, "uvsim-reproducer %d\nversion %s\nscenario node\nstrategy %s\n"
-           "seed 0\n%sdecisions %zu\n%send\n", SIM_REPRO_FORMAT, SIM_VERSION,
-           o->strategy_on ? sim_strategy_name(o->strategy) : "random", world, count, lines);
-  char err[512];
-  int rc = sim_repro_parse(rep, "(run report)", text, err, sizeof err);
-  free(text);
-  if (rc) {
-    fprintf(stderr, "uvsim: node: the run's decisions do not parse: %s\n", err);
-    return -1;
-  }
-  repro_fill(o, rep, sig, seed, r);
   return 0;
-}
-
-/* Replays rep in a fresh process (decisions by position, V8 seeded as the
- * first time). */
-static int replay_run(const exec_opts* o, const sim_repro* rep, const char* tmp,
-                      exec_result* r) {
-  char err[512];
-  if (sim_repro_write(rep, tmp, err, sizeof err) != 0) {
-    fprintf(stderr, "uvsim: node: %s\n", err);
-    return -1;
-  }
-  exec_opts ro = *o;
-  ro.tape = NULL, ro.tape_len = 0, ro.tape_on = 0;   /* a --fuzz finding's */
-  ro.ordcov_fd = 0;
-  node_opts rn = *o->node;
-  rn.replay_seed = rep->seed;
-  ro.node = &rn;
-  ro.replay = tmp;
-  int rc = cli_exec_run_once(&ro, NULL, r);
-  return rc;
-}
-
-static int same_bug(const exec_opts* o, const exec_result* r, const char* sig) {
-  if (r->kind == X_PASS) return 0;
-  char now[EXEC_SIG_LEN];
-  cli_exec_signature(o, r, now, sizeof now);
-  return !strcmp(now, sig);
-}
-
-/* Greedy: each decision off the natural order, last first, is set back to
- * 0 and kept there when the same bug still shows. What stays non-zero is
- * decisive: setting it back lost the bug. */
-static void minimise(const exec_opts* o, sim_repro* rep, const char* sig, const char* tmp) {
-  int tries = 0;
-  for (size_t k = rep->ndecisions; k-- > 0 && tries < NODE_MIN_TRIES;) {
-    if (rep->decisions[k].choice == 0) continue;
-    uint32_t was = rep->decisions[k].choice;
-    rep->decisions[k].choice = 0;
-    exec_result r = {0};
-    tries++;
-    int keep = replay_run(o, rep, tmp, &r) == 0 && same_bug(o, &r, sig);
-    cli_exec_result_free(&r);
-    if (!keep) rep->decisions[k].choice = was;
-  }
 }
 
 void cli_node_report_failure(const exec_opts* o, const char* sig, const uint64_t* seed,
                          const exec_result* r, int replays, char* saved, size_t savedlen) {
   node_opts* n = o->node;
-  sim_repro rep;
-  if (!r->traced || repro_of(o, sig, seed ? *seed : 0, r, &rep) != 0) {
-    printf("  no reproducer: the run did not report its decisions\n");
-    return;
-  }
-  char dir[4200], path[4400], tmp[4400];
+  char dir[4200];
   const char* base = strrchr(n->script, '/');
   snprintf(dir, sizeof dir, "%.2048s/node-%.1024s", n->corpus, base ? base + 1 : "eval");
   char* dot = strrchr(dir, '.');
   if (dot && dot > strrchr(dir, '/')) *dot = '\0';
-  if (sim_mkdir_p(dir, 0755) < 0) {
-    printf("  no reproducer: cannot create %s: %s\n", dir, strerror(errno));
-    sim_repro_free(&rep);
-    return;
-  }
-  snprintf(path, sizeof path, "%s/%012" PRIx64 ".uvsim", dir,
-           (uint64_t)(fz_sig_hash(sig) & 0xffffffffffffull));
-  snprintf(tmp, sizeof tmp, "%s/.minimising-%d.uvsim", dir, (int)getpid());
-  if (replays && n->minimize) minimise(o, &rep, sig, tmp);
-  /* The reproducer is what the minimised schedule does, run twice. */
-  exec_result a = {0}, b = {0};
-  int ok = replay_run(o, &rep, tmp, &a) == 0 && same_bug(o, &a, sig) &&
-           replay_run(o, &rep, tmp, &b) == 0 && cli_exec_same_run(&a, &b);
-  unlink(tmp);
-  if (ok && a.traced) {
-    sim_repro fin;
-    if (repro_of(o, sig, rep.seed, &a, &fin) == 0) {
-      sim_repro_free(&rep);
-      rep = fin;
-    }
-  }
-  cli_exec_result_free(&a);
-  cli_exec_result_free(&b);
-  char err[512];
-  if (sim_repro_write(&rep, path, err, sizeof err) != 0) {
-    printf("  no reproducer: %s\n", err);
-    sim_repro_free(&rep);
-    return;
-  }
-  size_t nz = 0;
-  for (size_t i = 0; i < rep.ndecisions; i++) nz += rep.decisions[i].choice != 0;
-  printf("  reproducer: %s (%zu decisions, %zu off the natural order%s)\n", path,
-         rep.ndecisions, nz, ok ? ", replayed twice identically" : "; its replay differs");
-  int minimised = replays && n->minimize;
-  if (nz && minimised)
-    printf("  decisive decisions (each set back to the natural order, the bug goes):\n");
-  else if (nz)
-    printf("  decisions off the natural order (not minimised, so not all decisive):\n");
-  for (size_t i = 0; i < rep.ndecisions; i++) {
-    const sim_decision* d = &rep.decisions[i];
-    if (d->choice)
-      printf("    #%zu %s %u/%u %s\n", i + 1, sim_kind_name((sim_kind)d->kind), d->choice,
-             d->n, d->label && d->label[0] ? d->label : "-");
-  }
-  printf("  replay: uvsim replay %s\n", path);
-  snprintf(saved, savedlen, "%.*s", (int)(savedlen - 1), path);
-  sim_repro_free(&rep);
+  cli_repro_kind k = { "node", node_fill, dir, n->minimize, 0 };
+  cli_repro_report_failure(o, &k, sig, seed, r, replays, saved, savedlen);
 }
 
 /* The first decision where two runs of one schedule went apart. */
@@ -930,20 +800,6 @@ int cli_cmd_node(int argc, char** argv) {
 
 /* ------------------------------------------------------------ replay */
 
-/* s as one shell word. */
-static void put_word(FILE* f, const char* s) {
-  int plain = *s != '\0';
-  for (const char* p = s; *p && plain; p++)
-    plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-                   "_-./,=:+@%", *p) != NULL;
-  if (plain) { fputs(s, f); return; }
-  fputc('\'', f);
-  for (const char* p = s; *p; p++)
-    if (*p == '\'') fputs("'\\''", f);
-    else fputc(*p, f);
-  fputc('\'', f);
-}
-
 void cli_node_command_line(const exec_opts* o, char* out, size_t len) {
   const node_opts* n = o->node;
   FILE* f = fmemopen(out, len, "w");
@@ -951,18 +807,18 @@ void cli_node_command_line(const exec_opts* o, char* out, size_t len) {
   char self[4096];
   ssize_t k = readlink("/proc/self/exe", self, sizeof self - 1);
   self[k > 0 ? k : 0] = '\0';
-  put_word(f, k > 0 ? self : "uvsim");
+  cli_repro_put_word(f, k > 0 ? self : "uvsim");
   fputs(" node --node ", f);
-  put_word(f, n->node);
+  cli_repro_put_word(f, n->node);
   fputs(" --lib ", f);
-  put_word(f, o->lib);
+  cli_repro_put_word(f, o->lib);
   for (size_t at = 0; at < n->user_maps;) {   /* the --map options */
     size_t m = strcspn(o->maps + at, ";");
     if (m > n->user_maps - at) m = n->user_maps - at;
     char spec[EXEC_MAPS_LEN];
     snprintf(spec, sizeof spec, "%.*s", (int)m, o->maps + at);
     fputs(" --map ", f);
-    put_word(f, spec);
+    cli_repro_put_word(f, spec);
     at += m + 1;
   }
   int eval = !strcmp(n->script, "-e");
@@ -970,44 +826,17 @@ void cli_node_command_line(const exec_opts* o, char* out, size_t len) {
   while (o->argv[argc]) argc++;
   if (eval && argc >= 3) {        /* node's flags, then -e CODE */
     fputs(" -e ", f);
-    put_word(f, o->argv[argc - 1]);
+    cli_repro_put_word(f, o->argv[argc - 1]);
     argc -= 2;
   }
   fputs(" --", f);
   for (size_t i = 1; i < argc; i++) {
     fputc(' ', f);
-    put_word(f, o->argv[i]);
+    cli_repro_put_word(f, o->argv[i]);
   }
   fputc('\0', f);
   fclose(f);
   if (len) out[len - 1] = '\0';
-}
-
-/* The live decisions a run reported ("KIND C/N LABEL" lines) as a
- * decision list, for the replay's account (labels point into `lines`,
- * which is modified). Returns how many. */
-static size_t parse_decision_lines(char* lines, sim_decision** out) {
-  size_t n = 0, cap = 64;
-  sim_decision* d = malloc(cap * sizeof *d);
-  if (!d) abort();
-  for (char* line = lines; line && *line;) {
-    char* next = strchr(line, '\n');
-    if (next) *next++ = '\0';
-    char kind[64];
-    unsigned c, k;
-    int used = 0;
-    if (sscanf(line, "%63s %u/%u %n", kind, &c, &k, &used) == 3 && sim_kind_from_name(kind) >= 0) {
-      if (n == cap) {
-        cap *= 2;
-        d = realloc(d, cap * sizeof *d);
-        if (!d) abort();
-      }
-      d[n++] = (sim_decision){ (uint16_t)sim_kind_from_name(kind), k, c, line + used };
-    }
-    line = next;
-  }
-  *out = d;
-  return n;
 }
 
 int cli_node_replay(const char* file, int argc, char** argv) {
@@ -1029,17 +858,7 @@ int cli_node_replay(const char* file, int argc, char** argv) {
     cli_usage_error("replay: %s: the script %s cannot be read: %s", file, rep.script, strerror(errno));
     goto out;
   }
-  if (strcmp(sha, rep.script_sha256) != 0) {
-    if (strict) {
-      cli_usage_error("replay: %s: the script %s changed since this reproducer was written "
-                      "(SHA-256 %.12s..., recorded %.12s...)", file, rep.script, sha,
-                      rep.script_sha256);
-      goto out;
-    }
-    printf("note: the script %s changed since this reproducer was written (SHA-256 "
-           "%.12s..., recorded %.12s...): its decisions are matched by label\n",
-           rep.script, sha, rep.script_sha256);
-  }
+  if (cli_repro_check_sha(file, "script", rep.script, sha, rep.script_sha256, strict)) goto out;
   if (cli_exec_find_lib(&o, NULL) || add_det_lib(&o) || find_node(&o, &n, rep.node)) goto out;
   if (strcmp(node_version(&o, &n), rep.node_version) != 0)
     printf("warning: reproducer recorded with node %s, this is %s\n", rep.node_version, n.version);
@@ -1058,27 +877,9 @@ int cli_node_replay(const char* file, int argc, char** argv) {
   o.node = &n;
   n.replay_seed = rep.seed;
   o.replay = file;
-  if (strict) setenv("UVSIM_REPLAY_STRICT", "1", 1);
-  exec_result r = {0};
-  if (cli_exec_run_once(&o, NULL, &r) != 0) { cli_usage_error("replay: cannot run %s", n.node); goto out; }
-  if (r.err_text && r.err_text[0]) printf("--- the program's stderr ---\n%s---\n", r.err_text);
-  char sig[EXEC_SIG_LEN] = "pass";
-  if (r.kind != X_PASS) cli_exec_signature(&o, &r, sig, sizeof sig);
-  printf("program: node %s (%zu decisions recorded)\n", rep.script, rep.ndecisions);
-  printf("outcome: %s\n", sig);
-  /* The account of how the run matched the file, rebuilt from the
-   * decisions the program reported (the matcher is a pure function of
-   * them: sim/sim_replay.h). */
-  sim_decision* live = NULL;
-  size_t nlive = r.decision_lines ? parse_decision_lines(r.decision_lines, &live) : 0;
-  sim_replay acct;
-  sim_replay_init(&acct, rep.decisions, rep.ndecisions, strict);
-  sim_replay_account(&acct, live, nlive);
-  if (!r.traced) printf("the program did not report its schedule\n");
-  rc = cli_replay_verdict(&rep, sig, r.traced ? r.trace_hash : 0, &acct, strict);
-  sim_replay_free(&acct);
-  free(live);
-  cli_exec_result_free(&r);
+  char desc[SIM_REPRO_MAP_MAX + 8];
+  snprintf(desc, sizeof desc, "node %s", rep.script);
+  rc = cli_repro_replay(&o, &rep, strict, desc, n.node);
 out:
   sim_repro_free(&rep);
   return rc;

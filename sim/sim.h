@@ -340,8 +340,13 @@ void sim_observe_report(const sim* s, int fd);
  *   node /usr/bin/node v18.20.4          (optional: a real program, `uvsim node`)
  *   script /abs/app.js                   (with node: the script ...)
  *   script-sha256 <64 hex digits>        (... and what it held)
+ *   program /abs/prog                    (optional: a real program, `uvsim exec` ...)
+ *   program-sha256 <64 hex digits>       (... and what its file held)
  *   cwd /abs/dir                         (optional: where the program started)
- *   arg <one argument>                   (optional, repeated, in order)
+ *   arg <one argument>                   (optional, repeated, in order; with
+ *                                         program: argv[0] first)
+ *   output <16 hex> <16 hex>             (optional: the run's stdout and stderr
+ *                                         hashes, as `uvsim exec` compares runs)
  *   child 1 spawn 0                      (optional, repeated: what child
  *   child 1 out 1 68690a                  processes did, sim/sim_child.h)
  *   child 1 exit 0 0
@@ -380,6 +385,12 @@ typedef struct sim_repro {
   char node_version[32];
   char script[SIM_REPRO_MAP_MAX];
   char script_sha256[65];
+  /* a real program under `uvsim exec` (empty program: none); its argv,
+   * argv[0] included, is in args */
+  char program[SIM_REPRO_MAP_MAX];
+  char program_sha256[65];
+  int has_output;               /* an `output` line: */
+  uint64_t out_hash, err_hash;  /* what the run printed (cli/exec.c's hashes) */
   char cwd[SIM_REPRO_MAP_MAX];
   size_t nargs;
   char args[SIM_REPRO_ARGS_MAX][SIM_REPRO_ARG_MAX];

@@ -105,6 +105,14 @@ int sim_repro_fprint(const sim_repro* r, FILE* out) {
     if (r->cwd[0]) fprintf(out, "cwd %s\n", r->cwd);
     for (size_t i = 0; i < r->nargs; i++) fprintf(out, "arg %s\n", r->args[i]);
   }
+  if (r->program[0]) {
+    fprintf(out, "program %s\n", r->program);
+    fprintf(out, "program-sha256 %s\n", r->program_sha256);
+    if (r->cwd[0]) fprintf(out, "cwd %s\n", r->cwd);
+    for (size_t i = 0; i < r->nargs; i++) fprintf(out, "arg %s\n", r->args[i]);
+  }
+  if (r->has_output)
+    fprintf(out, "output %016" PRIx64 " %016" PRIx64 "\n", r->out_hash, r->err_hash);
   for (size_t i = 0; i < r->nobserved; i++) {
     const sim_observation* o = &r->observed[i];
     fprintf(out, "observed %" PRIu64 " %u %s\n", o->seq, o->value,
@@ -236,10 +244,24 @@ static int parse_program(parser* p, sim_repro* r, const char* key, char* val) {
     return set_str(p, r->node_version, sizeof r->node_version, "node version", sp + 1);
   }
   if (strcmp(key, "script") == 0) return set_str(p, r->script, sizeof r->script, key, val);
-  if (strcmp(key, "script-sha256") == 0) {
+  if (strcmp(key, "program") == 0) return set_str(p, r->program, sizeof r->program, key, val);
+  int program_sha = strcmp(key, "program-sha256") == 0;
+  if (program_sha || strcmp(key, "script-sha256") == 0) {
     if (strlen(val) != 64 || strspn(val, "0123456789abcdef") != 64)
-      return fail(p, "script-sha256 '%s' must be 64 hex digits", val);
+      return fail(p, "%s '%s' must be 64 hex digits", key, val);
+    if (program_sha) return set_str(p, r->program_sha256, sizeof r->program_sha256, key, val);
     return set_str(p, r->script_sha256, sizeof r->script_sha256, key, val);
+  }
+  if (strcmp(key, "output") == 0) {
+    char out[17], err[17];
+    int used = 0;
+    if (r->has_output) return fail(p, "duplicate 'output'");
+    if (sscanf(val, "%16s %16s%n", out, err, &used) != 2 || val[used] != '\0' ||
+        strlen(out) != 16 || strlen(err) != 16 || sim_parse_hex64(out, &r->out_hash) ||
+        sim_parse_hex64(err, &r->err_hash))
+      return fail(p, "'output' needs two hashes of 16 hex digits (stdout, stderr)");
+    r->has_output = 1;
+    return 0;
   }
   if (strcmp(key, "cwd") == 0) return set_str(p, r->cwd, sizeof r->cwd, key, val);
   if (strcmp(key, "arg") == 0) {
@@ -366,6 +388,9 @@ int sim_repro_parse(sim_repro* r, const char* name, const char* text,
       if (!r->strategy[0]) { fail(&p, "missing 'strategy' before 'decisions'"); goto bad; }
       if (!(seen & SEEN_SEED)) { fail(&p, "missing 'seed' before 'decisions'"); goto bad; }
       if (r->node[0] && (!r->script[0] || !r->script_sha256[0])) { fail(&p, "'node' needs 'script' and 'script-sha256' before 'decisions'"); goto bad; }
+      if (r->program[0] && r->node[0]) { fail(&p, "'program' and 'node' in one reproducer"); goto bad; }
+      if (r->program[0] && (!r->program_sha256[0] || r->nargs == 0)) { fail(&p, "'program' needs 'program-sha256' and its 'arg' lines (argv[0] first) before 'decisions'"); goto bad; }
+      if (r->program_sha256[0] && !r->program[0]) { fail(&p, "'program-sha256' without 'program'"); goto bad; }
       expected = (size_t)n;
       r->decisions = calloc(expected ? expected : 1, sizeof *r->decisions);
       if (r->decisions == NULL) abort();
