@@ -16,13 +16,15 @@
  * one, and every choice comes from one PRNG seeded by --seed: the same
  * seed gives the same tapes, corpus and findings. Each new failure
  * signature is run again as a process to check it replays, and its tape
- * is kept in --out with the line that replays it (UVSIM_TAPE=...).
+ * is kept in --out with the line that replays it (UVSIM_TAPE=...), and
+ * gets a reproducer of its run, as a seeded campaign's failures do
+ * (cli/exec_repro.c: `uvsim replay FILE`).
  *
  * `uvsim node --fuzz` is the same loop with node's runs (o->node: its
  * argv, preloads and settings, cli/node.c), through a fork server too
  * (node's platform threads wait idle at its first uv_run:
- * loop/forkserver.c). Its replay line is `UVSIM_TAPE=FILE uvsim node ...`, and each
- * finding also gets node's reproducer (`uvsim replay FILE`). */
+ * loop/forkserver.c). Its replay line is `UVSIM_TAPE=FILE uvsim node ...`,
+ * and its reproducer node's. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>

@@ -108,7 +108,16 @@ static int replay_run(const exec_opts* o, const cli_repro_kind* k, const sim_rep
   return cli_exec_run_once(&ro, NULL, r);
 }
 
-static int same_bug(const exec_opts* o, const exec_result* r, const char* sig) {
+/* An exec --same-output failure: the run passes, printing what the failing
+ * run printed (its stdout hash `out`). */
+static int output_bug(const cli_repro_kind* k, const exec_result* r, const char* sig,
+                      uint64_t out) {
+  return k->output && r->kind == X_PASS && !strncmp(sig, "output: ", 8) && r->out_hash == out;
+}
+
+static int same_bug(const exec_opts* o, const cli_repro_kind* k, const exec_result* r,
+                    const char* sig, uint64_t out) {
+  if (output_bug(k, r, sig, out)) return 1;
   if (r->kind == X_PASS) return 0;
   char now[EXEC_SIG_LEN];
   cli_exec_signature(o, r, now, sizeof now);
@@ -119,7 +128,7 @@ static int same_bug(const exec_opts* o, const exec_result* r, const char* sig) {
  * 0 and kept there when the same bug still shows. What stays non-zero is
  * decisive: setting it back lost the bug. */
 static void minimise(const exec_opts* o, const cli_repro_kind* k, sim_repro* rep,
-                     const char* sig, const char* tmp) {
+                     const char* sig, uint64_t out, const char* tmp) {
   int tries = 0;
   for (size_t i = rep->ndecisions; i-- > 0 && tries < REPRO_MIN_TRIES;) {
     if (rep->decisions[i].choice == 0) continue;
@@ -127,7 +136,7 @@ static void minimise(const exec_opts* o, const cli_repro_kind* k, sim_repro* rep
     rep->decisions[i].choice = 0;
     exec_result r = {0};
     tries++;
-    int keep = replay_run(o, k, rep, tmp, &r) == 0 && same_bug(o, &r, sig);
+    int keep = replay_run(o, k, rep, tmp, &r) == 0 && same_bug(o, k, &r, sig, out);
     cli_exec_result_free(&r);
     if (!keep) rep->decisions[i].choice = was;
   }
@@ -157,10 +166,10 @@ void cli_repro_report_failure(const exec_opts* o, const cli_repro_kind* k, const
            (uint64_t)(fz_sig_hash(sig) & 0xffffffffffffull));
   snprintf(tmp, sizeof tmp, "%s/.minimising-%d.uvsim", k->dir, (int)getpid());
   int minimised = replays && k->minimize;
-  if (minimised) minimise(o, k, &rep, sig, tmp);
+  if (minimised) minimise(o, k, &rep, sig, r->out_hash, tmp);
   /* The reproducer is what the minimised schedule does, run twice. */
   exec_result a = {0}, b = {0};
-  int ok = replay_run(o, k, &rep, tmp, &a) == 0 && same_bug(o, &a, sig) &&
+  int ok = replay_run(o, k, &rep, tmp, &a) == 0 && same_bug(o, k, &a, sig, r->out_hash) &&
            replay_run(o, k, &rep, tmp, &b) == 0 && cli_exec_same_run(&a, &b);
   unlink(tmp);
   if (ok && a.traced) {
@@ -260,6 +269,9 @@ int cli_repro_replay(exec_opts* o, const sim_repro* rep, int strict, const char*
   if (r.err_text && r.err_text[0]) printf("--- the program's stderr ---\n%s---\n", r.err_text);
   char sig[EXEC_SIG_LEN] = "pass";
   if (r.kind != X_PASS) cli_exec_signature(o, &r, sig, sizeof sig);
+  cli_repro_kind out_kind = { .output = rep->has_output };
+  if (output_bug(&out_kind, &r, rep->signature, rep->out_hash))
+    snprintf(sig, sizeof sig, "%s", rep->signature);    /* --same-output's */
   printf("program: %s (%zu decisions recorded)\n", desc, rep->ndecisions);
   printf("outcome: %s\n", sig);
   int out_same = -1;
