@@ -9,7 +9,8 @@
  * outlives --timeout, or — with --same-output — prints something else than
  * the natural order did. Failures are grouped by signature; the first of
  * each is run again with the same seed to show it replays, and printed with
- * the one line that replays it.
+ * the one line that replays it, and its reproducer is written (the run's
+ * decisions and what it saw outside the simulation: cli/exec_repro.c).
  *
  * What the harness measures (wall time for the timeout, child processes)
  * is outside the simulated path; inside, the run is as deterministic as the

@@ -122,6 +122,13 @@ static const char* usage_replay =
   "\"reproduced (same failure, different schedule)\" (same bug signature; the\n"
   "program or the schedule changed), \"NOT reproduced\".\n"
   "\n"
+  "A reproducer written by `uvsim node` or `uvsim exec` runs its program\n"
+  "again, with libuvsim preloaded and the file as UVSIM_REPLAY: what the run\n"
+  "saw outside the simulation and its children's output are handed back (a\n"
+  "child is not run again). A script or program changed since (SHA-256) is\n"
+  "replayed with a note, refused with --strict; exec's replay is exact only\n"
+  "with the recorded stdout and stderr too; a missing program is an error.\n"
+  "\n"
   "exit status: 0 reproduced (exactly; without --strict also the same\n"
   "failure), 1 not reproduced, 2 bad usage or a malformed reproducer.\n";
 

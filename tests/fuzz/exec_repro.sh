@@ -7,7 +7,8 @@
 #      decisions off the natural order than the run had; set back to the
 #      natural order, the file does not fail), replayed twice identically;
 #      `uvsim replay` says "reproduced exactly" (same outcome, output and
-#      trace hash) twice, from another directory;
+#      trace hash) twice, from another directory; --no-minimize keeps it
+#      as found; an --same-output failure (exec_target print) replays too;
 #   2. exec_child_prog (its child prints its pid, the program fails on an
 #      odd one): the reproducer has the child's transcript, and three
 #      replays hand the recorded pid back instead of running the child
@@ -63,6 +64,12 @@ cd - >/dev/null
 "$UVSIM" exec --runs 40 --quiet --no-minimize --corpus "$tmp/c3" -- "$TARGET" buggy >"$tmp/out" 2>&1
 grep -q '^  decisions off the natural order (not minimised, so not all decisive):' "$tmp/out" ||
   fail "--no-minimize"
+# --same-output: the same bug is a pass that prints the failing run's stdout
+"$UVSIM" exec --runs 40 --quiet --same-output --corpus "$tmp/c4" -- "$TARGET" print >"$tmp/out" 2>&1
+grep -q '^  reproducer: .*, replayed twice identically)$' "$tmp/out" || fail "--same-output: reproducer"
+"$UVSIM" replay "$tmp"/c4/exec-exec_target/*.uvsim >"$tmp/so" 2>&1 &&
+  grep -qx 'outcome: output: stdout differs from the natural order' "$tmp/so" &&
+  grep -qx 'reproduced exactly' "$tmp/so" || fail "--same-output: replay: $(cat "$tmp/so")"
 echo "ok: exec_target's reproducer: $kept of the run's $ran decisions off the natural order kept; replayed exactly twice"
 
 # ---- 2. a child whose output differs run by run
@@ -87,6 +94,11 @@ for i in 1 2 3; do
   grep -qx 'reproduced exactly' "$tmp/creplay$i" || fail "child replay $i: $(cat "$tmp/creplay$i")"
   grep -qx "odd pid $pid" "$tmp/creplay$i" || fail "child replay $i: not pid $pid: $(cat "$tmp/creplay$i")"
 done
+# Without its child lines the file runs the child again: another pid, so
+# not the recorded run (what the seed line would do).
+sed '/^child /d' "$file" >"$tmp/nochild.uvsim"
+"$UVSIM" replay "$tmp/nochild.uvsim" >"$tmp/nc" 2>&1
+grep -qx 'reproduced exactly' "$tmp/nc" && fail "replayed exactly without the child's transcript: $(cat "$tmp/nc")"
 echo "ok: exec_child_prog's reproducer replays pid $pid three times exactly"
 
 # ---- 3. bad input
