@@ -74,7 +74,7 @@ void cli_ci_add_exec(const exec_opts* o, const exec_summary* sum) {
       snprintf(replay, sizeof replay, "uvsim node %s", o->node->script);
     else
       cli_exec_replay_line(o, seed, replay, sizeof replay);
-    report_case_add_bug(c, sum->sigs[k], o->node ? sum->path[k] : NULL, replay, NULL,
+    report_case_add_bug(c, sum->sigs[k], sum->path[k][0] ? sum->path[k] : NULL, replay, NULL,
                         sum->first_run[k], sum->hits[k]);
   }
   char msg[600];
