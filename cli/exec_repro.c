@@ -340,9 +340,9 @@ static int exec_fill(const exec_opts* o, sim_repro* rep, char* why, size_t whyle
   if (e < 0) return snprintf(why, whylen, "cannot read %s: %s", prog, strerror(-e)), -1;
   size_t argc = 0;
   for (char** a = o->argv; *a; a++, argc++)
-    if (strlen(*a) >= SIM_REPRO_ARG_MAX || strchr(*a, '\n') || !**a)
-      return snprintf(why, whylen, "argument %zu is empty, has a newline or is longer than "
-                      "a reproducer holds (%d characters)", argc, SIM_REPRO_ARG_MAX - 1), -1;
+    if (strlen(*a) >= SIM_REPRO_ARG_MAX || strchr(*a, '\n'))
+      return snprintf(why, whylen, "argument %zu has a newline or is longer than a "
+                      "reproducer holds (%d characters)", argc, SIM_REPRO_ARG_MAX - 1), -1;
   if (argc > SIM_REPRO_ARGS_MAX)
     return snprintf(why, whylen, "%zu arguments, more than a reproducer holds (%d)", argc,
                     SIM_REPRO_ARGS_MAX), -1;

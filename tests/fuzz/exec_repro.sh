@@ -78,7 +78,7 @@ for try in 1 2 3 4 5 6; do
   rm -rf "$tmp/cc"
   "$UVSIM" exec --runs 8 --quiet --corpus "$tmp/cc" -- "$CHILDPROG" >"$tmp/out" 2>"$tmp/err"
   [ $? = 1 ] && { got=1; break; }
-  /bin/true   # another pid: the next campaign's children get the other parity
+  for j in $(seq "$try"); do /bin/true; done   # shift the next campaign's pids by 1, 2, ...
 done
 [ -n "$got" ] || fail "exec_child_prog never failed (no odd pid in 6 campaigns)"
 pid=$(sed -n 's/^  stderr: odd pid \([0-9]*\)$/\1/p' "$tmp/out" | head -1)
