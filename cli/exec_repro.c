@@ -360,6 +360,15 @@ static int exec_fill(const exec_opts* o, sim_repro* rep, char* why, size_t whyle
   return 0;
 }
 
+int cli_repro_open(const char* file, int argc, char** argv, sim_repro* rep, int* strict) {
+  *strict = 0;
+  for (int i = 2; i < argc; i++) *strict |= strcmp(argv[i], "--strict") == 0;
+  char err[600];
+  if (sim_repro_read(rep, file, err, sizeof err) == 0) return 0;
+  cli_usage_error("%s", err);
+  return -1;
+}
+
 void cli_exec_report_repro(const exec_opts* o, const char* sig, const uint64_t* seed,
                            const exec_result* r, int replays, char* saved, size_t savedlen) {
   char dir[4200];
@@ -371,11 +380,9 @@ void cli_exec_report_repro(const exec_opts* o, const char* sig, const uint64_t* 
 }
 
 int cli_exec_replay(const char* file, int argc, char** argv) {
-  int strict = 0;
-  for (int i = 2; i < argc; i++) strict |= strcmp(argv[i], "--strict") == 0;
+  int strict;
   sim_repro rep;
-  char err[600];
-  if (sim_repro_read(&rep, file, err, sizeof err) != 0) return cli_usage_error("%s", err);
+  if (cli_repro_open(file, argc, argv, &rep, &strict) != 0) return EXIT_USAGE;
   static exec_opts o;
   memset(&o, 0, sizeof o);
   int rc = EXIT_USAGE;

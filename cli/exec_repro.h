@@ -50,6 +50,11 @@ int cli_repro_replay(exec_opts* o, const struct sim_repro* rep, int strict, cons
                      const char* binary);
 /* s as one shell word. */
 void cli_repro_put_word(FILE* f, const char* s);
+/* `uvsim replay FILE [--strict]`'s start, node's and exec's: reads FILE
+ * into rep and says whether --strict was given; 0, or -1 with the reason
+ * printed (a usage error). */
+int cli_repro_open(const char* file, int argc, char** argv, struct sim_repro* rep,
+                   int* strict);
 
 /* `uvsim exec`'s reproducers (exec_repro.c): written into o->corpus
  * (default corpus) under exec-PROGRAM/, and replayed. */

@@ -840,11 +840,9 @@ void cli_node_command_line(const exec_opts* o, char* out, size_t len) {
 }
 
 int cli_node_replay(const char* file, int argc, char** argv) {
-  int strict = 0;
-  for (int i = 2; i < argc; i++) strict |= strcmp(argv[i], "--strict") == 0;
+  int strict;
   sim_repro rep;
-  char err[600];
-  if (sim_repro_read(&rep, file, err, sizeof err) != 0) return cli_usage_error("%s", err);
+  if (cli_repro_open(file, argc, argv, &rep, &strict) != 0) return EXIT_USAGE;
   static exec_opts o;
   static node_opts n;
   memset(&o, 0, sizeof o);
