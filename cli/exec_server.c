@@ -137,11 +137,17 @@ pid_t cli_xsrv_pid(exec_server* s) {
   return (pid_t)pid;
 }
 
+uint64_t cli_xsrv_runs, cli_xsrv_restored;
+
 int cli_xsrv_status(exec_server* s, int timeout_ms, int* status) {
   char line[512];
   int r = read_line(s, timeout_ms, line, sizeof line);
   if (r <= 0) return r;
-  return sscanf(line, "status %d", status) == 1 ? 1 : -1;
+  int at = 0;
+  if (sscanf(line, "status %d%n", status, &at) != 1) return -1;
+  cli_xsrv_runs++;
+  if (!strcmp(line + at, " restored")) cli_xsrv_restored++;
+  return 1;
 }
 
 void cli_xsrv_close(exec_server* s) {

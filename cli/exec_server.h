@@ -42,11 +42,15 @@ void cli_xsrv_take_prefix(exec_server* s, FILE* out, FILE* err);
  * exec goes on (other slots' runs) while the server forks. */
 int cli_xsrv_request(exec_server* s, const char* kind, uint64_t seed,
                      const char* spec, const char* prefix);
-/* The pid of the child the last request started, or -1 (the server gone). */
+/* The pid of the child (or worker) the last request started, or -1 (the server gone). */
 pid_t cli_xsrv_pid(exec_server* s);
 /* The run's wait status: 1 (in *status), 0 not within timeout_ms, -1 the
  * server is gone. */
 int cli_xsrv_status(exec_server* s, int timeout_ms, int* status);
+/* The runs whose status a server said, and those of them that its worker
+ * ran restored in place ("status W restored": snapshot mode) rather than
+ * in a fresh fork. */
+extern uint64_t cli_xsrv_runs, cli_xsrv_restored;
 /* Ends the server (and whatever it left) and reaps it. */
 void cli_xsrv_close(exec_server* s);
 

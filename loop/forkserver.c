@@ -50,14 +50,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <limits.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "loop/os.h"
+#include "loop/snapshot.h"
 #include "sim/sim_fault.h"
 #include "sim/sim_ordcov.h"
 #include "sim/sim_strategy.h"
@@ -211,6 +214,8 @@ __attribute__((constructor)) static void note_inherited(void) {
 static int was_inherited(int fd) {
   return fd >= 0 && fd < FS_FD_SEEN && (inherited[fd / 8] >> (fd % 8)) & 1;
 }
+
+int uvs__fd_inherited(int fd) { return was_inherited(fd); }
 
 /* A pipe or socket the program opened itself before its loop ran: the
  * server would keep a copy of every end, so a child that closes a writer
@@ -397,10 +402,13 @@ static void allow_fork_of_all(void) {
   fclose(f);
 }
 
+static void serve_workers(int ctl, int st, const struct sigaction* program_chld);
+
 /* Serves until CTL ends; returns only in a child. The server waits for
  * its children whatever the program did with SIGCHLD (ignored, their exits
- * would never be seen); each child gets the program's own back. */
-static void serve(int ctl, int st) {
+ * would never be seen); each child gets the program's own back. With
+ * `snapshot`, a worker serves run after run (serve_workers). */
+static void serve(int ctl, int st, int snapshot) {
   struct sigaction dfl, program_chld;
   memset(&dfl, 0, sizeof dfl);
   dfl.sa_handler = SIG_DFL;
@@ -408,6 +416,10 @@ static void serve(int ctl, int st) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);    /* exec gone: no server left over */
   allow_fork_of_all();
   say_num(st, "ready", (long)getpid());
+  if (snapshot) {
+    serve_workers(ctl, st, &program_chld);
+    return;                     /* in a worker, as its run */
+  }
   fs_request r;
   while (read_request(ctl, &r)) {
     fflush(NULL);               /* nothing buffered is written twice */
@@ -428,6 +440,187 @@ static void serve(int ctl, int st) {
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     say_num(st, "status", (long)status);
+  }
+  _exit(0);
+}
+
+/* ------------------------------------------------------ snapshot mode
+ *
+ * The server forks one worker, which takes a snapshot of itself at this
+ * point (loop/snapshot.c) and then, per request handed to it over a
+ * private socket, becomes the run; when the run exits restorably, the
+ * worker's memory goes back to the snapshot and it sends the run's status
+ * ("restored") and takes the next request, with no fork. A worker that
+ * died (a crash, _exit, a fallback of the restore, exec's kill at a
+ * timeout) is reaped, its wait status is the run's, and the next request
+ * gets a fresh worker. Between runs the worker leaves its own process
+ * group for the server's, so that exec's kill of the finished run's group
+ * (cli/exec.c, run_finish) finds nobody; become_run makes the group again.
+ * Messages worker to server: {kind, status}; kind 1 ready (snapshot taken
+ * or refused), kind 2 a run's status after a restore. */
+typedef struct fs_msg {
+  int kind, status;
+} fs_msg;
+
+enum { FS_MSG_READY = 1, FS_MSG_RESTORED = 2 };
+
+/* In a fresh worker: the snapshot, then run after run; returns as a run. */
+static void worker(int sock, pid_t server_group, int snapshot) {
+  char why[300];
+  int back = snapshot ? uvs__snap_take(why, sizeof why) : -1;
+  if (snapshot && back < 0) uvs__snap_log("snapshot refused", why);
+  fs_msg m = { back == 1 ? FS_MSG_RESTORED : FS_MSG_READY, back == 1 ? uvs__snap_status() : 0 };
+  if (back == 1) setpgid(0, server_group);
+  while (send(sock, &m, sizeof m, MSG_NOSIGNAL) < 0 && errno == EINTR) {}
+  fs_request r;
+  ssize_t n;
+  while ((n = recv(sock, &r, sizeof r, 0)) < 0 && errno == EINTR) {}
+  if (n != (ssize_t)sizeof r) _exit(0);        /* the server is done */
+  become_run(&r);
+}
+
+typedef struct fs_worker {
+  pid_t pid;
+  int sock, pidfd;
+} fs_worker;
+
+static void worker_gone(fs_worker* w) {
+  if (w->sock >= 0) close(w->sock);
+  if (w->pidfd >= 0) close(w->pidfd);
+  w->pid = 0;
+  w->sock = w->pidfd = -1;
+}
+
+/* Waits for the worker's next message (1) or its end (0, *status its wait
+ * status). Polls its pidfd where the kernel has them, else every 10 ms. */
+static int worker_wait(fs_worker* w, fs_msg* m, int* status) {
+  for (;;) {
+    struct pollfd p[2] = { { .fd = w->sock, .events = POLLIN }, { .fd = w->pidfd, .events = POLLIN } };
+    int r = poll(p, w->pidfd >= 0 ? 2 : 1, w->pidfd >= 0 ? -1 : 10);
+    if (r < 0 && errno != EINTR) break;
+    if (r > 0 && (p[0].revents & POLLIN)) {
+      ssize_t n = recv(w->sock, m, sizeof *m, MSG_DONTWAIT);
+      if (n == (ssize_t)sizeof *m) return 1;
+      if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    }
+    if (r > 0 && (p[0].revents & (POLLHUP | POLLERR))) break;
+    if (r > 0 && w->pidfd >= 0 && (p[1].revents & POLLIN)) break;
+    if (w->pidfd < 0 && waitpid(w->pid, status, WNOHANG) == w->pid) {
+      worker_gone(w);
+      return 0;
+    }
+  }
+  *status = 0;
+  while (waitpid(w->pid, status, 0) < 0 && errno == EINTR) {}
+  worker_gone(w);
+  return 0;
+}
+
+static int pidfd_of(pid_t pid) {
+#ifdef SYS_pidfd_open
+  return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+  (void)pid;
+  return -1;
+#endif
+}
+
+/* A fresh worker, ready (1), or 0 in the worker itself after its first
+ * request (it returns as that run), or -1 (errno). */
+static int worker_start(fs_worker* w, int ctl, int st, const struct sigaction* program_chld,
+                        int* snapshot) {
+  for (;;) {
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return -1;
+    pid_t group = getpgid(0);
+    fflush(NULL);               /* nothing buffered is written twice */
+    pid_t pid = fork();
+    if (pid == 0) {
+      close(ctl);
+      close(st);
+      close(sv[0]);
+      sigaction(SIGCHLD, program_chld, NULL);
+      setpgid(0, 0);
+      worker(sv[1], group, *snapshot);
+      return 0;
+    }
+    close(sv[1]);
+    if (pid < 0) {
+      close(sv[0]);
+      return -1;
+    }
+    setpgid(pid, pid);
+    w->pid = pid;
+    w->sock = sv[0];
+    w->pidfd = pidfd_of(pid);
+    fs_msg m;
+    int status;
+    if (worker_wait(w, &m, &status) == 1 && m.kind == FS_MSG_READY) return 1;
+    /* died taking its snapshot: no snapshots from now on */
+    if (w->pid) {
+      kill(w->pid, SIGKILL);
+      while (waitpid(w->pid, NULL, 0) < 0 && errno == EINTR) {}
+      worker_gone(w);
+    }
+    if (!*snapshot) {
+      errno = ECHILD;
+      return -1;
+    }
+    *snapshot = 0;
+    uvs__snap_log("snapshot off", "a worker died taking its snapshot");
+  }
+}
+
+static void serve_workers(int ctl, int st, const struct sigaction* program_chld) {
+  fs_worker w = { 0, -1, -1 };
+  int snapshot = 1;
+  unsigned deaths = 0, served = 0;
+  fs_request r;
+  while (read_request(ctl, &r)) {
+    served++;
+    /* workers that die at their first run's end take a snapshot for
+     * nothing: after 4 in a row, one in 32 tries again */
+    int want = deaths < 4 || served % 32 == 0;
+    if (w.pid && waitpid(w.pid, NULL, WNOHANG) == w.pid) worker_gone(&w);
+    if (!w.pid) {
+      int use = snapshot && want, tried = use;
+      int started = worker_start(&w, ctl, st, program_chld, &use);
+      if (started == 0) return;
+      if (tried && !use) snapshot = 0;         /* a death at the snapshot */
+      if (started < 0) {
+        say_num(st, "error", (long)errno);
+        continue;
+      }
+    }
+    if (send(w.sock, &r, sizeof r, MSG_NOSIGNAL) != (ssize_t)sizeof r) {
+      int status;
+      fs_msg m;
+      kill(w.pid, SIGKILL);
+      worker_wait(&w, &m, &status);
+      say_num(st, "error", (long)EPIPE);
+      continue;
+    }
+    say_num(st, "pid", (long)w.pid);
+    fs_msg m;
+    int status = 0;
+    if (worker_wait(&w, &m, &status) == 1 && m.kind == FS_MSG_RESTORED) {
+      deaths = 0;
+      char text[48];
+      snprintf(text, sizeof text, "%d restored", m.status);
+      say(st, "status", text);
+      continue;
+    }
+    if (w.pid) {                /* a message out of turn: not ours to trust */
+      kill(w.pid, SIGKILL);
+      worker_wait(&w, &m, &status);
+    }
+    deaths++;
+    say_num(st, "status", (long)status);
+  }
+  if (w.pid) {
+    close(w.sock);              /* the worker reads its end: _exit(0) */
+    w.sock = -1;
+    while (waitpid(w.pid, NULL, 0) < 0 && errno == EINTR) {}
   }
   _exit(0);
 }
@@ -511,7 +704,7 @@ static void fork_point(void) {
   if (refusal(why, sizeof why, ctl, st, idle_ok)) {
     say(st, "refuse", why);
   } else {
-    serve(ctl, st);
+    serve(ctl, st, !idle_ok && !uvs__snap_allowed());
   }
   close(ctl);
   close(st);

@@ -2,11 +2,12 @@
 # tests/loop/exports.sh LIBDIR — libuvsim.so is preloaded into other people's
 # programs (node, Lua, Python): it exports libuv's API, uvsim's own and
 # libc's descriptor calls that answer simulated numbers (loop/fdshim.c) and
-# the machine's identity calls (loop/os.c), nothing else; libuvsim-det.so exactly the clock and randomness it
+# the machine's identity calls (loop/os.c), __cxa_atexit and on_exit
+# (counted for the fork server's snapshot mode, loop/snapshot.c), nothing else; libuvsim-det.so exactly the clock and randomness it
 # interposes and node's two exit-path functions (loop/det/det.c).
 lib=$1
-shim="__pread64_chk __pread_chk __read_chk __recv_chk __recvfrom_chk close dup dup2 dup3 fcntl fcntl64 fdatasync fstat fstat64 fsync ftruncate ftruncate64 getpeername
-getsockname getsockopt ioctl lseek lseek64 pread pread64 preadv pwrite pwrite64 pwritev read
+shim="__cxa_atexit __pread64_chk __pread_chk __read_chk __recv_chk __recvfrom_chk close dup dup2 dup3 fcntl fcntl64 fdatasync fstat fstat64 fsync ftruncate ftruncate64 getpeername
+getsockname getsockopt ioctl lseek lseek64 on_exit pread pread64 preadv pwrite pwrite64 pwritev read
 readv recv recvfrom send sendto setsockopt shutdown write writev"
 # and the simulated machine as libc tells it (loop/os.c)
 shim="$shim getegid geteuid getgid gethostname getuid uname"
