@@ -97,6 +97,10 @@ static const char* usage_exec =
   "  --corpus DIR    where reproducers go (default corpus): one per failure\n"
   "                  signature, DIR/exec-PROGRAM/HASH.uvsim\n"
   "  --no-minimize   write each reproducer as found\n"
+  "  --no-snapshot   with the fork server, fork a child per run; by default\n"
+  "                  one forked worker runs schedule after schedule, its memory\n"
+  "                  restored in place after each exit (snapshot mode; it\n"
+  "                  forks again after a run it cannot restore soundly)\n"
   "  --map SIM=HOST[,ro|,snapshot]\n"
   "                  map a host directory into the program's simulated\n"
   "                  filesystem (repeatable; UVSIM_FS_MAP, docs/world.md)\n"
@@ -257,6 +261,7 @@ static void child(const exec_opts* o, const uint64_t* seed, int out, int err,
   /* node's platform threads wait idle at its first uv_run: the server may
    * fork past them (loop/forkserver.c checks that they do) */
   if (launch && o->node) setenv("UVSIM_FORKSERVER_THREADS", "idle", 1);
+  if (o->no_snapshot) setenv("UVSIM_SNAPSHOT", "0", 1);
   child_tape_env(o, rep_path);
   char** argv = o->node ? cli_node_start_argv(o, seed) : o->argv;
   execvp(o->exe ? o->exe : argv[0], argv);
@@ -951,6 +956,7 @@ static int parse(int argc, char** argv, exec_opts* o) {
     }
     else if (!strcmp(a, "--same-output")) o->same_output = 1;
     else if (!strcmp(a, "--no-fork-server")) o->no_fork_server = 1;
+    else if (!strcmp(a, "--no-snapshot")) o->no_snapshot = 1;
     else if (!strcmp(a, "--fuzz")) o->fuzz = 1;
     else if (!strcmp(a, "--stop-at-first")) o->stop_at_first = 1;
     else if (!strcmp(a, "--runs-log")) {

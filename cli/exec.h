@@ -21,6 +21,7 @@ typedef struct exec_opts {
   double time_s;                /* 0: no time budget */
   int same_output, quiet;
   int no_fork_server;           /* --no-fork-server: a process per run */
+  int no_snapshot;              /* --no-snapshot: the server forks per run */
   int fuzz;                     /* --fuzz: coverage-guided over tapes */
   int stop_at_first;            /* --stop-at-first: no run after the first
                                    failing one (benchmarks time to a bug) */
