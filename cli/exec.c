@@ -1363,10 +1363,13 @@ int cli_exec_campaign(exec_opts* o, exec_summary* out) {
          served ? ", fork server" : ", a process per run",
          st.sum.ntraces, st.noutputs,
          st.sum.failing, st.sum.nsigs, st.sum.nsigs == 1 ? "" : "s");
+  /* on stderr: how many of its runs the fork server ran in place (the
+   * count includes runs in flight when a campaign stopped early, so it
+   * depends on --jobs, which stdout must not) */
   if (served && cli_xsrv_runs)
-    printf("%s: fork server: %" PRIu64 " of %" PRIu64 " runs restored in place (snapshot), "
-           "%" PRIu64 " forked\n", what, cli_xsrv_restored, cli_xsrv_runs,
-           cli_xsrv_runs - cli_xsrv_restored);
+    fprintf(stderr, "%s: fork server: %" PRIu64 " of %" PRIu64 " runs restored in place "
+            "(snapshot), %" PRIu64 " forked\n", what, cli_xsrv_restored, cli_xsrv_runs,
+            cli_xsrv_runs - cli_xsrv_restored);
   cli_exec_result_free(&base);
   st.sum.runs = i + 1;
   st.sum.elapsed_s = dt;

@@ -502,6 +502,7 @@ static int worker_wait(fs_worker* w, fs_msg* m, int* status) {
       ssize_t n = recv(w->sock, m, sizeof *m, MSG_DONTWAIT);
       if (n == (ssize_t)sizeof *m) return 1;
       if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+      break;                    /* its end closed: the worker is gone */
     }
     if (r > 0 && (p[0].revents & (POLLHUP | POLLERR))) break;
     if (r > 0 && w->pidfd >= 0 && (p[1].revents & POLLIN)) break;

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # bench/exec/forkserver.sh BUILDDIR [RUNS] — schedules/s of `uvsim exec`
-# with its fork server (the program starts once, a fork per schedule)
-# against a process per schedule (--no-fork-server) and against plain
-# starts of the same unchanged binary on the real libuv, in one run, with
-# the ratios. Programs: tests/fuzz/exec_target (two pool jobs) and
+# with its fork server in snapshot mode (the program starts once, one
+# worker restored in place after each schedule: the default) and with
+# --no-snapshot (a fork per schedule), against a process per schedule
+# (--no-fork-server) and against plain starts of the same unchanged binary
+# on the real libuv, in one run, with the ratios to plain starts. Programs: tests/fuzz/exec_target (two pool jobs) and
 # tests/fuzz/exec_timeout_race (a timer racing a pool job), "fixed" (no
 # failure, so no replay check is timed).
 #
@@ -49,7 +50,7 @@ exec_() {
   local prog=$1 want="fork server)"; shift
   [ $# -gt 0 ] && want="a process per run)"
   "$build/uvsim" exec --quiet --jobs "$jobs" --runs $((runs - 1)) "$@" \
-    -- "${run_with[@]}" "$prog" fixed > "$tmp/out"
+    -- "${run_with[@]}" "$prog" fixed > "$tmp/out" 2> "$tmp/err"
   grep -qF "$want" "$tmp/out" ||
     { echo "forkserver.sh: $prog: the summary does not say '$want':" >&2; cat "$tmp/out" >&2; exit 1; }
 }
@@ -60,17 +61,23 @@ floor_() {
 }
 
 echo "$runs schedules (or plain starts) each, $jobs at once, per wall second and per CPU second"
-printf "%-18s %-5s %12s %12s %12s %10s %10s\n" \
-  program rate "plain start" process/run "fork server" fork/proc fork/plain
+printf "%-18s %-5s %12s %12s %12s %12s %10s %10s\n" \
+  program rate "plain start" process/run "fork server" snapshot fork/plain snap/plain
 for name in exec_target exec_timeout_race; do
   prog=$build/tests/fuzz/$name
   [ -x "$prog" ] || { echo "forkserver.sh: build $prog first" >&2; exit 2; }
   phase plain "$prog";                pw=$wall_rate pc=$cpu_rate
   phase exec_ "$prog" --no-fork-server; sw=$wall_rate sc=$cpu_rate
-  phase exec_ "$prog";                fw=$wall_rate fc=$cpu_rate
-  awk -v n="$name" -v pw="$pw" -v pc="$pc" -v sw="$sw" -v sc="$sc" -v fw="$fw" -v fc="$fc" 'BEGIN {
-    printf "%-18s %-5s %12.0f %12.0f %12.0f %9.2fx %9.2fx\n", n, "wall", pw, sw, fw, fw / sw, fw / pw
-    printf "%-18s %-5s %12.0f %12.0f %12.0f %9.2fx %9.2fx\n", n, "cpu", pc, sc, fc, fc / sc, fc / pc }'
+  phase exec_ "$prog" --no-snapshot;  fw=$wall_rate fc=$cpu_rate
+  phase exec_ "$prog";                nw=$wall_rate nc=$cpu_rate
+  grep -q ' restored in place' "$tmp/err" ||
+    { echo "forkserver.sh: $name: no run restored in place:" >&2; cat "$tmp/err" >&2; exit 1; }
+  awk -v n="$name" -v pw="$pw" -v pc="$pc" -v sw="$sw" -v sc="$sc" -v fw="$fw" -v fc="$fc" \
+      -v nw="$nw" -v nc="$nc" 'BEGIN {
+    f = "%-18s %-5s %12.0f %12.0f %12.0f %12.0f %9.2fx %9.2fx\n"
+    printf f, n, "wall", pw, sw, fw, nw, fw / pw, nw / pw
+    printf f, n, "cpu", pc, sc, fc, nc, fc / pc, nc / pc }'
+  sed -n 's/^exec: fork server: /  snapshot: /p' "$tmp/err"
 done
 phase floor_
 printf "%-18s %-5s %12s %12s %12.0f   (bare fork + _exit + waitpid: the floor)\n" \

@@ -19,7 +19,7 @@ DTOR=$5     # PROG with an ELF destructor
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; cat "$tmp/out" "$tmp/err" 2>/dev/null | head -20; exit 1; }
-restored() { sed -n 's/.*fork server: \([0-9]*\) of \([0-9]*\) runs restored in place.*/\1/p' "$tmp/out"; }
+restored() { sed -n 's/.*fork server: \([0-9]*\) of \([0-9]*\) runs restored in place.*/\1/p' "$tmp/err"; }
 
 # 1. Whole programs, 200 seeds, three ways.
 for t in "$TARGET fixed" "$RACE fixed"; do
