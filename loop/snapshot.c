@@ -157,8 +157,9 @@ typedef struct snap_cb {
   mode_t mask;
   struct sigaction act[NSIG];
   char act_ok[NSIG];
+  uint64_t handled;             /* signals not at SIG_DFL, bit sig - 1 */
   stack_t alt;
-  struct rlimit rl[RLIM_NLIMITS];
+  char limits[4096];            /* /proc/self/limits */
   char cwd[4096];
   size_t nmaps, ncur, nfds;
   snap_map maps[SNAP_MAPS_MAX];
@@ -231,6 +232,24 @@ static uint64_t hex(const char** p) {
     else if (c >= 'a' && c <= 'f') v = v * 16 + (uint64_t)(c - 'a' + 10);
     else return v;
   }
+}
+
+/* The signals /proc/self/status says are ignored or caught (bit sig - 1):
+ * the dispositions a run could have changed from SIG_DFL or to it. All
+ * of them when it cannot be read. */
+static uint64_t handled_signals(void) {
+  char text[4096];
+  if (raw_read_file("/proc/self/status", text, sizeof text) < 0) return ~(uint64_t)0;
+  uint64_t set = 0;
+  int seen = 0;
+  for (const char* p = text; (p = strstr(p, "\nSig")) != NULL; p++) {
+    if (strncmp(p, "\nSigIgn:", 8) && strncmp(p, "\nSigCgt:", 8)) continue;
+    const char* h = p + 8;
+    while (*h == ' ' || *h == '\t') h++;
+    set |= hex(&h);
+    seen++;
+  }
+  return seen == 2 ? set : ~(uint64_t)0;
 }
 
 /* /proc/self/maps into out[]; the number of lines, or -1. */
@@ -474,8 +493,9 @@ int uvs__snap_take(char* why, size_t len) {
   umask(cb->mask);
   for (int s = 1; s < NSIG; s++)
     cb->act_ok[s] = s != SIGKILL && s != SIGSTOP && sigaction(s, NULL, &cb->act[s]) == 0;
+  cb->handled = handled_signals();
   sigaltstack(NULL, &cb->alt);
-  for (int r = 0; r < RLIM_NLIMITS; r++) getrlimit(r, &cb->rl[r]);
+  if (raw_read_file("/proc/self/limits", cb->limits, sizeof cb->limits) < 0) cb->limits[0] = '\0';
   if (syscall(SYS_getcwd, cb->cwd, sizeof cb->cwd) < 0) cb->cwd[0] = '\0';
   long nfds;
   if (read_fds(cb->fds, SNAP_FDS_MAX, &nfds) != 0) {
@@ -618,12 +638,12 @@ static void restore(void) {
   char cwd[4096];
   if (syscall(SYS_getcwd, cwd, sizeof cwd) < 0 || strcmp(cwd, cb->cwd))
     give_up("the working directory changed");
-  for (int r = 0; r < RLIM_NLIMITS; r++) {
-    struct rlimit rl;
-    if (getrlimit(r, &rl) == 0 &&
-        (rl.rlim_cur != cb->rl[r].rlim_cur || rl.rlim_max != cb->rl[r].rlim_max))
-      give_up("a resource limit changed");
-  }
+  char limits[sizeof cb->limits];
+  if (raw_read_file("/proc/self/limits", limits, sizeof limits) < 0 || strcmp(limits, cb->limits))
+    give_up("a resource limit changed");
+  /* the dispositions to put back: those not at SIG_DFL in the snapshot or
+   * now, and SIGCHLD's (SA_NOCLDWAIT matters at SIG_DFL too) */
+  uint64_t handled = cb->handled | handled_signals() | (1ull << (SIGCHLD - 1));
   /* from here on, no way back but _exit */
   for (size_t i = 0; i < cb->ncur; i++) {
     const snap_map* c = &cb->cur[i];
@@ -668,7 +688,7 @@ static void restore(void) {
                (m->perms[0] == 'r' ? PROT_READ : 0) | (m->perms[2] == 'x' ? PROT_EXEC : 0));
   }
   for (int s = 1; s < NSIG; s++)
-    if (cb->act_ok[s]) sigaction(s, &cb->act[s], NULL);
+    if (cb->act_ok[s] && (handled >> (s - 1)) & 1) sigaction(s, &cb->act[s], NULL);
   sigaltstack(&cb->alt, NULL);
   cb->came_back = 1;
   setcontext(&cb->at);
