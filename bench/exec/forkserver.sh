@@ -48,7 +48,7 @@ plain() {
 }
 exec_() {
   local prog=$1 want="fork server)"; shift
-  [ $# -gt 0 ] && want="a process per run)"
+  [ "${1:-}" = --no-fork-server ] && want="a process per run)"
   "$build/uvsim" exec --quiet --jobs "$jobs" --runs $((runs - 1)) "$@" \
     -- "${run_with[@]}" "$prog" fixed > "$tmp/out" 2> "$tmp/err"
   grep -qF "$want" "$tmp/out" ||
