@@ -1365,8 +1365,9 @@ int cli_exec_campaign(exec_opts* o, exec_summary* out) {
          st.sum.failing, st.sum.nsigs, st.sum.nsigs == 1 ? "" : "s");
   /* on stderr: how many of its runs the fork server ran in place (the
    * count includes runs in flight when a campaign stopped early, so it
-   * depends on --jobs, which stdout must not) */
-  if (served && cli_xsrv_runs)
+   * depends on --jobs, which stdout must not); not under `uvsim node`,
+   * which never restores (loop/forkserver.c) */
+  if (served && cli_xsrv_runs && !o->node)
     fprintf(stderr, "%s: fork server: %" PRIu64 " of %" PRIu64 " runs restored in place "
             "(snapshot), %" PRIu64 " forked\n", what, cli_xsrv_restored, cli_xsrv_runs,
             cli_xsrv_runs - cli_xsrv_restored);
