@@ -91,7 +91,7 @@ static const char* usage_exec =
   "                  ended, its trace hash and output hashes\n"
   "  --no-fork-server\n"
   "                  start a process per run; by default the program starts\n"
-  "                  once (per job) and forks a child per run at its first\n"
+  "                  once (per job) and serves the runs from its first\n"
   "                  uv_run, unless it made a decision or started a thread\n"
   "                  before (then it says so and starts a process per run)\n"
   "  --corpus DIR    where reproducers go (default corpus): one per failure\n"
