@@ -36,7 +36,15 @@
  *   ST: "ready PID" or "refuse REASON", then per request "pid N" and
  *   "status W" (waitpid's status), or "error ERRNO" when fork failed.
  * End of CTL ends the server (_exit(0): the program's own exit handlers
- * ran in no child and must not run here either). */
+ * ran in no child and must not run here either).
+ *
+ * Snapshot mode (the default, but not under `uvsim node`, a sanitizer,
+ * UVSIM_SNAPSHOT=0 or exec --no-snapshot): the server forks one worker
+ * instead of a child per request, and the worker, its memory restored in
+ * place after each run (loop/snapshot.c), serves request after request;
+ * "pid N" is then the worker's pid each time and "status W restored" the
+ * status of a run that ended restored. A worker that died is replaced by
+ * a fresh one (serve_workers, below). */
 #include "loop/internal.h"
 #include "loop/fdshim.h"
 
