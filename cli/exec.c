@@ -40,7 +40,9 @@
 #include "cli/exec.h"
 #include "cli/exec_repro.h"
 #include "cli/exec_server.h"
+#include "loop/snapshot.h"
 #include "sim/sim_fs.h"
+#include "sim/sim_util.h"
 #include "fuzz/fuzz.h"
 #include "cli/node.h"
 
@@ -990,6 +992,9 @@ static int parse(int argc, char** argv, exec_opts* o) {
     else return cli_usage_error("exec: unknown option '%s'", a), -1;
   }
   if (i >= argc) return cli_usage_error("exec: name a program to run"), -1;
+  /* read in the worker, whose error line nobody would see: checked here
+   * (a value that is not a number stops exec with one line, exit 2) */
+  sim_env_u64("UVSIM_SNAPSHOT_CAP_MB", UVS__SNAP_CAP_MB, UVS__SNAP_CAP_MB_MAX);
   if (cli_exec_strategy_check(o, kind, "exec")) return -1;
   if (o->fuzz && o->jobs > 1)
     return cli_usage_error("exec: --fuzz runs one schedule at a time (no --jobs)"), -1;

@@ -75,13 +75,13 @@
 #include <unistd.h>
 
 #include "sim/sim.h"
+#include "sim/sim_util.h"
 
 #define SNAP_EXPORT __attribute__((visibility("default")))
 #define SNAP_MAPS_MAX 4096
 #define SNAP_FDS_MAX 1024
 #define SNAP_TEXT (1u << 20)
 #define SNAP_STACK (128u * 1024)
-#define SNAP_CAP_MB 64
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define SNAP_SANITIZED 1
@@ -400,9 +400,10 @@ static size_t page_round(size_t n) {
 
 /* The maps, and the buffer sized for what is saved; 0 or -1 (cb->why). */
 static int take_maps(void) {
-  size_t cap = (size_t)SNAP_CAP_MB << 20;
-  const char* e = getenv("UVSIM_SNAPSHOT_CAP_MB");
-  if (e && *e) cap = (size_t)strtoull(e, NULL, 10) << 20;
+  /* a value that is not a number stops with one line, as every UVSIM_*
+   * number does (it read "12abc" as 12 and "abc" as 0 before) */
+  size_t cap = (size_t)sim_env_u64("UVSIM_SNAPSHOT_CAP_MB", UVS__SNAP_CAP_MB,
+                                   UVS__SNAP_CAP_MB_MAX) << 20;
   for (int tries = 0; tries < 3; tries++) {
     long n = read_maps(cb->maps, SNAP_MAPS_MAX);
     if (n < 0) {

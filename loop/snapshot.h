@@ -5,6 +5,12 @@
 
 #include <stddef.h>
 
+/* UVSIM_SNAPSHOT_CAP_MB's default and largest value: a worker whose memory
+ * to save is over the cap takes no snapshot. exec checks a value before it
+ * starts the program (a worker's error line would go nowhere). */
+#define UVS__SNAP_CAP_MB 64u
+#define UVS__SNAP_CAP_MB_MAX (1u << 20)
+
 /* Whether this build and process may use snapshot mode at all: not under
  * a sanitizer, not with UVSIM_SNAPSHOT=0. NULL when it may, else why not. */
 const char* uvs__snap_allowed(void);

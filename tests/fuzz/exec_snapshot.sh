@@ -100,3 +100,12 @@ UVSIM_SNAPSHOT=0 "$UVSIM" exec --runs 20 --quiet -- "$TARGET" fixed >"$tmp/out" 
 [ "$(restored)" = 0 ] || fail "UVSIM_SNAPSHOT=0 restored runs"
 grep -q 'fork server)' "$tmp/out" || fail "UVSIM_SNAPSHOT=0: no fork server"
 echo "ok: UVSIM_SNAPSHOT=0 and --no-snapshot fork per run"
+
+# 4. A cap that is not a number: one line and exit 2 before any run (the
+# worker that reads it has no one to tell: it was read as 0 before).
+UVSIM_SNAPSHOT_CAP_MB=12x "$UVSIM" exec --runs 5 --quiet -- "$TARGET" fixed >"$tmp/out" 2>"$tmp/err"
+[ $? = 2 ] || fail "UVSIM_SNAPSHOT_CAP_MB=12x: want exit 2"
+grep -q "^uvsim: UVSIM_SNAPSHOT_CAP_MB: '12x' is not a decimal number" "$tmp/err" ||
+  fail "UVSIM_SNAPSHOT_CAP_MB=12x: no error line"
+[ ! -s "$tmp/out" ] || fail "UVSIM_SNAPSHOT_CAP_MB=12x: runs were made"
+echo "ok: a bad UVSIM_SNAPSHOT_CAP_MB stops exec with one line"
